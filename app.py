@@ -1,0 +1,5 @@
+"""Shinan District project map: ``streamlit run app.py`` (or ``make run``)."""
+
+from ui.app import main
+
+main()

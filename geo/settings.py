@@ -1,0 +1,131 @@
+"""Typed settings of the project map: paths, coordinate systems, default view, basemaps."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import xyzservices
+import xyzservices.providers as xyz
+
+PROJECT_ROOT: Final = Path(__file__).resolve().parents[1]
+DATA_DIR: Final = PROJECT_ROOT / "data"
+
+#: Environment variable that points the app and every command at another projects file.
+DATA_PATH_ENV: Final = "PROJECT_MAP_DATA"
+DEFAULT_DATA_PATH: Final = DATA_DIR / "projects.geojson"
+BOUNDARY_PATH: Final = DATA_DIR / "shinan_boundary.geojson"
+CONTEXT_PATH: Final = DATA_DIR / "context_districts.geojson"
+REPORT_PATH: Final = DATA_DIR / "source" / "2021_shinan_government_work_report.txt"
+
+REPORT_TITLE: Final = "2021年市南区政府工作报告"
+REPORT_TITLE_EN: Final = "2021 Shinan District Government Work Report"
+REPORT_DATE: Final = "2021-01-22"
+
+#: Storage CRS: RFC 7946 GeoJSON is WGS84 longitude/latitude.
+STORAGE_CRS: Final = "EPSG:4326"
+#: True metres for lengths, areas and scale bars: CGCS2000 / 3-degree Gauss-Kruger CM 120E.
+#: Web Mercator overstates distances by 1.24x at Qingdao and is never used for measuring.
+METRIC_CRS: Final = "EPSG:4549"
+
+#: Plausible extent of Shinan data (lon/lat, with a margin): catches swapped axes, projected
+#: metres and GCJ-02 data shifted far off, before anything is drawn.
+EXTENT: Final = (120.20, 35.98, 120.50, 36.16)
+
+DEFAULT_CENTER: Final = (36.0665, 120.352)  # lat, lon: the district's centre
+DEFAULT_ZOOM: Final = 13
+#: Years the report covers: the 2016-2020 review and the 2021 plan.
+FIRST_YEAR: Final = 2016
+LAST_YEAR: Final = 2021
+
+#: Tianditu basemaps need a free key; set it in this environment variable to enable them.
+TIANDITU_KEY_ENV: Final = "TIANDITU_KEY"
+
+
+def data_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the projects file to use: ``path``, else ``$PROJECT_MAP_DATA``, else the default."""
+    if path:
+        return Path(path)
+    env = os.environ.get(DATA_PATH_ENV, "").strip()
+    return Path(env) if env else DEFAULT_DATA_PATH
+
+
+# Basemaps ------------------------------------------------------------------------------------
+def _tianditu(layer: str, label: str) -> xyzservices.TileProvider:
+    # Tianditu is not in xyzservices; its WMTS URL needs a free key (``tk``).
+    return xyzservices.TileProvider(
+        name=f"Tianditu.{label}",
+        url=(
+            "https://t{s}.tianditu.gov.cn/" + layer + "_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+            "&VERSION=1.0.0&LAYER=" + layer + "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+            "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={apikey}"
+        ),
+        subdomains="01234567",
+        max_zoom=18,
+        apikey="<insert your key>",
+        attribution="天地图 Tianditu",
+        html_attribution='&copy; <a href="https://www.tianditu.gov.cn/">天地图</a>',
+    )
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """A basemap choice: tile layers drawn bottom-up, and the grid its tiles are drawn in."""
+
+    id: str
+    label_zh: str
+    label_en: str
+    tiles: tuple[xyzservices.TileProvider, ...]
+    #: Gaode tiles are in GCJ-02: WGS84 features must be shifted onto them (~460 m here).
+    gcj02: bool = False
+    #: Environment variable that must hold a key for this basemap to be offered.
+    key_env: str | None = None
+
+
+#: A local or intranet XYZ tile server, e.g. ``http://tiles.example.gov/{z}/{x}/{y}.png``.
+LOCAL_TILES_ENV: Final = "PROJECT_MAP_TILES_URL"
+
+BASEMAPS: Final[dict[str, Basemap]] = {
+    b.id: b
+    for b in (
+        Basemap("light", "浅色底图", "Light grey (Esri)", (xyz.Esri.WorldGrayCanvas,)),
+        Basemap("satellite", "卫星影像", "Satellite (Esri)", (xyz.Esri.WorldImagery,)),
+        Basemap("osm", "OpenStreetMap", "OpenStreetMap", (xyz.OpenStreetMap.Mapnik,)),
+        Basemap(
+            "tianditu",
+            "天地图",
+            "Tianditu",
+            (_tianditu("vec", "Vector"), _tianditu("cva", "Labels")),
+            key_env=TIANDITU_KEY_ENV,
+        ),
+        Basemap("gaode", "高德地图", "Gaode (GCJ-02)", (xyz.Gaode.Normal,), gcj02=True),
+        Basemap("none", "无底图", "No basemap", ()),
+    )
+}
+DEFAULT_BASEMAP: Final = "light"
+
+
+def available_basemaps() -> dict[str, Basemap]:
+    """Basemaps usable now: Tianditu only with a key; a local tile server when configured."""
+    out: dict[str, Basemap] = {}
+    for basemap in BASEMAPS.values():
+        if basemap.key_env and not os.environ.get(basemap.key_env, "").strip():
+            continue
+        out[basemap.id] = basemap
+    local = os.environ.get(LOCAL_TILES_ENV, "").strip()
+    if local:
+        provider = xyzservices.TileProvider(
+            name="Local", url=local, attribution="Local tiles", html_attribution="Local tiles"
+        )
+        out["local"] = Basemap("local", "本地瓦片", "Local tile server", (provider,))
+    return out
+
+
+def tile_url(provider: xyzservices.TileProvider, basemap: Basemap) -> str:
+    """The provider's URL template, with the configured key filled in where one is needed."""
+    key = os.environ.get(basemap.key_env, "").strip() if basemap.key_env else None
+    if key:
+        return provider.build_url(fill_subdomain=False, apikey=key)
+    return provider.build_url(fill_subdomain=False)

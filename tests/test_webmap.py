@@ -1,0 +1,142 @@
+"""The Leaflet map pieces: escaping, GCJ-02 shift, slim payload, a base map that never changes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import pytest
+from pyproj import Geod
+
+from geo import filter_projects, load_boundary
+from geo.coords import add_measures, to_gcj02
+from geo.html import escape_html
+from geo.webmap import base_map, boundary_group, layer_groups, selection_group, standalone_map
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "${document.title=1}",
+    "`",
+    "</script><script>alert(2)</script>",
+    "\\u003cscript\\u003e",
+]
+
+
+def _render(groups) -> str:
+    m = folium.Map(tiles=None)
+    for group in groups:
+        group.add_to(m)
+    return m.get_root().render()
+
+
+def _features(groups):
+    return [
+        feature
+        for group in groups
+        for child in group._children.values()
+        if isinstance(child, folium.GeoJson)
+        for feature in child.data["features"]
+    ]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_escape_leaves_nothing_active(payload):
+    out = escape_html(payload)
+    assert not set(out) & set("<>`$\\\"'")
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_names_are_inert_in_the_map(mini_gdf, payload):
+    gdf = mini_gdf.copy()
+    gdf.loc[0, "name_zh"] = payload
+    gdf.loc[0, "name_en"] = payload
+    groups = layer_groups(filter_projects(gdf))
+    if len(payload) > 1:  # folium's own template uses backticks
+        assert payload not in _render(groups)
+    tips = [f["properties"]["tip"] for f in _features(groups)]
+    assert any(escape_html(payload) in tip for tip in tips)
+    assert not any(payload in tip for tip in tips)
+
+
+def test_one_group_per_visible_layer(mini_gdf):
+    groups = layer_groups(filter_projects(mini_gdf), layers=["renewal", "parking"])
+    names = [g.layer_name for g in groups]
+    assert len(groups) == 2 and any("西部老城区" in n for n in names)
+
+
+def test_payload_is_slim_and_rounded(mini_gdf):
+    html = _render(layer_groups(filter_projects(mini_gdf)))
+    assert "milestones" not in html and "location_note" not in html
+    decimals = [len(d) for d in re.findall(r"\d+\.(\d+)", html[html.find("120.3") :][:5000])]
+    assert decimals and max(decimals) <= 6
+
+
+def test_gcj02_shift_is_about_460_m_east(mini_gdf):
+    point = mini_gdf[mini_gdf["id"] == "zhanshan-plaza"]
+    shifted = to_gcj02(point).geometry.iloc[0]
+    original = point.geometry.iloc[0]
+    _, _, metres = Geod(ellps="WGS84").inv(original.x, original.y, shifted.x, shifted.y)
+    assert 400 < metres < 560
+    assert shifted.x > original.x
+
+
+def test_gaode_groups_are_shifted(mini_gdf):
+    shown = filter_projects(mini_gdf, layers=["construction"])
+    plain = _render(layer_groups(shown, layers=["construction"]))
+    shifted = _render(layer_groups(shown, layers=["construction"], gcj02=True))
+    assert "120.369" in plain and "120.369" not in shifted and "120.374" in shifted
+
+
+def test_base_map_is_identical_across_filters(mini_gdf):
+    """The base map must not depend on the filter, or streamlit-folium remounts it."""
+
+    def script():
+        m = base_map()
+        return re.sub(r"_[0-9a-f]{32}", "_ID", m.get_root().render())
+
+    first = script()
+    layer_groups(filter_projects(mini_gdf, statuses=["open"]))
+    assert script() == first
+
+
+def test_base_map_loads_no_public_cdn_after_local_assets():
+    from ui.assets import use_local_assets
+
+    use_local_assets()
+    html = base_map().get_root().render()
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    for host in ("jsdelivr", "cdnjs", "code.jquery.com", "bootstrapcdn", "unpkg", "d3js"):
+        assert host not in html
+
+
+def test_selection_group_outlines_only_the_selected(mini_gdf):
+    html = _render([selection_group(mini_gdf, "zhanshan-plaza")])
+    assert "120.369" in html and "120.3155" not in html
+    assert "120.3" not in _render([selection_group(mini_gdf, None)])
+
+
+def test_boundary_is_drawn_as_a_line():
+    html = _render([boundary_group(load_boundary())])
+    assert '"LineString"' in html or '"MultiLineString"' in html
+
+
+def test_standalone_map_has_data_title_and_control(mini_gdf):
+    html = (
+        standalone_map(filter_projects(mini_gdf), load_boundary(), title="<b>市南</b>")
+        .get_root()
+        .render()
+    )
+    assert "&lt;b&gt;市南&lt;/b&gt;" in html
+    assert "qingdao-bay-plaza" in html and "L.control.layers" in html
+
+
+def test_measures_are_true_metres(mini_gdf):
+    measured = add_measures(mini_gdf).set_index("id")
+    # A 0.003 x 0.002 degree box at 36.06N: 270 m x 222 m by the geodesic.
+    geod = Geod(ellps="WGS84")
+    box = mini_gdf.set_index("id").geometry["qingdao-bay-plaza"]
+    geodesic_area = abs(geod.geometry_area_perimeter(box)[0])
+    assert measured.loc["qingdao-bay-plaza", "area_m2"] == pytest.approx(geodesic_area, rel=0.01)
+    assert measured.loc["greenway-2021", "length_m"] > 1800
+    assert json.dumps(measured["area_m2"].isna().tolist())  # points and lines have no area

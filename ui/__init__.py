@@ -1,0 +1,1 @@
+"""User-interface helpers for the Shinan project map."""
