@@ -36,6 +36,8 @@ EXTENT: Final = (120.20, 35.98, 120.50, 36.16)
 
 DEFAULT_CENTER: Final = (36.0665, 120.352)  # lat, lon: the district's centre
 DEFAULT_ZOOM: Final = 13
+#: The district's extent (lon/lat): the map opens framing all of it.
+DISTRICT_BOUNDS: Final = (120.2808, 36.0411, 120.4216, 36.0919)
 #: Years the report covers: the 2016-2020 review and the 2021 plan.
 FIRST_YEAR: Final = 2016
 LAST_YEAR: Final = 2021
@@ -104,7 +106,14 @@ BASEMAPS: Final[dict[str, Basemap]] = {
         Basemap("none", "无底图", "No basemap", ()),
     )
 }
-DEFAULT_BASEMAP: Final = "light"
+#: Basemap chosen when the app opens; "none" suits a network with no tile server at all.
+DEFAULT_BASEMAP_ENV: Final = "PROJECT_MAP_BASEMAP"
+
+
+def default_basemap() -> str:
+    """The basemap the app opens with: ``$PROJECT_MAP_BASEMAP`` if usable, else light grey."""
+    wanted = os.environ.get(DEFAULT_BASEMAP_ENV, "").strip()
+    return wanted if wanted in available_basemaps() else "light"
 
 
 def available_basemaps() -> dict[str, Basemap]:

@@ -15,11 +15,14 @@ def milestone_span(milestone: Milestone) -> tuple[int, int]:
 
 
 def current_status(milestones: Sequence[Milestone]) -> str | None:
-    """Status at the report date: the last reported milestone, else the first target."""
+    """Status at the report date: that of the last reported milestone.
+
+    A project the report only plans (every milestone a target) is ``planned``.
+    """
     reported = [m for m in milestones if m.get("kind") == "reported"]
     if reported:
         return str(reported[-1]["status"])
-    return str(milestones[0]["status"]) if milestones else None
+    return "planned" if milestones else None
 
 
 def milestone_in_year(milestones: Sequence[Milestone], year: int) -> Milestone | None:

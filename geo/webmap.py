@@ -43,6 +43,18 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 )
 
 
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres only (folium's ``control_scale`` adds feet and miles)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+
 class HtmlLegend(MacroElement):
     """A Leaflet control holding a legend drawn as HTML (no d3, no CDN, no colormap)."""
 
@@ -91,10 +103,14 @@ def base_map(*, legend_scale: float = 1.0) -> folium.Map:
         location=settings.DEFAULT_CENTER,
         zoom_start=settings.DEFAULT_ZOOM,
         tiles=None,
-        control_scale=True,
         min_zoom=10,
         max_zoom=19,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
+    xmin, ymin, xmax, ymax = settings.DISTRICT_BOUNDS
+    m.fit_bounds([[ymin, xmin], [ymax, xmax]], padding=(12, 12))
+    MetricScale().add_to(m)
     HtmlLegend(legend_html(scale=legend_scale)).add_to(m)
     return m
 

@@ -35,8 +35,10 @@ def test_each_layer_filters_alone(mini_gdf, layer):
 
 
 def test_status_filter_keeps_only_those_statuses(mini_gdf):
-    shown = filter_projects(mini_gdf, statuses=["preparation", "planned"])
-    assert set(shown["id"]) == {"qingdao-bay-plaza", "district-parking-2021"}
+    shown = filter_projects(mini_gdf, statuses=["preparation", "under_construction"])
+    assert set(shown["id"]) == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
+    planned = filter_projects(mini_gdf, statuses=["planned"])
+    assert set(planned["layer"]) == {"construction", "parking", "pocket_park", "fiveg"}
 
 
 def test_year_range_keeps_projects_active_in_it(mini_gdf):

@@ -29,7 +29,7 @@ class ViewState:
     mode: str = MODE_ALL
     years: tuple[int, int] = (settings.FIRST_YEAR, settings.LAST_YEAR)
     as_of: int = settings.LAST_YEAR
-    basemap: str = settings.DEFAULT_BASEMAP
+    basemap: str = "light"
 
     @property
     def project_filter(self) -> ProjectFilter:
@@ -99,6 +99,7 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
     basemap = st.sidebar.selectbox(
         "底图 Basemap",
         options=list(basemaps),
+        index=list(basemaps).index(settings.default_basemap()),
         format_func=lambda b: f"{basemaps[b].label_zh} · {basemaps[b].label_en}",
         key="basemap",
         help=(

@@ -1,0 +1,82 @@
+"""The app in a real browser (Debian Chromium driven by Playwright), with no internet.
+
+Skipped, with the reason, only where Chromium or Playwright cannot be installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser_support import find_chromium, launch_chromium, serve_app
+from tests.conftest import TEST_DATA
+
+pytestmark = pytest.mark.browser
+APP = Path(__file__).resolve().parents[1] / "app.py"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if find_chromium() is None:
+    pytest.skip(
+        "Chromium not found: `apt-get install chromium` (make test does it as root)",
+        allow_module_level=True,
+    )
+
+
+def _map_frame(page):
+    """The streamlit-folium iframe once Leaflet has drawn the project layers."""
+    page.wait_for_selector("iframe", timeout=60_000)
+    for _ in range(240):
+        for frame in page.frames:
+            try:
+                if frame.locator("path.leaflet-interactive").count():
+                    return frame
+            except sync_api.Error:
+                continue
+        page.wait_for_timeout(250)
+    raise AssertionError("the Leaflet map never drew a feature")
+
+
+def _wait_for_count(frame, expected, page):
+    for _ in range(120):
+        if frame.locator("path.leaflet-interactive").count() == expected:
+            return
+        page.wait_for_timeout(250)
+    got = frame.locator("path.leaflet-interactive").count()
+    raise AssertionError(f"expected {expected} features on the map, saw {got}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        yield browser
+        browser.close()
+
+
+def test_offline_map_filters_without_jumping(browser, tmp_path):
+    env = {"PROJECT_MAP_DATA": str(TEST_DATA), "PROJECT_MAP_BASEMAP": "none"}
+    with serve_app(APP, env=env) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
+        page = context.new_page()
+        page.goto(url)
+        frame = _map_frame(page)
+        _wait_for_count(frame, 6, page)
+
+        frame.evaluate("window.map.setView([36.0690, 120.3185], 16)")
+        page.wait_for_timeout(500)
+        page.get_by_text("西部老城区更新 · West old-city renewal").click()
+        _wait_for_count(frame, 4, page)
+        page.wait_for_timeout(500)
+        assert frame.evaluate("window.map.getZoom()") == 16, "the filter reset the zoom"
+        center = frame.evaluate("window.map.getCenter()")
+        assert center["lat"] == pytest.approx(36.0690, abs=1e-3)
+
+        page.screenshot(path=str(tmp_path / "app.png"))
+        outside = {urlparse(u).hostname for u in requests if u.startswith("http")} - LOCAL_HOSTS
+        assert not outside, f"requests left the machine: {sorted(outside)}"
+        context.close()
