@@ -97,8 +97,18 @@ def legend_html(
     )
 
 
-def base_map(*, legend_scale: float = 1.0) -> folium.Map:
-    """The map every rerun starts from: view, scale bar and status legend, but no data."""
+#: Bigger type for a projector, read from the back of a meeting room.
+_PRESENTER_CSS = (
+    "<style>.leaflet-tooltip{font-size:20px;line-height:1.35}"
+    ".leaflet-control-scale-line{font-size:16px}</style>"
+)
+
+
+def base_map(*, presenter: bool = False) -> folium.Map:
+    """The map every rerun starts from: view, scale bar and status legend, but no data.
+
+    ``presenter`` enlarges the legend, tooltips and scale bar for a projector.
+    """
     m = folium.Map(
         location=settings.DEFAULT_CENTER,
         zoom_start=settings.DEFAULT_ZOOM,
@@ -111,7 +121,9 @@ def base_map(*, legend_scale: float = 1.0) -> folium.Map:
     xmin, ymin, xmax, ymax = settings.DISTRICT_BOUNDS
     m.fit_bounds([[ymin, xmin], [ymax, xmax]], padding=(12, 12))
     MetricScale().add_to(m)
-    HtmlLegend(legend_html(scale=legend_scale)).add_to(m)
+    HtmlLegend(legend_html(scale=1.6 if presenter else 1.0)).add_to(m)
+    if presenter:
+        m.get_root().header.add_child(folium.Element(_PRESENTER_CSS))
     return m
 
 

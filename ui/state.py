@@ -1,49 +1,81 @@
-"""What the user is looking at, and the sidebar that sets it."""
+"""The view in the session: seeded from the URL, set by the sidebar, written back to the URL.
+
+Widget keys hold the filters. The map's position is kept apart: ``map_target`` is where the app
+last *sent* the map (a scene, a search, a link) and is passed to st_folium unchanged on every
+rerun, so the map never jumps back while the user pans; ``map_seen`` is where the user has the
+map now, used for links and for saving scenes.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 import geopandas as gpd
 import streamlit as st
 
 from geo import settings
-from geo.filter import ProjectFilter, project_years
+from geo.filter import project_years
+from geo.scenes import Scene
 from geo.schema import LAYER_IDS, STATUSES
+from geo.view import ViewState, from_query, to_query
 from layers import LAYERS, STATUS_STYLES
 
-MODE_ALL, MODE_PERIOD, MODE_AS_OF = "all", "period", "as_of"
 MODE_LABELS = {
-    MODE_ALL: "当前状态 Current status",
-    MODE_PERIOD: "时期 Period",
-    MODE_AS_OF: "截至某年 As of year",
+    "all": "当前状态 Current status",
+    "period": "时期 Period",
+    "as_of": "截至某年 As of year",
 }
-
-
-@dataclass(frozen=True)
-class ViewState:
-    """Everything the map shows, as plain values (so it can go into a URL or a scene)."""
-
-    layers: tuple[str, ...] = LAYER_IDS
-    statuses: tuple[str, ...] = STATUSES
-    mode: str = MODE_ALL
-    years: tuple[int, int] = (settings.FIRST_YEAR, settings.LAST_YEAR)
-    as_of: int = settings.LAST_YEAR
-    basemap: str = "light"
-
-    @property
-    def project_filter(self) -> ProjectFilter:
-        return ProjectFilter(
-            layers=self.layers,
-            statuses=self.statuses,
-            years=self.years if self.mode == MODE_PERIOD else None,
-            as_of=self.as_of if self.mode == MODE_AS_OF else None,
-        )
+#: Whole-district framing, for scenes that give no extent.
+DISTRICT_VIEW = ((36.0665, 120.351), 13.0)
 
 
 def status_label(status: str) -> str:
     style = STATUS_STYLES[status]
     return f"{style.label_zh} {style.label_en}"
+
+
+def seed_from_url(scenes: list[Scene]) -> ViewState:
+    """On a session's first run, put the URL's view into the widgets; return it once parsed.
+
+    A link naming a scene starts from that scene's view; its other parameters override it.
+    """
+    if "url_view" in st.session_state:
+        return st.session_state["url_view"]
+    params = dict(st.query_params)
+    by_id = {scene.id: scene for scene in scenes}
+    view = from_query(params, scene_ids=tuple(by_id))
+    if view.scene in by_id:
+        scene_view = replace(by_id[view.scene].view, scene=view.scene)
+        view = replace(
+            from_query(params, scene_ids=tuple(by_id), base=scene_view), notices=view.notices
+        )
+    apply_view(view)
+    st.session_state["url_view"] = view
+    return view
+
+
+def apply_view(view: ViewState, *, move_map: bool = True) -> None:
+    """Set every widget to ``view`` (call before the widgets are drawn, or from a callback)."""
+    for layer_id in LAYER_IDS:
+        st.session_state[f"layer_{layer_id}"] = layer_id in view.layers
+    st.session_state["statuses"] = list(view.statuses)
+    st.session_state["mode"] = view.mode
+    st.session_state["years"] = tuple(view.years)
+    st.session_state["as_of"] = view.as_of
+    st.session_state["basemap"] = view.basemap
+    st.session_state["presenter"] = view.presenter
+    st.session_state["lang"] = view.lang
+    st.session_state["scene"] = view.scene
+    if move_map:
+        center, zoom = (view.center, view.zoom) if view.center else DISTRICT_VIEW
+        send_map_to(center, zoom)
+
+
+def send_map_to(center: tuple[float, float], zoom: float) -> None:
+    """Move the map once. A tiny per-move offset makes a repeated move to the same place count."""
+    seq = st.session_state.get("map_seq", 0) + 1
+    st.session_state["map_seq"] = seq
+    st.session_state["map_target"] = ((center[0] + seq * 1e-9, center[1]), zoom)
 
 
 def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
@@ -55,23 +87,33 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
         for layer_id, spec in LAYERS.items()
         if st.sidebar.checkbox(
             f"{spec.label_zh} · {spec.label_en} ({int(totals.get(layer_id, 0))})",
-            value=True,
             key=f"layer_{layer_id}",
             help=f"{spec.description_zh}\n\n{spec.description_en}",
         )
     )
     st.sidebar.header("状态 Status")
-    statuses = tuple(
-        st.sidebar.multiselect(
-            "显示状态 Show statuses",
-            options=list(STATUSES),
-            default=list(STATUSES),
-            format_func=status_label,
-            key="statuses",
-        )
+    statuses = st.sidebar.multiselect(
+        "显示状态 Show statuses", options=list(STATUSES), format_func=status_label, key="statuses"
     )
+    mode, years, as_of = _year_controls(gdf)
+    basemap = _basemap_control()
+    return ViewState(
+        layers=layers,
+        statuses=tuple(s for s in STATUSES if s in statuses),
+        mode=mode,
+        years=years,
+        as_of=as_of,
+        basemap=basemap,
+        scene=st.session_state.get("scene"),
+        presenter=bool(st.session_state.get("presenter")),
+        lang=st.session_state.get("lang", "both"),
+    )
+
+
+def _year_controls(gdf: gpd.GeoDataFrame) -> tuple[str, tuple[int, int], int]:
     st.sidebar.header("年份 Years")
     first, last = project_years(gdf)
+    _clamp_years(first, last)
     mode = st.sidebar.radio(
         "时间视图 Time view",
         options=list(MODE_LABELS),
@@ -85,21 +127,33 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
             "report's targets."
         ),
     )
-    years, as_of = (first, last), last
-    if mode == MODE_PERIOD:
-        years = st.sidebar.slider(
-            "年份范围 Year range", first, last, value=(first, last), key="years"
-        )
-    elif mode == MODE_AS_OF:
-        as_of = st.sidebar.slider("截至年份 As of year", first, last, value=last, key="as_of")
-        if as_of >= 2021:
-            st.sidebar.caption("2021年为报告提出的计划目标，非已完成事实。2021 = planned targets.")
+    years = st.session_state.get("years", (first, last))
+    as_of = st.session_state.get("as_of", last)
+    if mode == "period":
+        years = st.sidebar.slider("年份范围 Year range", first, last, key="years")
+    elif mode == "as_of" and not st.session_state.get("playing"):
+        as_of = st.sidebar.slider("截至年份 As of year", first, last, key="as_of")
+    if mode == "as_of" and as_of >= 2021:
+        st.sidebar.caption("2021年为报告提出的计划目标，非已完成事实。2021 = planned targets.")
+    return mode, (int(years[0]), int(years[1])), int(as_of)
+
+
+def _clamp_years(first: int, last: int) -> None:
+    """Keep the year widgets inside the data's years (a link or scene may ask for others)."""
+    low, high = st.session_state.get("years", (first, last))
+    low, high = min(max(low, first), last), min(max(high, first), last)
+    st.session_state["years"] = (min(low, high), max(low, high))
+    st.session_state["as_of"] = min(max(st.session_state.get("as_of", last), first), last)
+
+
+def _basemap_control() -> str:
     st.sidebar.header("底图 Basemap")
     basemaps = settings.available_basemaps()
-    basemap = st.sidebar.selectbox(
+    if st.session_state.get("basemap") not in basemaps:
+        st.session_state["basemap"] = settings.default_basemap()
+    return st.sidebar.selectbox(
         "底图 Basemap",
         options=list(basemaps),
-        index=list(basemaps).index(settings.default_basemap()),
         format_func=lambda b: f"{basemaps[b].label_zh} · {basemaps[b].label_en}",
         key="basemap",
         help=(
@@ -108,11 +162,19 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
             "Set TIANDITU_KEY to enable Tianditu."
         ),
     )
-    return ViewState(
-        layers=layers,
-        statuses=statuses,
-        mode=mode,
-        years=tuple(years),
-        as_of=int(as_of),
-        basemap=basemap,
-    )
+
+
+def with_map_position(view: ViewState) -> ViewState:
+    """The view with the map's current position (as the browser last reported it)."""
+    seen = st.session_state.get("map_seen") or st.session_state.get("map_target")
+    if not seen:
+        return view
+    (lat, lon), zoom = seen
+    return replace(view, center=(round(lat, 5), round(lon, 5)), zoom=round(float(zoom), 2))
+
+
+def sync_url(view: ViewState) -> None:
+    """Write the view into the address bar, so the link reproduces it."""
+    wanted = to_query(view)
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
