@@ -141,3 +141,76 @@ def test_hostile_name_is_escaped_in_the_detail_panel(monkeypatch, tmp_path):
     assert "<img" not in detail and "${x}" not in detail
     assert "&lt;img src=x onerror=alert(1)&gt;&#36;{x}" in detail
     assert "<img" not in map_args(at)["feature_group"]
+
+
+def _open(monkeypatch, **params):
+    monkeypatch.setenv("PROJECT_MAP_DATA", str(TEST_DATA))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_link_restores_the_view(monkeypatch):
+    at = _open(monkeypatch, layers="renewal", as_of="2018", lat="36.0690", lon="120.3185", z="16")
+    assert shown_ids(at) == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
+    assert at.radio(key="mode").value == "as_of" and at.slider(key="as_of").value == 2018
+    args = map_args(at)
+    assert args["zoom"] == 16 and args["center"] == pytest.approx([36.069, 120.3185], abs=1e-6)
+
+
+def test_filter_changes_are_written_to_the_link(app):
+    app.checkbox(key="layer_parking").uncheck().run()
+    app.radio(key="mode").set_value("period").run()
+    assert app.query_params["layers"] == "renewal,construction,pocket_park,fiveg"
+    assert app.query_params["years"] == "2016-2021"
+
+
+def test_hostile_link_gets_a_visible_notice(monkeypatch):
+    at = _open(monkeypatch, layers="<img src=x onerror=alert(1)>", as_of="${x}", evil="1")
+    notice = html_text(at, "url-notice")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in notice and "<img" not in notice
+    assert "unknown parameter &#x27;evil&#x27;" in notice
+    assert len(shown_ids(at)) == 6  # the bad parts were ignored, the map still shows
+
+
+def test_scenes_step_forward_and_back(monkeypatch):
+    at = _open(monkeypatch)
+    _button(at, "下一场景 Next ▶").click().run()
+    assert at.selectbox(key="scene_choice").value == "west-old-city"
+    assert shown_ids(at) == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
+    assert map_args(at)["zoom"] == 15.5
+    assert "西部老城区复兴" in html_text(at, "scene-caption")
+    _button(at, "下一场景 Next ▶").click().run()
+    assert at.selectbox(key="scene_choice").value == "fushan-bay-core"
+    assert "renewal" not in at.query_params["layers"]
+    _button(at, "◀ 上一场景 Previous").click().run()
+    assert at.selectbox(key="scene_choice").value == "west-old-city"
+    assert at.query_params["scene"] == "west-old-city"
+
+
+def test_presenter_mode_from_the_link(monkeypatch):
+    at = _open(monkeypatch, presenter="1", scene="key-projects-2021")
+    args = map_args(at)
+    assert args["height"] == 740
+    assert "font-size:20px" in args["header"]  # projector-sized tooltips
+    assert args["returned_objects"] == ["last_active_drawing"]  # panning never reruns
+    assert any(b.label == "退出演示 Exit presenter" for b in at.button)
+    assert at.radio(key="mode").value == "as_of"
+    _button(at, "退出演示 Exit presenter").click().run()
+    assert map_args(at)["height"] == 680 and "presenter" not in at.query_params
+
+
+def test_play_years_starts_at_the_first_year(app):
+    _button(app, "▶ 播放年份 Play years").click().run()
+    groups_2016 = shown_ids(app)
+    assert groups_2016 == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
+    assert "2016年" in "".join(e.proto.body for e in app.main if type(e).__name__ == "Html")
+    _button(app, "⏸ 暂停 Pause").click().run()
+    assert app.radio(key="mode").value == "as_of" and app.slider(key="as_of").value == 2016

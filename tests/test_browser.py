@@ -80,3 +80,46 @@ def test_offline_map_filters_without_jumping(browser, tmp_path):
         outside = {urlparse(u).hostname for u in requests if u.startswith("http")} - LOCAL_HOSTS
         assert not outside, f"requests left the machine: {sorted(outside)}"
         context.close()
+
+
+def _wait_for(page, predicate, message, *, tries=120):
+    for _ in range(tries):
+        if predicate():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(message)
+
+
+def test_presenter_clicks_through_scenes_offline(browser, tmp_path):
+    """A prepared presenter link, a clicker's PageDown, year playback: no jump, no internet."""
+    env = {"PROJECT_MAP_DATA": str(TEST_DATA), "PROJECT_MAP_BASEMAP": "none"}
+    with serve_app(APP, env=env) as url:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
+        page = context.new_page()
+        page.goto(f"{url}/?presenter=1&scene=parking-and-parks")
+        frame = _map_frame(page)
+        _wait_for_count(frame, 2, page)  # parking + pocket parks of the small file
+        assert page.locator('section[data-testid="stSidebar"]').is_hidden()
+
+        page.keyboard.press("PageDown")  # next scene: key projects as of 2021
+        _wait_for_count(frame, 3, page)
+        page.locator('[data-testid="scene-caption"]').get_by_text("2021年重点项目目标").wait_for()
+        page.keyboard.press("PageDown")  # review of 2016-2020, all layers, district view
+        _wait_for_count(frame, 2, page)
+        zoom_before = frame.evaluate("window.map.getZoom()")
+        page.keyboard.press("PageUp")
+        _wait_for_count(frame, 3, page)
+        assert frame.evaluate("window.map.getZoom()") == zoom_before, "the map jumped"
+
+        page.get_by_role("button", name="▶ 播放年份 Play years").click()
+        year = page.locator('[data-testid="play-year"]')
+        year.get_by_text("2016年").wait_for(timeout=20_000)
+        _wait_for(page, lambda: "2017年" in (year.inner_text() or ""), "playback did not advance")
+        page.get_by_role("button", name="⏸ 暂停 Pause").click()
+
+        page.screenshot(path=str(tmp_path / "presenter.png"))
+        outside = {urlparse(u).hostname for u in requests if u.startswith("http")} - LOCAL_HOSTS
+        assert not outside, f"requests left the machine: {sorted(outside)}"
+        context.close()
