@@ -17,7 +17,7 @@ from geo import settings
 from geo.filter import project_years
 from geo.scenes import Scene
 from geo.schema import LAYER_IDS, STATUSES
-from geo.view import ViewState, from_query, to_query
+from geo.view import LANGUAGES, ViewState, from_query, to_query
 from layers import LAYERS, STATUS_STYLES
 
 MODE_LABELS = {
@@ -97,6 +97,13 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
     )
     mode, years, as_of = _year_controls(gdf)
     basemap = _basemap_control()
+    st.sidebar.radio(
+        "场景语言 Scene language",
+        options=list(LANGUAGES),
+        format_func={"both": "中英 Both", "zh": "中文", "en": "English"}.__getitem__,
+        key="lang",
+        horizontal=True,
+    )
     return ViewState(
         layers=layers,
         statuses=tuple(s for s in STATUSES if s in statuses),
