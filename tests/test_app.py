@@ -214,3 +214,23 @@ def test_play_years_starts_at_the_first_year(app):
     assert "2016年" in "".join(e.proto.body for e in app.main if type(e).__name__ == "Html")
     _button(app, "⏸ 暂停 Pause").click().run()
     assert app.radio(key="mode").value == "as_of" and app.slider(key="as_of").value == 2016
+
+
+def test_save_view_as_scene(monkeypatch, tmp_path):
+    import shutil
+
+    scenes_file = tmp_path / "scenes.json"
+    shutil.copy(Path(APP).parent / "data" / "scenes.json", scenes_file)
+    monkeypatch.setenv("PROJECT_MAP_SCENES", str(scenes_file))
+    at = _open(monkeypatch)
+    at.checkbox(key="layer_fiveg").uncheck().run()
+    at.text_input[0].input("测试场景")
+    at.text_input[1].input("Test scene <b>")
+    at.text_area[0].input("说明")
+    at.text_area[1].input("Caption")
+    next(b for b in at.button if b.label == "保存 Save").click().run()
+    assert not at.exception
+    saved = json.loads(scenes_file.read_text(encoding="utf-8"))["scenes"][-1]
+    assert saved["id"] == "test-scene-b" and saved["title_en"] == "Test scene <b>"
+    assert saved["view"]["layers"] == "renewal,construction,parking,pocket_park"
+    assert len(json.loads(scenes_file.read_text(encoding="utf-8"))["scenes"]) == 6

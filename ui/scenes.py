@@ -9,7 +9,7 @@ import streamlit as st
 
 from geo.errors import ProjectDataError
 from geo.html import escape_html as esc
-from geo.scenes import Scene, save_scenes, slugify
+from geo.scenes import Scene, load_scenes, save_scenes, slugify
 from geo.view import ViewState
 from ui.state import apply_view
 
@@ -186,11 +186,17 @@ def save_scene_form(scenes: list[Scene], view: ViewState) -> None:
         submitted = st.form_submit_button("保存 Save")
     if not submitted:
         return
-    new_id = slugify(title_en or title_zh, {s.id for s in scenes})
     texts = [title_zh, title_en, caption_zh, caption_en]
     if not all(t.strip() for t in texts):
         st.sidebar.error("请填写全部四项。Fill in all four fields: titles and captions.")
         return
+    try:
+        # Read the file again: another presenter may have saved a scene since this page loaded.
+        scenes = load_scenes()
+    except ProjectDataError as exc:
+        st.sidebar.error(f"场景文件有误，未保存 The scenes file has problems; not saved: {exc}")
+        return
+    new_id = slugify(title_en or title_zh, {s.id for s in scenes})
     scene = Scene(
         new_id,
         title_zh.strip(),
