@@ -1,19 +1,35 @@
-"""Command line: ``python -m geo validate [PATH]``.
+"""Command line: ``python -m geo validate [PATH]`` and ``python -m geo export --out PATH``.
 
 Bad data never gives a traceback: every problem is printed on its own line and the exit
-status is 1.
+status is 1. An unknown option value (layer, status, preset, format, years) is one line
+naming the valid values, with exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from geo import settings
 from geo.errors import ProjectDataError
-from geo.load import load_projects
-from geo.schema import LAYER_IDS, PRECISIONS
+from geo.export import DATA_FORMATS, FORMAT_FILES, export_data, export_snapshot_zip
+from geo.filter import ProjectFilter, apply_filter
+from geo.load import load_boundary, load_projects
+from geo.render import (
+    DEFAULT_PRESET,
+    IMAGE_FORMATS,
+    PRESETS,
+    PageSize,
+    SnapshotSpec,
+    custom_page,
+    render_layer_snapshots,
+    render_snapshot,
+)
+from geo.schema import LAYER_IDS, PRECISIONS, STATUSES
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -37,6 +53,186 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+class UsageError(ValueError):
+    """A bad option value; the message names the valid ones."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """The ``export`` options, checked."""
+
+    out: Path
+    view: ProjectFilter
+    fmt: str
+    page: PageSize
+    per_layer: bool
+    title: str | None
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        request = parse_export(args)
+    except UsageError as exc:
+        print(f"python -m geo export: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        gdf = load_projects(settings.data_path())
+    except ProjectDataError as exc:
+        for problem in exc.problems:
+            print(f"{exc.source}: {problem}", file=sys.stderr)
+        return 1
+    boundary = load_boundary()
+    shown = apply_filter(gdf, request.view)
+    try:
+        files = _export_files(shown, boundary, request)
+        written = _write(request.out, files, folder=request.per_layer and not _is_zip(request.out))
+    except OSError as exc:
+        print(
+            f"python -m geo export: cannot write {request.out}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 1
+    for path in written:
+        print(path)
+    print(
+        f"{len(shown)} features, {len(written)} file{'s' if len(written) != 1 else ''}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def parse_export(args: argparse.Namespace) -> ExportRequest:
+    """Check every ``export`` option; raise :class:`UsageError` naming the valid values."""
+
+    layers = _choices("layer", args.layers, LAYER_IDS)
+    statuses = _choices("status", args.status, STATUSES)
+    years = _years(args.years) if args.years else None
+    if args.as_of is not None and not settings.FIRST_YEAR <= args.as_of <= settings.LAST_YEAR:
+        raise UsageError(
+            f"--as-of {args.as_of}: give a year from {settings.FIRST_YEAR} to {settings.LAST_YEAR}"
+        )
+    fmt = _format(args.format, Path(args.out), per_layer=args.per_layer)
+    if args.per_layer and fmt not in IMAGE_FORMATS:
+        raise UsageError(f"--per-layer makes images; use --format {'|'.join(IMAGE_FORMATS)}")
+    view = ProjectFilter(layers=layers, statuses=statuses, years=years, as_of=args.as_of)
+    return ExportRequest(
+        out=Path(args.out),
+        view=view,
+        fmt=fmt,
+        page=_page(args),
+        per_layer=args.per_layer,
+        title=args.title,
+    )
+
+
+def _choices(name: str, text: str | None, valid: tuple[str, ...]) -> tuple[str, ...]:
+    if text is None:
+        return valid
+    given = tuple(v.strip() for v in text.split(",") if v.strip())
+    unknown = [v for v in given if v not in valid]
+    if unknown or not given:
+        shown = ", ".join(repr(v) for v in unknown) or "nothing"
+        raise UsageError(f"unknown {name} {shown}; valid: {', '.join(valid)}")
+    return given
+
+
+def _years(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
+    low, high = settings.FIRST_YEAR, settings.LAST_YEAR
+    if not match:
+        raise UsageError(f"--years {text!r}: give FIRST-LAST, e.g. {low}-{high}")
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if not low <= first <= last <= high:
+        raise UsageError(f"--years {text}: give years from {low} to {high}, first not later")
+    return first, last
+
+
+def _format(fmt: str | None, out: Path, *, per_layer: bool) -> str:
+
+    valid = (*IMAGE_FORMATS, *DATA_FORMATS)
+    if fmt is not None:
+        if fmt not in valid:
+            raise UsageError(f"unknown format {fmt!r}; valid: {', '.join(valid)}")
+        return fmt
+    suffix = out.suffix.lower().lstrip(".")
+    aliases = {"json": "geojson", "htm": "html", "zip": "png"}
+    guessed = aliases.get(suffix, suffix)
+    if guessed in valid:
+        return guessed
+    if per_layer or not suffix:
+        return "png"
+    raise UsageError(f"cannot tell the format from {out.name!r}; give --format {'|'.join(valid)}")
+
+
+def _page(args: argparse.Namespace) -> PageSize:
+
+    if args.preset is not None and args.preset not in PRESETS:
+        raise UsageError(f"unknown preset {args.preset!r}; valid: {', '.join(PRESETS)}")
+    preset = PRESETS[args.preset or DEFAULT_PRESET]
+    if (args.width is None) != (args.height is None):
+        raise UsageError("give both --width and --height (pixels), or neither")
+    try:
+        if args.width is not None:
+            return custom_page(args.width, args.height, args.dpi or preset.dpi)
+        if args.dpi is not None:
+            width_in, height_in = preset.size_in
+            return PageSize(
+                preset.id,
+                preset.label,
+                round(width_in * args.dpi),
+                round(height_in * args.dpi),
+                args.dpi,
+            )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return preset
+
+
+def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
+    """File name -> bytes for the request: one file, or one per layer."""
+
+    suffix = FORMAT_FILES[request.fmt][0]
+    if request.fmt not in IMAGE_FORMATS:
+        data = export_data(
+            shown,
+            request.fmt,
+            boundary=boundary,
+            layers=request.view.layers,
+            basemap=settings.default_basemap(),
+            title=request.title,
+        )
+        return {request.out.name: data}
+    spec = SnapshotSpec(
+        view=request.view,
+        page=request.page,
+        fmt=request.fmt,
+        title=request.title,
+        basemap=settings.default_basemap(),
+    )
+    if request.per_layer and _is_zip(request.out):
+        return {request.out.name: export_snapshot_zip(shown, boundary, spec=spec)}
+    if request.per_layer:
+        images = render_layer_snapshots(shown, boundary, spec=spec)
+        return {f"shinan-{key}{suffix}": data for key, data in images.items()}
+    return {request.out.name: render_snapshot(shown, boundary, spec=spec)}
+
+
+def _is_zip(path: Path) -> bool:
+    return path.suffix.lower() == ".zip"
+
+
+def _write(out: Path, files: dict[str, bytes], *, folder: bool) -> list[Path]:
+    """Write the files: into ``out`` when it is a folder, else as ``out`` itself."""
+    directory = out if folder else out.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in files.items():
+        path = directory / name if folder else out
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -47,7 +243,47 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"projects GeoJSON (default: ${settings.DATA_PATH_ENV} or data/projects.geojson)",
     )
     validate.set_defaults(run=_validate)
+    _add_export(commands)
     return parser
+
+
+def _add_export(commands) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a snapshot image or the filtered data",
+        description=(
+            "Write a map snapshot (png, svg, pdf) or the filtered data (geojson, gpkg, csv, kml, "
+            "standalone html). Data: $" + settings.DATA_PATH_ENV + " or data/projects.geojson."
+        ),
+    )
+    export.add_argument(
+        "--out", required=True, help="output file; a folder (or .zip) with --per-layer"
+    )
+    export.add_argument("--layers", help=f"comma-separated: {','.join(LAYER_IDS)}")
+    export.add_argument("--status", help=f"comma-separated: {','.join(STATUSES)}")
+    when = export.add_mutually_exclusive_group()
+    when.add_argument("--years", help="FIRST-LAST: projects with a milestone in these years")
+    when.add_argument("--as-of", type=int, dest="as_of", help="each project's status in this year")
+    export.add_argument(
+        "--preset",
+        help="slide-16x9 (default), slide-4x3, a4-portrait, "
+        "a4-landscape, a3-portrait, a3-landscape",
+    )
+    export.add_argument("--width", type=int, help="custom width in pixels (with --height)")
+    export.add_argument("--height", type=int, help="custom height in pixels (with --width)")
+    export.add_argument("--dpi", type=int, help="resolution (default: the preset's)")
+    export.add_argument(
+        "--format",
+        help="png, svg, pdf, html, geojson, gpkg, csv, kml (default: from the --out suffix)",
+    )
+    export.add_argument(
+        "--per-layer",
+        action="store_true",
+        dest="per_layer",
+        help="one image per visible layer (plus all layers) into a folder or zip",
+    )
+    export.add_argument("--title", help="title of the snapshot (default: from the filters)")
+    export.set_defaults(run=_export)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

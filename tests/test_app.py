@@ -224,10 +224,10 @@ def test_save_view_as_scene(monkeypatch, tmp_path):
     monkeypatch.setenv("PROJECT_MAP_SCENES", str(scenes_file))
     at = _open(monkeypatch)
     at.checkbox(key="layer_fiveg").uncheck().run()
-    at.text_input[0].input("测试场景")
-    at.text_input[1].input("Test scene <b>")
-    at.text_area[0].input("说明")
-    at.text_area[1].input("Caption")
+    at.text_input(key="new_title_zh").input("测试场景")
+    at.text_input(key="new_title_en").input("Test scene <b>")
+    at.text_area(key="new_caption_zh").input("说明")
+    at.text_area(key="new_caption_en").input("Caption")
     next(b for b in at.button if b.label == "保存 Save").click().run()
     assert not at.exception
     saved = json.loads(scenes_file.read_text(encoding="utf-8"))["scenes"][-1]

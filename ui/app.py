@@ -19,6 +19,7 @@ from geo.scenes import Scene, load_scenes, scenes_path
 from geo.view import ViewState
 from geo.webmap import base_map, basemap_group, boundary_group, layer_groups, selection_group
 from ui.assets import use_local_assets
+from ui.export_panel import export_panel
 from ui.panels import about_html, counts_html, detail_html
 from ui.scenes import EXIT_LABEL, caption_html, playback_controls, save_scene_form, scene_bar
 from ui.state import seed_from_url, send_map_to, sidebar, sync_url, with_map_position
@@ -110,6 +111,17 @@ def main() -> None:
             _draw_map(gdf, shown, boundary, view)
         with detail_col:
             _detail(gdf, shown, st.session_state.get("selected_id"))
+        export_panel(
+            shown,
+            boundary,
+            layers=view.layers,
+            statuses=view.statuses,
+            mode=view.mode,
+            years=view.years,
+            as_of=view.as_of,
+            basemap=view.basemap,
+            extent=st.session_state.get("map_extent"),
+        )
         save_scene_form(scenes, with_map_position(view))
     sync_url(with_map_position(view))
 
@@ -228,10 +240,15 @@ def _remember_position(result: dict, *, gcj02: bool) -> None:
         return
     if not all(map(math.isfinite, (lat, lon, zoom))):
         return
-    if gcj02:  # the map is on the GCJ-02 grid: bring the centre back to WGS84
+    if gcj02:  # the map is on the GCJ-02 grid: bring it back to WGS84 (error ~1 m)
         shifted_lat, shifted_lon = gcj02_latlon(lat, lon)
-        lat, lon = 2 * lat - shifted_lat, 2 * lon - shifted_lon
+        dlat, dlon = shifted_lat - lat, shifted_lon - lon
+        lat, lon, south, north, west, east = (
+            lat - dlat, lon - dlon, south - dlat, north - dlat, west - dlon, east - dlon
+        )  # fmt: skip
     st.session_state["map_seen"] = ((lat, lon), zoom)
+    # What the user sees is what an exported snapshot frames.
+    st.session_state["map_extent"] = (west, south, east, north)
 
 
 def _detail(

@@ -179,10 +179,10 @@ def save_scene_form(scenes: list[Scene], view: ViewState) -> None:
     """Sidebar form: save what is on screen now as a new scene in the scenes file."""
     expander = st.sidebar.expander("保存当前视图为场景 Save view as scene")
     with expander, st.form("save_scene", clear_on_submit=True):
-        title_zh = st.text_input("标题 Title (中文)", max_chars=60)
-        title_en = st.text_input("Title (English)", max_chars=80)
-        caption_zh = st.text_area("说明 Caption (中文)", max_chars=300, height=70)
-        caption_en = st.text_area("Caption (English)", max_chars=400, height=70)
+        title_zh = st.text_input("标题 Title (中文)", max_chars=60, key="new_title_zh")
+        title_en = st.text_input("Title (English)", max_chars=80, key="new_title_en")
+        caption_zh = st.text_area("说明 Caption (中文)", max_chars=300, key="new_caption_zh")
+        caption_en = st.text_area("Caption (English)", max_chars=400, key="new_caption_en")
         submitted = st.form_submit_button("保存 Save")
     if not submitted:
         return

