@@ -28,5 +28,9 @@ test: $(STAMP) lint
 validate: $(STAMP)
 	$(BIN)/python -m geo validate
 
+bench: $(STAMP)
+	$(BIN)/python bench/bench_map_update.py
+	if [ -f bench/bench_export.py ]; then $(BIN)/python bench/bench_export.py; fi
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -8,24 +8,48 @@ The same pieces build a standalone HTML map (:func:`standalone_map`).
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import shapely
-from branca.element import MacroElement, Template
+from branca.element import Element, MacroElement, Template
+from folium.elements import ElementAddToElement
 
 from geo import settings
 from geo.coords import to_gcj02
 from geo.html import escape_html
-from layers import LAYERS, STATUS_STYLES
+from layers import LAYERS, STATUS_STYLES, LayerSpec
 from layers.palette import BOUNDARY_STYLE, PRECISION_LABELS
 
 #: Coordinates sent to the browser are rounded to this grid (degrees, about 1 m).
 BROWSER_GRID = 1e-5
 _ROW = '<div style="display:flex;align-items:center;gap:6px">'
 SELECTION_STYLE = {"color": "#000000", "weight": 6, "opacity": 0.9, "fillOpacity": 0.0}
+#: How a project looks under the mouse (Leaflet path options).
+HIGHLIGHT_STYLE = {"weight": 6, "fillOpacity": 0.6}
+_DECIMALS = round(-math.log10(BROWSER_GRID))
+#: Projects kept in browser form before the memo is emptied (about 6 KB each: 60 MB per 10,000).
+_MEMO_LIMIT = 30_000
+#: What a project's browser form is made of: its memo key (then the geometry's WKB, gcj02).
+_KEY_FIELDS = (
+    "id",
+    "layer",
+    "status",
+    "status_is_target",
+    "name_zh",
+    "name_en",
+    "location_precision",
+)
+_FEATURE_MEMO: dict[tuple, tuple[dict[str, Any], str]] = {}
+# JSON in a <script> must not close the tag ("</") or open an HTML comment ("<!--"); U+2028/9
+# end a line in older JavaScript. Escaping only these keeps the tooltip markup short.
+_SCRIPT_SAFE = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 _LEGEND_TEMPLATE = Template(
     """
@@ -53,6 +77,92 @@ L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name
 {% endmacro %}
 """
     )
+
+
+class _RawText(Element):
+    """Text put into the page as it is, never compiled as a Jinja template.
+
+    branca compiles every rendered script and every ``Element`` string as a template: for
+    project data that lexes megabytes on each rerun, and a ``{{ ... }}`` or ``{%`` in a name
+    would run as template code or crash the render.
+    """
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class ProjectGeoJson(folium.GeoJson):
+    """One layer's projects as one Leaflet GeoJSON layer, cheap to rebuild on every rerun.
+
+    ``folium.GeoJson`` maps a style to every feature id, serialises the data twice and then
+    compiles the script as a template: seconds per rerun at 10,000 features. This takes the
+    features already in browser form (:func:`_browser_features`), embeds their JSON as it is,
+    looks the style up in the browser by status, and adds its script with :class:`_RawText`.
+    ``.data`` holds the features (shared with the memo: do not mutate them), so folium's
+    ``GeoJsonTooltip`` and streamlit-folium's click handling work as with ``folium.GeoJson``.
+    Written against folium 0.20 (``render`` follows ``Layer.render``).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }}_styles = {{ this.styles|tojson }};
+function {{ this.get_name() }}_styler(feature) {
+    var p = feature.properties;
+    return {{ this.get_name() }}_styles[p.status + (p.target ? "/target" : "")];
+}
+var {{ this.get_name() }} = L.geoJson(null, {
+    style: {{ this.get_name() }}_styler,
+    pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {{ this.get_name() }}_styler(feature));
+    },
+    onEachFeature: function (feature, layer) {
+        layer.on({
+            mouseover: function (e) {
+                if (typeof e.target.setStyle === "function") {
+                    e.target.setStyle({{ this.highlight_style|tojson }});
+                }
+            },
+            mouseout: function (e) {
+                if (typeof e.target.setStyle === "function") {
+                    {{ this.get_name() }}.resetStyle(e.target);
+                }
+            },
+        });
+    },
+});
+{{ this.get_name() }}.addData({{ this.data_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, features: list[tuple[dict[str, Any], str]], spec: LayerSpec) -> None:
+        super().__init__({"type": "FeatureCollection", "features": [f for f, _ in features]})
+        joined = ", ".join(text for _, text in features)
+        self.data_json = f'{{"type": "FeatureCollection", "features": [{joined}]}}'
+        self.styles = {
+            status + ("/target" if target else ""): spec.style(status, target=target)
+            for status in STATUS_STYLES
+            for target in (False, True)
+        }
+        self.highlight_style = HIGHLIGHT_STYLE
+        self.add_child(folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
+
+    def render(self, **kwargs) -> None:
+        if self.show:
+            self.add_child(
+                ElementAddToElement(
+                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                ),
+                name=self.get_name() + "_add",
+            )
+        script = self._template.module.script(self, kwargs)
+        self.get_root().script.add_child(_RawText(script), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
 
 
 class HtmlLegend(MacroElement):
@@ -117,6 +227,10 @@ def base_map(*, presenter: bool = False) -> folium.Map:
         max_zoom=19,
         zoom_snap=0.25,
         zoom_delta=0.5,
+        # Leaflet's keyboard handler focuses the map on mousedown; inside streamlit-folium's
+        # iframe that scrolls the page mid-click and the click is lost. Arrow keys belong to
+        # the scene clicker anyway.
+        keyboard=False,
     )
     xmin, ymin, xmax, ymax = settings.DISTRICT_BOUNDS
     m.fit_bounds([[ymin, xmin], [ymax, xmax]], padding=(12, 12))
@@ -164,17 +278,20 @@ def layer_groups(
     """One feature group per visible layer, each holding one GeoJson of its features.
 
     ``gdf`` is a filtered frame (``geo.filter_projects``): ``status`` is the status to show
-    and ``status_is_target`` marks a 2021 plan target.
+    and ``status_is_target`` marks a 2021 plan target. Each project's browser form is made
+    once and reused by later reruns (:func:`_browser_features`), so a filter change only
+    selects.
     """
     visible = list(layers) if layers is not None else list(LAYERS)
-    if gcj02:
-        gdf = to_gcj02(gdf)
+    gdf = gdf[gdf["layer"].isin(visible)]
+    by_layer: dict[str, list[tuple[dict[str, Any], str]]] = {}
+    for layer, feature in zip(gdf["layer"], _browser_features(gdf, gcj02=gcj02), strict=True):
+        by_layer.setdefault(layer, []).append(feature)
     groups = []
     for spec in sorted((LAYERS[i] for i in visible), key=lambda s: s.z_order):
-        part = gdf[gdf["layer"] == spec.id]
         group = folium.FeatureGroup(name=f"{spec.label_zh} {spec.label_en}", show=True)
-        if len(part):
-            _project_geojson(part, spec.point_radius).add_to(group)
+        if spec.id in by_layer:
+            ProjectGeoJson(by_layer[spec.id], spec).add_to(group)
         groups.append(group)
     return groups
 
@@ -186,12 +303,16 @@ def selection_group(
     group = folium.FeatureGroup(name="selection", control=False)
     part = gdf[gdf["id"] == selected_id] if selected_id else gdf.iloc[0:0]
     if len(part):
+        # A point's ring is drawn as a 40 m circle polygon: folium's CircleMarker drops the
+        # ``interactive`` option, and an interactive ring would swallow clicks on the project.
+        metric = part.geometry.to_crs(settings.METRIC_CRS)
+        rings = metric.where(~metric.geom_type.isin(["Point", "MultiPoint"]), metric.buffer(40))
+        part = part.set_geometry(rings.to_crs(settings.STORAGE_CRS))
         if gcj02:
             part = to_gcj02(part)
         folium.GeoJson(
             _collection(part, []),
             style_function=lambda _feature: dict(SELECTION_STYLE),
-            marker=folium.CircleMarker(radius=12),
             interactive=False,
         ).add_to(group)
     return group
@@ -217,7 +338,7 @@ def standalone_map(
     folium.LayerControl(collapsed=False).add_to(m)
     if title:
         m.get_root().html.add_child(
-            folium.Element(
+            _RawText(
                 '<div style="position:fixed;top:10px;left:60px;z-index:1000;'
                 "background:rgba(255,255,255,.9);padding:4px 10px;font:18px sans-serif;"
                 f'border-radius:4px">{escape_html(title)}</div>'
@@ -229,7 +350,7 @@ def standalone_map(
     return m
 
 
-def tooltip_html(row) -> str:
+def tooltip_html(row: Mapping[str, Any]) -> str:
     """The hover text of one project: names, status (or 2021 target) and how exact it is."""
     status = STATUS_STYLES[row["status"]]
     target = bool(row.get("status_is_target", False))
@@ -237,34 +358,87 @@ def tooltip_html(row) -> str:
     if target:
         status_text = f"2021年目标：{status_text} (2021 target)"
     precision_zh, precision_en = PRECISION_LABELS[row["location_precision"]]
+    # Short markup: it is sent for every feature on every update.
     return (
         f"<b>{escape_html(row['name_zh'])}</b><br>{escape_html(row['name_en'])}<br>"
-        f'<span style="color:{status.color}">&#9632;</span> {escape_html(status_text)}<br>'
-        f"<i>{escape_html(precision_zh)} · {escape_html(precision_en)}</i>"
+        f'<span style="color:{status.color}">■</span> {escape_html(status_text)}<br>'
+        f"{escape_html(precision_zh)} · {escape_html(precision_en)}"
     )
 
 
-def _project_geojson(part: gpd.GeoDataFrame, radius: float) -> folium.GeoJson:
-    slim = part[["id", "layer", "status", "geometry"]].copy()
-    slim["target"] = part["status_is_target"].astype(bool) if "status_is_target" in part else False
-    slim["tip"] = [tooltip_html(row) for row in part.drop(columns="geometry").to_dict("records")]
-    return folium.GeoJson(
-        _collection(slim, ["id", "layer", "status", "target", "tip"]),
-        style_function=_style,
-        highlight_function=_highlight,
-        marker=folium.CircleMarker(radius=radius),
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        zoom_on_click=False,
+def _browser_features(
+    gdf: gpd.GeoDataFrame, *, gcj02: bool = False
+) -> list[tuple[dict[str, Any], str]]:
+    """Each row as the browser gets it: (GeoJSON feature, its JSON text), memoised.
+
+    The feature is slim (id, layer, status, target, tooltip) with coordinates rounded to
+    ``BROWSER_GRID``. The memo key is everything the feature is made from, the shown status and
+    the geometry included, so a stale entry cannot be returned; after the first render a filter
+    change finds every feature already made and only selects.
+    """
+    if not len(gdf):
+        return []
+    if "status_is_target" in gdf:
+        targets = gdf["status_is_target"].astype(bool).tolist()
+    else:
+        targets = [False] * len(gdf)
+    keys = list(
+        zip(
+            gdf["id"].tolist(),
+            gdf["layer"].tolist(),
+            gdf["status"].tolist(),
+            targets,
+            gdf["name_zh"].tolist(),
+            gdf["name_en"].tolist(),
+            gdf["location_precision"].tolist(),
+            shapely.to_wkb(gdf.geometry.values),
+            itertools.repeat(gcj02),
+            strict=False,
+        )
     )
+    # Read the memo once: another session's thread may empty it meanwhile.
+    found = [_FEATURE_MEMO.get(key) for key in keys]
+    missing = [i for i, feature in enumerate(found) if feature is None]
+    if missing:
+        made = _make_features(gdf.iloc[missing], [keys[i] for i in missing], gcj02=gcj02)
+        if len(_FEATURE_MEMO) + len(made) > _MEMO_LIMIT:
+            _FEATURE_MEMO.clear()
+        _FEATURE_MEMO.update(made)
+        for i in missing:
+            found[i] = made[keys[i]]
+    return found
 
 
-def _style(feature: dict) -> dict:
-    props = feature["properties"]
-    return LAYERS[props["layer"]].style(props["status"], target=bool(props["target"]))
+def _make_features(
+    part: gpd.GeoDataFrame, keys: list[tuple], *, gcj02: bool
+) -> dict[tuple, tuple[dict[str, Any], str]]:
+    if gcj02:
+        part = to_gcj02(part)
+    # Rounding, not shapely.set_precision: ten times faster, and Leaflet needs no validity.
+    rounded = shapely.transform(part.geometry.values, lambda xy: np.round(xy, _DECIMALS))
+    made = {}
+    for key, geometry in zip(keys, shapely.to_geojson(rounded), strict=True):
+        row = dict(zip(_KEY_FIELDS, key, strict=False))
+        props = {
+            "id": row["id"],
+            "layer": row["layer"],
+            "status": row["status"],
+            "target": row["status_is_target"],
+            "tip": tooltip_html(row),
+        }
+        feature = {"type": "Feature", "properties": props, "geometry": json.loads(geometry)}
+        # Python's float repr is the shortest that round-trips (GEOS writes up to 17 digits).
+        shape = json.dumps(feature["geometry"], separators=(",", ":"))
+        props_json = _script_safe(json.dumps(props, ensure_ascii=False))
+        made[key] = (
+            feature,
+            f'{{"type": "Feature", "properties": {props_json}, "geometry": {shape}}}',
+        )
+    return made
 
 
-def _highlight(feature: dict) -> dict:
-    return {"weight": 6, "fillOpacity": 0.6}
+def _script_safe(text: str) -> str:
+    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--").translate(_SCRIPT_SAFE)
 
 
 def _collection(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict:
@@ -276,3 +450,23 @@ def _collection(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict:
         for props, geom in zip(records, geometry, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def stable_names(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
+    """Name every element by its place in ``groups`` instead of at random.
+
+    folium names elements with random ids, so the groups' script differs on every rerun and
+    streamlit-folium removes and redraws every layer even when nothing changed (a flicker, and
+    a click in progress is lost). With names that depend only on position, an unchanged view
+    sends an identical script, which the browser leaves alone.
+    """
+
+    def walk(element):
+        yield element
+        for child in element._children.values():
+            yield from walk(child)
+
+    for i, group in enumerate(groups):
+        for j, element in enumerate(walk(group)):
+            element._id = f"{i:03d}{j:029d}"
+    return groups
