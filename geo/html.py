@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import html
 
-_JS_SAFE = str.maketrans({"\\": "&#92;", "`": "&#96;", "$": "&#36;"})
+# Braces too: folium and branca compile page fragments as Jinja templates, where "{{" runs.
+_JS_SAFE = str.maketrans({"\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"})
 
 
 def escape_html(value: object) -> str:
     """Return ``value`` as text that is inert in HTML and in a JavaScript template literal.
 
     >>> escape_html('<img src=x onerror=alert(1)> ${x} `')
-    '&lt;img src=x onerror=alert(1)&gt; &#36;{x} &#96;'
+    '&lt;img src=x onerror=alert(1)&gt; &#36;&#123;x&#125; &#96;'
     """
     return html.escape(str(value), quote=True).translate(_JS_SAFE)

@@ -139,7 +139,7 @@ def test_hostile_name_is_escaped_in_the_detail_panel(monkeypatch, tmp_path):
     at.selectbox(key="search").set_value("qingdao-bay-plaza").run()
     detail = html_text(at, "project-detail")
     assert "<img" not in detail and "${x}" not in detail
-    assert "&lt;img src=x onerror=alert(1)&gt;&#36;{x}" in detail
+    assert "&lt;img src=x onerror=alert(1)&gt;&#36;&#123;x&#125;" in detail
     assert "<img" not in map_args(at)["feature_group"]
 
 
@@ -234,3 +234,10 @@ def test_save_view_as_scene(monkeypatch, tmp_path):
     assert saved["id"] == "test-scene-b" and saved["title_en"] == "Test scene <b>"
     assert saved["view"]["layers"] == "renewal,construction,parking,pocket_park"
     assert len(json.loads(scenes_file.read_text(encoding="utf-8"))["scenes"]) == 6
+
+
+def test_unchanged_view_sends_an_identical_map(app):
+    """A rerun that changes nothing (a pan reported back) must not redraw the layers."""
+    before = map_args(app)["feature_group"]
+    app.run()
+    assert map_args(app)["feature_group"] == before

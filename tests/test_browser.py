@@ -48,6 +48,14 @@ def _wait_for_count(frame, expected, page):
     raise AssertionError(f"expected {expected} features on the map, saw {got}")
 
 
+def _wait_for(page, predicate, message, *, tries=120):
+    for _ in range(tries):
+        if predicate():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(message)
+
+
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as pw:
@@ -66,6 +74,18 @@ def test_offline_map_filters_without_jumping(browser, tmp_path):
         page.goto(url)
         frame = _map_frame(page)
         _wait_for_count(frame, 6, page)
+        drawn = (
+            "() => [...document.querySelectorAll('path.leaflet-interactive')]"
+            ".every(p => p.getAttribute('d') !== 'M0 0')"
+        )
+        _wait_for(page, lambda: frame.evaluate(drawn), "features never drawn")
+        page.wait_for_timeout(1500)  # let the first rerun (the map reporting its view) settle
+        frame.locator("path.leaflet-interactive").last.click()  # a real mouse click
+        page.locator('[data-testid="project-detail"]').wait_for(timeout=20_000)
+        assert (
+            "2021年市南区政府工作报告"
+            in page.locator('[data-testid="project-detail"]').inner_text()
+        )
 
         frame.evaluate("window.map.setView([36.0690, 120.3185], 16)")
         page.wait_for_timeout(500)
@@ -80,14 +100,6 @@ def test_offline_map_filters_without_jumping(browser, tmp_path):
         outside = {urlparse(u).hostname for u in requests if u.startswith("http")} - LOCAL_HOSTS
         assert not outside, f"requests left the machine: {sorted(outside)}"
         context.close()
-
-
-def _wait_for(page, predicate, message, *, tries=120):
-    for _ in range(tries):
-        if predicate():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(message)
 
 
 def test_presenter_clicks_through_scenes_offline(browser, tmp_path):

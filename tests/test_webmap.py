@@ -14,6 +14,12 @@ from geo.coords import add_measures, to_gcj02
 from geo.html import escape_html
 from geo.webmap import base_map, boundary_group, layer_groups, selection_group, standalone_map
 
+
+@pytest.fixture(scope="module")
+def boundary_gdf():
+    return load_boundary()
+
+
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
     "${document.title=1}",
@@ -140,3 +146,20 @@ def test_measures_are_true_metres(mini_gdf):
     assert measured.loc["qingdao-bay-plaza", "area_m2"] == pytest.approx(geodesic_area, rel=0.01)
     assert measured.loc["greenway-2021", "length_m"] > 1800
     assert json.dumps(measured["area_m2"].isna().tolist())  # points and lines have no area
+
+
+@pytest.mark.parametrize("payload", ["{{ 7 * 191 }}", "{% for x in range(3) %}x{% endfor %}"])
+def test_template_syntax_in_names_is_inert(mini_gdf, boundary_gdf, payload):
+    gdf = mini_gdf.copy()
+    gdf.loc[0, "name_zh"] = payload
+    html = _render(layer_groups(filter_projects(gdf)))
+    assert "1337" not in html and "xxx" not in html
+    page = standalone_map(filter_projects(gdf), boundary_gdf, title=payload).get_root().render()
+    assert "1337" not in page and "xxx" not in page
+
+
+def test_whole_payload_is_rounded(mini_gdf):
+    html = _render(layer_groups(filter_projects(mini_gdf)))
+    coordinates = re.findall(r"\[(1[12]\d\.\d+),\s*(3\d\.\d+)\]", html)
+    assert coordinates
+    assert max(len(n.split(".")[1]) for pair in coordinates for n in pair) <= 5

@@ -17,7 +17,14 @@ from geo.html import escape_html
 from geo.load import load_boundary, load_projects
 from geo.scenes import Scene, load_scenes, scenes_path
 from geo.view import ViewState
-from geo.webmap import base_map, basemap_group, boundary_group, layer_groups, selection_group
+from geo.webmap import (
+    base_map,
+    basemap_group,
+    boundary_group,
+    layer_groups,
+    selection_group,
+    stable_names,
+)
 from ui.assets import use_local_assets
 from ui.export_panel import export_panel
 from ui.panels import about_html, counts_html, detail_html
@@ -198,12 +205,14 @@ def zoom_for_extent(width_deg: float, height_deg: float, *, pixels: int = 500) -
 def _draw_map(gdf, shown, boundary, view: ViewState) -> None:
     """Draw the map and take in what the user did on it (a click, a pan)."""
     basemap = settings.available_basemaps().get(view.basemap, settings.BASEMAPS["none"])
-    groups = [
-        basemap_group(basemap.id),
-        boundary_group(boundary, gcj02=basemap.gcj02),
-        *layer_groups(shown, layers=view.layers, gcj02=basemap.gcj02),
-        selection_group(gdf, st.session_state.get("selected_id"), gcj02=basemap.gcj02),
-    ]
+    groups = stable_names(
+        [
+            basemap_group(basemap.id),
+            boundary_group(boundary, gcj02=basemap.gcj02),
+            *layer_groups(shown, layers=view.layers, gcj02=basemap.gcj02),
+            selection_group(gdf, st.session_state.get("selected_id"), gcj02=basemap.gcj02),
+        ]
+    )
     center, zoom = st.session_state.get("map_target") or (None, None)
     if basemap.gcj02 and center is not None:
         center = gcj02_latlon(*center)
