@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+import urllib.error
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from geo import tiles
 from geo.load import load_projects, read_report_text
 
 TEST_DATA = Path(__file__).parent / "data" / "mini_projects.geojson"
@@ -47,3 +49,15 @@ def write_geojson(tmp_path) -> Callable[[object], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def no_internet(monkeypatch, tmp_path):
+    """Every basemap tile request fails at once, and the tile cache is empty and private."""
+
+    def refuse(url: str, timeout: float) -> bytes:
+        raise urllib.error.URLError("tests run offline")
+
+    monkeypatch.setattr(tiles, "fetch_url", refuse)
+    monkeypatch.setattr(tiles, "_offline_until", {})
+    monkeypatch.setenv(tiles.CACHE_ENV, str(tmp_path / "cache"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import urllib.error
 import zipfile
 from xml.etree import ElementTree as ET
 
@@ -16,7 +15,7 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from geo import ProjectFilter, apply_filter, load_boundary, tiles
+from geo import ProjectFilter, apply_filter, load_boundary
 from geo.export import (
     DATA_FORMATS,
     KML_NS,
@@ -45,13 +44,8 @@ def shown(mini_gdf):
 
 
 @pytest.fixture(autouse=True)
-def no_internet(monkeypatch, tmp_path):
-    def refuse(url: str, timeout: float) -> bytes:
-        raise urllib.error.URLError("tests run offline")
-
-    monkeypatch.setattr(tiles, "fetch_url", refuse)
-    monkeypatch.setattr(tiles, "_offline_until", {})
-    monkeypatch.setenv(tiles.CACHE_ENV, str(tmp_path / "cache"))
+def _offline(no_internet):
+    """Every test here runs as if there were no internet."""
 
 
 def _hostile(gdf):

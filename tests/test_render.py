@@ -48,15 +48,8 @@ def boundary():
 
 
 @pytest.fixture(autouse=True)
-def no_internet(monkeypatch, tmp_path):
-    """No test here reaches the internet: every tile request fails at once."""
-
-    def refuse(url: str, timeout: float) -> bytes:
-        raise urllib.error.URLError("tests run offline")
-
-    monkeypatch.setattr(tiles, "fetch_url", refuse)
-    monkeypatch.setattr(tiles, "_offline_until", {})
-    monkeypatch.setenv(tiles.CACHE_ENV, str(tmp_path / "cache"))
+def _offline(no_internet):
+    """Every test here runs as if there were no internet."""
 
 
 def _shown(gdf, **kwargs):
