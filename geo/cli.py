@@ -26,6 +26,7 @@ from geo.render import (
     PageSize,
     SnapshotSpec,
     custom_page,
+    data_extent,
     render_layer_snapshots,
     render_snapshot,
 )
@@ -67,6 +68,8 @@ class ExportRequest:
     page: PageSize
     per_layer: bool
     title: str | None
+    #: "district", "data", or (west, south, east, north) in lon/lat.
+    extent: str | tuple[float, float, float, float] = "district"
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -122,7 +125,26 @@ def parse_export(args: argparse.Namespace) -> ExportRequest:
         page=_page(args),
         per_layer=args.per_layer,
         title=args.title,
+        extent=_extent(args.extent),
     )
+
+
+def _extent(text: str | None) -> str | tuple[float, float, float, float]:
+    if text is None or text in ("district", "data"):
+        return text or "district"
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise UsageError(
+            f"--extent {text!r}: give district, data, or WEST,SOUTH,EAST,NORTH in degrees"
+        ) from None
+    xmin, ymin, xmax, ymax = settings.EXTENT
+    if not (xmin <= west < east <= xmax and ymin <= south < north <= ymax):
+        raise UsageError(
+            f"--extent {text}: give lon {xmin}..{xmax} and lat {ymin}..{ymax}, west < east, "
+            "south < north"
+        )
+    return west, south, east, north
 
 
 def _choices(name: str, text: str | None, valid: tuple[str, ...]) -> tuple[str, ...]:
@@ -202,12 +224,16 @@ def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
             title=request.title,
         )
         return {request.out.name: data}
+    extent = request.extent
+    if extent == "data":
+        extent = data_extent(shown)
     spec = SnapshotSpec(
         view=request.view,
         page=request.page,
         fmt=request.fmt,
         title=request.title,
         basemap=settings.default_basemap(),
+        extent=None if extent == "district" else extent,
     )
     if request.per_layer and _is_zip(request.out):
         return {request.out.name: export_snapshot_zip(shown, boundary, spec=spec)}
@@ -283,6 +309,10 @@ def _add_export(commands) -> None:
         help="one image per visible layer (plus all layers) into a folder or zip",
     )
     export.add_argument("--title", help="title of the snapshot (default: from the filters)")
+    export.add_argument(
+        "--extent",
+        help="district (default), data (fit the shown projects), or WEST,SOUTH,EAST,NORTH",
+    )
     export.set_defaults(run=_export)
 
 

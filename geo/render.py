@@ -355,6 +355,20 @@ def snapshot_extent(
     return west - dx, south - dy, east + dx, north + dy
 
 
+def data_extent(
+    gdf_shown: gpd.GeoDataFrame, *, pad: float = 0.12, min_span: float = 0.012
+) -> tuple[float, float, float, float] | None:
+    """The shown features' extent (lon/lat) with a margin, at least ``min_span`` degrees
+    (about 1 km) across; None when nothing is shown."""
+    if not len(gdf_shown):
+        return None
+    west, south, east, north = gdf_shown.total_bounds
+    cx, cy = (west + east) / 2, (south + north) / 2
+    half_w = max((east - west) * (1 + 2 * pad), min_span) / 2
+    half_h = max((north - south) * (1 + 2 * pad), min_span * 0.8) / 2
+    return cx - half_w, cy - half_h, cx + half_w, cy + half_h
+
+
 def _metric_limits(
     extent: tuple[float, float, float, float], aspect: float
 ) -> tuple[tuple[float, float], tuple[float, float]]:

@@ -116,6 +116,8 @@ def test_format_option_wins_over_the_suffix(tmp_path):
         (["--width", "800"], "give both --width and --height"),
         (["--width", "50", "--height", "50"], "200-20000"),
         (["--per-layer", "--format", "csv"], "--per-layer makes images"),
+        (["--extent", "everywhere"], "district, data, or WEST,SOUTH,EAST,NORTH"),
+        (["--extent", "116.3,39.8,116.5,40.0"], "give lon 120.2"),
     ],
 )
 def test_bad_values_give_one_line_and_exit_2(tmp_path, capsys, args, valid):
@@ -153,3 +155,18 @@ def test_svg_per_layer_zip_holds_valid_svg(tmp_path):
         for name in archive.namelist():
             data = archive.read(name)
             assert data.lstrip().startswith(b"<?xml") and len(data) > 1000
+
+
+def test_extent_data_frames_only_the_shown_projects(tmp_path, mini_gdf):
+    from geo.render import data_extent
+
+    renewal = mini_gdf[mini_gdf["layer"] == "renewal"]
+    west, south, east, north = data_extent(renewal)
+    xmin, ymin, xmax, ymax = renewal.total_bounds
+    assert west < xmin and east > xmax and south < ymin and north > ymax
+    assert east - west < 0.02, "two old-city sites must not be framed at district scale"
+    assert data_extent(mini_gdf.iloc[0:0]) is None
+    out = tmp_path / "west.png"
+    assert main(["export", "--out", str(out), "--layers", "renewal", "--extent", "data"]) == 0
+    with Image.open(out) as image:
+        assert image.size == (1920, 1080)
