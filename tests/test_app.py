@@ -66,7 +66,7 @@ def test_layer_toggle_changes_features_not_the_map(app):
 
 def test_status_filter(app):
     before = map_args(app)["script"]
-    app.multiselect(key="statuses").set_value(["preparation", "under_construction"]).run()
+    app.pills(key="statuses").set_value(["preparation", "under_construction"]).run()
     assert shown_ids(app) == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
     assert "<b>2</b> / 6" in html_text(app, "project-counts")
     assert map_args(app)["script"] == before

@@ -92,8 +92,12 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
         )
     )
     st.sidebar.header("状态 Status")
-    statuses = st.sidebar.multiselect(
-        "显示状态 Show statuses", options=list(STATUSES), format_func=status_label, key="statuses"
+    statuses = st.sidebar.pills(
+        "显示状态 Show statuses",
+        options=list(STATUSES),
+        selection_mode="multi",
+        format_func=status_label,
+        key="statuses",
     )
     mode, years, as_of = _year_controls(gdf)
     basemap = _basemap_control()
