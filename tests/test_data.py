@@ -109,3 +109,18 @@ def test_schematic_features_say_so(projects):
     totals = projects[projects["layer"] == "parking"]
     assert (totals["location_precision"] == "schematic").all()
     assert totals["name_zh"].str.contains("示意").all()
+
+
+def test_old_city_sits_where_the_reference_points_put_it(projects):
+    """The cathedral stands on the east side of 中山路; 劈柴院 is on its west side."""
+    from shapely import LineString
+
+    by_id = projects.set_index("id").geometry
+    street = by_id["zhongshan-road-pedestrian-street"]
+    cathedral_lat, cathedral_lon = 36.067972, 120.315611
+    across = LineString([(120.30, cathedral_lat), (120.33, cathedral_lat)])
+    street_lon = street.intersection(across).x
+    assert street_lon < cathedral_lon, "中山路 must run west of the cathedral"
+    assert cathedral_lon - street_lon < 0.004  # and within about 350 m of it
+    pichaiyuan = by_id["pichaiyuan-phase-2"].centroid
+    assert pichaiyuan.x < street.interpolate(street.project(pichaiyuan)).x
