@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from geopandas import GeoSeries
+from shapely import LineString
 from shapely.geometry import Point
 
 from geo import load_boundary, load_projects
@@ -113,8 +114,6 @@ def test_schematic_features_say_so(projects):
 
 def test_old_city_sits_where_the_reference_points_put_it(projects):
     """The cathedral stands on the east side of 中山路; 劈柴院 is on its west side."""
-    from shapely import LineString
-
     by_id = projects.set_index("id").geometry
     street = by_id["zhongshan-road-pedestrian-street"]
     cathedral_lat, cathedral_lon = 36.067972, 120.315611
