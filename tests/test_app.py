@@ -117,25 +117,25 @@ def test_basemap_choice_keeps_the_map(app):
     assert "120.374" in after["feature_group"]  # shifted onto the GCJ-02 grid
 
 
-def test_bad_data_gets_a_message_not_a_traceback(monkeypatch, tmp_path):
-    broken = json.loads(TEST_DATA.read_text(encoding="utf-8"))
-    broken["features"][0]["properties"]["status"] = "finished"
-    path = tmp_path / "broken.geojson"
-    path.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+def _open_edited(monkeypatch, tmp_path, field, value):
+    """The app on the test file with the first project's ``field`` set to ``value``."""
+    data = json.loads(TEST_DATA.read_text(encoding="utf-8"))
+    data["features"][0]["properties"][field] = value
+    path = tmp_path / "edited.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("PROJECT_MAP_DATA", str(path))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def test_bad_data_gets_a_message_not_a_traceback(monkeypatch, tmp_path):
+    at = _open_edited(monkeypatch, tmp_path, "status", "finished")
     assert not at.exception
     assert "cannot be loaded" in at.error[0].value
     assert "qingdao-bay-plaza" in at.code[0].value and "'status'" in at.code[0].value
 
 
 def test_hostile_name_is_escaped_in_the_detail_panel(monkeypatch, tmp_path):
-    data = json.loads(TEST_DATA.read_text(encoding="utf-8"))
-    data["features"][0]["properties"]["name_zh"] = "<img src=x onerror=alert(1)>${x}"
-    path = tmp_path / "hostile.geojson"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    monkeypatch.setenv("PROJECT_MAP_DATA", str(path))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _open_edited(monkeypatch, tmp_path, "name_zh", "<img src=x onerror=alert(1)>${x}")
     at.selectbox(key="search").set_value("qingdao-bay-plaza").run()
     detail = html_text(at, "project-detail")
     assert "<img" not in detail and "${x}" not in detail

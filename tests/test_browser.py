@@ -5,6 +5,7 @@ Skipped, with the reason, only where Chromium or Playwright cannot be installed.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -64,15 +65,27 @@ def browser():
         browser.close()
 
 
-def test_offline_map_filters_without_jumping(browser, tmp_path):
+@contextmanager
+def offline_app(browser, path="/", *, width=1400, height=900):
+    """Serve the app on the small test file with no basemap; yield the page and its frame.
+
+    On the way out, check that no request of the page left this machine.
+    """
     env = {"PROJECT_MAP_DATA": str(TEST_DATA), "PROJECT_MAP_BASEMAP": "none"}
     with serve_app(APP, env=env) as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context = browser.new_context(viewport={"width": width, "height": height})
         requests: list[str] = []
         context.on("request", lambda request: requests.append(request.url))
         page = context.new_page()
-        page.goto(url)
-        frame = _map_frame(page)
+        page.goto(url + path)
+        yield page, _map_frame(page)
+        outside = {urlparse(u).hostname for u in requests if u.startswith("http")} - LOCAL_HOSTS
+        context.close()
+        assert not outside, f"requests left the machine: {sorted(outside)}"
+
+
+def test_offline_map_filters_without_jumping(browser, tmp_path):
+    with offline_app(browser) as (page, frame):
         _wait_for_count(frame, 6, page)
         drawn = (
             "() => [...document.querySelectorAll('path.leaflet-interactive')]"
@@ -97,21 +110,12 @@ def test_offline_map_filters_without_jumping(browser, tmp_path):
         assert center["lat"] == pytest.approx(36.0690, abs=1e-3)
 
         page.screenshot(path=str(tmp_path / "app.png"))
-        outside = {urlparse(u).hostname for u in requests if u.startswith("http")} - LOCAL_HOSTS
-        assert not outside, f"requests left the machine: {sorted(outside)}"
-        context.close()
 
 
 def test_presenter_clicks_through_scenes_offline(browser, tmp_path):
     """A prepared presenter link, a clicker's PageDown, year playback: no jump, no internet."""
-    env = {"PROJECT_MAP_DATA": str(TEST_DATA), "PROJECT_MAP_BASEMAP": "none"}
-    with serve_app(APP, env=env) as url:
-        context = browser.new_context(viewport={"width": 1600, "height": 1000})
-        requests: list[str] = []
-        context.on("request", lambda request: requests.append(request.url))
-        page = context.new_page()
-        page.goto(f"{url}/?presenter=1&scene=parking-and-parks")
-        frame = _map_frame(page)
+    path = "/?presenter=1&scene=parking-and-parks"
+    with offline_app(browser, path, width=1600, height=1000) as (page, frame):
         _wait_for_count(frame, 2, page)  # parking + pocket parks of the small file
         assert page.locator('section[data-testid="stSidebar"]').is_hidden()
 
@@ -132,6 +136,3 @@ def test_presenter_clicks_through_scenes_offline(browser, tmp_path):
         page.get_by_role("button", name="⏸ 暂停 Pause").click()
 
         page.screenshot(path=str(tmp_path / "presenter.png"))
-        outside = {urlparse(u).hostname for u in requests if u.startswith("http")} - LOCAL_HOSTS
-        assert not outside, f"requests left the machine: {sorted(outside)}"
-        context.close()
