@@ -1,8 +1,8 @@
 """Serve the map's front-end assets from this app instead of public CDNs.
 
 Why: folium 0.20 makes every map load Leaflet, jQuery, Bootstrap, Font Awesome and
-Leaflet.awesome-markers from public CDNs (jsdelivr, code.jquery.com, cdnjs,
-netdna.bootstrapcdn). The map must work on a network with no internet, where those
+Leaflet.awesome-markers from public CDNs (jsDelivr, the jQuery CDN, cdnjs and the
+Bootstrap CDN). The map must work on a network with no internet, where those
 requests fail and the map stays blank (folium issue #1594).
 
 What the map needs: our map uses only folium.Map (tiles=None or a TileLayer),
