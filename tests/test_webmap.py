@@ -107,8 +107,9 @@ def test_base_map_is_identical_across_filters(mini_gdf):
 
 
 def test_base_map_loads_no_public_cdn_after_local_assets():
-    from ui.assets import use_local_assets
+    from ui.assets import missing_vendor_files, use_local_assets
 
+    assert missing_vendor_files() == []
     use_local_assets()
     html = base_map().get_root().render()
     assert "/app/static/vendor/leaflet/leaflet.js" in html

@@ -25,7 +25,7 @@ from geo.webmap import (
     selection_group,
     stable_names,
 )
-from ui.assets import use_local_assets
+from ui.assets import missing_vendor_files, use_local_assets
 from ui.export_panel import export_panel
 from ui.panels import about_html, counts_html, detail_html
 from ui.scenes import EXIT_LABEL, caption_html, playback_controls, save_scene_form, scene_bar
@@ -72,6 +72,12 @@ def _mtime(path) -> int:
 def main() -> None:
     st.set_page_config(page_title="市南区项目地图 Shinan Project Map", page_icon="🗺️", layout="wide")
     use_local_assets()
+    missing = missing_vendor_files()
+    if missing:
+        st.error(
+            "地图脚本缺失 The map's script files are missing from static/vendor/: "
+            f"{', '.join(missing)}. Restore them from the repository (git checkout static)."
+        )
     path = settings.data_path()
     try:
         gdf = cached_projects(str(path), _mtime(path))

@@ -34,6 +34,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import folium
+import streamlit as st
 
 #: Repository root; Streamlit serves ``REPO_ROOT / "static"`` when the app's main
 #: script lives in the repository root.
@@ -59,13 +60,7 @@ _CSS: tuple[tuple[str, str], ...] = (("leaflet_css", "leaflet/leaflet.css"),)
 
 def _static_prefix() -> str:
     """Return the URL prefix of Streamlit's static folder, honouring baseUrlPath."""
-    base = ""
-    try:
-        import streamlit as st
-
-        base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    except Exception:  # config unavailable: assume no base path
-        base = ""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
 
 
