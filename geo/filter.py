@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import geopandas as gpd
 
@@ -24,7 +24,6 @@ class ProjectFilter:
     statuses: tuple[str, ...] = schema.STATUSES
     years: tuple[int, int] | None = None
     as_of: int | None = None
-    ids: tuple[str, ...] | None = field(default=None)
 
     def __post_init__(self) -> None:
         _check_choices("layers", self.layers, schema.LAYER_IDS)
@@ -87,8 +86,6 @@ def apply_filter(gdf: gpd.GeoDataFrame, spec: ProjectFilter) -> gpd.GeoDataFrame
             keep = out["milestones"].map(lambda ms: active_in_years(ms, first, last))
             out = out[keep.astype(bool)]
     out = out[out["status"].isin(spec.statuses)]
-    if spec.ids is not None:
-        out = out[out["id"].isin(spec.ids)]
     return out
 
 

@@ -173,14 +173,14 @@ def test_exports_do_not_change_their_input(shown, boundary):
 # The app's export panel -----------------------------------------------------------------------
 _PANEL_SCRIPT = """
 import os
-from geo import ProjectFilter, apply_filter, load_boundary, load_projects
+from geo import apply_filter, load_boundary, load_projects
+from geo.view import ViewState
 from ui.export_panel import export_panel
 
 gdf = load_projects(os.environ["PROJECT_MAP_DATA"])
-view = ProjectFilter(layers=("renewal", "parking"), as_of=2021)
-shown = apply_filter(gdf, view)
-export_panel(shown, load_boundary(), layers=view.layers, statuses=view.statuses, mode="as_of",
-             years=(2016, 2021), as_of=2021, basemap="none")
+view = ViewState(layers=("renewal", "parking"), mode="as_of", as_of=2021, basemap="none")
+shown = apply_filter(gdf, view.project_filter)
+export_panel(shown, load_boundary(), view=view)
 """
 
 

@@ -124,17 +124,7 @@ def main() -> None:
             _draw_map(gdf, shown, boundary, view)
         with detail_col:
             _detail(gdf, shown, st.session_state.get("selected_id"))
-        export_panel(
-            shown,
-            boundary,
-            layers=view.layers,
-            statuses=view.statuses,
-            mode=view.mode,
-            years=view.years,
-            as_of=view.as_of,
-            basemap=view.basemap,
-            extent=st.session_state.get("map_extent"),
-        )
+        export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))
     sync_url(with_map_position(view))
 

@@ -25,6 +25,7 @@ from geo.render import (
     default_title,
     render_snapshot,
 )
+from geo.view import ViewState
 
 _CUSTOM = "custom"
 _PREVIEW_WIDTH_PX = 960
@@ -42,12 +43,7 @@ def export_panel(
     shown: gpd.GeoDataFrame,
     boundary: gpd.GeoDataFrame,
     *,
-    layers: tuple[str, ...],
-    statuses: tuple[str, ...],
-    mode: str,
-    years: tuple[int, int],
-    as_of: int,
-    basemap: str,
+    view: ViewState,
     extent: tuple[float, float, float, float] | None = None,
 ) -> None:
     """Draw the export section for exactly what the map shows.
@@ -58,23 +54,18 @@ def export_panel(
         The projects as shown (``geo.apply_filter`` with the view's filter).
     boundary
         The district boundary.
-    layers, statuses, mode, years, as_of, basemap
-        The view's values (``ViewState``); ``mode`` is ``"all"``, ``"period"`` or ``"as_of"``.
+    view
+        What the map shows: its filter and basemap.
     extent
         (west, south, east, north) the map shows, if known; default the whole district.
     """
-    view = ProjectFilter(
-        layers=tuple(layers),
-        statuses=tuple(statuses),
-        years=tuple(years) if mode == "period" else None,
-        as_of=int(as_of) if mode == "as_of" else None,
-    )
+    basemap, project_filter = view.basemap, view.project_filter
     with st.expander("导出 Export · 图片与数据 images and data", expanded=False):
-        spec, per_layer = _snapshot_controls(view, basemap=basemap, extent=extent)
+        spec, per_layer = _snapshot_controls(project_filter, basemap=basemap, extent=extent)
         _image_downloads(shown, boundary, spec, per_layer=per_layer)
         _preview(shown, boundary, spec)
         st.divider()
-        _data_downloads(shown, boundary, view, basemap=basemap, title=spec.shown_title)
+        _data_downloads(shown, boundary, project_filter, basemap=basemap, title=spec.shown_title)
 
 
 def _snapshot_controls(view: ProjectFilter, *, basemap: str, extent) -> tuple[SnapshotSpec, bool]:

@@ -26,7 +26,7 @@ MODE_LABELS = {
     "as_of": "截至某年 As of year",
 }
 #: Whole-district framing, for scenes that give no extent.
-DISTRICT_VIEW = ((36.0665, 120.351), 13.0)
+DISTRICT_VIEW = (settings.DEFAULT_CENTER, float(settings.DEFAULT_ZOOM))
 
 
 def status_label(status: str) -> str:
