@@ -1,0 +1,3 @@
+"""Saving and deleting scenes, export limits, data and settings errors."""
+
+STRINGS: dict[str, tuple[str, str]] = {}

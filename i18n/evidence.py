@@ -1,0 +1,3 @@
+"""Location evidence and the position audit."""
+
+STRINGS: dict[str, tuple[str, str]] = {}
