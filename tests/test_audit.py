@@ -219,7 +219,7 @@ LINK = "location_evidence.references[0]"
         ({"references": []}, "location_evidence"),
         ({"references": [{"ref": "a", "relation": "near"}]}, f"{LINK}.relation"),
         ({"references": [{"ref": "a", "relation": "between"}]}, f"{LINK}.ref"),
-        ({"references": [{"ref": "a", "relation": "at", "independent": "no"}]}, f"{LINK}.independent"),
+        ({"references": [{"ref": "a", "relation": "at", "independent": 0}]}, f"{LINK}.independent"),
         ({"unverified": "  "}, "location_evidence.unverified"),
     ],
 )  # fmt: skip
