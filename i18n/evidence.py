@@ -3,10 +3,10 @@
 STRINGS: dict[str, tuple[str, str]] = {
     "evidence.title": ("位置依据", "Location evidence"),
     "evidence.none": ("无独立依据", "No independent evidence"),
-    "evidence.unverified": ("未经核实：{reason}", "Unverified: {reason}"),
+    "evidence.unverified": ("未经核实", "Unverified"),
     "evidence.drawn_from": ("（绘制所据，非独立）", " (drawn from it, not independent)"),
     "evidence.source": ("来源", "Source"),
-    "evidence.published": ("原始坐标 {crs}", "published in {crs}"),
+    "evidence.published": ("原坐标系", "published in"),
     "evidence.relation.at": ("位于", "at"),
     "evidence.relation.along": ("沿", "along"),
     "evidence.relation.north_of": ("在其北侧", "north of"),
