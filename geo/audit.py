@@ -241,7 +241,7 @@ def format_report(result: AuditResult, lang: str = "en") -> str:
 
 def _check_text(check: Check, lang: str) -> str:
     mark = "✓" if check.holds else "✗"
-    tag = "" if check.independent else t("audit.drawn_from", lang)
+    tag = "" if check.independent else " " + t("audit.drawn_from", lang)
     relation = t(f"evidence.relation.{check.relation}", lang)
     return f"{relation} {'+'.join(check.refs)} {check.metres:.0f} m {mark}{tag}"
 

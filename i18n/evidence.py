@@ -4,7 +4,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "evidence.title": ("位置依据", "Location evidence"),
     "evidence.none": ("无独立依据", "No independent evidence"),
     "evidence.unverified": ("未经核实", "Unverified"),
-    "evidence.drawn_from": ("（绘制所据，非独立）", " (drawn from it, not independent)"),
+    "evidence.drawn_from": ("（绘制所据，非独立）", "(drawn from it, not independent)"),
     "evidence.source": ("来源", "Source"),
     "evidence.published": ("原坐标系", "published in"),
     "evidence.relation.at": ("位于", "at"),
@@ -27,7 +27,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.verdict.unverified": ("未核实", "unverified"),
     "audit.summary": ("共 {total} 个精确/近似位置：", "{total} exact/approximate positions: "),
     "audit.unverified_because": ("未核实：{reason}", "unverified: {reason}"),
-    "audit.drawn_from": ("（绘制所据）", " (drawn from)"),
+    "audit.drawn_from": ("（绘制所据）", "(drawn from)"),
     "audit.exact_unverified": (
         "要素 {id}：标为“准确”但无独立依据；请改为“近似”或补充依据",
         "feature {id}: 'exact' with no independent reference; make it 'approximate' or add one",

@@ -69,7 +69,7 @@ def _link_html(link: Mapping[str, Any], refs, audit: FeatureAudit | None, lang: 
     relation = t(f"evidence.relation.{link.get('relation')}", lang)
     names = " / ".join(_reference_text(refs.get(i), i, lang) for i in ids)
     check = _measured(audit, ids, link.get("relation"))
-    drawn = "" if link.get("independent", True) else esc(t("evidence.drawn_from", lang))
+    drawn = "" if link.get("independent", True) else " " + esc(t("evidence.drawn_from", lang))
     note = f"<br><small>{esc(link['note'])}</small>" if link.get("note") else ""
     return f"<li>{esc(relation)} {names}{check}{drawn}{note}</li>"
 
