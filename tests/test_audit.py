@@ -266,3 +266,33 @@ def test_broken_catalogue_is_reported(tmp_path, capsys):
         load_references(path)
     assert main(["--references", str(path)]) == 1
     assert "properties" in capsys.readouterr().err
+
+
+def test_side_of_a_street_line_is_measured_where_the_street_crosses_the_feature():
+    street = LineString([(120.31, 36.0620), (120.32, 36.0600)])  # slopes down to the east
+    refs = {**REFS, "road": Reference("road", "路", "road", "osm", "WGS84", {}, street)}
+    link = {"ref": "road", "relation": "north_of"}
+
+    def margin(geom):
+        return audit_projects(_frame(geom, "approximate", link), refs).features[0].checks[0]
+
+    # At x = 120.319 the street is at 36.0602: a point at 36.0605 is 33 m north of it, although
+    # it is south of the street's western end.
+    assert margin(Point(120.319, 36.0605)).metres == pytest.approx(33, abs=2)
+    crossing = Polygon(
+        [(120.311, 36.0615), (120.313, 36.0615), (120.313, 36.063), (120.311, 36.063)]
+    )
+    assert not margin(crossing).holds
+    # Beyond the street's ends its northernmost point counts: 36.0625 is 55 m north of 36.0620
+    # (less 3 m of grid convergence: the metric grid's north is not true north 900 m apart).
+    assert margin(Point(120.30, 36.0625)).metres == pytest.approx(53, abs=2)
+
+
+def test_catalogue_takes_a_street_line_published_in_bd09():
+    wgs = [(120.31, 36.062), (120.32, 36.06)]
+    published = [list(from_wgs84(x, y, "BD-09")) for x, y in wgs]
+    feature = _ref_feature(published, "BD-09", None)
+    feature["geometry"] = {"type": "LineString", "coordinates": [list(p) for p in wgs]}
+    assert validate_references({"features": [feature]}) == []
+    feature["geometry"]["coordinates"] = [list(p) for p in wgs[:1]] * 2
+    assert validate_references({"features": [feature]})
