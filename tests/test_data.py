@@ -127,7 +127,7 @@ def test_audit_of_bundled_data_finds_nothing_wrong(projects, references):
     assert counts["wrong"] == 0 and sum(counts.values()) == 29
     # The old city is confirmed by sources other than the points it was drawn from.
     ok = {f.id for f in result.features if f.verdict == "ok"}
-    assert {"zhongshan-road-footbridge-removal", "qingdao-bay-plaza"} <= ok
+    assert {"zhongshan-road-pedestrian-street", "qingdao-bay-plaza"} <= ok
 
 
 def test_footbridge_stands_at_the_jiaozhou_road_junction(projects, references):

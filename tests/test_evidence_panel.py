@@ -24,11 +24,16 @@ def rows():
     return {row["id"]: row for row in (gdf.iloc[i].to_dict() for i in range(len(gdf)))}
 
 
-def test_footbridge_shows_the_news_report_and_the_measured_distance(rows):
+def test_footbridge_shows_the_news_report_and_why_it_is_still_unverified(rows):
     html = evidence_html(rows["zhongshan-road-footbridge-removal"], "both")
-    assert "位置依据 Location evidence" in html and "可信 ok" in html
+    assert "位置依据 Location evidence" in html and "未核实 unverified" in html
     assert "中山路与胶州路交叉口" in html and "news.bandao.cn/a/373561.html" in html
-    assert "2020-05-27" in html and " m ✓" in html
+    assert "2020-05-27" in html and " m ✓" in html and "one source" in html
+
+
+def test_old_city_street_is_confirmed_by_sources_it_was_not_drawn_from(rows):
+    html = evidence_html(rows["zhongshan-road-pedestrian-street"], "en")
+    assert "ok" in html and "St. Michael" in html and "OpenStreetMap" in html
 
 
 def test_unverified_feature_says_why(rows):
