@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import shapely
@@ -20,31 +22,160 @@ from geo.timeline import current_status
 Feature = Mapping[str, Any]
 
 
-def read_collection(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a GeoJSON file into a dict; a missing, undecodable or malformed file raises.
+def read_collection(
+    path: str | os.PathLike[str], *, max_bytes: int = settings.MAX_DATA_BYTES
+) -> dict[str, Any]:
+    """Read a GeoJSON (or scenes) file into a dict; anything unusable raises one clear problem.
+
+    Only a regular file of at most ``max_bytes`` is read (a FIFO or ``/dev/zero`` named as
+    the data file would otherwise hang or fill memory). The JSON must be UTF-8 (a BOM is
+    accepted), with finite numbers, at most ``settings.MAX_JSON_DEPTH`` levels deep and no
+    unpaired surrogate in any text.
 
     Raises
     ------
     ProjectDataError
-        With the path, the line and column of a JSON syntax error, and how to fix it.
+        With the path, where the problem is (line and column, or the item), and how to fix it.
     """
     path = Path(path)
+    raw = _read_regular_file(path, max_bytes)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fix = f"no such file; check the path or set {settings.DATA_PATH_ENV}"
-        raise ProjectDataError(str(path), [Problem("", "", str(path), fix)]) from None
-    except IsADirectoryError:
-        fix = "this is a folder; give the path of a .geojson file"
-        raise ProjectDataError(str(path), [Problem("", "", str(path), fix)]) from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         fix = f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8"
-        raise ProjectDataError(str(path), [Problem("", "", path.name, fix)]) from None
+        raise _file_error(path, path.name, fix) from None
     try:
-        return json.loads(text)
+        data = json.loads(
+            text, parse_constant=_reject_constant, parse_int=_bounded_int, parse_float=_finite
+        )
     except json.JSONDecodeError as exc:
         fix = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise ProjectDataError(str(path), [Problem("", "", path.name, fix)]) from None
+        raise _file_error(path, path.name, fix) from None
+    except _BadNumber as exc:
+        raise _file_error(path, exc.text, exc.fix) from None
+    except RecursionError:
+        fix = f"nested too deeply; no GeoJSON needs more than {settings.MAX_JSON_DEPTH} levels"
+        raise _file_error(path, path.name, fix) from None
+    problem = find_unsafe_value(data)
+    if problem is not None:
+        raise ProjectDataError(str(path), [problem])
+    return data
+
+
+def _read_regular_file(path: Path, max_bytes: int) -> bytes:
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then says what it is.
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        fix = f"no such file; check the path or set {settings.DATA_PATH_ENV}"
+        raise _file_error(path, str(path), fix) from None
+    except IsADirectoryError:
+        raise _file_error(path, str(path), "this is a folder; give the path of a file") from None
+    except PermissionError:
+        fix = "cannot be read (permission denied); let the app's user read it (chmod a+r)"
+        raise _file_error(path, str(path), fix) from None
+    except OSError as exc:
+        raise _file_error(path, str(path), f"cannot be opened: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _file_error(path, str(path), "this is a folder; give the path of a file")
+        if not stat.S_ISREG(info.st_mode):
+            fix = "not a regular file (a pipe or a device); give the path of a saved file"
+            raise _file_error(path, str(path), fix)
+        if info.st_size > max_bytes:
+            fix = f"{info.st_size:,} bytes; files over {max_bytes:,} bytes are refused"
+            raise _file_error(path, path.name, fix)
+        try:
+            raw = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise _file_error(path, str(path), f"cannot be read: {exc.strerror}") from None
+    if len(raw) > max_bytes:  # the file grew after fstat
+        raise _file_error(path, path.name, f"over {max_bytes:,} bytes; files this big are refused")
+    return raw
+
+
+def _file_error(path: Path, value: object, fix: str) -> ProjectDataError:
+    return ProjectDataError(str(path), [Problem("", "", value, fix)])
+
+
+class _BadNumber(ValueError):
+    def __init__(self, text: str, fix: str) -> None:
+        super().__init__(fix)
+        self.text, self.fix = text, fix
+
+
+def _reject_constant(name: str) -> float:
+    raise _BadNumber(name, f"{name} is not valid JSON; give a number or leave the field out")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 15:
+        shown = text if len(text) <= 24 else f"{text[:20]}… ({len(text)} digits)"
+        raise _BadNumber(shown, "a number this long cannot be right; give at most 15 digits")
+    return int(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > 1e15:
+        raise _BadNumber(text[:24], "a number this large cannot be right; check the value")
+    return value
+
+
+def find_unsafe_value(data: Any) -> Problem | None:
+    """The first place in parsed JSON that nests too deeply or holds an unpaired surrogate.
+
+    Either would crash a later step (copying, drawing, writing UTF-8), so files are refused
+    here, naming the feature and the field.
+    """
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, where = stack.pop()
+        if len(where) > settings.MAX_JSON_DEPTH:
+            fix = f"nested more than {settings.MAX_JSON_DEPTH} levels; flatten this value"
+            return _located(data, where[: settings.MAX_JSON_DEPTH], "…", fix)
+        if isinstance(value, str):
+            if _has_surrogate(value):
+                return _located(data, where, value, _SURROGATE_FIX)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _has_surrogate(key):
+                    return _located(data, where, key, _SURROGATE_FIX)
+                stack.append((item, (*where, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*where, i)) for i, item in enumerate(value))
+    return None
+
+
+_SURROGATE_FIX = "holds a broken character (an unpaired UTF-16 surrogate); retype the text"
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _located(data: Any, where: tuple[str | int, ...], value: object, fix: str) -> Problem:
+    """A problem at a JSON path, naming the feature (by id if it has a usable one)."""
+    feature, rest = "", list(where)
+    if len(where) >= 2 and where[0] == "features" and isinstance(where[1], int):
+        feature = f"#{where[1] + 1}"
+        props = data["features"][where[1]]
+        props = props.get("properties") if isinstance(props, dict) else None
+        pid = props.get("id") if isinstance(props, dict) else None
+        if isinstance(pid, str) and schema.ID_PATTERN.fullmatch(pid):
+            feature = f"'{pid}'"
+        rest = rest[2:]
+    elif len(where) >= 2 and where[0] == "scenes" and isinstance(where[1], int):
+        feature, rest = f"#{where[1] + 1}", rest[2:]
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest).lstrip(".")
+    if isinstance(value, str) and _has_surrogate(value):
+        value = value.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+    return Problem(feature, field, value, fix)
 
 
 def read_report_text() -> str | None:
@@ -149,7 +280,8 @@ class _Checker:
         self._check_geometry(label, feature.get("geometry"))
 
     def _check_id(self, label: str, value: Any) -> str:
-        if not isinstance(value, str) or not schema.ID_PATTERN.match(value):
+        # fullmatch: with match() the pattern's "$" would accept an id ending in a newline.
+        if not isinstance(value, str) or not schema.ID_PATTERN.fullmatch(value):
             fix = "give a unique ASCII slug of lower-case letters, digits and hyphens"
             self.add(label, "id", value, fix)
             return label
@@ -165,12 +297,18 @@ class _Checker:
         missing = [name for name in schema.REQUIRED_PROPERTIES if name not in props]
         for name in missing:
             self.add(label, name, None, "missing; see docs/data-format.md")
+        for name in RESERVED_PROPERTIES & props.keys():
+            fix = "this name is reserved for the feature's shape; rename the property"
+            self.add(label, name, props[name], fix)
         self._check_choice(label, props, "layer", schema.LAYER_IDS)
         self._check_choice(label, props, "status", schema.STATUSES)
         self._check_choice(label, props, "location_precision", schema.PRECISIONS)
         for name in ("name_zh", "name_en", "location_note"):
             if name in props and not _text(props[name]):
                 self.add(label, name, props[name], "give a non-empty string")
+            elif name in props and _HIDDEN_CHARS.search(props[name]):
+                fix = "holds invisible control or text-direction characters; retype the text"
+                self.add(label, name, props[name], fix)
         if "source" in props:
             self._check_source(label, props["source"])
         if "milestones" in props:
@@ -251,8 +389,13 @@ class _Checker:
                 self.add(label, field, figure, "give an object with label_zh, value, unit, quote")
                 continue
             value = figure.get("value")
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                self.add(label, f"{field}.value", value, "give a non-negative number")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value <= MAX_FIGURE
+            ):
+                fix = f"give a non-negative number up to {MAX_FIGURE:.0e}"
+                self.add(label, f"{field}.value", value, fix)
             if figure.get("unit") not in schema.FIGURE_UNITS:
                 fix = f"use one of {', '.join(schema.FIGURE_UNITS)}"
                 self.add(label, f"{field}.unit", figure.get("unit"), fix)
@@ -267,9 +410,14 @@ class _Checker:
             fix = f"give a GeoJSON geometry: one of {', '.join(schema.GEOMETRY_TYPES)}"
             self.add(label, "geometry", kind, fix)
             return
+        coordinates = geometry.get("coordinates")
+        if not _coordinates_ok(coordinates, _POSITION_DEPTH[geometry["type"]]):
+            fix = "coordinates do not form this geometry type; check nesting and pairs"
+            self.add(label, "geometry.coordinates", _short(coordinates), fix)
+            return
         try:
             geom = shape(geometry)
-        except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.ShapelyError):
+        except (ValueError, TypeError, IndexError, shapely.errors.ShapelyError):
             fix = "coordinates do not form this geometry type; check nesting and pairs"
             self.add(label, "geometry.coordinates", geometry.get("type"), fix)
             return
@@ -298,6 +446,48 @@ class _Checker:
         else:
             fix = f"outside Shinan (lon {xmin}..{xmax}, lat {ymin}..{ymax}); check the CRS"
             self.add(label, "geometry.coordinates", geom.bounds, fix)
+
+
+#: Property names that would collide with the frame's geometry column.
+RESERVED_PROPERTIES: Final = frozenset({"geometry"})
+#: Figures are counts, areas and sums of money: anything larger is a typo.
+MAX_FIGURE: Final = 1e12
+# C0/C1 controls (but tab, newline) and the bidi embeddings, overrides and isolates, which
+# reorder what follows them on screen and in exports.
+_HIDDEN_CHARS: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: How deep the positions sit in each geometry type's coordinates.
+_POSITION_DEPTH: Final = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+
+
+def _coordinates_ok(coordinates: Any, depth: int) -> bool:
+    """Lists nested ``depth`` deep, ending in positions of 2 or 3 finite numbers."""
+    if depth == 0:
+        return (
+            isinstance(coordinates, list)
+            and len(coordinates) in (2, 3)
+            and all(_is_number(v) and math.isfinite(v) for v in coordinates)
+        )
+    return (
+        isinstance(coordinates, list)
+        and bool(coordinates)
+        and all(_coordinates_ok(part, depth - 1) for part in coordinates)
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _short(value: Any) -> object:
+    text = json.dumps(value, ensure_ascii=False) if value is not None else "null"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _text(value: Any) -> bool:

@@ -20,6 +20,15 @@ BOUNDARY_PATH: Final = DATA_DIR / "shinan_boundary.geojson"
 CONTEXT_PATH: Final = DATA_DIR / "context_districts.geojson"
 REPORT_PATH: Final = DATA_DIR / "source" / "2021_shinan_government_work_report.txt"
 
+#: Largest projects or scenes file read (bytes): a mistaken path to a huge file or a device
+#: must not fill the server's memory. The bundled data is about 0.1 MB.
+MAX_DATA_BYTES: Final = 64_000_000
+MAX_SCENES_BYTES: Final = 2_000_000
+#: Most scenes the app lets visitors save into one scenes file.
+MAX_SCENES: Final = 100
+#: Deepest JSON nesting accepted (a MultiPolygon's positions sit 7 levels down).
+MAX_JSON_DEPTH: Final = 32
+
 REPORT_TITLE: Final = "2021年市南区政府工作报告"
 REPORT_TITLE_EN: Final = "2021 Shinan District Government Work Report"
 REPORT_DATE: Final = "2021-01-22"
