@@ -51,6 +51,35 @@ DISTRICT_BOUNDS: Final = (120.2808, 36.0411, 120.4216, 36.0919)
 FIRST_YEAR: Final = 2016
 LAST_YEAR: Final = 2021
 
+# Export limits: one visitor must not be able to stall the server --------------------------
+#: Largest image (pixels); an A3 page at 300 dpi is 17.4 million.
+MAX_IMAGE_PIXELS: Final = 40_000_000
+#: Most pixels one request may draw (a zip of one image per layer counts every image).
+MAX_REQUEST_PIXELS: Final = 120_000_000
+#: Smallest page side in inches: title, legend and caption need room around the map.
+MIN_PAGE_INCHES: Final = 3.0
+#: Smallest map extent (metres across); a forged tiny extent would take minutes to draw.
+MIN_EXTENT_M: Final = 50.0
+#: Exported maps are framed inside this extent (lon/lat): the district with its context.
+EXPORT_FRAME: Final = EXTENT
+#: Seconds an export may run in its worker before it is stopped.
+EXPORT_TIMEOUT_S: Final = 120.0
+#: Seconds a request waits for a free export worker before being told to retry.
+EXPORT_QUEUE_WAIT_S: Final = 60.0
+#: Exports run at once, each in its own process (``PROJECT_MAP_EXPORT_WORKERS``, 0 = in the
+#: calling process). One leaves the other core of a small server to the pages.
+EXPORT_WORKERS_ENV: Final = "PROJECT_MAP_EXPORT_WORKERS"
+DEFAULT_EXPORT_WORKERS: Final = 1
+
+
+def export_workers() -> int:
+    """How many exports may run at once: ``$PROJECT_MAP_EXPORT_WORKERS`` (0-8) or 1."""
+    text = os.environ.get(EXPORT_WORKERS_ENV, "").strip()
+    if text.isascii() and text.isdigit() and int(text) <= 8:
+        return int(text)
+    return DEFAULT_EXPORT_WORKERS
+
+
 #: Tianditu basemaps need a free key; set it in this environment variable to enable them.
 TIANDITU_KEY_ENV: Final = "TIANDITU_KEY"
 

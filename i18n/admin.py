@@ -67,4 +67,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "场景文件有误，已忽略（地图照常可用）：{problem}",
         "The scenes file has problems and was ignored (the map works without it): {problem}",
     ),
+    # Export limits
+    "admin.export_bad_size": ("尺寸无法导出：{problem}", "This size cannot be exported: {problem}"),
+    "admin.export_busy": (
+        "导出繁忙，请稍后再试。",
+        "Other exports are running; try again in a moment.",
+    ),
+    "admin.export_timeout": (
+        "导出超时已停止；请选择较小的尺寸或范围。",
+        "The export took too long and was stopped; choose a smaller size or extent.",
+    ),
+    "admin.export_failed": (
+        "导出失败（工作进程中止）；请重试或选择较小的尺寸。",
+        "The export failed (its worker stopped); try again or choose a smaller size.",
+    ),
 }
