@@ -13,7 +13,9 @@ functions in this process).
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
+import types
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -35,6 +37,7 @@ class JobError(RuntimeError):
 
 
 _lock = threading.Lock()
+_main_lock = threading.Lock()
 _slots: dict[int, threading.BoundedSemaphore] = {}
 
 
@@ -96,7 +99,7 @@ def _run_in_process(func, args, kwargs, timeout: float):
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, func, args, kwargs), daemon=True)
-    process.start()
+    _start_without_main(process)
     sender.close()  # only the child writes; EOF then means it died
     try:
         if not receiver.poll(timeout):
@@ -112,6 +115,25 @@ def _run_in_process(func, args, kwargs, timeout: float):
     if status == "error":
         raise payload
     return payload
+
+
+def _start_without_main(process: multiprocessing.process.BaseProcess) -> None:
+    """Start ``process`` without making it re-import the ``__main__`` module.
+
+    multiprocessing has a new process import the parent's ``__main__`` from its file. Under
+    ``streamlit run``, ``__main__`` is the page script itself: the worker would run the whole
+    page (and start its exports again). A bare module stands in while the job is handed over.
+    """
+    with _main_lock:
+        real_main = sys.modules.get("__main__")
+        stand_in = types.ModuleType("__main__")
+        sys.modules["__main__"] = stand_in
+        try:
+            process.start()
+        finally:
+            # Streamlit sets __main__ at each script run: only undo our own change.
+            if sys.modules.get("__main__") is stand_in and real_main is not None:
+                sys.modules["__main__"] = real_main
 
 
 def _child(sender: Connection, func, args, kwargs) -> None:
