@@ -52,7 +52,7 @@ def read_collection(
         fix = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise _file_error(path, path.name, fix) from None
     except _BadNumber as exc:
-        raise _file_error(path, exc.text, exc.fix) from None
+        raise _file_error(path, exc.text, f"{_line_of(text, exc.text)}{exc.fix}") from None
     except RecursionError:
         fix = f"nested too deeply; no GeoJSON needs more than {settings.MAX_JSON_DEPTH} levels"
         raise _file_error(path, path.name, fix) from None
@@ -76,16 +76,12 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes:
         raise _file_error(path, str(path), fix) from None
     except OSError as exc:
         raise _file_error(path, str(path), f"cannot be opened: {exc.strerror}") from None
+    info = os.fstat(fd)
+    problem = _unreadable_kind(info, max_bytes)
+    if problem:
+        os.close(fd)
+        raise _file_error(path, str(path), problem)
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise _file_error(path, str(path), "this is a folder; give the path of a file")
-        if not stat.S_ISREG(info.st_mode):
-            fix = "not a regular file (a pipe or a device); give the path of a saved file"
-            raise _file_error(path, str(path), fix)
-        if info.st_size > max_bytes:
-            fix = f"{info.st_size:,} bytes; files over {max_bytes:,} bytes are refused"
-            raise _file_error(path, path.name, fix)
         try:
             raw = handle.read(max_bytes + 1)
         except OSError as exc:
@@ -93,6 +89,23 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes:
     if len(raw) > max_bytes:  # the file grew after fstat
         raise _file_error(path, path.name, f"over {max_bytes:,} bytes; files this big are refused")
     return raw
+
+
+def _unreadable_kind(info: os.stat_result, max_bytes: int) -> str | None:
+    """Why a file of this kind and size is not read, or None."""
+    if stat.S_ISDIR(info.st_mode):
+        return "this is a folder; give the path of a file"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a pipe or a device); give the path of a saved file"
+    if info.st_size > max_bytes:
+        return f"{info.st_size:,} bytes; files over {max_bytes:,} bytes are refused"
+    return None
+
+
+def _line_of(text: str, token: str) -> str:
+    """ "line N: " where ``token`` first appears in ``text`` (a parse hook knows no position)."""
+    index = text.find(token)
+    return f"line {text.count(chr(10), 0, index) + 1}: " if index >= 0 else ""
 
 
 def _file_error(path: Path, value: object, fix: str) -> ProjectDataError:
@@ -172,10 +185,19 @@ def _located(data: Any, where: tuple[str | int, ...], value: object, fix: str) -
         rest = rest[2:]
     elif len(where) >= 2 and where[0] == "scenes" and isinstance(where[1], int):
         feature, rest = f"#{where[1] + 1}", rest[2:]
-    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest).lstrip(".")
-    if isinstance(value, str) and _has_surrogate(value):
-        value = value.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+    parts = [f"[{p}]" if isinstance(p, int) else f".{_visible(str(p))}" for p in rest]
+    field = "".join(parts[:6]).lstrip(".") + ("…" if len(parts) > 6 else "")
+    if isinstance(value, str):
+        value = _visible(value)
     return Problem(feature, field, value, fix)
+
+
+def _visible(text: str) -> str:
+    """``text`` with each unpaired surrogate written as ``\\udXXX``, so it can be printed."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def read_report_text() -> str | None:
