@@ -75,6 +75,8 @@ class ExportRequest:
 
 
 def _export(args: argparse.Namespace) -> int:
+    for problem in settings.settings_problems():
+        print(f"python -m geo export: warning: {problem}", file=sys.stderr)
     try:
         request = parse_export(args)
     except UsageError as exc:
@@ -117,11 +119,11 @@ def parse_export(args: argparse.Namespace) -> ExportRequest:
             f"--as-of {args.as_of}: give a year from {settings.FIRST_YEAR} to {settings.LAST_YEAR}"
         )
     out = Path(args.out)
+    if _is_zip(out) and not args.per_layer:
+        raise UsageError(f"--out {out.name}: a .zip holds one image per layer; add --per-layer")
     fmt = _format(args.format, out, per_layer=args.per_layer)
     if args.per_layer and fmt not in IMAGE_FORMATS:
         raise UsageError(f"--per-layer makes images; use --format {'|'.join(IMAGE_FORMATS)}")
-    if _is_zip(out) and not args.per_layer:
-        raise UsageError(f"--out {out.name}: a .zip holds one image per layer; add --per-layer")
     _check_out(out, folder=args.per_layer and not _is_zip(out), force=args.force)
     view = ProjectFilter(layers=layers, statuses=statuses, years=years, as_of=args.as_of)
     page = _page(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -162,12 +163,51 @@ def available_basemaps() -> dict[str, Basemap]:
             continue
         out[basemap.id] = basemap
     local = os.environ.get(LOCAL_TILES_ENV, "").strip()
-    if local:
+    if local and check_tiles_url(local) is None:
         provider = xyzservices.TileProvider(
             name="Local", url=local, attribution="Local tiles", html_attribution="Local tiles"
         )
         out["local"] = Basemap("local", "本地瓦片", "Local tile server", (provider,))
     return out
+
+
+#: Placeholders a tile URL template may hold (Leaflet's, as xyzservices fills them).
+TILE_PLACEHOLDERS: Final = frozenset({"z", "x", "y", "s", "r"})
+
+
+def check_tiles_url(url: str) -> str | None:
+    """What is wrong with a tile URL template (``PROJECT_MAP_TILES_URL``), or None.
+
+    >>> check_tiles_url("http://tiles.local/{z}/{x}/{y}.png") is None
+    True
+    >>> check_tiles_url("http://tiles.local/{z}/{x}/{-y}.png")
+    'unknown placeholder {-y}; use {z}, {x}, {y} (and {s}, {r}) only'
+    """
+    if not re.fullmatch(r"https?://[^\s/]+\S*", url):
+        return "give an http:// or https:// URL with no spaces"
+    found = re.findall(r"\{([^{}]*)\}", url)
+    unknown = [name for name in found if name not in TILE_PLACEHOLDERS]
+    if unknown:
+        return (
+            f"unknown placeholder {{{unknown[0]}}}; use {{z}}, {{x}}, {{y}} (and {{s}}, {{r}}) only"
+        )
+    rest = re.sub(r"\{[a-z]\}", "", url)
+    if "{" in rest or "}" in rest:
+        return "a { or } without its pair; write placeholders as {z}, {x}, {y}"
+    missing = [name for name in ("z", "x", "y") if name not in found]
+    if missing:
+        return f"the URL lacks {{{missing[0]}}}; a tile URL needs {{z}}, {{x}} and {{y}}"
+    return None
+
+
+def settings_problems() -> list[str]:
+    """Settings from the environment that cannot be used, each with its fix (shown at start)."""
+    problems = []
+    local = os.environ.get(LOCAL_TILES_ENV, "").strip()
+    problem = check_tiles_url(local) if local else None
+    if problem:
+        problems.append(f"{LOCAL_TILES_ENV}={local[:200]!r}: {problem}; the local tiles are off")
+    return problems
 
 
 def tile_url(provider: xyzservices.TileProvider, basemap: Basemap) -> str:

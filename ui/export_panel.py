@@ -27,6 +27,7 @@ from geo.render import (
     render_snapshot,
     request_pixels,
 )
+from geo.text import escape_markdown
 from geo.view import ViewState
 from i18n import t
 
@@ -123,7 +124,7 @@ def _custom_page() -> PageSize | None:
         return custom_page(int(width), int(height), int(dpi))
     except ValueError as exc:
         # No download is offered for a size that cannot be drawn.
-        st.error(t("admin.export_bad_size", "both", problem=str(exc)))
+        st.error(t("admin.export_bad_size", "both", problem=escape_markdown(str(exc))))
         return None
 
 
@@ -145,7 +146,7 @@ def _image_downloads(
     try:
         request_pixels(spec.page, 1 + len(spec.view.layers) if per_layer else 1)
     except ValueError as exc:
-        st.error(t("admin.export_bad_size", "both", problem=str(exc)))
+        st.error(t("admin.export_bad_size", "both", problem=escape_markdown(str(exc))))
         return
     if per_layer:
         name, mime = f"{stem}-layers.zip", FORMAT_FILES["zip"][1]

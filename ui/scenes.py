@@ -19,7 +19,7 @@ from geo.scenes import (
     scenes_path,
     slugify,
 )
-from geo.text import strip_hidden
+from geo.text import escape_markdown, strip_hidden
 from geo.view import ViewState
 from i18n import t
 from ui.state import apply_view
@@ -198,7 +198,8 @@ def save_scene_form(scenes: list[Scene], view: ViewState) -> None:
     path = scenes_path()
     reason = saving_disabled(path)
     if reason:
-        expander.info(t("admin.saving_off", lang, reason=t(reason, lang, path=path.name)))
+        reason_text = t(reason, lang, path=escape_markdown(path.name))
+        expander.info(t("admin.saving_off", lang, reason=reason_text))
         return
     with expander, st.form("save_scene", clear_on_submit=True):
         title_zh = st.text_input(t("admin.title_zh", lang), max_chars=60, key="new_title_zh")
@@ -232,10 +233,11 @@ def _save(box, texts: list[str], view: ViewState) -> None:
         # this page loaded, and their scene must stay.
         scene = add_scene(proposed)
     except SceneStoreError as exc:
-        box.error(t("admin.not_saved", lang, reason=exc.message(lang)))
+        box.error(t("admin.not_saved", lang, reason=escape_markdown(exc.message(lang))))
         return
     st.session_state["scene"] = scene.id
-    box.success(t("admin.saved", lang, title=scene_title(scene, lang), scene=scene.id))
+    title = escape_markdown(scene_title(scene, lang))
+    box.success(t("admin.saved", lang, title=title, scene=scene.id))
 
 
 def _delete_control(scenes: list[Scene], lang: str) -> None:
@@ -262,7 +264,7 @@ def _delete_control(scenes: list[Scene], lang: str) -> None:
             kwargs={"delete_scene_pending": chosen},
         )
         return
-    st.warning(t("admin.delete_confirm", lang, title=titles[chosen]))
+    st.warning(t("admin.delete_confirm", lang, title=escape_markdown(titles[chosen])))
     yes_col, no_col = st.columns(2)
     if no_col.button(t("admin.delete_cancel", lang), key="delete_scene_cancel"):
         st.session_state["delete_scene_pending"] = None
@@ -272,11 +274,11 @@ def _delete_control(scenes: list[Scene], lang: str) -> None:
         try:
             delete_scene(chosen)
         except SceneStoreError as exc:
-            st.error(t("admin.not_deleted", lang, reason=exc.message(lang)))
+            st.error(t("admin.not_deleted", lang, reason=escape_markdown(exc.message(lang))))
             return
         if st.session_state.get("scene") == chosen:
             st.session_state["scene"] = None
-        st.success(t("admin.deleted", lang, title=titles[chosen]))
+        st.success(t("admin.deleted", lang, title=escape_markdown(titles[chosen])))
 
 
 @functools.cache
