@@ -97,10 +97,11 @@ def main() -> None:
     for workers in args.workers:
         r = measure_health(count=args.count, kind=args.kind, workers=workers)
         finished = ", ".join(f"{s:.1f}" for s in r["export_seconds"])
+        reasons = [e.strip().splitlines()[-1] for e in r["errors"]]
         print(
             f"{workers:7} | {r['done']:12} | {finished:26} | {r['probes']:6} | "
             f"{r['median_s']:.3f} | {r['p95_s']:.3f} | {r['max_s']:.3f} s"
-            + (f" | errors: {r['errors']}" if r["errors"] else "")
+            + (f" | errors: {reasons}" if reasons else "")
         )
 
 

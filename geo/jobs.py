@@ -12,7 +12,9 @@ functions in this process).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import sys
 import threading
 import types
@@ -24,6 +26,8 @@ from geo import settings
 
 T = TypeVar("T")
 
+#: How much lower than the server's the workers' CPU priority is (Unix ``nice``).
+WORKER_NICENESS = 10
 #: Modules the forkserver imports once, so each forked job starts with them loaded.
 PRELOAD = ["geo.render", "geo.export", "geo.worker_warmup"]
 
@@ -137,6 +141,9 @@ def _start_without_main(process: multiprocessing.process.BaseProcess) -> None:
 
 
 def _child(sender: Connection, func, args, kwargs) -> None:
+    # Below the server's priority: on a small machine the pages come before an export.
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     try:
         result = ("ok", func(*args, **kwargs))
     except Exception as exc:  # handed to the parent, which re-raises it

@@ -66,7 +66,7 @@ EXPORT_FRAME: Final = EXTENT
 #: Seconds an export may run in its worker before it is stopped.
 EXPORT_TIMEOUT_S: Final = 120.0
 #: Seconds a request waits for a free export worker before being told to retry.
-EXPORT_QUEUE_WAIT_S: Final = 60.0
+EXPORT_QUEUE_WAIT_S: Final = 120.0
 #: Exports run at once, each in its own process (``PROJECT_MAP_EXPORT_WORKERS``, 0 = in the
 #: calling process). One leaves the other core of a small server to the pages.
 EXPORT_WORKERS_ENV: Final = "PROJECT_MAP_EXPORT_WORKERS"
