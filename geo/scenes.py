@@ -32,8 +32,11 @@ _TEXT_FIELDS: Final = ("title_zh", "title_en", "caption_zh", "caption_en")
 #: Limits on what visitors can add: a page of scenes, each a title and a short caption.
 MAX_TITLE_CHARS: Final = 80
 MAX_CAPTION_CHARS: Final = 400
-#: How long a save waits for another writer before giving up (seconds).
-LOCK_TIMEOUT_S: Final = 10.0
+#: How long a save waits for other writers before giving up, and how often it looks (s).
+#: The OS lock is not fair: a writer saving in a tight loop can hold it again and again, so
+#: waiters look often and wait long before saying "busy, try again".
+LOCK_TIMEOUT_S: Final = 30.0
+LOCK_POLL_S: Final = 0.005
 
 
 @dataclass(frozen=True)
@@ -253,7 +256,9 @@ class SceneStoreError(Exception):
 def _writer_lock(path: Path, *, timeout: float = LOCK_TIMEOUT_S) -> filelock.FileLock:
     # A separate lock file: the scenes file itself is replaced on every save, and a lock on
     # a replaced inode would not exclude the next writer.
-    return filelock.FileLock(path.with_name(f".{path.name}.lock"), timeout=timeout)
+    return filelock.FileLock(
+        path.with_name(f".{path.name}.lock"), timeout=timeout, poll_interval=LOCK_POLL_S
+    )
 
 
 @contextlib.contextmanager
