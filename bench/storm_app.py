@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 
 from geo import settings  # noqa: E402
+from geo.jobs import start_workers  # noqa: E402
 from geo.load import load_boundary, load_projects  # noqa: E402
 from geo.render import SnapshotSpec, custom_page  # noqa: E402
 from ui.export_panel import render_image  # noqa: E402
@@ -37,6 +38,9 @@ def _worst_spec(kind: str) -> SnapshotSpec:
         side = int(settings.MAX_IMAGE_PIXELS**0.5)
         page = custom_page(side, side, 150)
     return SnapshotSpec(page=page, fmt="png", extent=FORGED_EXTENT, basemap="none")
+
+
+start_workers()  # as the export panel does when it is drawn
 
 
 @st.cache_resource

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import sys
 import threading
@@ -56,6 +57,17 @@ def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context
+
+
+def start_workers() -> None:
+    """Start the forkserver now (it imports the drawing code in its own process).
+
+    Called when the export panel is first drawn, so that the first export does not pay for
+    it and the server process forks while no export is running.
+    """
+    if settings.export_workers() > 0:
+        _context()
+        multiprocessing.forkserver.ensure_running()
 
 
 def run_job(

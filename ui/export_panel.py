@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo.export import FORMAT_FILES, export_data, export_snapshot_zip
 from geo.filter import ProjectFilter
-from geo.jobs import JobError, run_job
+from geo.jobs import JobError, run_job, start_workers
 from geo.render import (
     DEFAULT_PRESET,
     IMAGE_FORMATS,
@@ -64,6 +64,7 @@ def export_panel(
         (west, south, east, north) the map shows, if known; default the whole district.
     """
     basemap, project_filter = view.basemap, view.project_filter
+    start_workers()
     with st.expander("导出 Export · 图片与数据 images and data", expanded=False):
         spec, per_layer = _snapshot_controls(project_filter, basemap=basemap, extent=extent)
         if spec is not None:
