@@ -45,14 +45,16 @@ def read_collection(
         fix = f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8"
         raise _file_error(path, path.name, fix) from None
     try:
-        data = json.loads(
-            text, parse_constant=_reject_constant, parse_int=_bounded_int, parse_float=_finite
-        )
+        # Numbers are checked afterwards (find_unsafe_value): a parse_float hook would call
+        # Python for every coordinate and make large files several times slower to read.
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         fix = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise _file_error(path, path.name, fix) from None
     except _BadNumber as exc:
         raise _file_error(path, exc.text, f"{_line_of(text, exc.text)}{exc.fix}") from None
+    except ValueError:  # an integer of thousands of digits (Python's conversion limit)
+        raise _file_error(path, path.name, _LONG_NUMBER_FIX) from None
     except RecursionError:
         fix = f"nested too deeply; no GeoJSON needs more than {settings.MAX_JSON_DEPTH} levels"
         raise _file_error(path, path.name, fix) from None
@@ -122,25 +124,19 @@ def _reject_constant(name: str) -> float:
     raise _BadNumber(name, f"{name} is not valid JSON; give a number or leave the field out")
 
 
-def _bounded_int(text: str) -> int:
-    if len(text.lstrip("-")) > 15:
-        shown = text if len(text) <= 24 else f"{text[:20]}… ({len(text)} digits)"
-        raise _BadNumber(shown, "a number this long cannot be right; give at most 15 digits")
-    return int(text)
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value) or abs(value) > 1e15:
-        raise _BadNumber(text[:24], "a number this large cannot be right; check the value")
-    return value
+_LONG_NUMBER_FIX: Final = "a number this long cannot be right; give at most 15 digits"
+_LARGE_NUMBER_FIX: Final = "a number this large (or infinite) cannot be right; check the value"
+#: No number in a projects or scenes file is this large (coordinates, years, figures).
+_NUMBER_LIMIT: Final = 1e15
 
 
 def find_unsafe_value(data: Any) -> Problem | None:
-    """The first place in parsed JSON that nests too deeply or holds an unpaired surrogate.
+    """The first place in parsed JSON that nests too deeply, holds an unpaired surrogate or a
+    number too large (or infinite) to be right.
 
-    Either would crash a later step (copying, drawing, writing UTF-8), so files are refused
-    here, naming the feature and the field.
+    Each would crash a later step (copying, drawing, writing UTF-8 or JSON), so files are
+    refused here, naming the feature and the field. Geometry coordinates are left to the
+    validator, which checks every position.
     """
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
@@ -148,17 +144,36 @@ def find_unsafe_value(data: Any) -> Problem | None:
         if len(where) > settings.MAX_JSON_DEPTH:
             fix = f"nested more than {settings.MAX_JSON_DEPTH} levels; flatten this value"
             return _located(data, where[: settings.MAX_JSON_DEPTH], "…", fix)
-        if isinstance(value, str):
-            if _has_surrogate(value):
-                return _located(data, where, value, _SURROGATE_FIX)
-        elif isinstance(value, dict):
+        problem = _unsafe_scalar(value)
+        if problem:
+            return _located(data, where, _short_value(value), problem)
+        if isinstance(value, dict):
             for key, item in value.items():
                 if _has_surrogate(key):
                     return _located(data, where, key, _SURROGATE_FIX)
+                if key == "coordinates" and "type" in value:
+                    continue
                 stack.append((item, (*where, key)))
         elif isinstance(value, list):
             stack.extend((item, (*where, i)) for i, item in enumerate(value))
     return None
+
+
+def _unsafe_scalar(value: Any) -> str | None:
+    if isinstance(value, str):
+        return _SURROGATE_FIX if _has_surrogate(value) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int):
+        return _LONG_NUMBER_FIX if abs(value) >= 10**15 else None
+    return None if -_NUMBER_LIMIT <= value <= _NUMBER_LIMIT else _LARGE_NUMBER_FIX
+
+
+def _short_value(value: Any) -> object:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**24:
+        text = str(value)  # json.loads refuses more than 4300 digits, so this is cheap
+        return f"{text[:20]}… ({len(text.lstrip('-'))} digits)"
+    return value
 
 
 _SURROGATE_FIX = "holds a broken character (an unpaired UTF-16 surrogate); retype the text"
@@ -494,7 +509,7 @@ def _coordinates_ok(coordinates: Any, depth: int) -> bool:
         return (
             isinstance(coordinates, list)
             and len(coordinates) in (2, 3)
-            and all(_is_number(v) and math.isfinite(v) for v in coordinates)
+            and all(_is_number(v) and -_NUMBER_LIMIT <= v <= _NUMBER_LIMIT for v in coordinates)
         )
     return (
         isinstance(coordinates, list)
