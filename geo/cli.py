@@ -33,6 +33,7 @@ from geo.render import (
     request_pixels,
 )
 from geo.schema import LAYER_IDS, PRECISIONS, STATUSES
+from geo.text import strip_hidden
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -138,7 +139,7 @@ def parse_export(args: argparse.Namespace) -> ExportRequest:
         fmt=fmt,
         page=page,
         per_layer=args.per_layer,
-        title=args.title,
+        title=strip_hidden(args.title).strip() or None if args.title else None,
         extent=_extent(args.extent),
     )
 

@@ -148,3 +148,10 @@ def test_cli_refuses_a_size_that_cannot_be_drawn(tmp_path, capsys):
     args = ["export", "--out", str(tmp_path / "x.png"), "--width", "1920", "--height", "1080"]
     assert main([*args, "--dpi", "1200"]) == 2
     assert "inches" in capsys.readouterr().err
+
+
+def test_cli_title_loses_direction_overrides(tmp_path):
+    out = tmp_path / "map.html"
+    assert main(["export", "--out", str(out), "--title", "预算\u202egnp.exe"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "预算gnp.exe" in text and "\u202e" not in text
