@@ -1,72 +1,82 @@
-"""Scenes for presenting: the scene bar, clicker keys, year playback and saving a view."""
+"""Scenes for presenting: one row of controls (scenes, year playback), clicker keys, saving.
+
+The row has the same widgets and widths whatever happens, so playing, pausing or stepping
+through scenes moves nothing on the page.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
 
+import geopandas as gpd
 import streamlit as st
 
 from geo.errors import ProjectDataError
-from geo.html import escape_html as esc
 from geo.scenes import Scene, load_scenes, save_scenes, slugify
-from geo.view import ViewState
-from ui.state import apply_view
+from geo.timeline import period_steps
+from geo.view import ViewState, time_label
+from i18n import t
+from ui.layout import scene_title
+from ui.state import apply_view, steps_of
 
-NEXT_LABEL = "下一场景 Next ▶"
-PREV_LABEL = "◀ 上一场景 Previous"
-EXIT_LABEL = "退出演示 Exit presenter"
-SPEEDS = {"慢 slow": 3.0, "中 normal": 1.8, "快 fast": 1.0}
+#: Seconds each year step stays on screen while playing.
+SPEEDS = {"slow": 4.0, "normal": 2.5, "fast": 1.5}
+#: How often the playback clock looks at the time: steps are even to within this.
+_TICK_SECONDS = 0.25
 
 # PageDown/PageUp (what a presentation clicker sends) and the arrow keys press the scene
 # buttons; Escape leaves presenter mode. Keys pressed while the map has focus are caught too.
+# Buttons are found by their widget key (a CSS class), not their label, which is translated.
 # Fixed code, no data in it, installed once per page.
-_KEYS_JS = f"""
+_KEYS_JS = """
 <script>
-(function () {{
+(function () {
   const root = window.parent && window.parent.document ? window.parent : window;
   if (root.__shinanKeys) return;
   root.__shinanKeys = true;
-  const labels = {{PageDown: "{NEXT_LABEL}", ArrowRight: "{NEXT_LABEL}",
-                   PageUp: "{PREV_LABEL}", ArrowLeft: "{PREV_LABEL}", Escape: "{EXIT_LABEL}"}};
-  function press(event) {{
-    const label = labels[event.key];
-    const target = event.target || {{}};
-    if (!label || /INPUT|TEXTAREA|SELECT/.test(target.tagName || "")) return;
-    const button = [...root.document.querySelectorAll("button")]
-      .find(b => b.innerText.trim() === label);
-    if (button) {{ event.preventDefault(); event.stopPropagation(); button.click(); }}
-  }}
-  function watch(doc) {{
+  const keys = {PageDown: "scene_next", ArrowRight: "scene_next",
+                PageUp: "scene_prev", ArrowLeft: "scene_prev", Escape: "presenter_exit"};
+  function press(event) {
+    const key = keys[event.key];
+    const target = event.target || {};
+    if (!key || /INPUT|TEXTAREA|SELECT/.test(target.tagName || "")) return;
+    const button = root.document.querySelector(".st-key-" + key + " button");
+    if (button && !button.disabled) {
+      event.preventDefault(); event.stopPropagation(); button.click();
+    }
+  }
+  function watch(doc) {
     if (!doc || doc.__shinanWatched) return;
     doc.__shinanWatched = true;
     doc.addEventListener("keydown", press, true);
-  }}
+  }
   watch(root.document);
-  setInterval(function () {{
-    root.document.querySelectorAll("iframe").forEach(function (frame) {{
-      try {{ watch(frame.contentDocument); }} catch (e) {{}}
-    }});
-  }}, 1000);
-}})();
+  setInterval(function () {
+    root.document.querySelectorAll("iframe").forEach(function (frame) {
+      try { watch(frame.contentDocument); } catch (e) {}
+    });
+  }, 1000);
+})();
 </script>
 """
 
 
 def go_to_scene(scenes: list[Scene], index: int) -> None:
-    """Callback: show scene ``index`` (wrapping round), moving the map to its extent."""
+    """Callback: show scene ``index`` (kept within the list), moving the map to its extent."""
     if not scenes:
         return
-    scene = scenes[index % len(scenes)]
+    scene = scenes[max(0, min(index, len(scenes) - 1))]
     presenter = bool(st.session_state.get("presenter"))
-    apply_view(replace(scene.view, scene=scene.id, presenter=presenter))
+    lang = st.session_state.get("lang", "zh")
+    apply_view(replace(scene.view, scene=scene.id, presenter=presenter, lang=lang))
     st.session_state["playing"] = False
 
 
 def _step(scenes: list[Scene], delta: int) -> None:
     ids = [s.id for s in scenes]
     current = st.session_state.get("scene")
-    index = ids.index(current) + delta if current in ids else (0 if delta > 0 else -1)
+    index = ids.index(current) + delta if current in ids else (0 if delta > 0 else len(ids) - 1)
     go_to_scene(scenes, index)
 
 
@@ -77,102 +87,176 @@ def _choose(scenes: list[Scene]) -> None:
         go_to_scene(scenes, ids.index(chosen))
 
 
-def scene_title(scene: Scene, lang: str) -> str:
-    if lang == "zh":
-        return scene.title_zh
-    if lang == "en":
-        return scene.title_en
-    return f"{scene.title_zh} · {scene.title_en}"
+def _exit_presenter() -> None:
+    st.session_state["presenter"] = False
 
 
-def scene_bar(scenes: list[Scene], view: ViewState, columns) -> Scene | None:
-    """Previous / scene / next in three ``columns``, and the clicker keys; returns the scene."""
+def control_row(scenes: list[Scene], view: ViewState, gdf: gpd.GeoDataFrame) -> Scene | None:
+    """Previous / scene / next, play / speed / cumulative / loop (and exit): one row.
+
+    Returns the current scene, if any.
+    """
     st.html(_KEYS_JS, unsafe_allow_javascript=True)
-    if not scenes:
-        return None
+    lang = view.lang
     ids = [s.id for s in scenes]
     current = next((s for s in scenes if s.id == view.scene), None)
     if st.session_state.get("scene_choice") != view.scene:
         st.session_state["scene_choice"] = view.scene
-    prev_col, pick_col, next_col = columns
-    prev_col.button(PREV_LABEL, on_click=_step, args=(scenes, -1), use_container_width=True)
-    pick_col.selectbox(
-        "场景 Scene",
-        options=ids,
-        index=ids.index(view.scene) if view.scene in ids else None,
-        format_func=lambda i: scene_title(scenes[ids.index(i)], view.lang),
-        placeholder="选择场景… Choose a scene…",
-        key="scene_choice",
-        on_change=_choose,
-        args=(scenes,),
-        label_visibility="collapsed" if view.presenter else "visible",
-    )
-    next_col.button(NEXT_LABEL, on_click=_step, args=(scenes, 1), use_container_width=True)
+    at = ids.index(view.scene) if view.scene in ids else None
+    widths = [1.25, 3.2, 1.25, 1.05, 0.95, 0.8, 0.8] + ([1.2] if view.presenter else [])
+    with st.container(key="controls"):
+        cols = st.columns(widths, vertical_alignment="bottom")
+        cols[0].button(
+            t("scene.prev", lang),
+            icon=":material/skip_previous:",
+            on_click=_step,
+            args=(scenes, -1),
+            width="stretch",
+            disabled=not scenes or at == 0,
+            key="scene_prev",
+        )
+        cols[1].selectbox(
+            t("scene.label", lang),
+            options=ids,
+            index=at,
+            format_func=lambda i: scene_title(scenes[ids.index(i)], lang),
+            placeholder=t("scene.placeholder", lang),
+            key="scene_choice",
+            on_change=_choose,
+            args=(scenes,),
+            label_visibility="collapsed",
+            disabled=not scenes,
+        )
+        cols[2].button(
+            t("scene.next", lang),
+            icon=":material/skip_next:",
+            on_click=_step,
+            args=(scenes, 1),
+            width="stretch",
+            disabled=not scenes or at == len(ids) - 1,
+            key="scene_next",
+        )
+        _playback_controls(cols[3:7], view, gdf)
+        if view.presenter:
+            cols[7].button(
+                t("presenter.exit", lang),
+                icon=":material/fullscreen_exit:",
+                on_click=_exit_presenter,
+                width="stretch",
+                key="presenter_exit",
+            )
     return current
 
 
-def caption_html(scene: Scene, view: ViewState) -> str:
-    size = 1.6 if view.presenter else 1.15
-    title = esc(scene_title(scene, view.lang))
-    captions = {"zh": [scene.caption_zh], "en": [scene.caption_en]}.get(
-        view.lang, [scene.caption_zh, scene.caption_en]
-    )
-    caption = "<br>".join(esc(text) for text in captions)
-    return (
-        f'<div data-testid="scene-caption" data-scene="{esc(scene.id)}">'
-        f'<div style="font-size:{size}rem;font-weight:600">{title}</div>'
-        f'<div style="font-size:{size * 0.7:.2f}rem;color:#444">{caption}</div></div>'
-    )
+def _frames(gdf: gpd.GeoDataFrame, *, cumulative: bool) -> list[tuple[str, object]]:
+    """Playback frames at the report's grain: ("as_of", year) or ("period", (first, last))."""
+    if cumulative:
+        return [("as_of", year) for year in steps_of(gdf)]
+    return [("period", span) for span in period_steps(gdf["milestones"])]
 
 
-def playback_controls(first: int, last: int, columns) -> int | None:
-    """Play the as-of year from ``first`` to ``last`` (controls in three ``columns``).
+def _frame_view(view: ViewState, frame: tuple[str, object]) -> ViewState:
+    mode, value = frame
+    if mode == "as_of":
+        return replace(view, mode="as_of", as_of=int(value))
+    return replace(view, mode="period", years=tuple(value))
 
-    Returns the year to show while playing, else None.
-    """
-    play_col, speed_col, cumulative_col = columns
+
+def _playback_controls(cols, view: ViewState, gdf: gpd.GeoDataFrame) -> None:
+    lang = view.lang
     playing = bool(st.session_state.get("playing"))
-    label = "⏸ 暂停 Pause" if playing else "▶ 播放年份 Play years"
-    play_col.button(label, on_click=_toggle_play, args=(first, last), use_container_width=True)
-    speed_col.selectbox("速度 Speed", list(SPEEDS), index=1, key="play_speed")
-    cumulative_col.checkbox(
-        "累计 Cumulative",
+    cols[0].button(
+        t("play.pause", lang) if playing else t("play.play", lang),
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        on_click=_toggle_play,
+        args=(gdf,),
+        width="stretch",
+        key="play_button",
+        help=t("play.help", lang),
+    )
+    cols[1].selectbox(
+        t("play.speed", lang),
+        list(SPEEDS),
+        index=1,
+        format_func=lambda s: t(f"play.speed.{s}", lang),
+        key="play_speed",
+        label_visibility="collapsed",
+    )
+    cols[2].checkbox(
+        t("play.cumulative", lang),
         value=True,
         key="play_cumulative",
-        help="累计：显示截至该年的全部项目；否则只显示该年有进展的项目。\n\n"
-        "Cumulative: every project up to that year; otherwise only that year's milestones.",
+        help=t("play.cumulative.help", lang),
     )
-    if not playing:
-        return None
-    _ticker(first, last, SPEEDS[st.session_state.get("play_speed", "中 normal")])
-    return int(st.session_state.get("play_year", first))
+    cols[3].checkbox(t("play.loop", lang), value=False, key="play_loop")
 
 
-def _toggle_play(first: int, last: int) -> None:
+def _toggle_play(gdf: gpd.GeoDataFrame) -> None:
     if st.session_state.get("playing"):
         st.session_state["playing"] = False
-        st.session_state["mode"] = "as_of"
-        st.session_state["as_of"] = st.session_state.get("play_year", last)
+        _hold_frame(gdf, st.session_state.get("play_index", 0))
         return
     st.session_state["playing"] = True
-    st.session_state["play_year"] = first
-    st.session_state["play_last_step"] = time.monotonic()
+    st.session_state["play_index"] = 0
+    st.session_state["play_due"] = 0
+    st.session_state["play_start"] = time.monotonic()
 
 
-def _ticker(first: int, last: int, seconds: float) -> None:
-    @st.fragment(run_every=seconds)
+def _hold_frame(gdf: gpd.GeoDataFrame, index: int) -> None:
+    """Leave the time widgets on a frame, so the map keeps showing it after playback."""
+    frames = _frames(gdf, cumulative=st.session_state.get("play_cumulative", True))
+    if not frames:
+        return
+    mode, value = frames[min(index, len(frames) - 1)]
+    st.session_state["mode"] = mode
+    if mode == "as_of":
+        st.session_state["as_of"] = int(value)
+    else:
+        st.session_state["years"] = tuple(value)
+
+
+def playback_view(view: ViewState, gdf: gpd.GeoDataFrame) -> tuple[ViewState, tuple | None]:
+    """While playing: the view of the current frame and its (label, note) for the map."""
+    if not st.session_state.get("playing"):
+        return view, None
+    frames = _frames(gdf, cumulative=st.session_state.get("play_cumulative", True))
+    if not frames:
+        return view, None
+    index = min(st.session_state.get("play_index", 0), len(frames) - 1)
+    shown = _frame_view(view, frames[index])
+    _ticker(gdf, len(frames))
+    label, note = time_label(shown, view.lang)
+    step = t("play.step", view.lang, index=index + 1, count=len(frames))
+    return shown, (label, f"{note} · {step}")
+
+
+def _ticker(gdf: gpd.GeoDataFrame, count: int) -> None:
+    @st.fragment(run_every=_TICK_SECONDS)
     def tick() -> None:
-        # The fragment also runs inline on each full rerun: only step once a full interval
-        # has passed, so a rerun never skips a year.
-        now = time.monotonic()
-        if now - st.session_state.get("play_last_step", 0.0) < seconds * 0.9:
+        # Steps fall on fixed times from the start (start + k × interval), however long each
+        # rerun takes, so they are even.
+        if not st.session_state.get("playing"):
             return
-        st.session_state["play_last_step"] = now
-        year = st.session_state.get("play_year", first) + 1
-        st.session_state["play_year"] = first if year > last else year
+        seconds = SPEEDS.get(st.session_state.get("play_speed", "normal"), 2.5)
+        due = int((time.monotonic() - st.session_state.get("play_start", 0.0)) // seconds)
+        if due == st.session_state.get("play_due", 0):
+            return
+        st.session_state["play_due"] = due
+        if due >= count and not st.session_state.get("play_loop"):
+            st.session_state["playing"] = False
+            st.session_state["play_hold"] = count - 1
+            st.rerun(scope="app")
+        st.session_state["play_index"] = due % count
         st.rerun(scope="app")
 
     tick()
+
+
+def hold_finished_playback(gdf: gpd.GeoDataFrame) -> None:
+    """After playback ran to its end, keep its last frame on the map (call before widgets)."""
+    index = st.session_state.pop("play_hold", None)
+    if index is not None:
+        _hold_frame(gdf, index)
 
 
 def save_scene_form(scenes: list[Scene], view: ViewState) -> None:
