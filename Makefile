@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# make run PORT=8080 serves on another port.
+PORT ?= 8501
 
 .PHONY: run test lint validate bench clean
 
@@ -15,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $@
 
 run: $(STAMP)
-	$(BIN)/python -m streamlit run app.py --server.port 8501
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

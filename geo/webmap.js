@@ -64,6 +64,7 @@
       m.getContainer().classList.toggle("shinan-presenter", !!this._state.presenter);
       setTimeout(S.relabel, 0);
     },
+    onRemove: function () {}, // the next state replaces this one
   });
 
   // A plain notice inside the map when the chosen tiles cannot be loaded.

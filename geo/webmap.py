@@ -85,6 +85,7 @@ html, body {{margin: 0; padding: 0}}
 .shinan-box {{background: rgba(255,255,255,.94); border-radius: 4px; padding: 5px 8px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 1.35; color: #111}}
 .shinan-legend table {{border-collapse: collapse}}
+.shinan-legend summary {{cursor: pointer}}
 .shinan-legend td, .shinan-legend th {{padding: 1px 3px; text-align: center; font-weight: 400}}
 .shinan-legend td.name {{text-align: left; white-space: nowrap}}
 .shinan-legend th {{font-size: 11px; color: #333; white-space: nowrap}}
@@ -306,9 +307,10 @@ def legend_html(
         notes.append(_note(_schematic_swatch(), t("legend.schematic", lang)))
     notes.append(_note(_boundary_swatch(), t("legend.boundary", lang)))
     title = escape_html(t("legend.title", lang))
+    # A <details> box: the reader can fold the legend away on a small screen.
     return (
-        f'<div data-testid="map-legend"><b>{title}</b>'
-        f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table>{''.join(notes)}</div>"
+        f'<details open data-testid="map-legend"><summary><b>{title}</b></summary>'
+        f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table>{''.join(notes)}</details>"
     )
 
 

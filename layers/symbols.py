@@ -2,7 +2,8 @@
 
 Each cue carries one meaning, so the cues can be read together:
 
-- **colour** and outline dash: the status (``layers.palette``);
+- **colour** and outline dash: the status (``layers.palette``), with a white bar inside the
+  marker for "under construction" and a white dot for "open", so statuses read in greyscale;
 - **shape** of a point marker, **fill pattern** of an area: the layer (``LayerSpec.marker`` /
   ``LayerSpec.pattern``); every area and line also carries a small marker of its layer's shape;
 - **hollow** (white inside, dashed outline): not achieved: a 2021 target, or a project the report
@@ -35,6 +36,12 @@ PATTERN_TILES: Final[dict[str, str]] = {
     "horizontal": '<path d="M0 4h8" stroke-width="1.7"/>',
     "dots": '<circle cx="4" cy="4" r="1.7" stroke="none"/>',
     "grid": '<path d="M0 4h8M4 0v8" stroke-width="1.3"/>',
+}
+#: A white mark inside a filled marker for the statuses that are otherwise closest in grey:
+#: a bar for "under construction" (work going on), a dot for "open" (in use).
+STATUS_MARKS: Final[dict[str, str]] = {
+    "under_construction": '<path d="M5.5 9h9v2.2h-9z" fill="#ffffff"/>',
+    "open": '<circle cx="10" cy="10" r="2.8" fill="#ffffff"/>',
 }
 #: Marker size in screen pixels: a located project, and a schematic one (drawn smaller).
 MARKER_SIZE: Final = 20
@@ -75,8 +82,10 @@ class Symbol:
 
     def path_style(self) -> dict[str, object]:
         """Leaflet path options for an area or a line of this symbol."""
-        if self.hollow or self.schematic:
+        if self.schematic or (self.hollow and self.pattern == "solid"):
             fill, fill_opacity = "#ffffff", 0.35 if self.hollow else 0.0
+        elif self.hollow:  # a faint pattern: the layer still shows, nothing looks achieved
+            fill, fill_opacity = f"url(#{self.pattern_id})", 0.3
         elif self.pattern == "solid":
             fill, fill_opacity = self.color, self.fill_opacity
         else:
@@ -111,10 +120,11 @@ class Symbol:
         offset = (box - 20) / 2
         view = f"{-offset:g} {-offset:g} {box} {box}"
         opacity = ' opacity="0.85"' if self.schematic else ""
+        mark = "" if self.hollow else STATUS_MARKS.get(self.status, "")
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
             f'viewBox="{view}"{opacity}>{ring}<path d="{path}" fill="{fill}" stroke="{stroke}" '
-            f'stroke-width="{width}"{dash} stroke-linejoin="round"/></svg>'
+            f'stroke-width="{width}"{dash} stroke-linejoin="round"/>{mark}</svg>'
         )
 
 

@@ -108,13 +108,15 @@ def test_layers_keep_their_identity_whatever_the_status(layer_id):
 
 
 def test_targets_are_hollow_and_schematic_places_ringed():
-    fact = symbol_for("construction", "open")
-    target = symbol_for("construction", "open", target=True)
+    fact = symbol_for("construction", "completed")
+    target = symbol_for("construction", "completed", target=True)
     schematic = symbol_for("construction", "open", precision="schematic")
     assert not fact.hollow and target.hollow and not schematic.hollow
     assert 'fill="#ffffff"' in target.marker_svg() and 'fill="#ffffff"' not in fact.marker_svg()
     assert "stroke-dasharray" in schematic.marker_svg() and schematic.marker_size < 20
     assert target.path_style()["fillColor"] == "#ffffff"  # an area target is not filled in
+    faint = symbol_for("renewal", "open", target=True).path_style()
+    assert faint["fillOpacity"] < symbol_for("renewal", "open").path_style()["fillOpacity"]
     assert symbol_for("renewal", "completed").path_style()["fillColor"].startswith("url(#")
 
 
@@ -131,3 +133,11 @@ def _grey(hex_colour):
 def test_achieved_statuses_differ_in_greyscale(a, b):
     """Printed in grey, a completed project and an open one still look different."""
     assert abs(_grey(STATUS_STYLES[a].color) - _grey(STATUS_STYLES[b].color)) >= 25
+
+
+def test_open_and_under_construction_markers_carry_a_white_mark():
+    """The marks keep statuses apart in grey where the colours alone come close."""
+    assert "#ffffff" in symbol_for("construction", "open").marker_svg()
+    assert "#ffffff" in symbol_for("construction", "under_construction").marker_svg()
+    assert "#ffffff" not in symbol_for("construction", "completed").marker_svg()
+    assert "#ffffff" not in symbol_for("construction", "preparation").marker_svg()

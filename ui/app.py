@@ -41,7 +41,13 @@ from ui.export_panel import export_panel
 from ui.layout import page_css, presenter_heading
 from ui.panels import about_html, counts_html, detail_html, figures_html, unlocated_html
 from ui.project_list import project_list
-from ui.scenes import control_row, hold_finished_playback, playback_view, save_scene_form
+from ui.scenes import (
+    control_row,
+    hold_finished_playback,
+    playback_clock,
+    playback_view,
+    save_scene_form,
+)
 from ui.state import (
     current_lang,
     frame_project,
@@ -136,6 +142,7 @@ def main() -> None:
         export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))
     sync_url(with_map_position(replace(view, project=st.session_state.get("selected_id"))))
+    playback_clock(gdf)
 
 
 def _projects(lang: str) -> gpd.GeoDataFrame:

@@ -20,7 +20,7 @@ iframe[title="streamlit_folium.st_folium"] {
 .st-key-side_panel {max-height: var(--shinan-map-h, 560px); overflow-y: auto;
   padding-right: 4px;}
 .block-container, div[data-testid="stMainBlockContainer"] {
-  padding-top: 2.6rem; padding-bottom: 1rem;}
+  padding-top: 3.2rem; padding-bottom: 1rem;}
 div[data-testid="stHeading"] h4 {padding: 0 0 .2rem 0;}
 .st-key-controls button p {white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
 .st-key-controls div[data-testid="stHorizontalBlock"] {gap: .4rem; align-items: end;}

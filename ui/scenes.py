@@ -103,7 +103,7 @@ def control_row(scenes: list[Scene], view: ViewState, gdf: gpd.GeoDataFrame) -> 
     if st.session_state.get("scene_choice") != view.scene:
         st.session_state["scene_choice"] = view.scene
     at = ids.index(view.scene) if view.scene in ids else None
-    widths = [1.25, 3.2, 1.25, 1.05, 0.95, 0.8, 0.8] + ([1.2] if view.presenter else [])
+    widths = [1.25, 2.6, 1.25, 1.05, 0.85, 0.9, 0.9] + ([1.2] if view.presenter else [])
     with st.container(key="controls"):
         cols = st.columns(widths, vertical_alignment="bottom")
         cols[0].button(
@@ -172,7 +172,6 @@ def _playback_controls(cols, view: ViewState, gdf: gpd.GeoDataFrame) -> None:
         args=(gdf,),
         width="stretch",
         key="play_button",
-        help=t("play.help", lang),
     )
     cols[1].selectbox(
         t("play.speed", lang),
@@ -182,12 +181,7 @@ def _playback_controls(cols, view: ViewState, gdf: gpd.GeoDataFrame) -> None:
         key="play_speed",
         label_visibility="collapsed",
     )
-    cols[2].checkbox(
-        t("play.cumulative", lang),
-        value=True,
-        key="play_cumulative",
-        help=t("play.cumulative.help", lang),
-    )
+    cols[2].checkbox(t("play.cumulative", lang), value=True, key="play_cumulative")
     cols[3].checkbox(t("play.loop", lang), value=False, key="play_loop")
 
 
@@ -224,13 +218,22 @@ def playback_view(view: ViewState, gdf: gpd.GeoDataFrame) -> tuple[ViewState, tu
         return view, None
     index = min(st.session_state.get("play_index", 0), len(frames) - 1)
     shown = _frame_view(view, frames[index])
-    _ticker(gdf, len(frames))
     label, note = time_label(shown, view.lang)
     step = t("play.step", view.lang, index=index + 1, count=len(frames))
     return shown, (label, f"{note} · {step}")
 
 
-def _ticker(gdf: gpd.GeoDataFrame, count: int) -> None:
+def playback_clock(gdf: gpd.GeoDataFrame) -> None:
+    """While playing, step the frames on time. Call last on the page: the clock is an element,
+    and one inserted above the map would shift it in the page and remount it."""
+    if not st.session_state.get("playing"):
+        return
+    count = len(_frames(gdf, cumulative=st.session_state.get("play_cumulative", True)))
+    if count:
+        _ticker(count)
+
+
+def _ticker(count: int) -> None:
     @st.fragment(run_every=_TICK_SECONDS)
     def tick() -> None:
         # Steps fall on fixed times from the start (start + k × interval), however long each

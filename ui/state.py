@@ -105,7 +105,9 @@ def zoom_for_extent(width_deg: float, height_deg: float, *, pixels: int = 500) -
     """The web-map zoom at which an extent of this size fits in about ``pixels``."""
     span = max(width_deg, height_deg * 1.25, 1e-4)
     zoom = math.log2(360 * pixels / (256 * span))
-    return int(max(12, min(18, math.floor(zoom))))
+    # 17 at most: a one-building project still shows its street (and streamlit-folium 0.27
+    # did not apply a zoom of 18 sent on the first draw, measured in Chromium).
+    return int(max(12, min(17, math.floor(zoom))))
 
 
 def frame_project(gdf: gpd.GeoDataFrame, project_id: str, *, move_map: bool = True) -> None:
@@ -178,7 +180,7 @@ def _year_controls(gdf: gpd.GeoDataFrame, lang: str) -> tuple[str, tuple[int, in
         options=list(MODES),
         format_func=lambda m: t(f"time.mode.{m}", lang),
         key="mode",
-        help=t("time.help", lang),
+        help="\n\n".join(t(k, lang) for k in ("time.help", "play.help", "play.cumulative.help")),
     )
     years = st.session_state.get("years", (first, last))
     as_of = st.session_state.get("as_of", last)
