@@ -98,9 +98,9 @@ html, body {{margin: 0; padding: 0}}
 .shinan-presenter .shinan-legend th {{font-size: 13px}}
 .shinan-presenter .leaflet-tooltip {{font-size: 18px; line-height: 1.35}}
 .shinan-presenter .leaflet-control-scale-line {{font-size: 15px}}
-.shinan-tile-notice {{position: absolute; top: 8px; left: 50%; transform: translateX(-50%);
+.shinan-tile-notice {{position: absolute; top: 84px; left: 10px; max-width: 40%;
   z-index: 1000; background: #fff4e5; border: 1px solid #e69f00; border-radius: 4px;
-  padding: 3px 10px; font-size: 13px; pointer-events: none}}
+  padding: 3px 8px; font-size: 12px; pointer-events: none}}
 .leaflet-control-attribution {{max-width: 45vw; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; font-size: 10px}}
 </style>"""
@@ -388,7 +388,7 @@ def basemap_group(basemap_id: str, *, lang: str = "zh") -> folium.FeatureGroup:
     """The tile layers of one basemap (none for "none"), each watched for failed tiles."""
     basemap = settings.available_basemaps().get(basemap_id) or settings.BASEMAPS["none"]
     group = folium.FeatureGroup(name=f"basemap-{basemap.id}", control=False)
-    notice = json.dumps(t("map.tiles_failed", lang))
+    notice = json.dumps(t("map.tiles_failed", lang), ensure_ascii=False)
     for provider in basemap.tiles:
         tiles = folium.TileLayer(
             tiles=settings.tile_url(provider, basemap),

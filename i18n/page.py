@@ -263,6 +263,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Plays at the report's grain: the 2016–2020 period, then the 2021 targets.",
     ),
     "play.speed": ("速度", "Speed"),
+    "play.options": ("播放选项", "Options"),
     "play.speed.slow": ("慢", "Slow"),
     "play.speed.normal": ("中", "Normal"),
     "play.speed.fast": ("快", "Fast"),

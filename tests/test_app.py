@@ -252,3 +252,51 @@ def test_unchanged_view_sends_an_identical_map(app):
     before = map_args(app)["feature_group"]
     app.run()
     assert map_args(app)["feature_group"] == before
+
+
+def test_district_totals_and_unlocated_projects_stay_off_the_map(monkeypatch):
+    """On the bundled data: totals go to the figures strip, site-less projects to a list."""
+    monkeypatch.delenv("PROJECT_MAP_DATA", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    drawn = shown_ids(at)
+    assert "5g-base-stations-2020" not in drawn and "district-parking-spaces" not in drawn
+    assert "lushang-center" not in drawn and "haitian-center" in drawn
+    figures = html_text(at, "district-figures")
+    assert "809" in figures and "开通5G基站" in figures and "2020年" in figures
+    assert "20,100" in figures and "2016–2020年期间" in figures
+    unlocated = html_text(at, "unlocated")
+    assert "未定位项目" in unlocated and "鲁商中心" in unlocated
+
+
+def test_project_list_follows_the_filters(app):
+    app.dataframe(key="project_table")  # the list is there, under the map
+    from geo import apply_filter
+    from geo.filter import ProjectFilter
+    from geo.load import load_projects
+    from ui.project_list import list_frame
+
+    table = list_frame(apply_filter(load_projects(TEST_DATA), ProjectFilter()), "zh")
+    assert list(table.columns) == ["id", "名称", "图层", "状态", "位置"]
+    assert "示意位置（报告未给出地点）" in set(table["位置"])
+
+
+def test_link_with_a_project_selects_and_frames_it(monkeypatch):
+    at = _open(monkeypatch, project="pichaiyuan-phase-2")
+    assert "劈柴院二期" in html_text(at, "project-detail")
+    args = map_args(at)
+    assert args["center"] == pytest.approx([36.0694, 120.3187], abs=1e-3) and args["zoom"] >= 15
+    assert '"selected": "pichaiyuan-phase-2"' in args["feature_group"]  # always labelled
+    assert at.query_params["project"] == "pichaiyuan-phase-2"
+
+
+def test_english_interface_has_no_chinese_controls(monkeypatch):
+    at = _open(monkeypatch, lang="en")
+    widgets = [at.button(key=k) for k in ("scene_prev", "scene_next", "play_button")]
+    widgets += [at.checkbox(key=f"layer_{layer}") for layer in ("renewal", "fiveg")]
+    widgets += [at.radio(key="mode"), at.selectbox(key="basemap"), at.selectbox(key="search")]
+    texts = [w.label for w in widgets] + list(at.radio(key="mode").options)
+    texts += list(at.selectbox(key="basemap").options)
+    chinese = [x for x in texts if any("\u4e00" <= c <= "\u9fff" for c in x)]
+    assert not chinese, chinese
+    assert "Status in January 2021" in map_args(at)["feature_group"]  # the year label

@@ -103,7 +103,7 @@ def control_row(scenes: list[Scene], view: ViewState, gdf: gpd.GeoDataFrame) -> 
     if st.session_state.get("scene_choice") != view.scene:
         st.session_state["scene_choice"] = view.scene
     at = ids.index(view.scene) if view.scene in ids else None
-    widths = [1.25, 2.6, 1.25, 1.05, 0.85, 0.9, 0.9] + ([1.2] if view.presenter else [])
+    widths = [1.3, 2.8, 1.3, 1.1, 1.1] + ([1.25] if view.presenter else [])
     with st.container(key="controls"):
         cols = st.columns(widths, vertical_alignment="bottom")
         cols[0].button(
@@ -136,9 +136,9 @@ def control_row(scenes: list[Scene], view: ViewState, gdf: gpd.GeoDataFrame) -> 
             disabled=not scenes or at == len(ids) - 1,
             key="scene_next",
         )
-        _playback_controls(cols[3:7], view, gdf)
+        _playback_controls(cols[3:5], view, gdf)
         if view.presenter:
-            cols[7].button(
+            cols[5].button(
                 t("presenter.exit", lang),
                 icon=":material/fullscreen_exit:",
                 on_click=_exit_presenter,
@@ -173,16 +173,24 @@ def _playback_controls(cols, view: ViewState, gdf: gpd.GeoDataFrame) -> None:
         width="stretch",
         key="play_button",
     )
-    cols[1].selectbox(
-        t("play.speed", lang),
-        list(SPEEDS),
-        index=1,
-        format_func=lambda s: t(f"play.speed.{s}", lang),
-        key="play_speed",
-        label_visibility="collapsed",
-    )
-    cols[2].checkbox(t("play.cumulative", lang), value=True, key="play_cumulative")
-    cols[3].checkbox(t("play.loop", lang), value=False, key="play_loop")
+    # Speed, cumulative and loop are set once, not during a talk: a popover keeps the row short.
+    with cols[1].popover(t("play.options", lang), icon=":material/tune:", width="stretch"):
+        st.radio(
+            t("play.speed", lang),
+            list(SPEEDS),
+            index=1,
+            format_func=lambda s: t(f"play.speed.{s}", lang),
+            key="play_speed",
+            horizontal=True,
+        )
+        st.checkbox(
+            t("play.cumulative", lang),
+            value=True,
+            key="play_cumulative",
+            help=t("play.cumulative.help", lang),
+        )
+        st.checkbox(t("play.loop", lang), value=False, key="play_loop")
+        st.caption(t("play.help", lang))
 
 
 def _toggle_play(gdf: gpd.GeoDataFrame) -> None:
