@@ -26,6 +26,7 @@ from folium.elements import ElementAddToElement
 
 from geo import settings
 from geo.coords import to_gcj02
+from geo.filter import split_by_placement
 from geo.html import escape_html
 from i18n import t
 from layers import LAYERS, STATUS_STYLES, LayerSpec
@@ -569,10 +570,14 @@ def overlay_group(
     note = f"<small>{escape_html(time_note)}</small>" if time_note else ""
     time_html = f'<div data-testid="map-year">{escape_html(time_label)}{note}</div>'
     state = {"presenter": presenter, "selected": selected_id, "labelZoom": LABEL_ZOOM}
-    _Script(
+    time_box = (
         f"__PARENT__.addLayer(new Shinan.Box({json.dumps(time_html, ensure_ascii=False)},"
         " 'topright', 'shinan-time'));"
-        f"__PARENT__.addLayer(new Shinan.Box({json.dumps(legend, ensure_ascii=False)},"
+        if time_label
+        else ""
+    )
+    _Script(
+        time_box + f"__PARENT__.addLayer(new Shinan.Box({json.dumps(legend, ensure_ascii=False)},"
         " 'bottomright', 'shinan-legend'));"
         f"__PARENT__.addLayer(new Shinan.State({json.dumps(state)}));"
     ).add_to(group)
@@ -589,7 +594,11 @@ def standalone_map(
     lang: str = "zh",
     time_label: str = "",
 ) -> folium.Map:
-    """A complete map with data inside it, for an HTML file that opens with no server."""
+    """A complete map with data inside it, for an HTML file that opens with no server.
+
+    District-wide totals and unlocated projects are left off, as on the live map.
+    """
+    gdf = split_by_placement(gdf)[0]
     m = base_map()
     basemap = settings.available_basemaps().get(basemap_id) or settings.BASEMAPS["none"]
     for group in [

@@ -207,3 +207,10 @@ def test_overlay_holds_year_legend_and_view_state(mini_gdf):
     html = _render([group])
     assert "2021年目标" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
     assert '"presenter": true' in html and '"selected": "zhanshan-plaza"' in html
+
+
+def test_standalone_map_leaves_district_totals_off(mini_gdf, boundary_gdf):
+    gdf = mini_gdf.assign(map_placement=None)
+    gdf.loc[gdf["id"] == "district-parking-2021", "map_placement"] = "district_total"
+    html = standalone_map(filter_projects(gdf), boundary_gdf).get_root().render()
+    assert "zhanshan-plaza" in html and "district-parking-2021" not in html
