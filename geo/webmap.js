@@ -127,6 +127,14 @@
     var taken = items.map(function (it) {
       return { x: it.pt.x - it.r, y: it.pt.y - it.r, w: 2 * it.r, h: 2 * it.r, own: it };
     });
+    // Nor under the legend, the year, the zoom buttons, the scale bar or a notice.
+    var frame = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll(".leaflet-control, .shinan-tile-notice").forEach(
+      function (el) {
+        var r = el.getBoundingClientRect();
+        taken.push({ x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height });
+      }
+    );
     var origin = map.containerPointToLayerPoint([0, 0]);
     items.forEach(function (it) {
       var el = L.DomUtil.create("div", "shinan-label" + (it.selected ? " selected" : ""), labelPane);

@@ -150,7 +150,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "2016–2020 progress is given for the period, not by year",
     ),
     "time.label.target": ("{year}年目标", "{year} targets"),
-    "time.note.target": ("报告提出的计划，非已完成事实", "planned in the report, not achieved"),
+    "time.note.target": (
+        "空心为报告提出的目标，非已完成事实；实心为已报告的进展",
+        "hollow: the report's targets, not achievements; filled: reported progress",
+    ),
     "time.label.period": ("{span}年", "{span}"),
     "time.note.period": ("报告给出的该时期进展", "progress the report gives for these years"),
     "span.year": ("{year}年", "{year}"),

@@ -83,7 +83,7 @@ def test_as_of_year_shows_status_in_that_year(app):
     groups = map_args(app)["feature_group"]
     assert len(shown_ids(app)) == 6
     assert "2021年目标：" in groups  # the tooltip says it is a plan, not a fact
-    assert "2021年目标" in groups and "报告提出的计划" in groups  # and so does the year label
+    assert "2021年目标" in groups and "空心为报告提出的目标" in groups  # and so does the year label
 
 
 def test_period_filter(app):
