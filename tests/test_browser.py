@@ -257,3 +257,18 @@ def test_presenter_fits_the_screen_for_every_scene_and_playback(browser, tmp_pat
         )
         assert not cut, f"button labels cut: {cut}"
         page.screenshot(path=str(tmp_path / f"playback-{width}.png"))
+
+
+def test_entering_and_leaving_presenter_mode_keeps_the_map(browser):
+    with offline_app(browser, "/", width=1366, height=768) as (page, frame):
+        page.wait_for_timeout(1500)
+        frame.evaluate("window.__kept = true")
+        page.locator(".st-key-presenter").click()
+        _wait_for(page, lambda: page.locator(".st-key-presenter_exit").count() == 1, "no exit")
+        page.wait_for_timeout(1000)
+        assert frame.evaluate("window.__kept === true"), "entering presenter mode remounted"
+        assert frame.evaluate("map.getContainer().classList.contains('shinan-presenter')")
+        page.keyboard.press("Escape")
+        _wait_for(page, lambda: page.locator(".st-key-presenter_exit").count() == 0, "no exit")
+        page.wait_for_timeout(1000)
+        assert frame.evaluate("window.__kept === true"), "leaving presenter mode remounted"

@@ -114,18 +114,23 @@ def main() -> None:
     lang = view.lang
     st.sidebar.html(about_html(gdf, lang))
     st.html(page_css(presenter=view.presenter), unsafe_allow_javascript=True)
-    if not view.presenter:
-        st.markdown(f"#### {t('app.heading', lang)}")
-    _notices(url_view, lang)
-
+    # Every block above the map is always there, filled or not: the map keeps its place in
+    # the page, so switching presenter mode or dismissing a notice never remounts it.
+    with st.container(key="heading_area"):
+        if not view.presenter:
+            st.markdown(f"#### {t('app.heading', lang)}")
+    with st.container(key="notice_area"):
+        _notices(url_view, lang)
     scene = control_row(scenes, view, gdf)
-    if view.presenter or scene is not None:
-        st.html(presenter_heading(scene, view))
+    with st.container(key="caption_area"):
+        if view.presenter or scene is not None:
+            st.html(presenter_heading(scene, view))
     view, frame = playback_view(view, gdf)
     shown = apply_filter(gdf, view.project_filter)
     on_map, totals, unlocated = split_by_placement(shown)
-    if not view.presenter:
-        st.html(counts_html(gdf, shown, view.layers, lang))
+    with st.container(key="counts_area"):
+        if not view.presenter:
+            st.html(counts_html(gdf, shown, view.layers, lang))
 
     map_col, side_col = st.columns([3, 1.1], gap="small")
     with map_col:
@@ -169,7 +174,7 @@ def _notices(view: ViewState, lang: str) -> None:
     """Say which link parameters were ignored, until the user dismisses it."""
     if not view.notices or st.session_state.get("notices_dismissed"):
         return
-    with st.container(key="url_notice"):
+    with st.container():
         items = "".join(f"<li>{_esc(n.text(lang))}</li>" for n in view.notices)
         st.html(
             '<div data-testid="url-notice" style="background:#fff4e5;'

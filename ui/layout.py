@@ -24,6 +24,8 @@ iframe[title="streamlit_folium.st_folium"] {
 div[data-testid="stHeading"] h4 {padding: 0 0 .2rem 0;}
 .st-key-controls button p {white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
 .st-key-controls div[data-testid="stHorizontalBlock"] {gap: .4rem; align-items: end;}
+div[data-testid="stLayoutWrapper"]:has(> .st-key-notice_area:empty),
+div[data-testid="stLayoutWrapper"]:has(> .st-key-caption_area:empty) {display: none;}
 div[data-testid="stElementContainer"]:has(> div[data-testid="stHtml"] > style:first-child),
 div[data-testid="stElementContainer"]:has(> div[data-testid="stHtml"] > script:first-child) {
   display: none;}
@@ -39,6 +41,8 @@ button[data-testid="stExpandSidebarButton"] {display: none;}
 .block-container, div[data-testid="stMainBlockContainer"] {
   padding-top: .5rem; padding-bottom: 0; padding-left: 1rem; padding-right: 1rem;
   max-width: 100%;}
+div[data-testid="stLayoutWrapper"]:has(> .st-key-counts_area),
+div[data-testid="stLayoutWrapper"]:has(> .st-key-heading_area) {display: none;}
 </style>
 """
 
