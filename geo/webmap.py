@@ -10,6 +10,7 @@ standalone HTML map (:func:`standalone_map`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -223,7 +224,13 @@ var {{ this.get_name() }} = L.geoJson(null, {
         super().__init__({"type": "FeatureCollection", "features": [f for f, _ in features]})
         joined = ", ".join(text for _, text in features)
         self.data_json = f'{{"type": "FeatureCollection", "features": [{joined}]}}'
-        self.symbols = layer_symbols(spec.id)
+        table = layer_symbols(spec.id)
+        # Only the symbols these features use: the full table is ~16 KB a layer per update.
+        used = {
+            f"{p['status']}|{int(bool(p['target']))}|{int(bool(p['s']))}"
+            for p in (feature["properties"] for feature, _ in features)
+        }
+        self.symbols = {key: table[key] for key in sorted(used)}
         self.highlight_style = HIGHLIGHT_STYLE
         self.add_child(folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
 
@@ -241,6 +248,7 @@ var {{ this.get_name() }} = L.geoJson(null, {
             element.render(**kwargs)
 
 
+@functools.cache
 def layer_symbols(layer: str) -> dict[str, dict[str, Any]]:
     """Every symbol of a layer, keyed ``"status|target|schematic"`` as the browser looks it up."""
     table = {}

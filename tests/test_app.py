@@ -300,3 +300,10 @@ def test_english_interface_has_no_chinese_controls(monkeypatch):
     chinese = [x for x in texts if any("\u4e00" <= c <= "\u9fff" for c in x)]
     assert not chinese, chinese
     assert "Status in January 2021" in map_args(at)["feature_group"]  # the year label
+
+
+def test_both_languages_side_by_side(monkeypatch):
+    at = _open(monkeypatch, lang="both", presenter="1", scene="key-projects-2021")
+    groups = map_args(at)["feature_group"]
+    assert "2021年目标 2021 targets" in groups  # the year label in both languages
+    assert at.button(key="scene_next").label == "下一场景 Next"
