@@ -307,3 +307,14 @@ def test_both_languages_side_by_side(monkeypatch):
     groups = map_args(at)["feature_group"]
     assert "2021年目标 2021 targets" in groups  # the year label in both languages
     assert at.button(key="scene_next").label == "下一场景 Next"
+
+
+def test_selecting_a_district_total_does_not_point_at_an_invented_spot(monkeypatch):
+    monkeypatch.delenv("PROJECT_MAP_DATA", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["project"] = "5g-base-stations-2020"
+    at.run()
+    assert "809" in html_text(at, "project-detail")
+    args = map_args(at)
+    assert args["zoom"] < 15  # the map was not sent to the symbol's old spot
+    assert "shinan-selection" not in args["feature_group"]

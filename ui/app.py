@@ -230,7 +230,8 @@ def _draw_map(gdf, on_map, boundary, view: ViewState, frame: str | None) -> None
             basemap_group(basemap.id, lang=lang),
             boundary_group(boundary, gcj02=basemap.gcj02),
             *layer_groups(on_map, layers=view.layers, gcj02=basemap.gcj02, lang=lang),
-            selection_group(gdf, selected, gcj02=basemap.gcj02),
+            # A selected total or unlocated project has no site: nothing to ring.
+            selection_group(on_map, selected, gcj02=basemap.gcj02),
             overlay_group(
                 legend=legend_html(on_map, layers=view.layers, lang=lang),
                 time_label=label,

@@ -15,7 +15,7 @@ import geopandas as gpd
 import streamlit as st
 
 from geo import settings
-from geo.filter import project_years
+from geo.filter import PLACEMENTS_OFF_MAP, project_years
 from geo.scenes import Scene
 from geo.schema import LAYER_IDS, STATUSES
 from geo.timeline import time_steps
@@ -116,6 +116,9 @@ def frame_project(gdf: gpd.GeoDataFrame, project_id: str, *, move_map: bool = Tr
     if not len(part):
         return
     st.session_state["selected_id"] = project_id
+    off_map = "map_placement" in part and part["map_placement"].isin(PLACEMENTS_OFF_MAP).any()
+    if off_map:  # a district total or an unlocated project: its point is not a site
+        return
     if move_map and part.geometry.notna().all() and not part.geometry.is_empty.any():
         xmin, ymin, xmax, ymax = part.total_bounds
         send_map_to(
