@@ -67,6 +67,59 @@
     onRemove: function () {}, // the next state replaces this one
   });
 
+  // Year playback runs here, not by reruns, so its steps are even: every frame (its layers,
+  // legend and year) arrives at once in its own group, tagged with its number; the player
+  // shows one at a time and, at the end, presses the page's play button to say so.
+  S.frames = S.frames || [];
+  S.FrameTag = L.Layer.extend({
+    initialize: function (index, group) {
+      if (index === 0) S.frames = [];
+      S.frames[index] = group;
+    },
+    onAdd: function () {},
+    onRemove: function () {},
+  });
+  S.Player = L.Layer.extend({
+    initialize: function (options) {
+      this._o = options;
+    },
+    onAdd: function (m) {
+      var self = this;
+      setTimeout(function () { self._start(m); }, 0);
+    },
+    _start: function (m) {
+      var self = this, o = this._o, frames = S.frames.slice(0, o.count), at = 0;
+      frames.forEach(function (g, k) { if (k > 0 && m.hasLayer(g)) m.removeLayer(g); });
+      S.relabel();
+      S.stepTimes = [performance.now()];
+      this._timer = setInterval(function () {
+        var next = at + 1;
+        if (next >= o.count) {
+          if (!o.loop) {
+            clearInterval(self._timer);
+            S.playbackEnded();
+            return;
+          }
+          next = 0;
+        }
+        m.removeLayer(frames[at]);
+        m.addLayer(frames[next]);
+        at = next;
+        S.relabel();
+        S.stepTimes.push(performance.now()); // when each step showed, for the curious
+      }, o.ms);
+    },
+    onRemove: function () {
+      clearInterval(this._timer);
+    },
+  });
+  S.playbackEnded = function () {
+    try {
+      var button = window.parent.document.querySelector(".st-key-play_button button");
+      if (button) button.click();
+    } catch (e) {} // a map outside the app (an exported file) has no button to press
+  };
+
   // A plain notice inside the map when the chosen tiles cannot be loaded.
   S.watchTiles = function (layer, text) {
     var notice = null;

@@ -567,29 +567,63 @@ def overlay_group(
     time_note: str = "",
     presenter: bool = False,
     selected_id: str | None = None,
+    player: Mapping[str, Any] | None = None,
 ) -> folium.FeatureGroup:
     """What sits inside the map frame and follows the view: legend, year label, view state.
+
+    With ``player`` (``{"count", "ms", "loop"}``) the browser plays the frames of
+    :func:`frame_group` on an even clock; legend and year then come with each frame.
 
     ``legend`` is HTML from :func:`legend_html`; ``time_label``/``time_note`` are plain text
     (escaped here). The state (presenter mode, selected project) styles and labels the map
     without changing the base map, so entering presenter mode never remounts it.
     """
     group = folium.FeatureGroup(name="overlay", control=False)
+    state = {"presenter": presenter, "selected": selected_id, "labelZoom": LABEL_ZOOM}
+    code = _boxes_js(legend, time_label, time_note)
+    code += f"__PARENT__.addLayer(new Shinan.State({json.dumps(state)}));"
+    if player:
+        code += f"__PARENT__.addLayer(new Shinan.Player({json.dumps(player)}));"
+    _Script(code).add_to(group)
+    return group
+
+
+def frame_group(
+    index: int,
+    groups: list[folium.FeatureGroup],
+    *,
+    legend: str,
+    time_label: str,
+    time_note: str = "",
+) -> folium.FeatureGroup:
+    """One playback frame: its layers, legend and year label in one group, tagged ``index``.
+
+    The browser's player (``webmap.js``) shows one frame at a time.
+    """
+    frame = folium.FeatureGroup(name=f"frame-{index}", control=False)
+    for group in groups:
+        group.add_to(frame)
+    _Script(_boxes_js(legend, time_label, time_note)).add_to(frame)
+    _Script(f"new Shinan.FrameTag({int(index)}, __PARENT__);").add_to(frame)
+    return frame
+
+
+def _boxes_js(legend: str, time_label: str, time_note: str) -> str:
+    """Script adding the year box and the legend box to ``__PARENT__``."""
     note = f"<small>{escape_html(time_note)}</small>" if time_note else ""
     time_html = f'<div data-testid="map-year">{escape_html(time_label)}{note}</div>'
-    state = {"presenter": presenter, "selected": selected_id, "labelZoom": LABEL_ZOOM}
-    time_box = (
-        f"__PARENT__.addLayer(new Shinan.Box({json.dumps(time_html, ensure_ascii=False)},"
-        " 'topright', 'shinan-time'));"
-        if time_label
-        else ""
-    )
-    _Script(
-        time_box + f"__PARENT__.addLayer(new Shinan.Box({json.dumps(legend, ensure_ascii=False)},"
-        " 'bottomright', 'shinan-legend'));"
-        f"__PARENT__.addLayer(new Shinan.State({json.dumps(state)}));"
-    ).add_to(group)
-    return group
+    code = ""
+    if time_label:
+        code += (
+            f"__PARENT__.addLayer(new Shinan.Box({json.dumps(time_html, ensure_ascii=False)},"
+            " 'topright', 'shinan-time'));"
+        )
+    if legend:
+        code += (
+            f"__PARENT__.addLayer(new Shinan.Box({json.dumps(legend, ensure_ascii=False)},"
+            " 'bottomright', 'shinan-legend'));"
+        )
+    return code
 
 
 def standalone_map(

@@ -213,18 +213,24 @@ def test_presenter_mode_from_the_link(monkeypatch):
     assert after["script"] == args["script"] and after["key"] == args["key"]
 
 
-def test_play_years_starts_at_the_report_grain(app):
-    """Playback never claims a single year the report does not give: 2016-2020, then 2021."""
+def test_play_years_sends_every_step_at_the_report_grain(app):
+    """Playback never claims a single year the report does not give: 2016-2020, then 2021.
+
+    Every step goes to the browser at once, with its own year label inside the map; the
+    browser's player steps through them on an even clock.
+    """
     before = map_args(app)
     _button(app, "play_button").click().run()
-    assert shown_ids(app) == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
     groups = map_args(app)["feature_group"]
-    assert "截至2020年底" in groups and "第1/2步" in groups  # the year is inside the map
+    assert "截至2020年底" in groups and "第1/2步" in groups
+    assert "2021年目标" in groups and "第2/2步" in groups
     assert "2016年" not in groups
+    assert '"count": 2' in groups and '"ms": 2500' in groups and '"loop": false' in groups
     assert map_args(app)["script"] == before["script"]
-    _button(app, "play_button").click().run()  # pause: the map keeps the frame
+    _button(app, "play_button").click().run()  # pause at once: the map keeps the first step
     assert app.radio(key="mode").value == "as_of"
     assert app.select_slider(key="as_of").value == 2020
+    assert "Shinan.Player" not in map_args(app)["feature_group"]
 
 
 def test_save_view_as_scene(monkeypatch, tmp_path):

@@ -249,6 +249,8 @@ def test_presenter_fits_the_screen_for_every_scene_and_playback(browser, tmp_pat
         play = page.locator(".st-key-play_button button").first
         _wait_for(page, lambda: "播放" in play.inner_text(), "playback never stopped", tries=80)
         assert "2021年目标" in year.inner_text()
+        steps = frame.evaluate("Shinan.stepTimes")
+        assert len(steps) == 2 and abs(steps[1] - steps[0] - 2500) < 300, steps  # even steps
         after = _box(page.locator('iframe[title="streamlit_folium.st_folium"]'))
         assert after == before, "stopping playback moved the map"
         cut = page.evaluate(

@@ -27,6 +27,7 @@ from geo.webmap import (
     base_map,
     basemap_group,
     boundary_group,
+    frame_group,
     layer_groups,
     legend_html,
     load_context,
@@ -43,9 +44,9 @@ from ui.panels import about_html, counts_html, detail_html, figures_html, unloca
 from ui.project_list import project_list
 from ui.scenes import (
     control_row,
-    hold_finished_playback,
-    playback_clock,
-    playback_view,
+    current_frame,
+    playback_frames,
+    player_options,
     save_scene_form,
 )
 from ui.state import (
@@ -109,7 +110,6 @@ def main() -> None:
     scenes = _scenes(lang)
     url_view = seed_from_url(scenes, gdf)
 
-    hold_finished_playback(gdf)
     view = sidebar(gdf)
     lang = view.lang
     st.sidebar.html(about_html(gdf, lang))
@@ -125,7 +125,9 @@ def main() -> None:
     with st.container(key="caption_area"):
         if view.presenter or scene is not None:
             st.html(presenter_heading(scene, view))
-    view, frame = playback_view(view, gdf)
+    frames = playback_frames(view, gdf)
+    if frames:  # the side panel follows the frame on screen when the page was drawn
+        view = frames[min(current_frame(), len(frames) - 1)][0]
     shown = apply_filter(gdf, view.project_filter)
     on_map, totals, unlocated = split_by_placement(shown)
     with st.container(key="counts_area"):
@@ -134,7 +136,7 @@ def main() -> None:
 
     map_col, side_col = st.columns([3, 1.1], gap="small")
     with map_col:
-        _draw_map(gdf, on_map, boundary, view, frame)
+        _draw_map(gdf, on_map, boundary, view, frames)
     with side_col, st.container(key="side_panel"):
         if not view.presenter:
             _search(gdf, lang)
@@ -147,7 +149,6 @@ def main() -> None:
         export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))
     sync_url(with_map_position(replace(view, project=st.session_state.get("selected_id"))))
-    playback_clock(gdf)
 
 
 def _projects(lang: str) -> gpd.GeoDataFrame:
@@ -213,34 +214,39 @@ def _choose_search(gdf: gpd.GeoDataFrame) -> None:
         frame_project(gdf, chosen)
 
 
-def _draw_map(gdf, on_map, boundary, view: ViewState, frame: str | None) -> None:
+def _draw_map(gdf, on_map, boundary, view: ViewState, frames: list) -> None:
     """Draw the map and take in what the user did on it (a click, a pan)."""
     basemap = settings.available_basemaps().get(view.basemap, settings.BASEMAPS["none"])
     lang = view.lang
     selected = st.session_state.get("selected_id")
-    label, note = time_label(view, lang)
-    if frame is not None:
-        label, note = frame
     context = cached_context(str(settings.CONTEXT_PATH), _mtime(settings.CONTEXT_PATH))
     landmarks_path = settings.DATA_DIR / "landmarks.geojson"
     landmarks = cached_landmarks(str(landmarks_path), _mtime(landmarks_path))
-    groups = stable_names(
-        [
-            background_group(boundary, context, landmarks, lang=lang, gcj02=basemap.gcj02),
-            basemap_group(basemap.id, lang=lang),
-            boundary_group(boundary, gcj02=basemap.gcj02),
-            *layer_groups(on_map, layers=view.layers, gcj02=basemap.gcj02, lang=lang),
-            # A selected total or unlocated project has no site: nothing to ring.
-            selection_group(on_map, selected, gcj02=basemap.gcj02),
-            overlay_group(
-                legend=legend_html(on_map, layers=view.layers, lang=lang),
-                time_label=label,
-                time_note=note,
-                presenter=view.presenter,
-                selected_id=selected,
-            ),
-        ]
-    )
+    groups = [
+        background_group(boundary, context, landmarks, lang=lang, gcj02=basemap.gcj02),
+        basemap_group(basemap.id, lang=lang),
+        boundary_group(boundary, gcj02=basemap.gcj02),
+    ]
+    if frames:
+        groups += _frame_groups(gdf, frames, view, gcj02=basemap.gcj02)
+        label = note = legend = ""
+    else:
+        groups += layer_groups(on_map, layers=view.layers, gcj02=basemap.gcj02, lang=lang)
+        label, note = time_label(view, lang)
+        legend = legend_html(on_map, layers=view.layers, lang=lang)
+    groups += [
+        # A selected total or unlocated project has no site: nothing to ring.
+        selection_group(on_map, selected, gcj02=basemap.gcj02),
+        overlay_group(
+            legend=legend,
+            time_label=label,
+            time_note=note,
+            presenter=view.presenter,
+            selected_id=selected,
+            player=player_options(len(frames)) if frames else None,
+        ),
+    ]
+    groups = stable_names(groups)
     center, zoom = st.session_state.get("map_target") or (None, None)
     if basemap.gcj02 and center is not None:
         center = gcj02_latlon(*center)
@@ -283,6 +289,17 @@ def _take_click(result: dict | None = None) -> bool:
         st.session_state["selected_id"] = clicked
         return True
     return False
+
+
+def _frame_groups(gdf, frames: list, view: ViewState, *, gcj02: bool) -> list:
+    """Every playback frame as its own group: its layers, legend and year label."""
+    out = []
+    for index, (frame_view, label, note) in enumerate(frames):
+        on_map = split_by_placement(apply_filter(gdf, frame_view.project_filter))[0]
+        layers = layer_groups(on_map, layers=view.layers, gcj02=gcj02, lang=view.lang)
+        legend = legend_html(on_map, layers=view.layers, lang=view.lang)
+        out.append(frame_group(index, layers, legend=legend, time_label=label, time_note=note))
+    return out
 
 
 def _take_click_callback() -> None:

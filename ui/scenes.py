@@ -22,8 +22,6 @@ from ui.state import apply_view, steps_of
 
 #: Seconds each year step stays on screen while playing.
 SPEEDS = {"slow": 4.0, "normal": 2.5, "fast": 1.5}
-#: How often the playback clock looks at the time: steps are even to within this.
-_TICK_SECONDS = 0.25
 
 # PageDown/PageUp (what a presentation clicker sends) and the arrow keys press the scene
 # buttons; Escape leaves presenter mode. Keys pressed while the map has focus are caught too.
@@ -194,14 +192,23 @@ def _playback_controls(cols, view: ViewState, gdf: gpd.GeoDataFrame) -> None:
 
 
 def _toggle_play(gdf: gpd.GeoDataFrame) -> None:
+    """Play, or stop where the browser's player is (also pressed by the player at the end)."""
     if st.session_state.get("playing"):
         st.session_state["playing"] = False
-        _hold_frame(gdf, st.session_state.get("play_index", 0))
+        _hold_frame(gdf, current_frame())
         return
     st.session_state["playing"] = True
-    st.session_state["play_index"] = 0
-    st.session_state["play_due"] = 0
     st.session_state["play_start"] = time.monotonic()
+
+
+def step_seconds() -> float:
+    return SPEEDS.get(st.session_state.get("play_speed", "normal"), SPEEDS["normal"])
+
+
+def current_frame() -> int:
+    """The frame the browser shows now, by the clock both run on (start + k × step)."""
+    elapsed = time.monotonic() - st.session_state.get("play_start", time.monotonic())
+    return max(0, int(elapsed // step_seconds()))
 
 
 def _hold_frame(gdf: gpd.GeoDataFrame, index: int) -> None:
@@ -217,57 +224,31 @@ def _hold_frame(gdf: gpd.GeoDataFrame, index: int) -> None:
         st.session_state["years"] = tuple(value)
 
 
-def playback_view(view: ViewState, gdf: gpd.GeoDataFrame) -> tuple[ViewState, tuple | None]:
-    """While playing: the view of the current frame and its (label, note) for the map."""
+def playback_frames(view: ViewState, gdf: gpd.GeoDataFrame) -> list[tuple[ViewState, str, str]]:
+    """While playing, every frame as (view, year label, note); empty when not playing.
+
+    All frames go to the browser at once and its player steps through them on an even clock
+    (``geo/webmap.js``); the page is not rerun for each step.
+    """
     if not st.session_state.get("playing"):
-        return view, None
+        return []
     frames = _frames(gdf, cumulative=st.session_state.get("play_cumulative", True))
-    if not frames:
-        return view, None
-    index = min(st.session_state.get("play_index", 0), len(frames) - 1)
-    shown = _frame_view(view, frames[index])
-    label, note = time_label(shown, view.lang)
-    step = t("play.step", view.lang, index=index + 1, count=len(frames))
-    return shown, (label, f"{note} · {step}")
+    out = []
+    for index, frame in enumerate(frames):
+        shown = _frame_view(view, frame)
+        label, note = time_label(shown, view.lang)
+        step = t("play.step", view.lang, index=index + 1, count=len(frames))
+        out.append((shown, label, f"{note} · {step}"))
+    return out
 
 
-def playback_clock(gdf: gpd.GeoDataFrame) -> None:
-    """While playing, step the frames on time. Call last on the page: the clock is an element,
-    and one inserted above the map would shift it in the page and remount it."""
-    if not st.session_state.get("playing"):
-        return
-    count = len(_frames(gdf, cumulative=st.session_state.get("play_cumulative", True)))
-    if count:
-        _ticker(count)
-
-
-def _ticker(count: int) -> None:
-    @st.fragment(run_every=_TICK_SECONDS)
-    def tick() -> None:
-        # Steps fall on fixed times from the start (start + k × interval), however long each
-        # rerun takes, so they are even.
-        if not st.session_state.get("playing"):
-            return
-        seconds = SPEEDS.get(st.session_state.get("play_speed", "normal"), 2.5)
-        due = int((time.monotonic() - st.session_state.get("play_start", 0.0)) // seconds)
-        if due == st.session_state.get("play_due", 0):
-            return
-        st.session_state["play_due"] = due
-        if due >= count and not st.session_state.get("play_loop"):
-            st.session_state["playing"] = False
-            st.session_state["play_hold"] = count - 1
-            st.rerun(scope="app")
-        st.session_state["play_index"] = due % count
-        st.rerun(scope="app")
-
-    tick()
-
-
-def hold_finished_playback(gdf: gpd.GeoDataFrame) -> None:
-    """After playback ran to its end, keep its last frame on the map (call before widgets)."""
-    index = st.session_state.pop("play_hold", None)
-    if index is not None:
-        _hold_frame(gdf, index)
+def player_options(count: int) -> dict[str, object]:
+    """What the browser's player needs: frame count, step in milliseconds, loop or stop."""
+    return {
+        "count": count,
+        "ms": round(step_seconds() * 1000),
+        "loop": bool(st.session_state.get("play_loop")),
+    }
 
 
 def save_scene_form(scenes: list[Scene], view: ViewState) -> None:
