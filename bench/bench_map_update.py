@@ -66,10 +66,15 @@ from geo.coords import add_measures  # noqa: E402
 from geo.filter import ProjectFilter, apply_filter  # noqa: E402
 from geo.load import load_boundary, load_projects  # noqa: E402
 from geo.webmap import (  # noqa: E402
+    background_group,
     base_map,
     basemap_group,
     boundary_group,
     layer_groups,
+    legend_html,
+    load_context,
+    load_landmarks,
+    overlay_group,
     selection_group,
 )
 from layers import STATUS_STYLES  # noqa: E402
@@ -83,6 +88,7 @@ TOGGLED_OFF = "completed"
 BEFORE = ProjectFilter()
 AFTER = ProjectFilter(statuses=tuple(s for s in schema.STATUSES if s != TOGGLED_OFF))
 TARGET_N = 10_000
+_CONTEXT, _LANDMARKS = load_context(), load_landmarks()
 TARGET_SPEEDUP, TARGET_SHRINK, TARGET_SECONDS = 10.0, 5.0, 0.5
 
 
@@ -116,10 +122,12 @@ def ours(gdf: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, spec: ProjectFilter)
     """One rerun of ui/app.py's map: filter, groups, st_folium."""
     shown = apply_filter(gdf, spec)
     groups = [
+        background_group(boundary, _CONTEXT, _LANDMARKS),
         basemap_group(BASEMAP),
         boundary_group(boundary),
         *layer_groups(shown, layers=spec.layers),
         selection_group(gdf, None),
+        overlay_group(legend=legend_html(shown, layers=spec.layers), time_label="2021年1月现状"),
     ]
     return send_map(base_map(), feature_group_to_add=groups, center=None, zoom=None)
 

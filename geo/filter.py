@@ -10,7 +10,17 @@ import geopandas as gpd
 from geo import schema, settings
 from geo.timeline import active_in_years, milestone_in_year, milestone_span, status_in_year
 
-__all__ = ["ProjectFilter", "filter_projects", "project_years", "status_in_year"]
+__all__ = [
+    "ProjectFilter",
+    "filter_projects",
+    "project_years",
+    "split_by_placement",
+    "status_in_year",
+]
+
+#: ``map_placement`` values that keep a project off the map: a district-wide total (shown in
+#: the figures strip) and a project the report names without any site (listed as unlocated).
+PLACEMENTS_OFF_MAP = ("district_total", "unlocated")
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,23 @@ def project_years(gdf: gpd.GeoDataFrame) -> tuple[int, int]:
     if not spans:
         return settings.FIRST_YEAR, settings.LAST_YEAR
     return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def split_by_placement(
+    gdf: gpd.GeoDataFrame,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Split projects into (drawn on the map, district-wide totals, unlocated).
+
+    A district-wide total (``map_placement: "district_total"``) is not a site, and a project
+    the report names with no site at all (``"unlocated"``) has no place to draw: neither is
+    put on the map at an invented spot. Projects without the property are drawn.
+    """
+    if "map_placement" not in gdf:
+        return gdf, gdf.iloc[0:0], gdf.iloc[0:0]
+    placement = gdf["map_placement"].fillna("")
+    totals = gdf[placement == "district_total"]
+    unlocated = gdf[placement == "unlocated"]
+    return gdf[~placement.isin(PLACEMENTS_OFF_MAP)], totals, unlocated
 
 
 def _check_choices(name: str, given: tuple[str, ...], valid: tuple[str, ...]) -> None:

@@ -185,11 +185,11 @@ class DrawnSnapshot:
 
 # Titles and captions --------------------------------------------------------------------------
 def default_title(view: ProjectFilter) -> str:
-    """A title from the filters, e.g. ``市南区西部老城区更新项目 · 2021年 · 在建``.
+    """A title from the filters, e.g. ``市南区西部老城区更新项目 · 2021年目标 · 在建``.
 
     >>> default_title(ProjectFilter(layers=("renewal",), statuses=("under_construction",),
     ...                             as_of=2021))
-    '市南区西部老城区更新项目 · 2021年 · 在建'
+    '市南区西部老城区更新项目 · 2021年目标 · 在建'
     >>> default_title(ProjectFilter(layers=("construction",)))
     '市南区重点建设项目 · 2021年1月现状'
     """
@@ -220,9 +220,10 @@ def describe_filters(view: ProjectFilter) -> str:
             STATUS_STYLES[s].label_zh for s in schema.STATUSES if s in view.statuses
         )
     if view.as_of is not None:
-        years = f"各项目{view.as_of}年的状态"
+        # The report gives 2016-2020 as one period: say "by the end of", never "in", a year.
+        years = f"截至{view.as_of}年底已知的状态（2016–2020年进展报告未分年份）"
         if view.as_of >= settings.LAST_YEAR:
-            years += f"（{settings.LAST_YEAR}年为报告提出的计划目标）"
+            years = f"{settings.LAST_YEAR}年目标（报告提出的计划，非已完成事实）"
     elif view.years is not None:
         years = f"{_year_span(view.years)}年有进展的项目"
     else:
@@ -232,7 +233,9 @@ def describe_filters(view: ProjectFilter) -> str:
 
 def _period_zh(view: ProjectFilter) -> str:
     if view.as_of is not None:
-        return f"{view.as_of}年"
+        if view.as_of >= settings.LAST_YEAR:
+            return f"{view.as_of}年目标"
+        return f"截至{view.as_of}年底"
     if view.years is not None:
         return f"{_year_span(view.years)}年"
     return "2021年1月现状"

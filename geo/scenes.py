@@ -78,9 +78,13 @@ def scene_from_dict(data: Any, index: int = 0) -> tuple[Scene | None, list[Probl
         problems.append(Problem(label, "id", scene_id, fix))
     else:
         label = f"'{scene_id}'"
+    # A scene needs a title in at least one language; captions may be empty.
     for name in _TEXT_FIELDS:
-        if not isinstance(data.get(name), str) or not data[name].strip():
-            problems.append(Problem(label, name, data.get(name), "give a non-empty text"))
+        if not isinstance(data.get(name, ""), str):
+            problems.append(Problem(label, name, data.get(name), "give a text"))
+    if not any(isinstance(data.get(n), str) and data[n].strip() for n in ("title_zh", "title_en")):
+        fix = "give a title in Chinese (title_zh) or English (title_en)"
+        problems.append(Problem(label, "title_zh", data.get("title_zh"), fix))
     raw_view = data.get("view")
     if not isinstance(raw_view, dict) or not all(isinstance(v, str) for v in raw_view.values()):
         problems.append(Problem(label, "view", raw_view, "give the view as text parameters"))
@@ -89,7 +93,7 @@ def scene_from_dict(data: Any, index: int = 0) -> tuple[Scene | None, list[Probl
     problems += [Problem(label, "view", raw_view, notice) for notice in view.notices]
     if problems:
         return None, problems
-    texts = {name: data[name].strip() for name in _TEXT_FIELDS}
+    texts = {name: str(data.get(name, "")).strip() for name in _TEXT_FIELDS}
     return Scene(id=scene_id, view=view, **texts), []
 
 

@@ -1,8 +1,17 @@
-"""A project's status over time, from the milestones the report gives."""
+"""A project's status over time, from the milestones the report gives, at the report's grain.
+
+The report reviews 2016–2020 as one period (十三五) and names a few single years (2020) and the
+2021 plan. A milestone dated "2016–2020" says the step happened at some time in those years,
+not in 2016 nor in each of them. So a milestone is *known by* the end of its span: "as of" a
+year shows each project in the last milestone that ends on or before that year, and a year
+inside a period shows nothing the report does not give. The years a view can honestly stand
+on are the ends of the milestones (:func:`time_steps`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 Milestone = Mapping[str, Any]
@@ -12,6 +21,12 @@ def milestone_span(milestone: Milestone) -> tuple[int, int]:
     """Return the first and last year (inclusive) a milestone covers."""
     year = int(milestone["year"])
     return year, int(milestone.get("year_end") or year)
+
+
+def is_period(milestone: Milestone) -> bool:
+    """True when the report dates the milestone by a period of years, not one year."""
+    start, end = milestone_span(milestone)
+    return end > start
 
 
 def current_status(milestones: Sequence[Milestone]) -> str | None:
@@ -26,22 +41,26 @@ def current_status(milestones: Sequence[Milestone]) -> str | None:
 
 
 def milestone_in_year(milestones: Sequence[Milestone], year: int) -> Milestone | None:
-    """Return the milestone in force in ``year``: the last one that starts on or before it."""
+    """The milestone known by the end of ``year``: the last one whose span ends by then.
+
+    A "2016–2020" milestone is known only from 2020: the report does not say in which of those
+    years it happened.
+    """
     current = None
     for milestone in milestones:
-        if int(milestone["year"]) <= year:
+        if milestone_span(milestone)[1] <= year:
             current = milestone
     return current
 
 
 def status_in_year(milestones: Sequence[Milestone], year: int) -> str | None:
-    """Return a project's status in ``year``, or None before its first milestone.
+    """Return a project's status known by the end of ``year``, or None if the report gives none.
 
     Examples
     --------
     >>> ms = [{"year": 2016, "year_end": 2020, "kind": "reported", "status": "preparation"},
     ...       {"year": 2021, "kind": "target", "status": "under_construction"}]
-    >>> status_in_year(ms, 2015), status_in_year(ms, 2018), status_in_year(ms, 2021)
+    >>> status_in_year(ms, 2018), status_in_year(ms, 2020), status_in_year(ms, 2021)
     (None, 'preparation', 'under_construction')
     """
     milestone = milestone_in_year(milestones, year)
@@ -49,9 +68,69 @@ def status_in_year(milestones: Sequence[Milestone], year: int) -> str | None:
 
 
 def active_in_years(milestones: Sequence[Milestone], first: int, last: int) -> bool:
-    """True when any milestone's span overlaps the years ``first``..``last`` (inclusive)."""
+    """True when a milestone's whole span lies within ``first``..``last`` (inclusive).
+
+    A "2016–2020" milestone is not "in 2018": it belongs to a range that holds all of it.
+    """
     for milestone in milestones:
         start, end = milestone_span(milestone)
-        if start <= last and end >= first:
+        if first <= start and end <= last:
             return True
     return False
+
+
+def time_steps(milestone_lists: Iterable[Sequence[Milestone]]) -> list[int]:
+    """The years an "as of" view can stand on: the end year of every milestone, sorted.
+
+    >>> time_steps([[{"year": 2016, "year_end": 2020}, {"year": 2021}], [{"year": 2020}]])
+    [2020, 2021]
+    """
+    return sorted({milestone_span(m)[1] for ms in milestone_lists for m in ms})
+
+
+def period_steps(milestone_lists: Iterable[Sequence[Milestone]]) -> list[tuple[int, int]]:
+    """Every distinct span the report dates a milestone by, ordered by end then start.
+
+    >>> period_steps([[{"year": 2016, "year_end": 2020}, {"year": 2021}], [{"year": 2020}]])
+    [(2016, 2020), (2020, 2020), (2021, 2021)]
+    """
+    spans = {milestone_span(m) for ms in milestone_lists for m in ms}
+    return sorted(spans, key=lambda span: (span[1], span[0]))
+
+
+@dataclass(frozen=True)
+class StatusReason:
+    """Which status a project shows in a view, and which milestone says so.
+
+    ``why`` is a key of the string catalogue (``i18n.page``): "report", "planned_only",
+    "period", "year", "target" or "unknown".
+    """
+
+    status: str | None
+    milestone: Milestone | None
+    why: str
+
+
+def explain_status(milestones: Sequence[Milestone], *, as_of: int | None = None) -> StatusReason:
+    """Why a project shows the status it shows: at the report date, or as of a year.
+
+    >>> ms = [{"year": 2016, "year_end": 2020, "kind": "reported", "status": "preparation"},
+    ...       {"year": 2021, "kind": "target", "status": "open"}]
+    >>> explain_status(ms, as_of=2020).why, explain_status(ms, as_of=2021).why
+    ('period', 'target')
+    >>> explain_status(ms, as_of=2018).why
+    'unknown'
+    """
+    if as_of is None:
+        reported = [m for m in milestones if m.get("kind") == "reported"]
+        if not reported:
+            return StatusReason("planned" if milestones else None, None, "planned_only")
+        return StatusReason(str(reported[-1]["status"]), reported[-1], "report")
+    milestone = milestone_in_year(milestones, as_of)
+    if milestone is None:
+        return StatusReason(None, None, "unknown")
+    if milestone.get("kind") == "target":
+        why = "target"
+    else:
+        why = "period" if is_period(milestone) else "year"
+    return StatusReason(str(milestone["status"]), milestone, why)

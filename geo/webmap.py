@@ -1,17 +1,21 @@
 """The Leaflet (folium) map: a base map that never changes, and groups that carry the data.
 
 streamlit-folium remounts the map (flash, zoom reset) whenever the base map's script changes,
-so everything that follows a filter or a basemap choice goes into feature groups handed to
-``st_folium(feature_group_to_add=...)``; the base map itself is the same on every rerun.
-The same pieces build a standalone HTML map (:func:`standalone_map`).
+so everything that follows a filter, a language, presenter mode or a basemap choice goes into
+feature groups handed to ``st_folium(feature_group_to_add=...)``; the base map itself is the
+same on every rerun. Its browser side (``webmap.js``) places labels and holds the boxes drawn
+inside the map (legend, year). Symbols come from ``layers.symbols``. The same pieces build a
+standalone HTML map (:func:`standalone_map`).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -23,20 +27,24 @@ from folium.elements import ElementAddToElement
 
 from geo import settings
 from geo.coords import to_gcj02
+from geo.filter import split_by_placement
 from geo.html import escape_html
+from i18n import t
 from layers import LAYERS, STATUS_STYLES, LayerSpec
-from layers.palette import BOUNDARY_STYLE, PRECISION_LABELS
+from layers.palette import BACKGROUND, BOUNDARY_STYLE
+from layers.symbols import AREA_MARKER_SIZE, PATTERN_TILES, defs_svg, symbol_for
 
 #: Coordinates sent to the browser are rounded to this grid (degrees, about 1 m).
 BROWSER_GRID = 1e-5
-_ROW = '<div style="display:flex;align-items:center;gap:6px">'
 SELECTION_STYLE = {"color": "#000000", "weight": 6, "opacity": 0.9, "fillOpacity": 0.0}
 #: How a project looks under the mouse (Leaflet path options).
 HIGHLIGHT_STYLE = {"weight": 6, "fillOpacity": 0.6}
+#: Zoom from which every project is labelled (presenter mode labels at every zoom).
+LABEL_ZOOM = 15
 _DECIMALS = round(-math.log10(BROWSER_GRID))
 #: Projects kept in browser form before the memo is emptied (about 6 KB each: 60 MB per 10,000).
 _MEMO_LIMIT = 30_000
-#: What a project's browser form is made of: its memo key (then the geometry's WKB, gcj02).
+#: What a project's browser form is made of: its memo key (then the geometry's WKB, gcj02, lang).
 _KEY_FIELDS = (
     "id",
     "layer",
@@ -50,30 +58,64 @@ _FEATURE_MEMO: dict[tuple, tuple[dict[str, Any], str]] = {}
 # JSON in a <script> must not close the tag ("</") or open an HTML comment ("<!--"); U+2028/9
 # end a line in older JavaScript. Escaping only these keeps the tooltip markup short.
 _SCRIPT_SAFE = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
+_CLIENT_JS = (Path(__file__).with_name("webmap.js")).read_text(encoding="utf-8")
+#: Labels sort by rank: areas and lines first, then located points, schematic last.
+_RANK = {"area": 0, "point": 1, "schematic": 2}
 
-_LEGEND_TEMPLATE = Template(
-    """
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.control({position: "bottomright"});
-{{ this.get_name() }}.onAdd = function () {
-    var div = L.DomUtil.create("div", "project-map-legend");
-    div.innerHTML = {{ this.html|tojson }};
-    L.DomEvent.disableClickPropagation(div);
-    return div;
-};
-{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-{% endmacro %}
-"""
-)
+#: The map's own look, fixed (the base map never changes). ``.shinan-presenter`` is set on
+#: the map by the view state for a projector.
+_MAP_CSS = f"""<style>
+html, body {{margin: 0; padding: 0}}
+#map_div, .folium-map {{height: 100vh !important}}
+.leaflet-container {{background: {BACKGROUND["sea"]}; font-family: "Noto Sans CJK SC",
+  "Source Han Sans SC", "Microsoft YaHei", sans-serif}}
+.shinan-marker {{background: none; border: none}}
+.shinan-marker svg {{display: block; overflow: visible}}
+.shinan-label {{position: absolute; white-space: nowrap; font-size: 12px; line-height: 1.25;
+  color: #111; padding: 0 3px; border-radius: 2px; background: rgba(255,255,255,.78);
+  pointer-events: none}}
+.shinan-label.schematic {{color: #555; font-style: italic}}
+.shinan-label.selected {{font-weight: 700; background: #fff; outline: 2px solid #111}}
+.shinan-presenter .shinan-label {{font-size: 16px}}
+.shinan-place {{background: none; border: none; white-space: nowrap; pointer-events: none;
+  font-size: 12px; color: {BACKGROUND["land_label"]}; text-shadow: 0 0 3px #fff, 0 0 3px #fff;
+  transform: translate(-50%, -50%); display: inline-block}}
+.shinan-place.district {{font-size: 15px; letter-spacing: 2px; font-weight: 600}}
+.shinan-place.water {{color: {BACKGROUND["water_label"]}; font-style: italic;
+  text-shadow: 0 0 3px {BACKGROUND["sea"]}}}
+.shinan-place.landmark::before {{content: "\\25C6 "; font-size: 8px}}
+.shinan-box {{background: rgba(255,255,255,.94); border-radius: 4px; padding: 5px 8px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 1.35; color: #111}}
+.shinan-legend table {{border-collapse: collapse}}
+.shinan-legend summary {{cursor: pointer}}
+.shinan-legend td, .shinan-legend th {{padding: 1px 3px; text-align: center; font-weight: 400}}
+.shinan-legend td.name {{text-align: left; white-space: nowrap}}
+.shinan-legend th {{font-size: 11px; color: #333; white-space: nowrap}}
+.shinan-legend .note {{display: flex; align-items: center; gap: 5px; white-space: nowrap}}
+.shinan-time {{font-size: 20px; font-weight: 700; padding: 3px 10px}}
+.shinan-time small {{display: block; font-size: 11px; font-weight: 400; color: #444}}
+.shinan-presenter .shinan-time {{font-size: 30px}}
+.shinan-presenter .shinan-time small {{font-size: 14px}}
+.shinan-presenter .shinan-legend {{font-size: 15px}}
+.shinan-presenter .shinan-legend th {{font-size: 13px}}
+.shinan-presenter .leaflet-tooltip {{font-size: 18px; line-height: 1.35}}
+.shinan-presenter .leaflet-control-scale-line {{font-size: 15px}}
+.shinan-tile-notice {{position: absolute; top: 84px; left: 10px; max-width: 40%;
+  z-index: 1000; background: #fff4e5; border: 1px solid #e69f00; border-radius: 4px;
+  padding: 3px 8px; font-size: 12px; pointer-events: none}}
+.leaflet-control-attribution {{max-width: 45vw; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; font-size: 10px}}
+</style>"""
 
 
 class MetricScale(MacroElement):
-    """Leaflet's scale bar in metres only (folium's ``control_scale`` adds feet and miles)."""
+    """Leaflet's scale bar in metres only, bottom left (the attribution is bottom right)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+L.control.scale({imperial: false, maxWidth: 160, position: "bottomleft"})
+    .addTo({{ this._parent.get_name() }});
 {% endmacro %}
 """
     )
@@ -94,32 +136,71 @@ class _RawText(Element):
         self.text = text
 
 
+class _Script(MacroElement):
+    """Fixed JavaScript run with ``__MAP__`` (the map) and ``__PARENT__`` (its parent) named.
+
+    The names are filled in when the script is written out, because folium and
+    streamlit-folium rename elements on the way. The code is never compiled as a template.
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.resolved }}{% endmacro %}")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    @property
+    def resolved(self) -> str:
+        parent = self._parent
+        root = parent
+        while not isinstance(root, folium.Map) and getattr(root, "_parent", None) is not None:
+            root = root._parent
+        code = self.code.replace("__PARENT__", parent.get_name())
+        return code.replace("__MAP__", root.get_name())
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(_RawText(self.resolved), name=self.get_name())
+
+
+class _MapClient(_Script):
+    """The browser side of the map (``webmap.js``): panes, patterns, boxes, labels."""
+
+    def __init__(self) -> None:
+        super().__init__(_CLIENT_JS.replace("__DEFS__", json.dumps(defs_svg())))
+
+
 class ProjectGeoJson(folium.GeoJson):
     """One layer's projects as one Leaflet GeoJSON layer, cheap to rebuild on every rerun.
 
     ``folium.GeoJson`` maps a style to every feature id, serialises the data twice and then
     compiles the script as a template: seconds per rerun at 10,000 features. This takes the
     features already in browser form (:func:`_browser_features`), embeds their JSON as it is,
-    looks the style up in the browser by status, and adds its script with :class:`_RawText`.
-    ``.data`` holds the features (shared with the memo: do not mutate them), so folium's
-    ``GeoJsonTooltip`` and streamlit-folium's click handling work as with ``folium.GeoJson``.
-    Written against folium 0.20 (``render`` follows ``Layer.render``).
+    looks the symbol up in the browser by status, target and precision, and adds its script
+    with :class:`_RawText`. Points become markers in the layer's shape; areas and lines also get
+    a small marker of that shape (where their label goes). ``.data`` holds the features (shared
+    with the memo: do not mutate them), so folium's ``GeoJsonTooltip`` and streamlit-folium's
+    click handling work as with ``folium.GeoJson``. Written against folium 0.20.
     """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }}_styles = {{ this.styles|tojson }};
-function {{ this.get_name() }}_styler(feature) {
-    var p = feature.properties;
-    return {{ this.get_name() }}_styles[p.status + (p.target ? "/target" : "")];
+var {{ this.get_name() }}_sym = {{ this.symbols|tojson }};
+function {{ this.get_name() }}_of(p) {
+    return {{ this.get_name() }}_sym[p.status + "|" + (p.target ? 1 : 0) + "|" + (p.s ? 1 : 0)];
 }
 var {{ this.get_name() }} = L.geoJson(null, {
-    style: {{ this.get_name() }}_styler,
+    style: function (feature) { return {{ this.get_name() }}_of(feature.properties).style; },
     pointToLayer: function (feature, latlng) {
-        return L.circleMarker(latlng, {{ this.get_name() }}_styler(feature));
+        return Shinan.marker(latlng, {{ this.get_name() }}_of(feature.properties), false);
     },
     onEachFeature: function (feature, layer) {
+        if (feature.geometry.type !== "Point" && feature.properties.la) {
+            var anchor = Shinan.marker(
+                feature.properties.la, {{ this.get_name() }}_of(feature.properties), true);
+            anchor.feature = feature;
+            setTimeout(function () { {{ this.get_name() }}.addLayer(anchor); }, 0);
+        }
         layer.on({
             mouseover: function (e) {
                 if (typeof e.target.setStyle === "function") {
@@ -143,11 +224,13 @@ var {{ this.get_name() }} = L.geoJson(null, {
         super().__init__({"type": "FeatureCollection", "features": [f for f, _ in features]})
         joined = ", ".join(text for _, text in features)
         self.data_json = f'{{"type": "FeatureCollection", "features": [{joined}]}}'
-        self.styles = {
-            status + ("/target" if target else ""): spec.style(status, target=target)
-            for status in STATUS_STYLES
-            for target in (False, True)
+        table = layer_symbols(spec.id)
+        # Only the symbols these features use: the full table is ~16 KB a layer per update.
+        used = {
+            f"{p['status']}|{int(bool(p['target']))}|{int(bool(p['s']))}"
+            for p in (feature["properties"] for feature, _ in features)
         }
+        self.symbols = {key: table[key] for key in sorted(used)}
         self.highlight_style = HIGHLIGHT_STYLE
         self.add_child(folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
 
@@ -165,59 +248,129 @@ var {{ this.get_name() }} = L.geoJson(null, {
             element.render(**kwargs)
 
 
-class HtmlLegend(MacroElement):
-    """A Leaflet control holding a legend drawn as HTML (no d3, no CDN, no colormap)."""
+@functools.cache
+def layer_symbols(layer: str) -> dict[str, dict[str, Any]]:
+    """Every symbol of a layer, keyed ``"status|target|schematic"`` as the browser looks it up."""
+    table = {}
+    for status in STATUS_STYLES:
+        for target, schematic in itertools.product((0, 1), (0, 1)):
+            symbol = symbol_for(
+                layer, status, target=bool(target), precision="schematic" if schematic else "exact"
+            )
+            table[f"{status}|{target}|{schematic}"] = {
+                "style": symbol.path_style(),
+                "svg": symbol.marker_svg(),
+                "size": round(symbol.marker_size * (1.4 if schematic else 1)),
+                "areaSvg": symbol.marker_svg(AREA_MARKER_SIZE),
+                "area": round(AREA_MARKER_SIZE * (1.4 if schematic else 1)),
+            }
+    return table
 
-    _template = _LEGEND_TEMPLATE
 
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self._name = "HtmlLegend"
-        self.html = html
-
-
+# Legend ---------------------------------------------------------------------------------------
 def legend_html(
-    *, statuses: Iterable[str] | None = None, title: str = "项目状态 Status", scale: float = 1.0
+    gdf_shown: gpd.GeoDataFrame | None = None,
+    *,
+    layers: Iterable[str] | None = None,
+    lang: str = "zh",
 ) -> str:
-    """The status legend as HTML: a swatch in each status's colour and dash pattern."""
-    chosen = [s for s in STATUS_STYLES if statuses is None or s in set(statuses)]
-    font = round(13 * scale)
+    """The legend by layer × status, drawn with the map's own symbols, as HTML.
+
+    Rows are the visible layers (their marker shape and area pattern), columns the statuses
+    present; a cell is hollow when that layer shows that status only as a 2021 target. Notes
+    below explain hollow symbols, schematic positions and the boundary, when present.
+    ``gdf_shown`` is a filtered frame (all layers and statuses when None).
+    """
+    visible = [i for i in LAYERS if layers is None or i in set(layers)]
+    if gdf_shown is None:
+        combos = {(layer, status): False for layer in visible for status in STATUS_STYLES}
+        schematic = hollow = True
+    else:
+        shown = gdf_shown[gdf_shown["layer"].isin(visible)]
+        targets = _target_flags(shown)
+        combos = {}
+        for layer, status, target in zip(shown["layer"], shown["status"], targets, strict=True):
+            hollow_only = bool(target) or status == "planned"
+            combos[(layer, status)] = combos.get((layer, status), True) and hollow_only
+        schematic = bool((shown["location_precision"] == "schematic").any())
+        hollow = any(combos.values())
+        visible = [i for i in visible if any(k[0] == i for k in combos)]
+    statuses = [s for s in STATUS_STYLES if any(k[1] == s for k in combos)]
+    head = "".join(f"<th>{escape_html(t('status.' + s, lang))}</th>" for s in statuses)
     rows = []
-    for status in chosen:
-        style = STATUS_STYLES[status]
-        dash = f' stroke-dasharray="{style.dash_array}"' if style.dash_array else ""
-        swatch = (
-            f'<svg width="{round(34 * scale)}" height="{round(14 * scale)}" viewBox="0 0 34 14">'
-            f'<rect x="2" y="2" width="30" height="10" fill="{style.color}" '
-            f'fill-opacity="{style.fill_opacity}" stroke="{style.color}" '
-            f'stroke-width="{style.weight}"{dash}/></svg>'
+    for layer in visible:
+        spec = LAYERS[layer]
+        cells = []
+        for status in statuses:
+            if (layer, status) not in combos:
+                cells.append("<td></td>")
+                continue
+            symbol = symbol_for(layer, status, target=combos[(layer, status)])
+            cells.append(f"<td>{symbol.marker_svg(16)}</td>")
+        name = escape_html(t(f"layer.{layer}", lang))
+        rows.append(
+            f'<tr><td class="name">{_pattern_swatch(spec)} {name}</td>{"".join(cells)}</tr>'
         )
-        label = f"{escape_html(style.label_zh)} {escape_html(style.label_en)}"
-        rows.append(f"{_ROW}{swatch}{label}</div>")
-    boundary = (
-        f'<svg width="{round(34 * scale)}" height="{round(14 * scale)}" viewBox="0 0 34 14">'
-        f'<line x1="2" y1="7" x2="32" y2="7" stroke="{BOUNDARY_STYLE["color"]}" '
-        f'stroke-width="2" stroke-dasharray="{BOUNDARY_STYLE["dashArray"]}"/></svg>'
-    )
-    rows.append(f"{_ROW}{boundary}区界 Boundary</div>")
+    notes = [_note(_hollow_swatch(), t("legend.hollow", lang))] if hollow else []
+    if schematic:
+        notes.append(_note(_schematic_swatch(), t("legend.schematic", lang)))
+    notes.append(_note(_boundary_swatch(), t("legend.boundary", lang)))
+    title = escape_html(t("legend.title", lang))
+    # A <details> box: the reader can fold the legend away on a small screen.
     return (
-        f'<div style="background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;'
-        f'font:{font}px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
-        f"<b>{escape_html(title)}</b>{''.join(rows)}</div>"
+        f'<details open data-testid="map-legend"><summary><b>{title}</b></summary>'
+        f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table>{''.join(notes)}</details>"
     )
 
 
-#: Bigger type for a projector, read from the back of a meeting room.
-_PRESENTER_CSS = (
-    "<style>.leaflet-tooltip{font-size:20px;line-height:1.35}"
-    ".leaflet-control-scale-line{font-size:16px}</style>"
-)
+def _target_flags(gdf: gpd.GeoDataFrame) -> list[bool]:
+    if "status_is_target" in gdf:
+        return gdf["status_is_target"].fillna(False).astype(bool).tolist()
+    return [False] * len(gdf)
 
 
-def base_map(*, presenter: bool = False) -> folium.Map:
-    """The map every rerun starts from: view, scale bar and status legend, but no data.
+def _note(swatch: str, text: str) -> str:
+    return f'<div class="note">{swatch}<span>{escape_html(text)}</span></div>'
 
-    ``presenter`` enlarges the legend, tooltips and scale bar for a projector.
+
+def _pattern_swatch(spec: LayerSpec) -> str:
+    """The layer's marker shape in dark grey beside a square of its area pattern."""
+    symbol = symbol_for(spec.id, "completed")
+    grey = symbol.marker_svg(14).replace(symbol.color, "#444444")
+    if PATTERN_TILES[spec.pattern]:
+        fill = f"url(#shinan-{spec.pattern}-completed)"
+    else:
+        fill = STATUS_STYLES["completed"].color
+    square = (
+        '<svg width="16" height="14" viewBox="0 0 16 14" style="vertical-align:middle">'
+        f'<rect x="1" y="1" width="14" height="12" fill="{fill}" fill-opacity="0.9" '
+        'stroke="#444" stroke-width="1"/></svg>'
+    )
+    return f'<span style="white-space:nowrap">{grey}{square}</span>'
+
+
+def _hollow_swatch() -> str:
+    return symbol_for("renewal", "open", target=True).marker_svg(16)
+
+
+def _schematic_swatch() -> str:
+    return symbol_for("construction", "completed", precision="schematic").marker_svg(14)
+
+
+def _boundary_swatch() -> str:
+    return (
+        '<svg width="30" height="12" viewBox="0 0 30 12"><line x1="1" y1="6" x2="29" y2="6" '
+        f'stroke="{BOUNDARY_STYLE["color"]}" stroke-width="2" '
+        f'stroke-dasharray="{BOUNDARY_STYLE["dashArray"]}"/></svg>'
+    )
+
+
+# The base map and its groups -----------------------------------------------------------------
+def base_map() -> folium.Map:
+    """The map every rerun starts from: view, scale bar, styles and the browser client.
+
+    It holds no data and nothing that depends on the view, so its script is the same on every
+    rerun and in every mode (presenter mode and the language are set by :func:`overlay_group`).
     """
     m = folium.Map(
         location=settings.DEFAULT_CENTER,
@@ -235,18 +388,18 @@ def base_map(*, presenter: bool = False) -> folium.Map:
     xmin, ymin, xmax, ymax = settings.DISTRICT_BOUNDS
     m.fit_bounds([[ymin, xmin], [ymax, xmax]], padding=(12, 12))
     MetricScale().add_to(m)
-    HtmlLegend(legend_html(scale=1.6 if presenter else 1.0)).add_to(m)
-    if presenter:
-        m.get_root().header.add_child(folium.Element(_PRESENTER_CSS))
+    _MapClient().add_to(m)
+    m.get_root().header.add_child(Element(_MAP_CSS), name="shinan_css")
     return m
 
 
-def basemap_group(basemap_id: str) -> folium.FeatureGroup:
-    """A group holding the tile layers of one basemap (empty for "none")."""
+def basemap_group(basemap_id: str, *, lang: str = "zh") -> folium.FeatureGroup:
+    """The tile layers of one basemap (none for "none"), each watched for failed tiles."""
     basemap = settings.available_basemaps().get(basemap_id) or settings.BASEMAPS["none"]
     group = folium.FeatureGroup(name=f"basemap-{basemap.id}", control=False)
+    notice = json.dumps(t("map.tiles_failed", lang), ensure_ascii=False)
     for provider in basemap.tiles:
-        folium.TileLayer(
+        tiles = folium.TileLayer(
             tiles=settings.tile_url(provider, basemap),
             attr=provider.html_attribution,
             name=provider.name,
@@ -256,14 +409,84 @@ def basemap_group(basemap_id: str) -> folium.FeatureGroup:
             overlay=False,
             control=False,
         ).add_to(group)
+        _Script(f"Shinan.watchTiles(__PARENT__, {notice});").add_to(tiles)
     return group
+
+
+def background_group(
+    boundary: gpd.GeoDataFrame,
+    context: gpd.GeoDataFrame,
+    landmarks: gpd.GeoDataFrame,
+    *,
+    lang: str = "zh",
+    gcj02: bool = False,
+) -> folium.FeatureGroup:
+    """Land, sea and place names from bundled data, under every tile layer.
+
+    Drawn in panes below Leaflet's tiles: loaded tiles cover it, failed tiles reveal it, so
+    with no internet the map still shows the coast, the neighbouring districts and places to
+    find one's way by. The sea is the map's background colour.
+    """
+    if gcj02:
+        boundary, context, landmarks = (to_gcj02(g) for g in (boundary, context, landmarks))
+    group = folium.FeatureGroup(name="background", control=False)
+    land = [(context, BACKGROUND["land"]), (boundary, BACKGROUND["district"])]
+    for gdf, fill in land:
+        style = {"color": BACKGROUND["coast"], "weight": 0.8, "fillColor": fill, "fillOpacity": 1}
+        data = json.dumps(_collection(gdf, []), separators=(",", ":"))
+        script = (
+            f"L.geoJson({data}, {{pane: 'shinanLand', interactive: false, "
+            f"style: function () {{ return {json.dumps(style)}; }}}}).addTo(__PARENT__);"
+        )
+        _Script(script).add_to(group)
+    places = _district_places(context, boundary, lang) + _landmark_places(landmarks, lang)
+    _Script(
+        f"{json.dumps(places, ensure_ascii=False)}.forEach(function (p) {{"
+        "L.marker(p.at, {pane: 'shinanPlaces', interactive: false, keyboard: false,"
+        " icon: L.divIcon({className: '', iconSize: null, html: '<span class=\"shinan-place '"
+        " + p.kind + '\">' + p.html + '</span>'})}).addTo(__PARENT__); });"
+    ).add_to(group)
+    return group
+
+
+def _district_places(context: gpd.GeoDataFrame, boundary, lang: str) -> list[dict[str, Any]]:
+    """A name for each neighbouring district, at a point of it near Shinan."""
+    xmin, ymin, xmax, ymax = settings.DISTRICT_BOUNDS
+    near = shapely.box(xmin - 0.03, ymin - 0.01, xmax + 0.03, ymax + 0.03)
+    places = []
+    for row in context.itertuples():
+        part = row.geometry.intersection(near)
+        if part.is_empty or part.area < 1e-5:
+            continue
+        at = part.point_on_surface()
+        places.append(_place(at, row.name_zh, row.name_en, "district", lang))
+    for row in boundary.itertuples():
+        at = row.geometry.point_on_surface()
+        places.append(_place(at, row.name_zh, row.name_en, "district", lang))
+    return places
+
+
+def _landmark_places(landmarks: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
+    return [
+        _place(row.geometry, row.name_zh, row.name_en, row.kind, lang)
+        for row in landmarks.itertuples()
+    ]
+
+
+def _place(point, name_zh: str, name_en: str, kind: str, lang: str) -> dict[str, Any]:
+    name = {"en": name_en, "both": f"{name_zh} {name_en}"}.get(lang, name_zh)
+    return {
+        "at": [round(point.y, _DECIMALS), round(point.x, _DECIMALS)],
+        "html": escape_html(name),
+        "kind": kind if kind in ("district", "water", "landmark") else "landmark",
+    }
 
 
 def boundary_group(boundary: gpd.GeoDataFrame, *, gcj02: bool = False) -> folium.FeatureGroup:
     """The district boundary as a line (shifted to GCJ-02 over Gaode tiles)."""
     if gcj02:
         boundary = to_gcj02(boundary)
-    group = folium.FeatureGroup(name="区界 District boundary", control=False)
+    group = folium.FeatureGroup(name="district-boundary", control=False)
     folium.GeoJson(
         _collection(boundary.assign(geometry=boundary.boundary), []),
         style_function=lambda _feature: dict(BOUNDARY_STYLE),
@@ -273,7 +496,11 @@ def boundary_group(boundary: gpd.GeoDataFrame, *, gcj02: bool = False) -> folium
 
 
 def layer_groups(
-    gdf: gpd.GeoDataFrame, *, layers: Iterable[str] | None = None, gcj02: bool = False
+    gdf: gpd.GeoDataFrame,
+    *,
+    layers: Iterable[str] | None = None,
+    gcj02: bool = False,
+    lang: str = "zh",
 ) -> list[folium.FeatureGroup]:
     """One feature group per visible layer, each holding one GeoJson of its features.
 
@@ -285,11 +512,12 @@ def layer_groups(
     visible = list(layers) if layers is not None else list(LAYERS)
     gdf = gdf[gdf["layer"].isin(visible)]
     by_layer: dict[str, list[tuple[dict[str, Any], str]]] = {}
-    for layer, feature in zip(gdf["layer"], _browser_features(gdf, gcj02=gcj02), strict=True):
+    features = _browser_features(gdf, gcj02=gcj02, lang=lang)
+    for layer, feature in zip(gdf["layer"], features, strict=True):
         by_layer.setdefault(layer, []).append(feature)
     groups = []
     for spec in sorted((LAYERS[i] for i in visible), key=lambda s: s.z_order):
-        group = folium.FeatureGroup(name=f"{spec.label_zh} {spec.label_en}", show=True)
+        group = folium.FeatureGroup(name=t(f"layer.{spec.id}", lang), show=True)
         if spec.id in by_layer:
             ProjectGeoJson(by_layer[spec.id], spec).add_to(group)
         groups.append(group)
@@ -299,23 +527,103 @@ def layer_groups(
 def selection_group(
     gdf: gpd.GeoDataFrame, selected_id: str | None, *, gcj02: bool = False
 ) -> folium.FeatureGroup:
-    """A heavy outline around the selected project (empty when nothing is selected)."""
+    """A heavy outline around the selected project (empty when nothing is selected).
+
+    A point gets a black ring of fixed screen size; an area or line a black outline. Neither
+    takes clicks, so a click still reaches the project underneath.
+    """
     group = folium.FeatureGroup(name="selection", control=False)
     part = gdf[gdf["id"] == selected_id] if selected_id else gdf.iloc[0:0]
-    if len(part):
-        # A point's ring is drawn as a 40 m circle polygon: folium's CircleMarker drops the
-        # ``interactive`` option, and an interactive ring would swallow clicks on the project.
-        metric = part.geometry.to_crs(settings.METRIC_CRS)
-        rings = metric.where(~metric.geom_type.isin(["Point", "MultiPoint"]), metric.buffer(40))
-        part = part.set_geometry(rings.to_crs(settings.STORAGE_CRS))
-        if gcj02:
-            part = to_gcj02(part)
+    if not len(part):
+        return group
+    if gcj02:
+        part = to_gcj02(part)
+    points = part.geom_type.isin(["Point", "MultiPoint"])
+    if (~points).any():
         folium.GeoJson(
-            _collection(part, []),
+            _collection(part[~points], []),
             style_function=lambda _feature: dict(SELECTION_STYLE),
             interactive=False,
         ).add_to(group)
+    for geometry in part.geometry[points]:
+        at = geometry.centroid
+        ring = (
+            '<svg width="44" height="44" viewBox="0 0 44 44"><circle cx="22" cy="22" r="19" '
+            'fill="none" stroke="#000" stroke-width="4"/><circle cx="22" cy="22" r="19" '
+            'fill="none" stroke="#fff" stroke-width="1.2"/></svg>'
+        )
+        _Script(
+            f"L.marker([{at.y:.6f}, {at.x:.6f}], {{interactive: false, keyboard: false,"
+            f" icon: L.divIcon({{className: 'shinan-selection', iconSize: [44, 44],"
+            f" html: {json.dumps(ring)}}})}}).addTo(__PARENT__);"
+        ).add_to(group)
     return group
+
+
+def overlay_group(
+    *,
+    legend: str,
+    time_label: str,
+    time_note: str = "",
+    presenter: bool = False,
+    selected_id: str | None = None,
+    player: Mapping[str, Any] | None = None,
+) -> folium.FeatureGroup:
+    """What sits inside the map frame and follows the view: legend, year label, view state.
+
+    With ``player`` (``{"count", "ms", "loop"}``) the browser plays the frames of
+    :func:`frame_group` on an even clock; legend and year then come with each frame.
+
+    ``legend`` is HTML from :func:`legend_html`; ``time_label``/``time_note`` are plain text
+    (escaped here). The state (presenter mode, selected project) styles and labels the map
+    without changing the base map, so entering presenter mode never remounts it.
+    """
+    group = folium.FeatureGroup(name="overlay", control=False)
+    state = {"presenter": presenter, "selected": selected_id, "labelZoom": LABEL_ZOOM}
+    code = _boxes_js(legend, time_label, time_note)
+    code += f"__PARENT__.addLayer(new Shinan.State({json.dumps(state)}));"
+    if player:
+        code += f"__PARENT__.addLayer(new Shinan.Player({json.dumps(player)}));"
+    _Script(code).add_to(group)
+    return group
+
+
+def frame_group(
+    index: int,
+    groups: list[folium.FeatureGroup],
+    *,
+    legend: str,
+    time_label: str,
+    time_note: str = "",
+) -> folium.FeatureGroup:
+    """One playback frame: its layers, legend and year label in one group, tagged ``index``.
+
+    The browser's player (``webmap.js``) shows one frame at a time.
+    """
+    frame = folium.FeatureGroup(name=f"frame-{index}", control=False)
+    for group in groups:
+        group.add_to(frame)
+    _Script(_boxes_js(legend, time_label, time_note)).add_to(frame)
+    _Script(f"new Shinan.FrameTag({int(index)}, __PARENT__);").add_to(frame)
+    return frame
+
+
+def _boxes_js(legend: str, time_label: str, time_note: str) -> str:
+    """Script adding the year box and the legend box to ``__PARENT__``."""
+    note = f"<small>{escape_html(time_note)}</small>" if time_note else ""
+    time_html = f'<div data-testid="map-year">{escape_html(time_label)}{note}</div>'
+    code = ""
+    if time_label:
+        code += (
+            f"__PARENT__.addLayer(new Shinan.Box({json.dumps(time_html, ensure_ascii=False)},"
+            " 'topright', 'shinan-time'));"
+        )
+    if legend:
+        code += (
+            f"__PARENT__.addLayer(new Shinan.Box({json.dumps(legend, ensure_ascii=False)},"
+            " 'bottomright', 'shinan-legend'));"
+        )
+    return code
 
 
 def standalone_map(
@@ -325,14 +633,24 @@ def standalone_map(
     layers: Iterable[str] | None = None,
     basemap_id: str = "none",
     title: str | None = None,
+    lang: str = "zh",
+    time_label: str = "",
 ) -> folium.Map:
-    """A complete map with data inside it, for an HTML file that opens with no server."""
+    """A complete map with data inside it, for an HTML file that opens with no server.
+
+    District-wide totals and unlocated projects are left off, as on the live map.
+    """
+    gdf = split_by_placement(gdf)[0]
     m = base_map()
     basemap = settings.available_basemaps().get(basemap_id) or settings.BASEMAPS["none"]
     for group in [
-        basemap_group(basemap.id),
+        background_group(
+            boundary, load_context(), load_landmarks(), lang=lang, gcj02=basemap.gcj02
+        ),
+        basemap_group(basemap.id, lang=lang),
         boundary_group(boundary, gcj02=basemap.gcj02),
-        *layer_groups(gdf, layers=layers, gcj02=basemap.gcj02),
+        *layer_groups(gdf, layers=layers, gcj02=basemap.gcj02, lang=lang),
+        overlay_group(legend=legend_html(gdf, layers=layers, lang=lang), time_label=time_label),
     ]:
         group.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
@@ -350,28 +668,50 @@ def standalone_map(
     return m
 
 
-def tooltip_html(row: Mapping[str, Any]) -> str:
-    """The hover text of one project: names, status (or 2021 target) and how exact it is."""
-    status = STATUS_STYLES[row["status"]]
-    target = bool(row.get("status_is_target", False))
-    status_text = f"{status.label_zh} {status.label_en}"
-    if target:
-        status_text = f"2021年目标：{status_text} (2021 target)"
-    precision_zh, precision_en = PRECISION_LABELS[row["location_precision"]]
-    # Short markup: it is sent for every feature on every update.
-    return (
-        f"<b>{escape_html(row['name_zh'])}</b><br>{escape_html(row['name_en'])}<br>"
-        f'<span style="color:{status.color}">■</span> {escape_html(status_text)}<br>'
-        f"{escape_html(precision_zh)} · {escape_html(precision_en)}"
+def load_context(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """The neighbouring districts (land context) in WGS84."""
+    return gpd.read_file(path or settings.CONTEXT_PATH).to_crs(settings.STORAGE_CRS)
+
+
+def load_landmarks(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Orientation names for the offline background (``data/landmarks.geojson``)."""
+    return gpd.read_file(path or settings.DATA_DIR / "landmarks.geojson").to_crs(
+        settings.STORAGE_CRS
     )
 
 
+def tooltip_html(row: Mapping[str, Any], lang: str = "zh") -> str:
+    """The hover text of one project: name, layer, status (or 2021 target) and precision."""
+    status = STATUS_STYLES[row["status"]]
+    status_text = t(f"status.{row['status']}", lang)
+    if bool(row.get("status_is_target", False)):
+        status_text = t("tip.target", lang, status=status_text)
+    precision = t(f"precision.{row['location_precision']}", lang)
+    names = _name(row, lang)
+    layer = t(f"layer.{row['layer']}", lang)
+    # Short markup: it is sent for every feature on every update.
+    return (
+        f"<b>{escape_html(names)}</b><br>{escape_html(layer)}<br>"
+        f'<span style="color:{status.color}">■</span> {escape_html(status_text)}<br>'
+        f"{escape_html(precision)}"
+    )
+
+
+def _name(row: Mapping[str, Any], lang: str) -> str:
+    if lang == "en":
+        return str(row["name_en"])
+    if lang == "both":
+        return f"{row['name_zh']} · {row['name_en']}"
+    return str(row["name_zh"])
+
+
 def _browser_features(
-    gdf: gpd.GeoDataFrame, *, gcj02: bool = False
+    gdf: gpd.GeoDataFrame, *, gcj02: bool = False, lang: str = "zh"
 ) -> list[tuple[dict[str, Any], str]]:
     """Each row as the browser gets it: (GeoJSON feature, its JSON text), memoised.
 
-    The feature is slim (id, layer, status, target, tooltip) with coordinates rounded to
+    The feature is slim (id, layer, status, target, schematic flag, tooltip, label and where it
+    goes) with coordinates rounded to
     ``BROWSER_GRID``. The memo key is everything the feature is made from, the shown status and
     the geometry included, so a stale entry cannot be returned; after the first render a filter
     change finds every feature already made and only selects.
@@ -393,6 +733,7 @@ def _browser_features(
             gdf["location_precision"].tolist(),
             shapely.to_wkb(gdf.geometry.values),
             itertools.repeat(gcj02),
+            itertools.repeat(lang),
             strict=False,
         )
     )
@@ -400,7 +741,7 @@ def _browser_features(
     found = [_FEATURE_MEMO.get(key) for key in keys]
     missing = [i for i, feature in enumerate(found) if feature is None]
     if missing:
-        made = _make_features(gdf.iloc[missing], [keys[i] for i in missing], gcj02=gcj02)
+        made = _make_features(gdf.iloc[missing], [keys[i] for i in missing], gcj02=gcj02, lang=lang)
         if len(_FEATURE_MEMO) + len(made) > _MEMO_LIMIT:
             _FEATURE_MEMO.clear()
         _FEATURE_MEMO.update(made)
@@ -410,22 +751,32 @@ def _browser_features(
 
 
 def _make_features(
-    part: gpd.GeoDataFrame, keys: list[tuple], *, gcj02: bool
+    part: gpd.GeoDataFrame, keys: list[tuple], *, gcj02: bool, lang: str
 ) -> dict[tuple, tuple[dict[str, Any], str]]:
     if gcj02:
         part = to_gcj02(part)
     # Rounding, not shapely.set_precision: ten times faster, and Leaflet needs no validity.
     rounded = shapely.transform(part.geometry.values, lambda xy: np.round(xy, _DECIMALS))
+    anchors = _label_points(part.geometry.values)
     made = {}
-    for key, geometry in zip(keys, shapely.to_geojson(rounded), strict=True):
+    for key, geometry, anchor in zip(keys, shapely.to_geojson(rounded), anchors, strict=True):
         row = dict(zip(_KEY_FIELDS, key, strict=False))
+        schematic = row["location_precision"] == "schematic"
+        kind = "schematic" if schematic else ("point" if anchor is None else "area")
+        label = _name(row, "zh" if lang == "both" else lang)
         props = {
             "id": row["id"],
             "layer": row["layer"],
             "status": row["status"],
-            "target": row["status_is_target"],
-            "tip": tooltip_html(row),
+            "target": bool(row["status_is_target"]),
+            "s": schematic,
+            "tip": tooltip_html(row, lang),
+            # Escaped here and set as HTML: no raw name reaches the page in any form.
+            "lbl": escape_html(t("label.schematic", lang, name=label) if schematic else label),
+            "rank": _RANK[kind],
         }
+        if anchor is not None:
+            props["la"] = anchor
         feature = {"type": "Feature", "properties": props, "geometry": json.loads(geometry)}
         # Python's float repr is the shortest that round-trips (GEOS writes up to 17 digits).
         shape = json.dumps(feature["geometry"], separators=(",", ":"))
@@ -435,6 +786,26 @@ def _make_features(
             f'{{"type": "Feature", "properties": {props_json}, "geometry": {shape}}}',
         )
     return made
+
+
+def _label_points(geometries) -> list[list[float] | None]:
+    """Where an area's or a line's marker and label go: inside the area, halfway along a line.
+
+    None for points (their marker is the point itself).
+    """
+    out: list[list[float] | None] = []
+    for geometry in geometries:
+        kind = geometry.geom_type
+        if kind in ("Point", "MultiPoint"):
+            out.append(None)
+            continue
+        if kind in ("LineString", "MultiLineString"):
+            line = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.length)
+            at = line.interpolate(0.5, normalized=True)
+        else:
+            at = geometry.point_on_surface()
+        out.append([round(at.y, _DECIMALS), round(at.x, _DECIMALS)])
+    return out
 
 
 def _script_safe(text: str) -> str:

@@ -9,8 +9,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "admin.caption_en": ("说明（英文）", "Caption (English)"),
     "admin.save_button": ("保存", "Save"),
     "admin.fill_all": (
-        "请填写全部四项：标题和说明。",
-        "Fill in all four fields: titles and captions.",
+        "请至少填写一个标题（中文或英文）；说明可不填。",
+        "Give a title in Chinese or English; captions are optional.",
     ),
     "admin.saved": ("已保存场景“{title}”（{scene}）。", "Saved scene “{title}” ({scene})."),
     "admin.not_saved": ("场景未保存：{reason}", "Scene not saved: {reason}"),

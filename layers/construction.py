@@ -11,4 +11,7 @@ SPEC = LayerSpec(
     geometry_kinds=("Polygon", "Point", "LineString"),
     point_radius=8.0,
     z_order=2,
+    marker="square",
+    pattern="solid",
+    hatch="",
 )

@@ -11,4 +11,7 @@ SPEC = LayerSpec(
     geometry_kinds=("Polygon", "Point"),
     point_radius=6.0,
     z_order=0,
+    marker="diamond",
+    pattern="grid",
+    hatch="++",
 )

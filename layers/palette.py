@@ -1,8 +1,9 @@
 """One palette for status: it drives the map style, the legend and exported images alike.
 
 Colours are from the Okabe-Ito set, which stays distinct for the common colour-vision
-deficiencies; each status also has its own outline dash pattern, so it reads in greyscale print
-and for viewers who cannot tell the colours apart.
+deficiencies; "open" is a darker green than Okabe-Ito's so that, in greyscale, it is clearly
+darker than "completed" (luminance 56 vs 87 of 255). Each status also has its own outline dash
+pattern, so it reads in greyscale print and for viewers who cannot tell the colours apart.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ STATUS_STYLES: Final[dict[str, StatusStyle]] = {
             "under_construction", "在建", "Under construction", "#D55E00", "10 4 2 4", 0.30, 3.0
         ),
         StatusStyle("completed", "竣工", "Completed", "#0072B2", None, 0.35, 2.5),
-        StatusStyle("open", "开放运营", "Open", "#009E73", None, 0.50, 4.0),
+        StatusStyle("open", "开放运营", "Open", "#00553B", None, 0.50, 4.0),
     )
 }
 assert tuple(STATUS_STYLES) == STATUSES, "the palette must cover every status, in order"
@@ -51,4 +52,15 @@ PRECISION_LABELS: Final[dict[str, tuple[str, str]]] = {
     "exact": ("位置准确", "Exact site"),
     "approximate": ("位置近似", "Approximate location"),
     "schematic": ("示意位置", "Schematic: the report gives no location"),
+}
+
+#: The offline background drawn under every tile layer (and in printed maps): sea, the land of
+#: neighbouring districts, Shinan itself, and the colours of place names on it.
+BACKGROUND: Final = {
+    "sea": "#d6e6f0",
+    "land": "#e9e7e1",
+    "district": "#fbfaf7",
+    "coast": "#b9b4a8",
+    "land_label": "#6b6459",
+    "water_label": "#3f6e8c",
 }

@@ -11,4 +11,7 @@ SPEC = LayerSpec(
     geometry_kinds=("Point", "Polygon"),
     point_radius=6.0,
     z_order=4,
+    marker="hexagon",
+    pattern="horizontal",
+    hatch="---",
 )

@@ -11,4 +11,7 @@ SPEC = LayerSpec(
     geometry_kinds=("Polygon", "LineString", "Point"),
     point_radius=6.0,
     z_order=3,
+    marker="triangle",
+    pattern="dots",
+    hatch="..",
 )

@@ -11,4 +11,7 @@ SPEC = LayerSpec(
     geometry_kinds=("Polygon", "LineString", "Point"),
     point_radius=7.0,
     z_order=1,
+    marker="circle",
+    pattern="hatch",
+    hatch="///",
 )

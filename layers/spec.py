@@ -36,6 +36,12 @@ class LayerSpec:
     point_radius: float = 7.0
     #: Drawing order: higher draws on top (points over lines over areas).
     z_order: int = 0
+    #: The layer's own identity, independent of status colour (see ``layers.symbols``):
+    #: the shape of its point markers, the fill pattern of its areas and the matplotlib hatch
+    #: that prints the same pattern.
+    marker: str = "circle"
+    pattern: str = "solid"
+    hatch: str = ""
 
     def style(self, status: str, *, target: bool = False) -> dict[str, object]:
         """Leaflet path options for a feature of this layer in ``status``."""

@@ -46,7 +46,7 @@ def html_text(at, testid: str) -> str:
 
 def test_starts_with_every_project_on_the_map(app):
     assert len(shown_ids(app)) == 6
-    assert "<b>6</b> / 6" in html_text(app, "project-counts")
+    assert "显示 6 / 6 个项目" in html_text(app, "project-counts")
 
 
 def test_layer_toggle_changes_features_not_the_map(app):
@@ -61,25 +61,29 @@ def test_layer_toggle_changes_features_not_the_map(app):
     }
     assert after["script"] == before["script"], "the base map changed: it would remount"
     assert after["key"] == before["key"]
-    assert "已隐藏 hidden" in html_text(app, "project-counts")
+    assert "已隐藏" in html_text(app, "project-counts")
 
 
 def test_status_filter(app):
     before = map_args(app)["script"]
     app.pills(key="statuses").set_value(["preparation", "under_construction"]).run()
     assert shown_ids(app) == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
-    assert "<b>2</b> / 6" in html_text(app, "project-counts")
+    assert "显示 2 / 6 个项目" in html_text(app, "project-counts")
     assert map_args(app)["script"] == before
 
 
 def test_as_of_year_shows_status_in_that_year(app):
     app.radio(key="mode").set_value("as_of").run()
-    app.slider(key="as_of").set_value(2018).run()
+    # Only the years the report can speak for: the end of the 2016-2020 review, and 2021.
+    assert app.select_slider(key="as_of").options == ["2020年底", "2021年目标"]
+    app.select_slider(key="as_of").set_value(2020).run()
     assert shown_ids(app) == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
-    app.slider(key="as_of").set_value(2021).run()
+    assert "截至2020年底" in map_args(app)["feature_group"]  # the year label in the map
+    app.select_slider(key="as_of").set_value(2021).run()
     groups = map_args(app)["feature_group"]
     assert len(shown_ids(app)) == 6
-    assert "2021 target" in groups  # the tooltip says it is a plan, not a fact
+    assert "2021年目标：" in groups  # the tooltip says it is a plan, not a fact
+    assert "2021年目标" in groups and "空心为报告提出的目标" in groups  # and so does the year label
 
 
 def test_period_filter(app):
@@ -130,7 +134,7 @@ def _open_edited(monkeypatch, tmp_path, field, value):
 def test_bad_data_gets_a_message_not_a_traceback(monkeypatch, tmp_path):
     at = _open_edited(monkeypatch, tmp_path, "status", "finished")
     assert not at.exception
-    assert "cannot be loaded" in at.error[0].value
+    assert "项目数据无法加载" in at.error[0].value
     assert "qingdao-bay-plaza" in at.code[0].value and "'status'" in at.code[0].value
 
 
@@ -153,14 +157,14 @@ def _open(monkeypatch, **params):
     return at
 
 
-def _button(at, label):
-    return next(b for b in at.button if b.label == label)
+def _button(at, key):
+    return at.button(key=key)
 
 
 def test_link_restores_the_view(monkeypatch):
-    at = _open(monkeypatch, layers="renewal", as_of="2018", lat="36.0690", lon="120.3185", z="16")
+    at = _open(monkeypatch, layers="renewal", as_of="2020", lat="36.0690", lon="120.3185", z="16")
     assert shown_ids(at) == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
-    assert at.radio(key="mode").value == "as_of" and at.slider(key="as_of").value == 2018
+    assert at.radio(key="mode").value == "as_of" and at.select_slider(key="as_of").value == 2020
     args = map_args(at)
     assert args["zoom"] == 16 and args["center"] == pytest.approx([36.069, 120.3185], abs=1e-6)
 
@@ -176,21 +180,22 @@ def test_hostile_link_gets_a_visible_notice(monkeypatch):
     at = _open(monkeypatch, layers="<img src=x onerror=alert(1)>", as_of="${x}", evil="1")
     notice = html_text(at, "url-notice")
     assert "&lt;img src=x onerror=alert(1)&gt;" in notice and "<img" not in notice
-    assert "unknown parameter &#x27;evil&#x27;" in notice
+    assert "无法识别的链接参数“evil”" in notice
     assert len(shown_ids(at)) == 6  # the bad parts were ignored, the map still shows
 
 
 def test_scenes_step_forward_and_back(monkeypatch):
     at = _open(monkeypatch)
-    _button(at, "下一场景 Next ▶").click().run()
+    _button(at, "scene_next").click().run()
     assert at.selectbox(key="scene_choice").value == "west-old-city"
+    assert at.button(key="scene_prev").disabled, "scenes stop at the first: no wrap"
     assert shown_ids(at) == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
     assert map_args(at)["zoom"] == 15.5
     assert "西部老城区复兴" in html_text(at, "scene-caption")
-    _button(at, "下一场景 Next ▶").click().run()
+    _button(at, "scene_next").click().run()
     assert at.selectbox(key="scene_choice").value == "fushan-bay-core"
     assert "renewal" not in at.query_params["layers"]
-    _button(at, "◀ 上一场景 Previous").click().run()
+    _button(at, "scene_prev").click().run()
     assert at.selectbox(key="scene_choice").value == "west-old-city"
     assert at.query_params["scene"] == "west-old-city"
 
@@ -198,22 +203,34 @@ def test_scenes_step_forward_and_back(monkeypatch):
 def test_presenter_mode_from_the_link(monkeypatch):
     at = _open(monkeypatch, presenter="1", scene="key-projects-2021")
     args = map_args(at)
-    assert args["height"] == 740
-    assert "font-size:20px" in args["header"]  # projector-sized tooltips
-    assert args["returned_objects"] == ["last_active_drawing"]  # panning never reruns
-    assert any(b.label == "退出演示 Exit presenter" for b in at.button)
+    assert '"presenter": true' in args["feature_group"]  # projector-sized text, all labels
+    assert "bounds" not in args["returned_objects"]  # panning never reruns
     assert at.radio(key="mode").value == "as_of"
-    _button(at, "退出演示 Exit presenter").click().run()
-    assert map_args(at)["height"] == 680 and "presenter" not in at.query_params
+    _button(at, "presenter_exit").click().run()
+    after = map_args(at)
+    assert '"presenter": false' in after["feature_group"] and "presenter" not in at.query_params
+    # Entering or leaving presenter mode keeps the map: same base map, same component.
+    assert after["script"] == args["script"] and after["key"] == args["key"]
 
 
-def test_play_years_starts_at_the_first_year(app):
-    _button(app, "▶ 播放年份 Play years").click().run()
-    groups_2016 = shown_ids(app)
-    assert groups_2016 == {"qingdao-bay-plaza", "pichaiyuan-phase-2"}
-    assert "2016年" in "".join(e.proto.body for e in app.main if type(e).__name__ == "Html")
-    _button(app, "⏸ 暂停 Pause").click().run()
-    assert app.radio(key="mode").value == "as_of" and app.slider(key="as_of").value == 2016
+def test_play_years_sends_every_step_at_the_report_grain(app):
+    """Playback never claims a single year the report does not give: 2016-2020, then 2021.
+
+    Every step goes to the browser at once, with its own year label inside the map; the
+    browser's player steps through them on an even clock.
+    """
+    before = map_args(app)
+    _button(app, "play_button").click().run()
+    groups = map_args(app)["feature_group"]
+    assert "截至2020年底" in groups and "第1/2步" in groups
+    assert "2021年目标" in groups and "第2/2步" in groups
+    assert "2016年" not in groups
+    assert '"count": 2' in groups and '"ms": 2500' in groups and '"loop": false' in groups
+    assert map_args(app)["script"] == before["script"]
+    _button(app, "play_button").click().run()  # pause at once: the map keeps the first step
+    assert app.radio(key="mode").value == "as_of"
+    assert app.select_slider(key="as_of").value == 2020
+    assert "Shinan.Player" not in map_args(app)["feature_group"]
 
 
 def test_save_view_as_scene(monkeypatch, tmp_path):
@@ -228,7 +245,7 @@ def test_save_view_as_scene(monkeypatch, tmp_path):
     at.text_input(key="new_title_en").input("Test scene <b>")
     at.text_area(key="new_caption_zh").input("说明")
     at.text_area(key="new_caption_en").input("Caption")
-    next(b for b in at.button if b.label == "保存 Save").click().run()
+    next(b for b in at.button if b.key == "save_scene_button").click().run()
     assert not at.exception
     saved = json.loads(scenes_file.read_text(encoding="utf-8"))["scenes"][-1]
     assert saved["id"] == "test-scene-b" and saved["title_en"] == "Test scene <b>"
@@ -241,3 +258,69 @@ def test_unchanged_view_sends_an_identical_map(app):
     before = map_args(app)["feature_group"]
     app.run()
     assert map_args(app)["feature_group"] == before
+
+
+def test_district_totals_and_unlocated_projects_stay_off_the_map(monkeypatch):
+    """On the bundled data: totals go to the figures strip, site-less projects to a list."""
+    monkeypatch.delenv("PROJECT_MAP_DATA", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    drawn = shown_ids(at)
+    assert "5g-base-stations-2020" not in drawn and "district-parking-spaces" not in drawn
+    assert "lushang-center" not in drawn and "haitian-center" in drawn
+    figures = html_text(at, "district-figures")
+    assert "809" in figures and "开通5G基站" in figures and "2020年" in figures
+    assert "20,100" in figures and "2016–2020年期间" in figures
+    unlocated = html_text(at, "unlocated")
+    assert "未定位项目" in unlocated and "鲁商中心" in unlocated
+
+
+def test_project_list_follows_the_filters(app):
+    app.dataframe(key="project_table")  # the list is there, under the map
+    from geo import apply_filter
+    from geo.filter import ProjectFilter
+    from geo.load import load_projects
+    from ui.project_list import list_frame
+
+    table = list_frame(apply_filter(load_projects(TEST_DATA), ProjectFilter()), "zh")
+    assert list(table.columns) == ["id", "名称", "图层", "状态", "位置"]
+    assert "示意位置（报告未给出地点）" in set(table["位置"])
+
+
+def test_link_with_a_project_selects_and_frames_it(monkeypatch):
+    at = _open(monkeypatch, project="pichaiyuan-phase-2")
+    assert "劈柴院二期" in html_text(at, "project-detail")
+    args = map_args(at)
+    assert args["center"] == pytest.approx([36.0694, 120.3187], abs=1e-3) and args["zoom"] >= 15
+    assert '"selected": "pichaiyuan-phase-2"' in args["feature_group"]  # always labelled
+    assert at.query_params["project"] == "pichaiyuan-phase-2"
+
+
+def test_english_interface_has_no_chinese_controls(monkeypatch):
+    at = _open(monkeypatch, lang="en")
+    widgets = [at.button(key=k) for k in ("scene_prev", "scene_next", "play_button")]
+    widgets += [at.checkbox(key=f"layer_{layer}") for layer in ("renewal", "fiveg")]
+    widgets += [at.radio(key="mode"), at.selectbox(key="basemap"), at.selectbox(key="search")]
+    texts = [w.label for w in widgets] + list(at.radio(key="mode").options)
+    texts += list(at.selectbox(key="basemap").options)
+    chinese = [x for x in texts if any("\u4e00" <= c <= "\u9fff" for c in x)]
+    assert not chinese, chinese
+    assert "Status in January 2021" in map_args(at)["feature_group"]  # the year label
+
+
+def test_both_languages_side_by_side(monkeypatch):
+    at = _open(monkeypatch, lang="both", presenter="1", scene="key-projects-2021")
+    groups = map_args(at)["feature_group"]
+    assert "2021年目标 2021 targets" in groups  # the year label in both languages
+    assert at.button(key="scene_next").label == "下一场景 Next"
+
+
+def test_selecting_a_district_total_does_not_point_at_an_invented_spot(monkeypatch):
+    monkeypatch.delenv("PROJECT_MAP_DATA", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["project"] = "5g-base-stations-2020"
+    at.run()
+    assert "809" in html_text(at, "project-detail")
+    args = map_args(at)
+    assert args["zoom"] < 15  # the map was not sent to the symbol's old spot
+    assert "shinan-selection" not in args["feature_group"]

@@ -43,7 +43,7 @@ def _click(at: AppTest, key: str) -> None:
 
 
 def _save_button(at: AppTest):
-    return next(b for b in at.button if b.label == "保存 Save")
+    return next(b for b in at.button if b.key == "save_scene_button")
 
 
 def _stored_ids(path: Path) -> list[str]:
@@ -59,16 +59,16 @@ def test_two_sessions_saving_in_turn_keep_both_scenes(scenes_file):
     assert not first.exception and not second.exception
     ids = _stored_ids(scenes_file)
     assert "first-presenter" in ids and "second-presenter" in ids
-    assert "Saved scene" in first.sidebar.success[0].value
-    assert "Saved scene" in second.sidebar.success[0].value
+    assert "已保存场景" in first.sidebar.success[0].value
+    assert "已保存场景" in second.sidebar.success[0].value
 
 
 def test_read_only_scenes_file_turns_saving_off_and_says_so(scenes_file):
     os.chmod(scenes_file, 0o444)
     at = _open()
-    assert not any(b.label == "保存 Save" for b in at.button)
+    assert not any(b.key == "save_scene_button" for b in at.button)
     notes = " ".join(i.value for i in at.sidebar.info)
-    assert "read-only" in notes and "只读" in notes
+    assert "只读" in notes
     assert oct(scenes_file.stat().st_mode & 0o777) == oct(0o444)
 
 
@@ -77,7 +77,7 @@ def test_delete_needs_a_confirmation(scenes_file):
     at.selectbox(key="delete_scene_choice").set_value("parking-and-parks").run()
     _click(at, "delete_scene_ask")
     assert "parking-and-parks" in _stored_ids(scenes_file)  # not yet
-    assert "cannot be undone" in at.sidebar.warning[0].value
+    assert "不能撤销" in at.sidebar.warning[0].value
     _click(at, "delete_scene_cancel")
     assert "parking-and-parks" in _stored_ids(scenes_file)
     _click(at, "delete_scene_ask")
@@ -94,6 +94,6 @@ def test_delete_needs_a_confirmation(scenes_file):
 def test_bad_scenes_file_gives_a_warning_and_the_map_runs(scenes_file, content):
     scenes_file.write_bytes(content)
     at = _open()
-    assert any("scenes file has problems" in w.value for w in at.warning)
+    assert any("场景文件有误" in w.value for w in at.warning)
     maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
     assert len(maps) == 1

@@ -17,6 +17,9 @@ from tests.conftest import TEST_DATA
 pytestmark = pytest.mark.browser
 APP = Path(__file__).resolve().parents[1] / "app.py"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+SIZES = [(1280, 720), (1366, 768), (1920, 1080)]
+SCENES = ["west-old-city", "fushan-bay-core", "parking-and-parks", "key-projects-2021"]
+SCENES += ["review-2016-2020"]
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if find_chromium() is None:
@@ -25,14 +28,19 @@ if find_chromium() is None:
         allow_module_level=True,
     )
 
+#: Projects drawn on the map: each has exactly one marker (a point, or an area's anchor).
+_COUNT_JS = "() => Object.values(map._layers).filter(l => l._shinanAnchor).length"
+
 
 def _map_frame(page):
     """The streamlit-folium iframe once Leaflet has drawn the project layers."""
-    page.wait_for_selector("iframe", timeout=60_000)
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
     for _ in range(240):
         for frame in page.frames:
             try:
-                if frame.locator("path.leaflet-interactive").count():
+                if frame.evaluate("() => !!window.map && !!window.Shinan") and frame.evaluate(
+                    _COUNT_JS
+                ):
                     return frame
             except sync_api.Error:
                 continue
@@ -40,21 +48,23 @@ def _map_frame(page):
     raise AssertionError("the Leaflet map never drew a feature")
 
 
-def _wait_for_count(frame, expected, page):
-    for _ in range(120):
-        if frame.locator("path.leaflet-interactive").count() == expected:
-            return
-        page.wait_for_timeout(250)
-    got = frame.locator("path.leaflet-interactive").count()
-    raise AssertionError(f"expected {expected} features on the map, saw {got}")
+def _count(frame) -> int:
+    return frame.evaluate(_COUNT_JS)
 
 
 def _wait_for(page, predicate, message, *, tries=120):
     for _ in range(tries):
-        if predicate():
-            return
+        try:
+            if predicate():
+                return
+        except sync_api.Error:
+            pass
         page.wait_for_timeout(250)
     raise AssertionError(message)
+
+
+def _wait_for_count(frame, expected, page):
+    _wait_for(page, lambda: _count(frame) == expected, f"expected {expected} projects drawn")
 
 
 @pytest.fixture(scope="module")
@@ -66,73 +76,201 @@ def browser():
 
 
 @contextmanager
-def offline_app(browser, path="/", *, width=1400, height=900):
-    """Serve the app on the small test file with no basemap; yield the page and its frame.
+def offline_app(browser, path="/", *, width=1400, height=900, env=None):
+    """Serve the app with every request off this machine refused; yield the page and map frame.
 
-    On the way out, check that no request of the page left this machine.
+    By default the small test file with no basemap. On the way out, check that no request of
+    the page left this machine.
     """
-    env = {"PROJECT_MAP_DATA": str(TEST_DATA), "PROJECT_MAP_BASEMAP": "none"}
+    env = env or {"PROJECT_MAP_DATA": str(TEST_DATA), "PROJECT_MAP_BASEMAP": "none"}
     with serve_app(APP, env=env) as url:
         context = browser.new_context(viewport={"width": width, "height": height})
         requests: list[str] = []
         context.on("request", lambda request: requests.append(request.url))
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(url)
+                else route.abort("internetdisconnected")
+            ),
+        )
         page = context.new_page()
         page.goto(url + path)
         yield page, _map_frame(page)
-        outside = {urlparse(u).hostname for u in requests if u.startswith("http")} - LOCAL_HOSTS
+        outside = {urlparse(u).hostname for u in requests if u.startswith("http")}
+        tiles = {h for h in outside if h and ("arcgis" in h or "openstreetmap" in h)}
         context.close()
-        assert not outside, f"requests left the machine: {sorted(outside)}"
+        # The chosen basemap's tiles are asked for and refused (the network is cut); nothing
+        # else may even be asked for.
+        assert not (outside - LOCAL_HOSTS - tiles), f"requests left: {sorted(outside)}"
 
 
 def test_offline_map_filters_without_jumping(browser, tmp_path):
     with offline_app(browser) as (page, frame):
         _wait_for_count(frame, 6, page)
-        drawn = (
-            "() => [...document.querySelectorAll('path.leaflet-interactive')]"
-            ".every(p => p.getAttribute('d') !== 'M0 0')"
-        )
-        _wait_for(page, lambda: frame.evaluate(drawn), "features never drawn")
         page.wait_for_timeout(1500)  # let the first rerun (the map reporting its view) settle
-        frame.locator("path.leaflet-interactive").last.click()  # a real mouse click
-        page.locator('[data-testid="project-detail"]').wait_for(timeout=20_000)
-        assert (
-            "2021年市南区政府工作报告"
-            in page.locator('[data-testid="project-detail"]').inner_text()
-        )
-
         frame.evaluate("window.map.setView([36.0690, 120.3185], 16)")
         page.wait_for_timeout(500)
-        page.get_by_text("西部老城区更新 · West old-city renewal").click()
+        page.locator(".st-key-layer_renewal").click()
         _wait_for_count(frame, 4, page)
         page.wait_for_timeout(500)
         assert frame.evaluate("window.map.getZoom()") == 16, "the filter reset the zoom"
         center = frame.evaluate("window.map.getCenter()")
         assert center["lat"] == pytest.approx(36.0690, abs=1e-3)
-
         page.screenshot(path=str(tmp_path / "app.png"))
 
 
-def test_presenter_clicks_through_scenes_offline(browser, tmp_path):
-    """A prepared presenter link, a clicker's PageDown, year playback: no jump, no internet."""
-    path = "/?presenter=1&scene=parking-and-parks"
-    with offline_app(browser, path, width=1600, height=1000) as (page, frame):
-        _wait_for_count(frame, 2, page)  # parking + pocket parks of the small file
-        assert page.locator('section[data-testid="stSidebar"]').is_hidden()
+def _marker_point(frame, project_id):
+    """Page-independent (frame) pixel centre of a project's marker."""
+    return frame.evaluate(
+        """(id) => { for (const l of Object.values(map._layers)) {
+            if (l._shinanAnchor && l.feature.properties.id === id) {
+              const r = l.getElement().getBoundingClientRect();
+              return [r.left + r.width / 2, r.top + r.height / 2]; } } return null; }""",
+        project_id,
+    )
 
-        page.keyboard.press("PageDown")  # next scene: key projects as of 2021
-        _wait_for_count(frame, 3, page)
-        page.locator('[data-testid="scene-caption"]').get_by_text("2021年重点项目目标").wait_for()
-        page.keyboard.press("PageDown")  # review of 2016-2020, all layers, district view
-        _wait_for_count(frame, 2, page)
-        zoom_before = frame.evaluate("window.map.getZoom()")
-        page.keyboard.press("PageUp")
-        _wait_for_count(frame, 3, page)
-        assert frame.evaluate("window.map.getZoom()") == zoom_before, "the map jumped"
 
-        page.get_by_role("button", name="▶ 播放年份 Play years").click()
-        year = page.locator('[data-testid="play-year"]')
-        year.get_by_text("2016年").wait_for(timeout=20_000)
-        _wait_for(page, lambda: "2017年" in (year.inner_text() or ""), "playback did not advance")
-        page.get_by_role("button", name="⏸ 暂停 Pause").click()
+def _selection_point(frame):
+    return frame.evaluate(
+        """() => { const s = document.querySelector('.shinan-selection');
+            if (!s) return null; const r = s.getBoundingClientRect();
+            return [r.left + r.width / 2, r.top + r.height / 2]; }"""
+    )
 
-        page.screenshot(path=str(tmp_path / "presenter.png"))
+
+def test_click_then_click_again_highlights_the_project_in_the_panel(browser):
+    """The highlight follows the click: never the project clicked before."""
+    with offline_app(browser, "/?lat=36.0665&lon=120.335&z=13") as (page, frame):
+        _wait_for_count(frame, 6, page)
+        page.wait_for_timeout(1500)
+        detail = page.locator('[data-testid="project-detail"]')
+        for project_id, name in (
+            ("zhanshan-plaza", "湛山广场"),
+            ("qingdao-bay-plaza", "青岛湾广场"),
+        ):
+            x, y = _marker_point(frame, project_id)
+            frame.locator("body").click(position={"x": x, "y": y})
+            _wait_for(page, lambda n=name: n in detail.inner_text(), f"{name} not in the panel")
+
+            def ring_on(pid=project_id):
+                ring = _selection_point(frame)
+                marker = _marker_point(frame, pid)
+                return ring and abs(ring[0] - marker[0]) < 3 and abs(ring[1] - marker[1]) < 3
+
+            if project_id == "zhanshan-plaza":  # a point: the ring sits on its marker
+                _wait_for(page, ring_on, "the highlight is not on the clicked point")
+            else:  # an area: its outline is drawn, and no point ring is left behind
+                _wait_for(page, lambda: _selection_point(frame) is None, "old highlight kept")
+        # The selection is part of the link.
+        _wait_for(page, lambda: "project=qingdao-bay-plaza" in page.url, "project not in link")
+
+
+def _box(locator):
+    return locator.bounding_box()
+
+
+def _inside(inner, outer, slack=1.0):
+    return (
+        inner["x"] >= outer["x"] - slack
+        and inner["y"] >= outer["y"] - slack
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack
+    )
+
+
+def _check_fits(page, frame, width, height, where):
+    """Whole map in the viewport; legend, scale bar and year label inside the map."""
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    map_box = _box(iframe)
+    viewport = {"x": 0, "y": 0, "width": width, "height": height}
+    assert _inside(map_box, viewport), f"{where}: map {map_box} not inside {viewport}"
+    assert map_box["height"] >= 0.55 * height, f"{where}: map only {map_box['height']} px high"
+    parts = {
+        "legend": ".shinan-legend",
+        "scale bar": ".leaflet-control-scale",
+        "year": ".shinan-time",
+    }
+    inner = {"x": 0, "y": 0, "width": map_box["width"], "height": map_box["height"]}
+    for name, selector in parts.items():
+        box = frame.evaluate(
+            """(s) => { const e = document.querySelector(s); if (!e) return null;
+                const r = e.getBoundingClientRect();
+                return {x: r.left, y: r.top, width: r.width, height: r.height}; }""",
+            selector,
+        )
+        assert box, f"{where}: no {name}"
+        assert _inside(box, inner), f"{where}: {name} {box} outside the map {inner}"
+
+
+def _grey_share(page, iframe_box) -> float:
+    """Share of the map's pixels in Leaflet's empty background grey (#ddd)."""
+    from io import BytesIO
+
+    import numpy as np
+    from PIL import Image
+
+    shot = Image.open(BytesIO(page.screenshot(clip=iframe_box))).convert("RGB")
+    pixels = np.asarray(shot).astype(int).reshape(-1, 3)
+    return float((np.abs(pixels - 221) < 4).all(axis=1).mean())
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_presenter_fits_the_screen_for_every_scene_and_playback(browser, tmp_path, width, height):
+    """At 1280×720 to 1920×1080, offline, on the bundled data with the default basemap."""
+    env = {"PROJECT_MAP_BASEMAP": "light"}
+    path = f"/?presenter=1&scene={SCENES[0]}"
+    with offline_app(browser, path, width=width, height=height, env=env) as (page, frame):
+        caption = page.locator('[data-testid="scene-caption"]')
+        for index, scene in enumerate(SCENES):
+            if index:
+                page.keyboard.press("PageDown")  # the clicker's next-scene key
+            _wait_for(page, lambda s=scene: caption.get_attribute("data-scene") == s, scene)
+            page.wait_for_timeout(1200)
+            _check_fits(page, frame, width, height, scene)
+            iframe_box = _box(page.locator('iframe[title="streamlit_folium.st_folium"]'))
+            share = _grey_share(page, iframe_box)
+            assert share < 0.10, f"{scene}: {share:.0%} of the map is empty grey"
+            page.screenshot(path=str(tmp_path / f"{scene}-{width}.png"))
+        notice = frame.locator('[data-testid="tile-notice"]')
+        assert "底图瓦片无法加载，已显示离线底图" in notice.inner_text()
+
+        before = _box(page.locator('iframe[title="streamlit_folium.st_folium"]'))
+        page.locator(".st-key-play_button button").first.click()
+        year = frame.locator('[data-testid="map-year"]')
+        _wait_for(page, lambda: "截至2020年底" in year.inner_text(), "playback did not start")
+        _check_fits(page, frame, width, height, "playback")
+        _wait_for(page, lambda: "2021年目标" in year.inner_text(), "playback did not advance")
+        _check_fits(page, frame, width, height, "playback 2021")
+        during = _box(page.locator('iframe[title="streamlit_folium.st_folium"]'))
+        assert during == before, "starting playback moved the map"
+        # Playback stops on the last step (no loop): the button offers to play again.
+        play = page.locator(".st-key-play_button button").first
+        _wait_for(page, lambda: "播放" in play.inner_text(), "playback never stopped", tries=80)
+        assert "2021年目标" in year.inner_text()
+        steps = frame.evaluate("Shinan.stepTimes")
+        assert len(steps) == 2 and abs(steps[1] - steps[0] - 2500) < 300, steps  # even steps
+        after = _box(page.locator('iframe[title="streamlit_folium.st_folium"]'))
+        assert after == before, "stopping playback moved the map"
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('.st-key-controls button p')]
+                .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText)"""
+        )
+        assert not cut, f"button labels cut: {cut}"
+        page.screenshot(path=str(tmp_path / f"playback-{width}.png"))
+
+
+def test_entering_and_leaving_presenter_mode_keeps_the_map(browser):
+    with offline_app(browser, "/", width=1366, height=768) as (page, frame):
+        page.wait_for_timeout(1500)
+        frame.evaluate("window.__kept = true")
+        page.locator(".st-key-presenter").click()
+        _wait_for(page, lambda: page.locator(".st-key-presenter_exit").count() == 1, "no exit")
+        page.wait_for_timeout(1000)
+        assert frame.evaluate("window.__kept === true"), "entering presenter mode remounted"
+        assert frame.evaluate("map.getContainer().classList.contains('shinan-presenter')")
+        page.keyboard.press("Escape")
+        _wait_for(page, lambda: page.locator(".st-key-presenter_exit").count() == 0, "no exit")
+        page.wait_for_timeout(1000)
+        assert frame.evaluate("window.__kept === true"), "leaving presenter mode remounted"

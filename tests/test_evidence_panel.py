@@ -51,7 +51,7 @@ def test_schematic_feature_has_no_evidence_section(rows):
 
 
 def test_detail_panel_carries_the_evidence_apart_from_the_report_quote(rows):
-    html = detail_html(rows["qingdao-bay-plaza"])
+    html = detail_html(rows["qingdao-bay-plaza"], lang="both")
     evidence_at = html.index('data-testid="location-evidence"')
     quote_at = html.index("来源 Source</b>: 2021年市南区政府工作报告")
     assert evidence_at < quote_at and "太平路53号" in html
@@ -83,4 +83,4 @@ def test_app_detail_panel_shows_location_evidence(monkeypatch):
     assert not at.exception, at.exception
     bodies = [e.proto.body for e in at.main if type(e).__name__ == "Html"]
     detail = next(b for b in bodies if 'data-testid="project-detail"' in b)
-    assert "位置依据 Location evidence" in detail and "中山路与胶州路交叉口" in detail
+    assert "位置依据" in detail and "中山路与胶州路交叉口" in detail

@@ -192,7 +192,7 @@ def test_export_panel_previews_and_offers_downloads(monkeypatch):
     assert not at.exception
     assert (
         at.text_input(key="export_title").placeholder
-        == "市南区西部老城区更新、停车与充电项目 · 2021年"
+        == "市南区西部老城区更新、停车与充电项目 · 2021年目标"
     )
     at.toggle(key="export_preview").set_value(True).run()
     assert not at.exception

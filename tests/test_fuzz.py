@@ -71,14 +71,14 @@ def _app(monkeypatch, **env) -> AppTest:
 @pytest.mark.parametrize("name", DATA_FILES)
 def test_app_shows_its_data_error_panel(monkeypatch, name):
     at = _app(monkeypatch, PROJECT_MAP_DATA=str(FUZZ / name))
-    assert "cannot be loaded" in at.error[0].value
+    assert "项目数据无法加载" in at.error[0].value
     assert MANIFEST[name] in at.code[0].value
 
 
 @pytest.mark.parametrize("name", SCENE_FILES)
 def test_app_warns_about_bad_scenes_and_still_shows_the_map(monkeypatch, name):
     at = _app(monkeypatch, PROJECT_MAP_DATA=str(TEST_DATA), PROJECT_MAP_SCENES=str(FUZZ / name))
-    assert any("scenes file has problems" in w.value for w in at.warning)
+    assert any("场景文件有误" in w.value for w in at.warning)
     assert [e for e in at.main if type(e).__name__ == "UnknownElement"], "the map is shown"
 
 

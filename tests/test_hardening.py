@@ -79,20 +79,25 @@ def test_direction_overrides_are_stripped():
     assert strip_hidden("A\u202eB\u2066C\u0007D") == "ABCD"
 
 
-def test_hostile_names_are_escaped_in_the_presenter_label(monkeypatch, tmp_path):
+def test_hostile_names_never_reach_markdown_unescaped(monkeypatch, tmp_path):
     data = json.loads(TEST_DATA.read_text(encoding="utf-8"))
     data["features"][0]["properties"]["name_en"] = "![x](http://evil.example/x.png)"
+    hostile_id = data["features"][0]["properties"]["id"]
     path = tmp_path / "projects.geojson"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("PROJECT_MAP_DATA", str(path))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["presenter"] = "1"
-    at.run()
-    at.session_state["selected_id"] = "qingdao-bay-plaza"
-    at.run()
-    labels = [e.label for e in at.expander]
-    assert any("evil" in label for label in labels)
-    assert all("![x](" not in label for label in labels), labels
+    for presenter in ("0", "1"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"presenter": presenter, "lang": "en", "project": hostile_id})
+        at.run()
+        assert not at.exception, at.exception
+        texts = [
+            e.value for kind in ("markdown", "caption", "warning", "info") for e in at.get(kind)
+        ]
+        texts += [e.label for e in at.expander]
+        assert all("![x](" not in text for text in texts), texts
+        html = " ".join(e.proto.body for e in at.main if type(e).__name__ == "Html")
+        assert "evil.example" in html and "<img" not in html.split("evil.example")[0][-40:]
 
 
 def test_markdown_in_a_bad_scenes_file_is_not_rendered(monkeypatch, tmp_path):
@@ -101,7 +106,7 @@ def test_markdown_in_a_bad_scenes_file_is_not_rendered(monkeypatch, tmp_path):
     monkeypatch.setenv("PROJECT_MAP_SCENES", str(scenes))
     monkeypatch.setenv("PROJECT_MAP_DATA", str(TEST_DATA))
     at = AppTest.from_file(APP, default_timeout=60).run()
-    warning = next(w.value for w in at.warning if "scenes file" in w.value)
+    warning = next(w.value for w in at.warning if "场景文件" in w.value)
     assert "![x](" not in warning and "evil" in warning
 
 

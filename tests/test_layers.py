@@ -6,9 +6,11 @@ import itertools
 
 import pytest
 
+from geo import filter_projects
 from geo.schema import GEOMETRY_TYPES, LAYER_IDS, STATUSES
 from geo.webmap import legend_html
 from layers import LAYERS, STATUS_STYLES
+from layers.symbols import MARKER_PATHS, symbol_for
 
 
 @pytest.mark.parametrize("layer_id", LAYER_IDS)
@@ -75,16 +77,67 @@ def test_status_colours_stay_apart_for_colour_blind_viewers(vision):
         assert distance > 0.1, f"{a} and {b} look alike with {vision} ({distance:.3f})"
 
 
-def test_legend_html_shows_every_status_in_its_colour_and_dash():
+def test_legend_html_is_a_layer_by_status_table_of_the_map_symbols():
     html = legend_html()
     for style in STATUS_STYLES.values():
         assert style.color in html and style.label_zh in html
-        if style.dash_array:
-            assert f'stroke-dasharray="{style.dash_array}"' in html
+    for spec in LAYERS.values():
+        assert spec.label_zh in html
+        assert MARKER_PATHS[spec.marker] in html  # each layer's own marker shape
+    assert "空心" in html and "示意位置" in html  # targets and schematic places explained
     assert "cdn" not in html.lower() and "<script" not in html
 
 
-def test_legend_html_can_list_only_some_statuses():
-    html = legend_html(statuses=["open"])
-    assert STATUS_STYLES["open"].label_zh in html
-    assert STATUS_STYLES["planned"].label_zh not in html
+def test_legend_html_lists_only_what_is_shown(mini_gdf):
+    shown = filter_projects(mini_gdf, statuses=["under_construction"])
+    html = legend_html(shown, lang="en")
+    assert "Under construction" in html and "Planned" not in html
+    assert "West old-city renewal" in html and "Key construction" not in html
+    assert "Dotted ring" not in html  # no schematic project is shown
+
+
+@pytest.mark.parametrize("layer_id", LAYER_IDS)
+def test_layers_keep_their_identity_whatever_the_status(layer_id):
+    """Shape and pattern say the layer; only colour changes with status."""
+    others = [LAYERS[i] for i in LAYER_IDS if i != layer_id]
+    spec = LAYERS[layer_id]
+    assert all(spec.marker != o.marker for o in others)
+    assert all(spec.pattern != o.pattern for o in others)
+    shapes = {symbol_for(layer_id, s).shape for s in STATUSES}
+    assert shapes == {spec.marker}
+
+
+def test_targets_are_hollow_and_schematic_places_ringed():
+    fact = symbol_for("construction", "completed")
+    target = symbol_for("construction", "completed", target=True)
+    schematic = symbol_for("construction", "open", precision="schematic")
+    assert not fact.hollow and target.hollow and not schematic.hollow
+    assert 'fill="#ffffff"' in target.marker_svg() and 'fill="#ffffff"' not in fact.marker_svg()
+    assert "stroke-dasharray" in schematic.marker_svg() and schematic.marker_size < 20
+    assert target.path_style()["fillColor"] == "#ffffff"  # an area target is not filled in
+    faint = symbol_for("renewal", "open", target=True).path_style()
+    assert faint["fillOpacity"] < symbol_for("renewal", "open").path_style()["fillOpacity"]
+    assert symbol_for("renewal", "completed").path_style()["fillColor"].startswith("url(#")
+
+
+def _grey(hex_colour):
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("completed", "open"), ("under_construction", "completed"), ("preparation", "open"),
+     ("under_construction", "open"), ("preparation", "under_construction")],
+)  # fmt: skip
+def test_achieved_statuses_differ_in_greyscale(a, b):
+    """Printed in grey, a completed project and an open one still look different."""
+    assert abs(_grey(STATUS_STYLES[a].color) - _grey(STATUS_STYLES[b].color)) >= 25
+
+
+def test_open_and_under_construction_markers_carry_a_white_mark():
+    """The marks keep statuses apart in grey where the colours alone come close."""
+    assert "#ffffff" in symbol_for("construction", "open").marker_svg()
+    assert "#ffffff" in symbol_for("construction", "under_construction").marker_svg()
+    assert "#ffffff" not in symbol_for("construction", "completed").marker_svg()
+    assert "#ffffff" not in symbol_for("construction", "preparation").marker_svg()

@@ -233,7 +233,7 @@ def test_pdf_embeds_the_cjk_font_and_its_text_reads_back(mini_gdf, boundary):
 # Title, caption and hostile text --------------------------------------------------------------
 def test_default_title_follows_the_filters():
     view = ProjectFilter(layers=("renewal",), statuses=("under_construction",), as_of=2021)
-    assert default_title(view) == "市南区西部老城区更新项目 · 2021年 · 在建"
+    assert default_title(view) == "市南区西部老城区更新项目 · 2021年目标 · 在建"
     assert (
         default_title(ProjectFilter(years=(2016, 2020))) == "市南区重点项目与城市更新 · 2016–2020年"
     )

@@ -164,3 +164,53 @@ def test_whole_payload_is_rounded(mini_gdf):
     coordinates = re.findall(r"\[(1[12]\d\.\d+),\s*(3\d\.\d+)\]", html)
     assert coordinates
     assert max(len(n.split(".")[1]) for pair in coordinates for n in pair) <= 5
+
+
+def test_offline_background_has_land_neighbours_and_place_names(boundary_gdf):
+    from geo.webmap import background_group, load_context, load_landmarks
+
+    html = _render([background_group(boundary_gdf, load_context(), load_landmarks())])
+    assert html.count("shinanLand") >= 2  # neighbours, then Shinan, under the tiles
+    for name in ("市北区", "崂山区", "栈桥", "五四广场", "青岛站", "八大关", "浮山湾"):
+        assert name in html, name
+    english = _render([background_group(boundary_gdf, load_context(), load_landmarks(), lang="en")])
+    assert "Zhanqiao Pier" in english and "栈桥" not in english
+
+
+def test_landmarks_come_with_their_source():
+    from geo.webmap import load_landmarks
+
+    landmarks = load_landmarks()
+    assert landmarks["source"].str.len().min() > 10
+    station = landmarks.set_index("id").geometry["qingdao-station"]
+    assert (round(station.y, 6), round(station.x, 6)) == (36.065375, 120.307694)
+
+
+def test_failed_tiles_raise_a_notice_in_the_map():
+    from geo.webmap import basemap_group
+
+    html = _render([basemap_group("light")])
+    assert "Shinan.watchTiles" in html and "底图瓦片无法加载，已显示离线底图" in html
+    assert "Shinan.watchTiles" not in _render([basemap_group("none")])
+
+
+def test_overlay_holds_year_legend_and_view_state(mini_gdf):
+    from geo.webmap import legend_html, overlay_group
+
+    group = overlay_group(
+        legend=legend_html(filter_projects(mini_gdf)),
+        time_label="2021年目标",
+        time_note="<b>x</b>",
+        presenter=True,
+        selected_id="zhanshan-plaza",
+    )
+    html = _render([group])
+    assert "2021年目标" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert '"presenter": true' in html and '"selected": "zhanshan-plaza"' in html
+
+
+def test_standalone_map_leaves_district_totals_off(mini_gdf, boundary_gdf):
+    gdf = mini_gdf.assign(map_placement=None)
+    gdf.loc[gdf["id"] == "district-parking-2021", "map_placement"] = "district_total"
+    html = standalone_map(filter_projects(gdf), boundary_gdf).get_root().render()
+    assert "zhanshan-plaza" in html and "district-parking-2021" not in html

@@ -1,4 +1,9 @@
-"""The Streamlit page: URL and scenes, sidebar filters, counts, the map and the project detail."""
+"""The Streamlit page: URL and scenes, sidebar filters, the map with its side panel, the list.
+
+The page has the same structure in every mode (the map is always the first of two columns),
+so entering or leaving presenter mode, filtering or playing years never remounts the map.
+The map's height comes from the browser window (``ui.layout``).
+"""
 
 from __future__ import annotations
 
@@ -12,40 +17,53 @@ from streamlit_folium import st_folium
 from geo import settings
 from geo.coords import add_measures, gcj02_latlon
 from geo.errors import ProjectDataError
-from geo.filter import apply_filter, project_years
-from geo.html import escape_html
+from geo.filter import apply_filter, split_by_placement
+from geo.html import escape_html as _esc
 from geo.load import load_boundary, load_projects
 from geo.scenes import Scene, load_scenes, scenes_path
 from geo.text import escape_markdown
-from geo.view import ViewState
+from geo.view import ViewState, time_label
 from geo.webmap import (
+    background_group,
     base_map,
     basemap_group,
     boundary_group,
+    frame_group,
     layer_groups,
+    legend_html,
+    load_context,
+    load_landmarks,
+    overlay_group,
     selection_group,
     stable_names,
 )
 from i18n import t
 from ui.assets import missing_vendor_files, use_local_assets
 from ui.export_panel import export_panel
-from ui.panels import about_html, counts_html, detail_html
-from ui.scenes import EXIT_LABEL, caption_html, playback_controls, save_scene_form, scene_bar
-from ui.state import seed_from_url, send_map_to, sidebar, sync_url, with_map_position
+from ui.layout import page_css, presenter_heading
+from ui.panels import about_html, counts_html, detail_html, figures_html, unlocated_html
+from ui.project_list import project_list
+from ui.scenes import (
+    control_row,
+    current_frame,
+    playback_frames,
+    player_options,
+    save_scene_form,
+)
+from ui.state import (
+    current_lang,
+    frame_project,
+    seed_from_url,
+    send_map_to,
+    sidebar,
+    sync_url,
+    with_map_position,
+    zoom_for_extent,
+)
 
 MAP_KEY = "map"
-MAP_HEIGHT = 680
-PRESENTER_MAP_HEIGHT = 740
-
-# Presenter mode: no sidebar, header or toolbar; the map takes the width of the screen.
-_PRESENTER_CSS = """
-<style>
-section[data-testid="stSidebar"], header[data-testid="stHeader"],
-div[data-testid="stToolbar"], div[data-testid="stSidebarCollapsedControl"] {display: none;}
-.block-container, div[data-testid="stMainBlockContainer"] {
-  padding-top: 0.6rem; padding-bottom: 0; max-width: 100%;}
-</style>
-"""
+#: streamlit-folium's own height for the map; the page's CSS sizes it to the window.
+MAP_HEIGHT = 560
 
 
 @st.cache_data(show_spinner=False)
@@ -57,6 +75,16 @@ def cached_projects(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False)
 def cached_boundary(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
     return load_boundary(path)
+
+
+@st.cache_data(show_spinner=False)
+def cached_context(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
+    return load_context(path)
+
+
+@st.cache_data(show_spinner=False)
+def cached_landmarks(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
+    return load_landmarks(path)
 
 
 @st.cache_data(show_spinner=False)
@@ -72,172 +100,213 @@ def _mtime(path) -> int:
 
 
 def main() -> None:
-    st.set_page_config(page_title="市南区项目地图 Shinan Project Map", page_icon="🗺️", layout="wide")
+    lang = current_lang()
+    st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
     use_local_assets()
     missing = missing_vendor_files()
     if missing:
-        st.error(
-            "地图脚本缺失 The map's script files are missing from static/vendor/: "
-            f"{', '.join(missing)}. Restore them from the repository (git checkout static)."
-        )
+        st.error(t("error.vendor_missing", lang, files=", ".join(missing)))
     for problem in settings.settings_problems():
         st.warning(escape_markdown(problem))
-    path = settings.data_path()
-    try:
-        gdf = cached_projects(str(path), _mtime(path))
-    except ProjectDataError as exc:
-        count = len(exc.problems)
-        st.error(f"项目数据无法加载 The project data cannot be loaded: {count} problem(s)")
-        st.code("\n".join(str(p) for p in exc.problems), language=None)
-        st.info(
-            f"修正文件后刷新页面。Fix the file, then reload. File: {escape_markdown(exc.source)}"
-        )
-        st.stop()
+    gdf = _projects(lang)
     boundary = cached_boundary(str(settings.BOUNDARY_PATH), _mtime(settings.BOUNDARY_PATH))
-    scenes = _scenes()
-    url_view = seed_from_url(scenes)
+    scenes = _scenes(lang)
+    url_view = seed_from_url(scenes, gdf)
 
-    st.sidebar.toggle("演示模式 Presenter mode", key="presenter")
     view = sidebar(gdf)
-    st.sidebar.html(about_html(gdf))
-    if view.presenter:
-        st.html(_PRESENTER_CSS)
-    else:
-        st.markdown("#### 市南区重点项目与城市更新地图 · Shinan District Project Map")
-    _notices(url_view)
-
-    widths = [1.1, 2.6, 1.1, 1.2, 0.9, 0.9] + ([0.9] if view.presenter else [])
-    columns = st.columns(widths, vertical_alignment="bottom")
-    scene = scene_bar(scenes, view, columns[:3])
-    play_year = playback_controls(*project_years(gdf), columns[3:6])
-    if view.presenter:
-        columns[6].button(EXIT_LABEL, on_click=_exit_presenter, use_container_width=True)
-    if scene is not None:
-        st.html(caption_html(scene, view))
-    if play_year is not None:
-        view = _playback_view(view, play_year)
+    lang = view.lang
+    st.sidebar.html(about_html(gdf, lang))
+    st.html(page_css(presenter=view.presenter), unsafe_allow_javascript=True)
+    # Every block above the map is always there, filled or not: the map keeps its place in
+    # the page, so switching presenter mode or dismissing a notice never remounts it.
+    with st.container(key="heading_area"):
+        if not view.presenter:
+            st.markdown(f"#### {t('app.heading', lang)}")
+    with st.container(key="notice_area"):
+        _notices(url_view, lang)
+    scene = control_row(scenes, view, gdf)
+    with st.container(key="caption_area"):
+        if view.presenter or scene is not None:
+            st.html(presenter_heading(scene, view))
+    frames = playback_frames(view, gdf)
+    if frames:  # the side panel follows the frame on screen when the page was drawn
+        view = frames[min(current_frame(), len(frames) - 1)][0]
     shown = apply_filter(gdf, view.project_filter)
-    st.html(counts_html(gdf, shown, view.layers))
-    if not view.presenter:
-        _search(gdf)
+    on_map, totals, unlocated = split_by_placement(shown)
+    with st.container(key="counts_area"):
+        if not view.presenter:
+            st.html(counts_html(gdf, shown, view.layers, lang))
 
-    if view.presenter:
-        _draw_map(gdf, shown, boundary, view)
-        _detail(gdf, shown, st.session_state.get("selected_id"), expander=True)
-    else:
-        map_col, detail_col = st.columns([3, 1.15])
-        with map_col:
-            _draw_map(gdf, shown, boundary, view)
-        with detail_col:
-            _detail(gdf, shown, st.session_state.get("selected_id"))
+    map_col, side_col = st.columns([3, 1.1], gap="small")
+    with map_col:
+        _draw_map(gdf, on_map, boundary, view, frames)
+    with side_col, st.container(key="side_panel"):
+        if not view.presenter:
+            _search(gdf, lang)
+        _detail(gdf, shown, view)
+        for html in (figures_html(totals, lang), unlocated_html(unlocated, lang)):
+            if html:
+                st.html(html)
+    if not view.presenter:
+        project_list(shown, lang)
         export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))
-    sync_url(with_map_position(view))
+    sync_url(with_map_position(replace(view, project=st.session_state.get("selected_id"))))
 
 
-def _scenes() -> list[Scene]:
+def _projects(lang: str) -> gpd.GeoDataFrame:
+    path = settings.data_path()
+    try:
+        return cached_projects(str(path), _mtime(path))
+    except ProjectDataError as exc:
+        st.error(t("error.data", lang, count=len(exc.problems)))
+        st.code("\n".join(str(p) for p in exc.problems), language=None)
+        st.info(t("error.data_fix", lang, source=escape_markdown(str(exc.source))))
+        st.stop()
+
+
+def _scenes(lang: str) -> list[Scene]:
     path = scenes_path()
     try:
         return cached_scenes(str(path), _mtime(path))
     except ProjectDataError as exc:
-        st.warning(t("admin.scenes_ignored", "both", problem=escape_markdown(str(exc))))
+        st.warning(t("admin.scenes_ignored", lang, problem=escape_markdown(str(exc))))
         return []
 
 
-def _exit_presenter() -> None:
-    st.session_state["presenter"] = False
-
-
-def _notices(view: ViewState) -> None:
+def _notices(view: ViewState, lang: str) -> None:
     """Say which link parameters were ignored, until the user dismisses it."""
     if not view.notices or st.session_state.get("notices_dismissed"):
         return
-    items = "".join(f"<li>{escape_html(n)}</li>" for n in view.notices)
-    st.html(
-        '<div data-testid="url-notice" style="background:#fff4e5;border-left:4px solid #E69F00;'
-        'padding:6px 12px;border-radius:4px">链接中有无法使用的参数，已忽略。'
-        f"Some link parameters could not be used and were ignored:<ul>{items}</ul></div>"
-    )
-    st.button(
-        "知道了 Dismiss", on_click=st.session_state.update, kwargs={"notices_dismissed": True}
-    )
+    with st.container():
+        items = "".join(f"<li>{_esc(n.text(lang))}</li>" for n in view.notices)
+        st.html(
+            '<div data-testid="url-notice" style="background:#fff4e5;'
+            'border-left:4px solid #E69F00;padding:4px 12px;border-radius:4px">'
+            f"{_esc(t('notice.heading', lang))}<ul style='margin:0'>{items}</ul></div>"
+        )
+        st.button(
+            t("notice.dismiss", lang),
+            on_click=st.session_state.update,
+            kwargs={"notices_dismissed": True},
+        )
 
 
-def _playback_view(view: ViewState, year: int) -> ViewState:
-    st.html(
-        '<div data-testid="play-year" style="font-size:2.4rem;font-weight:700;'
-        f'line-height:1">{year}年</div>'
-    )
-    if st.session_state.get("play_cumulative", True):
-        return replace(view, mode="as_of", as_of=year)
-    return replace(view, mode="period", years=(year, year))
-
-
-def _search(gdf: gpd.GeoDataFrame) -> None:
+def _search(gdf: gpd.GeoDataFrame, lang: str) -> None:
     """The project search box: choosing a project selects it and frames it on the map."""
-    names = dict(zip(gdf["id"], gdf["name_zh"] + " · " + gdf["name_en"], strict=True))
+    if lang == "en":
+        names = dict(zip(gdf["id"], gdf["name_en"], strict=True))
+    else:
+        names = dict(zip(gdf["id"], gdf["name_zh"] + " · " + gdf["name_en"], strict=True))
     st.selectbox(
-        "搜索项目 Find a project",
+        t("search.label", lang),
         options=list(names),
         index=None,
         format_func=names.__getitem__,
-        placeholder="输入名称… Type a name…",
+        placeholder=t("search.placeholder", lang),
         key="search",
-        on_change=_zoom_to_search,
+        on_change=_choose_search,
         args=(gdf,),
+        label_visibility="collapsed",
     )
 
 
-def _zoom_to_search(gdf: gpd.GeoDataFrame) -> None:
+def _choose_search(gdf: gpd.GeoDataFrame) -> None:
     chosen = st.session_state.get("search")
-    if chosen is None:
-        return
-    st.session_state["selected_id"] = chosen
-    xmin, ymin, xmax, ymax = gdf.loc[gdf["id"] == chosen].total_bounds
-    send_map_to(((ymin + ymax) / 2, (xmin + xmax) / 2), zoom_for_extent(xmax - xmin, ymax - ymin))
+    if chosen is not None:
+        frame_project(gdf, chosen)
 
 
-def zoom_for_extent(width_deg: float, height_deg: float, *, pixels: int = 500) -> int:
-    """The web-map zoom at which an extent of this size fits in about ``pixels``."""
-    span = max(width_deg, height_deg * 1.25, 1e-4)
-    zoom = math.log2(360 * pixels / (256 * span))
-    return int(max(12, min(18, math.floor(zoom))))
-
-
-def _draw_map(gdf, shown, boundary, view: ViewState) -> None:
+def _draw_map(gdf, on_map, boundary, view: ViewState, frames: list) -> None:
     """Draw the map and take in what the user did on it (a click, a pan)."""
     basemap = settings.available_basemaps().get(view.basemap, settings.BASEMAPS["none"])
-    groups = stable_names(
-        [
-            basemap_group(basemap.id),
-            boundary_group(boundary, gcj02=basemap.gcj02),
-            *layer_groups(shown, layers=view.layers, gcj02=basemap.gcj02),
-            selection_group(gdf, st.session_state.get("selected_id"), gcj02=basemap.gcj02),
-        ]
-    )
+    lang = view.lang
+    selected = st.session_state.get("selected_id")
+    context = cached_context(str(settings.CONTEXT_PATH), _mtime(settings.CONTEXT_PATH))
+    landmarks_path = settings.DATA_DIR / "landmarks.geojson"
+    landmarks = cached_landmarks(str(landmarks_path), _mtime(landmarks_path))
+    groups = [
+        background_group(boundary, context, landmarks, lang=lang, gcj02=basemap.gcj02),
+        basemap_group(basemap.id, lang=lang),
+        boundary_group(boundary, gcj02=basemap.gcj02),
+    ]
+    if frames:
+        groups += _frame_groups(gdf, frames, view, gcj02=basemap.gcj02)
+        label = note = legend = ""
+    else:
+        groups += layer_groups(on_map, layers=view.layers, gcj02=basemap.gcj02, lang=lang)
+        label, note = time_label(view, lang)
+        legend = legend_html(on_map, layers=view.layers, lang=lang)
+    groups += [
+        # A selected total or unlocated project has no site: nothing to ring.
+        selection_group(on_map, selected, gcj02=basemap.gcj02),
+        overlay_group(
+            legend=legend,
+            time_label=label,
+            time_note=note,
+            presenter=view.presenter,
+            selected_id=selected,
+            player=player_options(len(frames)) if frames else None,
+        ),
+    ]
+    groups = stable_names(groups)
     center, zoom = st.session_state.get("map_target") or (None, None)
     if basemap.gcj02 and center is not None:
         center = gcj02_latlon(*center)
-    # In presenter mode pans and zooms do not rerun the app; elsewhere they keep the link
-    # in the address bar up to date.
-    returned = ["last_active_drawing"] if view.presenter else ["last_active_drawing", "bounds"]
+    # Pans and zooms rerun the app only outside presenter mode, to keep the link up to date.
+    returned = ["last_active_drawing", "last_object_clicked"]
+    if not view.presenter:
+        returned += ["bounds", "zoom"]
     result = st_folium(
-        base_map(presenter=view.presenter),
+        base_map(),
         key=MAP_KEY,
-        height=PRESENTER_MAP_HEIGHT if view.presenter else MAP_HEIGHT,
+        height=MAP_HEIGHT,
         use_container_width=True,
         feature_group_to_add=groups,
-        returned_objects=returned + (["zoom"] if not view.presenter else []),
+        returned_objects=returned,
         center=center,
         zoom=zoom,
+        on_change=_take_click_callback,
     )
-    result = result or {}
-    _remember_position(result, gcj02=basemap.gcj02)
+    _remember_position(result or {}, gcj02=basemap.gcj02)
+    if _take_click(result or {}):
+        # The click was not seen by the callback (AppTest drives the component directly):
+        # draw again so that the highlight follows the click.
+        st.rerun()
+
+
+def _take_click(result: dict | None = None) -> bool:
+    """Callback: a click on the map selects its project *before* the page is drawn again.
+
+    Read after drawing, the click would reach the panel but the highlight would be drawn for
+    the project clicked before.
+    """
+    if result is None:
+        result = st.session_state.get(MAP_KEY) or {}
     feature = result.get("last_active_drawing") or {}
     clicked = (feature.get("properties") or {}).get("id")
-    if clicked and clicked != st.session_state.get("clicked_id"):
-        st.session_state["clicked_id"] = clicked
+    where = result.get("last_object_clicked")
+    key = (clicked, str(where))
+    if clicked and key != st.session_state.get("clicked_key"):
+        st.session_state["clicked_key"] = key
         st.session_state["selected_id"] = clicked
+        return True
+    return False
+
+
+def _frame_groups(gdf, frames: list, view: ViewState, *, gcj02: bool) -> list:
+    """Every playback frame as its own group: its layers, legend and year label."""
+    out = []
+    for index, (frame_view, label, note) in enumerate(frames):
+        on_map = split_by_placement(apply_filter(gdf, frame_view.project_filter))[0]
+        layers = layer_groups(on_map, layers=view.layers, gcj02=gcj02, lang=view.lang)
+        legend = legend_html(on_map, layers=view.layers, lang=view.lang)
+        out.append(frame_group(index, layers, legend=legend, time_label=label, time_note=note))
+    return out
+
+
+def _take_click_callback() -> None:
+    _take_click()
 
 
 def _remember_position(result: dict, *, gcj02: bool) -> None:
@@ -262,19 +331,24 @@ def _remember_position(result: dict, *, gcj02: bool) -> None:
     st.session_state["map_extent"] = (west, south, east, north)
 
 
-def _detail(
-    gdf: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, selected_id: str | None, *, expander=False
-) -> None:
+def _detail(gdf: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, view: ViewState) -> None:
+    selected_id = st.session_state.get("selected_id")
+    lang = view.lang
     if not selected_id or selected_id not in set(gdf["id"]):
-        if not expander:
-            st.caption("点击项目或搜索名称查看详情。Click a project or search to see details.")
+        st.caption(t("detail.hint", lang))
         return
     row = gdf.loc[gdf["id"] == selected_id].iloc[0]
     in_view = shown.loc[shown["id"] == selected_id]
-    shown_status = in_view["status"].iloc[0] if len(in_view) else None
-    label = escape_markdown(f"{row['name_zh']} · {row['name_en']}")
-    container = st.expander(label) if expander else st.container()
-    with container:
-        st.html(detail_html(row.to_dict(), shown_status=shown_status))
-        if not len(in_view):
-            st.caption("当前筛选未显示此项目。This project is hidden by the current filters.")
+    st.html(detail_html(row.to_dict(), view=view, lang=lang))
+    if not len(in_view):
+        st.caption(t("detail.hidden", lang))
+    st.button(
+        t("detail.clear", lang),
+        icon=":material/close:",
+        on_click=st.session_state.update,
+        kwargs={"selected_id": None, "search": None},
+        key="clear_selection",
+    )
+
+
+__all__ = ["main", "send_map_to", "zoom_for_extent"]

@@ -8,50 +8,73 @@ map now, used for links and for saving scenes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import geopandas as gpd
 import streamlit as st
 
 from geo import settings
-from geo.filter import project_years
+from geo.filter import PLACEMENTS_OFF_MAP, project_years
 from geo.scenes import Scene
 from geo.schema import LAYER_IDS, STATUSES
-from geo.view import LANGUAGES, ViewState, from_query, to_query
-from layers import LAYERS, STATUS_STYLES
+from geo.timeline import time_steps
+from geo.view import LANGUAGES, Notice, ViewState, from_query, to_query
+from i18n import DEFAULT_LANG, t
+from layers import LAYERS
 
-MODE_LABELS = {
-    "all": "当前状态 Current status",
-    "period": "时期 Period",
-    "as_of": "截至某年 As of year",
-}
+MODES = ("all", "as_of", "period")
 #: Whole-district framing, for scenes that give no extent.
 DISTRICT_VIEW = (settings.DEFAULT_CENTER, float(settings.DEFAULT_ZOOM))
 
 
-def status_label(status: str) -> str:
-    style = STATUS_STYLES[status]
-    return f"{style.label_zh} {style.label_en}"
+def current_lang() -> str:
+    """The interface language: the widget's, else the link's, else Chinese."""
+    lang = st.session_state.get("lang") or st.query_params.get("lang") or DEFAULT_LANG
+    return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
-def seed_from_url(scenes: list[Scene]) -> ViewState:
+def steps_of(gdf: gpd.GeoDataFrame) -> list[int]:
+    """The years an "as of" view can honestly stand on (ends of milestones), e.g. 2020, 2021."""
+    return time_steps(gdf["milestones"]) or [settings.LAST_YEAR]
+
+
+def seed_from_url(scenes: list[Scene], gdf: gpd.GeoDataFrame) -> ViewState:
     """On a session's first run, put the URL's view into the widgets; return it once parsed.
 
     A link naming a scene starts from that scene's view; its other parameters override it.
+    A link naming a project selects and frames it.
     """
     if "url_view" in st.session_state:
         return st.session_state["url_view"]
     params = dict(st.query_params)
     by_id = {scene.id: scene for scene in scenes}
-    view = from_query(params, scene_ids=tuple(by_id))
+    ids = tuple(gdf["id"])
+    view = from_query(params, scene_ids=tuple(by_id), project_ids=ids)
     if view.scene in by_id:
         scene_view = replace(by_id[view.scene].view, scene=view.scene)
         view = replace(
-            from_query(params, scene_ids=tuple(by_id), base=scene_view), notices=view.notices
+            from_query(params, scene_ids=tuple(by_id), base=scene_view, project_ids=ids),
+            notices=view.notices,
         )
+    view = honest_year(view, steps_of(gdf))
     apply_view(view)
+    if view.project:
+        frame_project(gdf, view.project, move_map="lat" not in params)
     st.session_state["url_view"] = view
     return view
+
+
+def honest_year(view: ViewState, steps: list[int]) -> ViewState:
+    """An "as of" year the report cannot speak for moves to the next year it can, with a notice.
+
+    The report gives 2016–2020 as one period: "as of 2018" would claim a fact it does not hold.
+    """
+    if view.mode != "as_of" or view.as_of in steps:
+        return view
+    later = [s for s in steps if s >= view.as_of] or steps[-1:]
+    notice = Notice("notice.year_grain", (("value", str(view.as_of)), ("step", str(later[0]))))
+    return replace(view, as_of=later[0], notices=(*view.notices, notice))
 
 
 def apply_view(view: ViewState, *, move_map: bool = True) -> None:
@@ -78,100 +101,132 @@ def send_map_to(center: tuple[float, float], zoom: float) -> None:
     st.session_state["map_target"] = ((center[0] + seq * 1e-9, center[1]), zoom)
 
 
+def zoom_for_extent(width_deg: float, height_deg: float, *, pixels: int = 500) -> int:
+    """The web-map zoom at which an extent of this size fits in about ``pixels``."""
+    span = max(width_deg, height_deg * 1.25, 1e-4)
+    zoom = math.log2(360 * pixels / (256 * span))
+    # 17 at most: a one-building project still shows its street (and streamlit-folium 0.27
+    # did not apply a zoom of 18 sent on the first draw, measured in Chromium).
+    return int(max(12, min(17, math.floor(zoom))))
+
+
+def frame_project(gdf: gpd.GeoDataFrame, project_id: str, *, move_map: bool = True) -> None:
+    """Select a project and (unless told not to) move the map to it."""
+    part = gdf.loc[gdf["id"] == project_id]
+    if not len(part):
+        return
+    st.session_state["selected_id"] = project_id
+    off_map = "map_placement" in part and part["map_placement"].isin(PLACEMENTS_OFF_MAP).any()
+    if off_map:  # a district total or an unlocated project: its point is not a site
+        return
+    if move_map and part.geometry.notna().all() and not part.geometry.is_empty.any():
+        xmin, ymin, xmax, ymax = part.total_bounds
+        send_map_to(
+            ((ymin + ymax) / 2, (xmin + xmax) / 2), zoom_for_extent(xmax - xmin, ymax - ymin)
+        )
+
+
 def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
     """Draw the filter controls and return the view they describe."""
-    st.sidebar.header("图层 Layers")
-    totals = gdf["layer"].value_counts()
-    layers = tuple(
-        layer_id
-        for layer_id, spec in LAYERS.items()
-        if st.sidebar.checkbox(
-            f"{spec.label_zh} · {spec.label_en} ({int(totals.get(layer_id, 0))})",
-            key=f"layer_{layer_id}",
-            help=f"{spec.description_zh}\n\n{spec.description_en}",
-        )
-    )
-    st.sidebar.header("状态 Status")
-    statuses = st.sidebar.pills(
-        "显示状态 Show statuses",
-        options=list(STATUSES),
-        selection_mode="multi",
-        format_func=status_label,
-        key="statuses",
-    )
-    mode, years, as_of = _year_controls(gdf)
-    basemap = _basemap_control()
-    st.sidebar.radio(
-        "场景语言 Scene language",
+    lang = current_lang()
+    side = st.sidebar
+    side.radio(
+        t("lang.label", lang),
         options=list(LANGUAGES),
-        format_func={"both": "中英 Both", "zh": "中文", "en": "English"}.__getitem__,
+        format_func=lambda code: t(f"lang.{code}", lang),
         key="lang",
         horizontal=True,
     )
+    lang = current_lang()
+    side.toggle(t("presenter.toggle", lang), key="presenter", help=t("presenter.help", lang))
+    side.subheader(t("filters.layers", lang))
+    totals = gdf["layer"].value_counts()
+    layers = tuple(
+        layer_id
+        for layer_id in LAYERS
+        if side.checkbox(
+            f"{t('layer.' + layer_id, lang)} ({int(totals.get(layer_id, 0))})",
+            key=f"layer_{layer_id}",
+            help=t(f"layer.{layer_id}.help", lang),
+        )
+    )
+    statuses = side.pills(
+        t("filters.statuses", lang),
+        options=list(STATUSES),
+        selection_mode="multi",
+        format_func=lambda s: t(f"status.{s}", lang),
+        key="statuses",
+    )
+    mode, years, as_of = _year_controls(gdf, lang)
+    basemap = _basemap_control(lang)
     return ViewState(
         layers=layers,
-        statuses=tuple(s for s in STATUSES if s in statuses),
+        statuses=tuple(s for s in STATUSES if s in (statuses or ())),
         mode=mode,
         years=years,
         as_of=as_of,
         basemap=basemap,
         scene=st.session_state.get("scene"),
         presenter=bool(st.session_state.get("presenter")),
-        lang=st.session_state.get("lang", "both"),
+        lang=lang,
     )
 
 
-def _year_controls(gdf: gpd.GeoDataFrame) -> tuple[str, tuple[int, int], int]:
-    st.sidebar.header("年份 Years")
+def _year_controls(gdf: gpd.GeoDataFrame, lang: str) -> tuple[str, tuple[int, int], int]:
+    side = st.sidebar
+    side.subheader(t("filters.time", lang))
     first, last = project_years(gdf)
-    _clamp_years(first, last)
-    mode = st.sidebar.radio(
-        "时间视图 Time view",
-        options=list(MODE_LABELS),
-        format_func=MODE_LABELS.__getitem__,
+    steps = steps_of(gdf)
+    _clamp_years(first, last, steps)
+    mode = side.radio(
+        t("time.mode", lang),
+        options=list(MODES),
+        format_func=lambda m: t(f"time.mode.{m}", lang),
         key="mode",
-        help=(
-            "当前状态：报告发布时（2021年1月）的状态。时期：在所选年份内有进展的项目。"
-            "截至某年：每个项目在该年的状态；2021年为报告提出的目标。\n\n"
-            "Current: status when the report was given (Jan 2021). Period: projects with a "
-            "milestone in the years. As of: each project's status that year; 2021 shows the "
-            "report's targets."
-        ),
+        help="\n\n".join(t(k, lang) for k in ("time.help", "play.help", "play.cumulative.help")),
     )
     years = st.session_state.get("years", (first, last))
     as_of = st.session_state.get("as_of", last)
     if mode == "period":
-        years = st.sidebar.slider("年份范围 Year range", first, last, key="years")
+        years = side.slider(t("time.years", lang), first, last, key="years")
+        side.caption(t("time.period_caption", lang))
     elif mode == "as_of" and not st.session_state.get("playing"):
-        as_of = st.sidebar.slider("截至年份 As of year", first, last, key="as_of")
-    if mode == "as_of" and as_of >= 2021:
-        st.sidebar.caption("2021年为报告提出的计划目标，非已完成事实。2021 = planned targets.")
+        as_of = side.select_slider(
+            t("time.as_of", lang),
+            options=steps,
+            format_func=lambda y: (
+                t("time.step", lang, year=y)
+                if y < settings.LAST_YEAR
+                else t("time.target_year", lang, year=y)
+            ),
+            key="as_of",
+        )
+    if mode == "as_of" and as_of >= settings.LAST_YEAR:
+        side.caption(t("time.target_caption", lang))
     return mode, (int(years[0]), int(years[1])), int(as_of)
 
 
-def _clamp_years(first: int, last: int) -> None:
+def _clamp_years(first: int, last: int, steps: list[int]) -> None:
     """Keep the year widgets inside the data's years (a link or scene may ask for others)."""
     low, high = st.session_state.get("years", (first, last))
     low, high = min(max(low, first), last), min(max(high, first), last)
     st.session_state["years"] = (min(low, high), max(low, high))
-    st.session_state["as_of"] = min(max(st.session_state.get("as_of", last), first), last)
+    as_of = st.session_state.get("as_of", last)
+    if as_of not in steps:
+        later = [s for s in steps if s >= as_of] or steps[-1:]
+        st.session_state["as_of"] = later[0]
 
 
-def _basemap_control() -> str:
-    st.sidebar.header("底图 Basemap")
+def _basemap_control(lang: str) -> str:
     basemaps = settings.available_basemaps()
     if st.session_state.get("basemap") not in basemaps:
         st.session_state["basemap"] = settings.default_basemap()
     return st.sidebar.selectbox(
-        "底图 Basemap",
+        t("basemap.label", lang),
         options=list(basemaps),
-        format_func=lambda b: f"{basemaps[b].label_zh} · {basemaps[b].label_en}",
+        format_func=lambda b: t(f"basemap.{b}", lang),
         key="basemap",
-        help=(
-            "离线时底图瓦片可能缺失，区界和项目图层始终显示。设置 TIANDITU_KEY 启用天地图。\n\n"
-            "Offline, tiles may be missing; the boundary and layers always show. "
-            "Set TIANDITU_KEY to enable Tianditu."
-        ),
+        help=t("basemap.help", lang),
     )
 
 

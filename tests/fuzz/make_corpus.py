@@ -236,8 +236,8 @@ SCENE_CASES: dict[str, tuple[object, str]] = {
     "scene-id-newline": ({"scenes": [{**SCENES["scenes"][0], "id": "west\n"}]}, "ASCII id"),
     "scene-id-upper": ({"scenes": [{**SCENES["scenes"][0], "id": "West"}]}, "ASCII id"),
     "scene-title-missing": (
-        {"scenes": [{k: v for k, v in SCENES["scenes"][0].items() if k != "title_zh"}]},
-        "non-empty text",
+        {"scenes": [{k: v for k, v in SCENES["scenes"][0].items() if not k.startswith("title")}]},
+        "give a title",
     ),
     "scene-view-string": ({"scenes": [{**SCENES["scenes"][0], "view": "x"}]}, "text parameters"),
     "scene-view-number": (
@@ -246,7 +246,7 @@ SCENE_CASES: dict[str, tuple[object, str]] = {
     ),
     "scene-view-bad-layer": (
         {"scenes": [{**SCENES["scenes"][0], "view": {"layers": "parks"}}]},
-        "unknown",
+        "No layer called",
     ),
     "scene-duplicate": ({"scenes": [SCENES["scenes"][0], SCENES["scenes"][0]]}, "duplicate"),
     "scene-title-surrogate": (
