@@ -22,6 +22,7 @@ from geo import schema, settings
 from geo.errors import Problem, ProjectDataError
 from geo.load import read_report_text
 from geo.timeline import milestone_span
+from i18n import t
 
 TARGETS_PATH: Final = settings.DATA_DIR / "targets.json"
 KINDS: Final = ("result", "target")
@@ -214,6 +215,32 @@ def _target(entry: Any, index: int, problems: list[Problem], report: str | None)
     )
 
 
+def format_value(value: float, lang: str = "zh") -> str:
+    """A figure as the report writes it: ``2.01万`` in Chinese, ``20,100`` in English."""
+    if lang != "en" and value >= 10_000:
+        return f"{value / 10_000:g}万"
+    return f"{value:,.10g}" if lang == "en" else f"{value:g}"
+
+
+def gap_line(row: Any, lang: str = "zh") -> str:
+    """One row of :func:`compare_targets` as a sentence:
+    ``口袋公园（2016–2020）：报告 33处，图上 0 处有位置、1 个示意``."""
+    label = row.label_en if lang == "en" else row.label_zh
+    if lang == "both":
+        label = f"{row.label_zh} {row.label_en}"
+    unit = row.unit + (t("insight.targets.at_least", lang) if row.at_least else "")
+    return t(
+        "insight.targets.gap",
+        lang,
+        label=label,
+        period=row.period,
+        value=format_value(row.value, lang),
+        unit=unit,
+        located=row.located,
+        schematic=row.schematic,
+    )
+
+
 # Comparing with the map ------------------------------------------------------------------------
 def standing_for(target: Target, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The features that stand for ``target``.
@@ -224,7 +251,7 @@ def standing_for(target: Target, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     one of its statuses.
     """
     if target.measure == "figure":
-        keep = gdf["figures"].map(lambda figures: any(f["quote"] == target.quote for f in figures))
+        keep = gdf["figures"].map(lambda figures: any(_same_sentence(target, f) for f in figures))
         return gdf[keep.astype(bool)]
     part = gdf[gdf["layer"].isin(target.layers)]
     if target.name_contains:
@@ -232,6 +259,14 @@ def standing_for(target: Target, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         part = part[named.astype(bool)]
     keep = part["milestones"].map(lambda ms: any(_milestone_counts(target, m) for m in ms))
     return part[keep.astype(bool)]
+
+
+def _same_sentence(target: Target, figure: Mapping[str, Any]) -> bool:
+    # The data may quote a longer or shorter stretch of the same sentence, but the number
+    # must be the same: 4 街区 and 20 社区 share one sentence and are two figures.
+    quote = figure.get("quote", "")
+    same = target.quote in quote or quote in target.quote
+    return same and float(figure.get("value", -1)) == float(target.value)
 
 
 def _milestone_counts(target: Target, milestone: Mapping[str, Any]) -> bool:

@@ -88,7 +88,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{label}（{period}）：报告 {value}{unit}，图上 {located} 处有位置、{schematic} 个示意",
         "{label} ({period}): report {value} {unit}; map {located} located, {schematic} schematic",
     ),
-    "insight.targets.at_least": ("以上", "or more"),
+    "insight.targets.at_least": ("以上", " or more"),
     "insight.field.mapped_value": ("图上量算", "Measured on the map"),
     # Coverage
     "insight.coverage.parks": (
@@ -152,4 +152,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "insight.service.layer": ("口袋公园服务范围（直线）", "Pocket-park service areas (straight)"),
     # Comparison export
     "insight.compare.title": ("{left} 与 {right} 对比", "{left} compared with {right}"),
+    "insight.compare.now": ("2021年1月现状", "status in January 2021"),
 }

@@ -21,7 +21,7 @@ import streamlit as st
 from geo import analysis, settings
 from geo.errors import ProjectDataError
 from geo.html import escape_html
-from geo.targets import compare_targets, load_targets
+from geo.targets import compare_targets, format_value, gap_line, load_targets
 from i18n import t
 from layers import LAYERS, STATUS_STYLES
 
@@ -348,10 +348,11 @@ def target_rows(gdf: gpd.GeoDataFrame, *, lang: str) -> pd.DataFrame:
         _pick_lang(zh, en, lang) for zh, en in zip(rows["label_zh"], rows["label_en"], strict=True)
     ]
     rows["kind"] = rows["kind"].map(lambda k: t(f"insight.kind.{k}", lang))
-    at_least = " " + t("insight.targets.at_least", lang)
-    rows["value"] = [
-        f"{v:g}{at_least if more else ''}"
-        for v, more in zip(rows["value"], rows["at_least"], strict=True)
+    at_least = t("insight.targets.at_least", lang)
+    rows["value"] = rows["value"].map(lambda v: format_value(v, lang))
+    rows["unit"] = [
+        unit + (at_least if more else "")
+        for unit, more in zip(rows["unit"], rows["at_least"], strict=True)
     ]
     rows["layer"] = rows["layer"].map(lambda i: _layer_label(i, lang))
     rows["mapped_value"] = rows["mapped_value"].map(lambda v: None if pd.isna(v) else round(v, 2))
@@ -373,19 +374,7 @@ def target_rows(gdf: gpd.GeoDataFrame, *, lang: str) -> pd.DataFrame:
 def gap_lines(gdf: gpd.GeoDataFrame, *, lang: str) -> list[str]:
     """One line per target: "口袋公园（2016–2020）：报告 33处，图上 0 处有位置、1 个示意"."""
     rows = compare_targets(load_targets(), gdf)
-    return [
-        t(
-            "insight.targets.gap",
-            lang,
-            label=_pick_lang(row.label_zh, row.label_en, lang),
-            period=row.period,
-            value=f"{row.value:g}",
-            unit=row.unit,
-            located=row.located,
-            schematic=row.schematic,
-        )
-        for row in rows.itertuples()
-    ]
+    return [gap_line(row, lang) for row in rows.itertuples()]
 
 
 def _targets(gdf: gpd.GeoDataFrame, *, lang: str) -> None:
