@@ -156,3 +156,32 @@ def test_panel_follows_a_filter_change(tmp_path, projects):
     assert "2 projects shown: 0 located, 2 schematic" in at.caption[0].value
     table_rows = [d.value.shape[0] for d in at.dataframe]
     assert 2 in table_rows and len(load_targets()) in table_rows  # targets: all map data
+
+
+PICK_APP = textwrap.dedent(
+    f"""
+    import sys
+    sys.path.insert(0, {str(PROJECT_ROOT)!r})
+    import streamlit as st
+    from geo import load_boundary, load_projects
+    from ui.insight_panel import apply_pick, current_pick, insight_panel
+
+    gdf = load_projects({str(DEFAULT_DATA_PATH)!r})
+    st.write(f"map shows {{len(apply_pick(gdf, current_pick()))}}")
+    insight_panel(gdf, boundary=load_boundary(), lang="en")
+    """
+)
+
+
+def test_a_clicked_bar_filters_what_the_map_draws(tmp_path, projects):
+    # Streamlit keeps a chart's selection under its key: set it as a click would.
+    script = tmp_path / "app.py"
+    script.write_text(PICK_APP, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=60).run()
+    assert at.markdown[0].value == f"map shows {len(projects)}"
+    clicked = {"selection": {PICK: [{"layer": "parking", "status": "completed"}]}}
+    at.session_state["insight_status_chart"] = clicked
+    at.run()
+    assert not at.exception
+    parking_done = (projects["layer"] == "parking") & (projects["status"] == "completed")
+    assert at.markdown[0].value == f"map shows {int(parking_done.sum())}"

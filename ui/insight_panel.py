@@ -82,6 +82,19 @@ def apply_pick(gdf: gpd.GeoDataFrame, pick: ChartPick) -> gpd.GeoDataFrame:
     return gdf[keep]
 
 
+def current_pick(key: str = "insight") -> ChartPick:
+    """The bars clicked in the panel's charts, readable before the panel is drawn.
+
+    Streamlit keeps each chart's selection in session state under its key, so the page can
+    filter the map with it first and draw the panel (with every bar) afterwards.
+    """
+    selection: dict[str, Any] = {}
+    for chart in (f"{key}_status_chart", f"{key}_period_chart"):
+        state = st.session_state.get(chart) or {}
+        selection.update(dict(state.get("selection") or {}))
+    return pick_from_selection(selection)
+
+
 # The panel --------------------------------------------------------------------------------------
 def insight_panel(
     gdf_shown: gpd.GeoDataFrame,
@@ -257,9 +270,14 @@ def _charts(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> ChartPick:
             period_chart(gdf_shown, lang=lang), on_select="rerun", key=f"{key}_period_chart"
         )
         st.caption(t("insight.chart.period_note", lang))
-    selection = {**dict(event.selection), **dict(period_event.selection)}
+    selection = {**_selection(event), **_selection(period_event)}
     _figures(gdf_shown, lang=lang)
     return pick_from_selection(selection)
+
+
+def _selection(event: Mapping[str, Any] | None) -> dict[str, Any]:
+    # Streamlit's VegaLiteState reads like a dict, as does a state set by a test or a caller.
+    return dict((event or {}).get("selection") or {})
 
 
 def _figures(gdf_shown: gpd.GeoDataFrame, *, lang: str) -> None:
