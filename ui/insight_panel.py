@@ -182,11 +182,12 @@ def status_chart(gdf_shown: gpd.GeoDataFrame, *, lang: str = "zh") -> alt.Chart:
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            x=alt.X("count:Q", title=field("count")),
+            x=alt.X("count:Q", title=field("count"), axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y(
                 "layer_label:N",
                 title=field("layer"),
                 sort=[_layer_label(i, lang) for i in LAYERS],
+                axis=alt.Axis(labelLimit=220),
             ),
             color=alt.Color(
                 "status_label:N",
@@ -232,14 +233,30 @@ def period_chart(
         .encode(
             x=alt.X("period:N", title=field("period"), sort=periods, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("layer_label:N", sort=[_layer_label(i, lang) for i in LAYERS]),
-            y=alt.Y("count:Q", title=field("count")),
+            y=alt.Y("count:Q", title=field("count"), axis=alt.Axis(tickMinStep=1, format="d")),
+            fillOpacity=alt.FillOpacity(
+                "kind_label:N",
+                legend=None,
+                scale=alt.Scale(
+                    domain=[t("insight.kind.reported", lang), t("insight.kind.target", lang)],
+                    range=[0.9, 0.4],
+                ),
+            ),
             color=alt.Color(
                 "layer_label:N",
                 title=field("layer"),
                 sort=[_layer_label(i, lang) for i in layers_shown],
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
-            strokeDash=alt.StrokeDash("kind_label:N", title=field("kind")),
+            # A 2021 target is outlined dashed, a reported fact solid, as the map draws them.
+            strokeDash=alt.StrokeDash(
+                "kind_label:N",
+                title=field("kind"),
+                scale=alt.Scale(
+                    domain=[t("insight.kind.reported", lang), t("insight.kind.target", lang)],
+                    range=[[1, 0], [5, 3]],
+                ),
+            ),
             stroke=alt.value("#333333"),
             tooltip=[
                 alt.Tooltip("period:N", title=field("period")),
