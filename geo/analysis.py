@@ -125,13 +125,20 @@ def count_by_period(
 
 
 # Figures the data carries -----------------------------------------------------------------------
-def figure_table(gdf: gpd.GeoDataFrame, *, report_text: str | None = None) -> pd.DataFrame:
+def figure_table(
+    gdf: gpd.GeoDataFrame,
+    *,
+    years: tuple[int, int] | None = None,
+    as_of: int | None = None,
+    report_text: str | None = None,
+) -> pd.DataFrame:
     """Every figure the shown features carry, once each, with its period from the report.
 
     One figure shared by several features (the 1699 resettlement flats of three clusters) is
     listed once with all their ids: adding it per feature would count it three times.
     ``period`` and ``kind`` come from where the sentence sits in the report (the 2021 plan
-    gives targets, the review gives results).
+    gives targets, the review gives results). ``years`` keeps figures whose period overlaps
+    that range, ``as_of`` those whose period starts by that year, as :func:`count_by_period`.
 
     Returns columns ``label_zh, label_en, value, unit, period, kind, features, ids, quote``.
     """
@@ -145,6 +152,7 @@ def figure_table(gdf: gpd.GeoDataFrame, *, report_text: str | None = None) -> pd
     rows = [
         {**row, "features": len(row["ids"]), "ids": ", ".join(row["ids"])}
         for row in figures.values()
+        if _in_view(row["span"], years, as_of)
     ]
     columns = [
         "label_zh",
@@ -160,11 +168,20 @@ def figure_table(gdf: gpd.GeoDataFrame, *, report_text: str | None = None) -> pd
     return pd.DataFrame(rows, columns=columns)
 
 
+def _in_view(span, years: tuple[int, int] | None, as_of: int | None) -> bool:
+    if span is None:
+        return years is None and as_of is None
+    if years is not None and not (span[0] <= years[1] and span[1] >= years[0]):
+        return False
+    return as_of is None or span[0] <= as_of
+
+
 def _figure_row(figure: dict, report_text: str) -> dict:
     span = report_period(figure["quote"], report_text)
     period = period_label(*span) if span else ""
     kind = "" if span is None else ("target" if span[0] >= 2021 else "result")
     return {
+        "span": span,
         "label_zh": figure["label_zh"],
         "label_en": figure.get("label_en", ""),
         "value": figure["value"],

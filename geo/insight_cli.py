@@ -27,6 +27,7 @@ from geo.render import IMAGE_FORMATS, PRESETS, default_title
 from geo.schema import LAYER_IDS, STATUSES
 from geo.targets import compare_targets, gap_line, load_targets
 from i18n import LANGS, t
+from layers import LAYERS, STATUS_STYLES
 
 
 def add_parser(commands) -> None:
@@ -118,9 +119,27 @@ def _view(args: argparse.Namespace) -> ProjectFilter:
 
 
 def _print_table(title: str, frame: pd.DataFrame, lang: str) -> None:
+    frame = frame.copy()
+    for column, label in (("layer", _layer), ("status", _status), ("kind", _kind)):
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda value, label=label: label(value, lang))
     names = {c: t(f"insight.field.{c}", lang) for c in frame.columns}
     print(f"\n== {title} ==")
     print(frame.rename(columns=names).to_string(index=False) if len(frame) else "-")
+
+
+def _layer(layer: str, lang: str) -> str:
+    spec = LAYERS[layer]
+    return spec.label_en if lang == "en" else spec.label_zh
+
+
+def _status(status: str, lang: str) -> str:
+    style = STATUS_STYLES[status]
+    return style.label_en if lang == "en" else style.label_zh
+
+
+def _kind(kind: str, lang: str) -> str:
+    return t(f"insight.kind.{kind}", lang) if kind else ""
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -140,9 +159,8 @@ def _stats(args: argparse.Namespace) -> int:
         t("insight.chart.by_period", lang), periods.drop(columns=["year", "year_end"]), lang
     )
     print(t("insight.chart.period_note", lang))
-    figures = analysis.figure_table(shown)[
-        ["label_zh", "value", "unit", "period", "kind", "features"]
-    ]
+    figures = analysis.figure_table(shown, years=view.years, as_of=view.as_of)
+    figures = figures[["label_zh", "value", "unit", "period", "kind", "features"]]
     _print_table(
         t("insight.figures.heading", lang), figures.rename(columns={"label_zh": "label"}), lang
     )

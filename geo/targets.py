@@ -285,8 +285,8 @@ def compare_targets(targets: Sequence[Target], gdf: gpd.GeoDataFrame) -> pd.Data
     measure, mapped, located, schematic, mapped_value, mapped_ids``. ``located`` counts
     features with a real place (exact or approximate), ``schematic`` the symbols standing for
     a district total or an unplaced project; ``mapped_value`` is what the located features
-    measure in the target's unit (area in 万平方米, length in 公里, sites), None when the map
-    cannot measure it.
+    measure in the target's unit (area in 万平方米 or length in 公里), None when the figure is
+    not an area or a length.
     """
     rows = []
     for target in targets:
@@ -318,10 +318,8 @@ def compare_targets(targets: Sequence[Target], gdf: gpd.GeoDataFrame) -> pd.Data
 
 
 def _mapped_value(target: Target, located: gpd.GeoDataFrame) -> float | None:
-    if target.measure in ("none", "figure"):
-        return None
-    if target.measure == "count":
-        return float(len(located))
+    if target.measure not in ("area", "length"):
+        return None  # a count is ``located`` itself; money and floorspace cannot be measured
     metric = located.geometry.to_crs(settings.METRIC_CRS)
     if target.measure == "area":
         polygons = metric[metric.geom_type.isin(["Polygon", "MultiPolygon"])]

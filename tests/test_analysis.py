@@ -240,3 +240,11 @@ def test_project_table_measures_located_features_only(projects):
     assert schematic["area_m2"].isna().all() and schematic["length_km"].isna().all()
     assert "2016–2020" in table.loc["qingdao-bay-plaza", "periods"]
     assert "2021 target" in table.loc["qingdao-bay-plaza", "periods"]
+
+
+def test_figures_follow_the_year_filter(projects):
+    review = analysis.figure_table(projects, years=(2016, 2020))
+    assert set(review["period"]) == {"2016–2020", "2020"}
+    assert 10400 not in set(review["value"])  # the 2021 parking target is not a 2016-2020 fact
+    up_to_2020 = analysis.figure_table(projects, as_of=2020)
+    assert "2021" not in set(up_to_2020["period"])

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import box
 
 from geo import load_projects
 from geo.errors import ProjectDataError
-from geo.settings import DEFAULT_DATA_PATH, REPORT_PATH
+from geo.settings import DEFAULT_DATA_PATH, METRIC_CRS, REPORT_PATH
 from geo.targets import TARGETS_PATH, compare_targets, load_targets, report_period
 
 #: Figures the report gives for the map's themes: (value, unit, period) that must be listed.
@@ -107,3 +109,27 @@ def test_a_bad_targets_file_names_the_target_field_and_fix(tmp_path):
     text = str(caught.value)
     assert "key-projects-2016-2020, field 'quote'" in text and "verbatim" in text
     assert "field 'layer'" in text and "pocket_park" in text
+
+
+def test_mapped_area_is_measured_in_the_reports_unit():
+    # One located 100 m x 100 m estate renewed under the 2021 target: 1 万平方米 of 53.
+    square = box(531_500, 3_990_000, 531_600, 3_990_100)
+    estate = gpd.GeoDataFrame(
+        {
+            "id": ["estate"],
+            "layer": ["renewal"],
+            "name_zh": ["某老旧小区改造"],
+            "location_precision": ["approximate"],
+            "figures": [[]],
+            "milestones": [[{"year": 2021, "kind": "target", "status": "completed"}]],
+        },
+        geometry=[square],
+        crs=METRIC_CRS,
+    ).to_crs("EPSG:4326")
+    targets = [t for t in load_targets() if t.id == "old-residential-renewal-2021"]
+    row = compare_targets(targets, estate).iloc[0]
+    assert (row["located"], row["schematic"]) == (1, 0)
+    assert row["mapped_value"] == pytest.approx(1.0, rel=1e-4)
+    # The 2020 result is a different period: the 2021 estate does not count for it.
+    earlier = [t for t in load_targets() if t.id == "old-residential-renewal-2020"]
+    assert compare_targets(earlier, estate).iloc[0]["located"] == 0

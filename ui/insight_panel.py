@@ -20,6 +20,7 @@ import streamlit as st
 
 from geo import analysis, settings
 from geo.errors import ProjectDataError
+from geo.filter import ProjectFilter
 from geo.html import escape_html
 from geo.targets import compare_targets, format_value, gap_line, load_targets
 from i18n import t
@@ -101,6 +102,7 @@ def insight_panel(
     *,
     boundary: gpd.GeoDataFrame,
     gdf_all: gpd.GeoDataFrame | None = None,
+    view: ProjectFilter | None = None,
     lang: str = "zh",
     point: tuple[float, float] | None = None,
     key: str = "insight",
@@ -115,6 +117,9 @@ def insight_panel(
         The district boundary (its polygon is the land for coverage shares).
     gdf_all
         Every project, for the report-targets comparison (default: ``gdf_shown``).
+    view
+        The filter that made ``gdf_shown``: its years (or as-of year) also limit the period
+        bars and the figures to those periods.
     lang
         "zh", "en" or "both".
     point
@@ -142,7 +147,7 @@ def insight_panel(
         ]
     )
     with tabs[0]:
-        pick = _charts(gdf_shown, lang=lang, key=key)
+        pick = _charts(gdf_shown, view=view or ProjectFilter(), lang=lang, key=key)
     with tabs[1]:
         _table(gdf_shown, lang=lang, key=key)
     with tabs[2]:
@@ -272,7 +277,7 @@ def period_chart(
     )
 
 
-def _charts(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> ChartPick:
+def _charts(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str, key: str) -> ChartPick:
     if not len(gdf_shown):
         st.info(t("insight.empty", lang))
         return ChartPick()
@@ -284,11 +289,13 @@ def _charts(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> ChartPick:
         )
     with right:
         period_event = st.altair_chart(
-            period_chart(gdf_shown, lang=lang), on_select="rerun", key=f"{key}_period_chart"
+            period_chart(gdf_shown, lang=lang, years=view.years, as_of=view.as_of),
+            on_select="rerun",
+            key=f"{key}_period_chart",
         )
         st.caption(t("insight.chart.period_note", lang))
     selection = {**_selection(event), **_selection(period_event)}
-    _figures(gdf_shown, lang=lang)
+    _figures(gdf_shown, view=view, lang=lang)
     return pick_from_selection(selection)
 
 
@@ -297,11 +304,11 @@ def _selection(event: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict((event or {}).get("selection") or {})
 
 
-def _figures(gdf_shown: gpd.GeoDataFrame, *, lang: str) -> None:
+def _figures(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('insight.figures.heading', lang)}**")
-        figures = analysis.figure_table(gdf_shown)
+        figures = analysis.figure_table(gdf_shown, years=view.years, as_of=view.as_of)
         if figures.empty:
             st.caption(t("insight.figures.none", lang))
         else:
@@ -390,7 +397,10 @@ def target_rows(gdf: gpd.GeoDataFrame, *, lang: str) -> pd.DataFrame:
         for unit, more in zip(rows["unit"], rows["at_least"], strict=True)
     ]
     rows["layer"] = rows["layer"].map(lambda i: _layer_label(i, lang))
-    rows["mapped_value"] = rows["mapped_value"].map(lambda v: None if pd.isna(v) else round(v, 2))
+    rows["mapped_value"] = [
+        "" if pd.isna(v) else f"{v:.2f} {unit}"
+        for v, unit in zip(rows["mapped_value"], rows["unit"], strict=True)
+    ]
     columns = [
         "period",
         "kind",
