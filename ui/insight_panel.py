@@ -368,14 +368,14 @@ def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> None:
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
         t("insight.table.csv", lang),
-        analysis.table_csv(table),
+        lambda: analysis.table_csv(table),
         file_name="shinan_projects.csv",
         mime="text/csv",
         key=f"{key}_csv",
     )
     xlsx_col.download_button(
         t("insight.table.xlsx", lang),
-        analysis.table_xlsx(table),
+        lambda: analysis.table_xlsx(table),  # made only when clicked
         file_name="shinan_projects.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
