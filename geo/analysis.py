@@ -347,8 +347,7 @@ def service_areas(
     for distance in distances:
         if distance <= 0:
             raise ValueError(f"service distance {distance} m: give a positive number of metres")
-        # Buffering the sites' union equals the union of their buffers, and is much cheaper.
-        area = shapely.buffer(shapely.union_all(geoms), distance, quad_segs=QUAD_SEGS)
+        area = shapely.union_all(shapely.buffer(geoms, distance, quad_segs=QUAD_SEGS))
         if land is not None:
             area = shapely.intersection(area, land)
         rows.append({"distance_m": distance, "sites": len(located), "geometry": area})

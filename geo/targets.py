@@ -242,7 +242,7 @@ def gap_line(row: Any, lang: str = "zh") -> str:
 
 
 # Comparing with the map ------------------------------------------------------------------------
-def standing_for(target: Target, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def standing_for(target: Target, gdf: pd.DataFrame) -> pd.DataFrame:
     """The features that stand for ``target``.
 
     A "figure" target: the features carrying its sentence as a figure. Otherwise features of
@@ -250,15 +250,19 @@ def standing_for(target: Target, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     target) lying within its period (a 2016–2020 milestone never counts for 2020 alone), in
     one of its statuses.
     """
+    columns = ["layer", "name_zh", "milestones", "figures"]
+    keep = [_stands_for(target, *values) for values in zip(*(gdf[c] for c in columns), strict=True)]
+    return gdf[keep]
+
+
+def _stands_for(target: Target, layer: str, name: str, milestones, figures) -> bool:
     if target.measure == "figure":
-        keep = gdf["figures"].map(lambda figures: any(_same_sentence(target, f) for f in figures))
-        return gdf[keep.astype(bool)]
-    part = gdf[gdf["layer"].isin(target.layers)]
-    if target.name_contains:
-        named = part["name_zh"].map(lambda name: any(word in name for word in target.name_contains))
-        part = part[named.astype(bool)]
-    keep = part["milestones"].map(lambda ms: any(_milestone_counts(target, m) for m in ms))
-    return part[keep.astype(bool)]
+        return any(_same_sentence(target, f) for f in figures)
+    if layer not in target.layers:
+        return False
+    if target.name_contains and not any(word in name for word in target.name_contains):
+        return False
+    return any(_milestone_counts(target, m) for m in milestones)
 
 
 def _same_sentence(target: Target, figure: Mapping[str, Any]) -> bool:
@@ -290,10 +294,22 @@ def compare_targets(targets: Sequence[Target], gdf: gpd.GeoDataFrame) -> pd.Data
     """
     # Reproject once: per target it was most of the time taken.
     metric = gdf.geometry.to_crs(settings.METRIC_CRS) if len(gdf) else gdf.geometry
+    # Plain Python over the records: selecting frames per target costs far more.
+    records = list(
+        zip(
+            gdf["layer"],
+            gdf["name_zh"],
+            gdf["milestones"],
+            gdf["figures"],
+            gdf["location_precision"],
+            gdf["id"],
+            strict=True,
+        )
+    )
     rows = []
     for target in targets:
-        part = standing_for(target, gdf)
-        located = part[part["location_precision"].isin(LOCATED)]
+        part = [i for i, r in enumerate(records) if _stands_for(target, *r[:4])]
+        located = [i for i in part if records[i][4] in LOCATED]
         rows.append(
             {
                 "id": target.id,
@@ -311,9 +327,9 @@ def compare_targets(targets: Sequence[Target], gdf: gpd.GeoDataFrame) -> pd.Data
                 "measure": target.measure,
                 "mapped": len(part),
                 "located": len(located),
-                "schematic": int((part["location_precision"] == "schematic").sum()),
-                "mapped_value": _mapped_value(target, metric.loc[located.index]),
-                "mapped_ids": ", ".join(part["id"]),
+                "schematic": sum(records[i][4] == "schematic" for i in part),
+                "mapped_value": _mapped_value(target, metric.iloc[located]),
+                "mapped_ids": ", ".join(records[i][5] for i in part),
             }
         )
     return pd.DataFrame(rows)
