@@ -185,3 +185,36 @@ def test_a_clicked_bar_filters_what_the_map_draws(tmp_path, projects):
     assert not at.exception
     parking_done = (projects["layer"] == "parking") & (projects["status"] == "completed")
     assert at.markdown[0].value == f"map shows {int(parking_done.sum())}"
+
+
+POINT_APP = textwrap.dedent(
+    f"""
+    import sys
+    sys.path.insert(0, {str(PROJECT_ROOT)!r})
+    import streamlit as st
+    from geo import load_boundary, load_projects
+    from ui.insight_panel import insight_panel
+
+    gdf = load_projects({str(DEFAULT_DATA_PATH)!r})
+    insight_panel(gdf, boundary=load_boundary(), lang="en", point=st.session_state.get("clicked"))
+    """
+)
+
+
+def test_a_clicked_point_moves_the_radius_search(tmp_path, projects):
+    script = tmp_path / "app.py"
+    script.write_text(POINT_APP, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=60).run()
+
+    def radius_caption() -> str:
+        return next(c.value for c in at.caption if "within" in c.value and "m;" in c.value)
+
+    cathedral = (36.067972, 120.315611)  # St. Michael's, by 中山路 (FIELD_NOTES)
+    expected = analysis.within_radius(projects, cathedral[1], cathedral[0], 500)
+    assert len(expected) >= 3
+    at.session_state["clicked"] = cathedral
+    at.run()
+    assert not at.exception and not at.warning
+    assert radius_caption().startswith(f"{len(expected)} located projects within 500 m")
+    at.slider(key="insight_r").set_value(100).run()
+    assert radius_caption().startswith("0 located projects within 100 m")

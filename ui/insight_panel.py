@@ -515,14 +515,16 @@ def _radius(
     gdf_shown: gpd.GeoDataFrame, *, lang: str, point: tuple[float, float] | None, key: str
 ) -> None:
     st.markdown(f"**{t('insight.radius.heading', lang)}**")
-    lat0, lon0 = point or settings.DEFAULT_CENTER
+    state = st.session_state
+    if f"{key}_lat" not in state:
+        state[f"{key}_lat"], state[f"{key}_lon"] = map(float, point or settings.DEFAULT_CENTER)
+    if point is not None and state.get(f"{key}_point") != point:
+        # A new click on the map moves the centre; typed coordinates stay until the next one.
+        state[f"{key}_point"] = point
+        state[f"{key}_lat"], state[f"{key}_lon"] = map(float, point)
     lat_col, lon_col, radius_col = st.columns(3)
-    lat = lat_col.number_input(
-        t("insight.radius.lat", lang), value=float(lat0), format="%.5f", key=f"{key}_lat"
-    )
-    lon = lon_col.number_input(
-        t("insight.radius.lon", lang), value=float(lon0), format="%.5f", key=f"{key}_lon"
-    )
+    lat = lat_col.number_input(t("insight.radius.lat", lang), format="%.5f", key=f"{key}_lat")
+    lon = lon_col.number_input(t("insight.radius.lon", lang), format="%.5f", key=f"{key}_lon")
     radius = radius_col.slider(
         t("insight.radius.metres", lang), *RADIUS_CHOICES_M, value=500, step=50, key=f"{key}_r"
     )
