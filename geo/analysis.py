@@ -8,6 +8,7 @@ every function that measures or covers places leaves them out and says how many 
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from pyproj import Transformer
 
 from geo import schema, settings
 from geo.load import read_report_text
-from geo.targets import period_label, report_period
+from geo.periods import period_label, report_period
 from geo.timeline import milestone_span
 
 LOCATED: Final = ("exact", "approximate")
@@ -192,6 +193,23 @@ def _figure_row(figure: dict, report_text: str) -> dict:
     }
 
 
+def feature_measures(gdf: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
+    """Area (m², polygons) and length (m, lines) of every feature in EPSG:4549, NaN otherwise.
+
+    Reuses the ``area_m2`` / ``length_m`` columns of :func:`geo.coords.add_measures` when the
+    frame has them (the app loads its data that way), so a filter change reprojects nothing.
+    """
+    if {"area_m2", "length_m"} <= set(gdf.columns):
+        return gdf["area_m2"].astype(float), gdf["length_m"].astype(float)
+    if not len(gdf):
+        return pd.Series([], dtype=float), pd.Series([], dtype=float)
+    metric = _metric(gdf)
+    kinds = gdf.geometry.geom_type
+    area = metric.area.where(kinds.isin(AREA_KINDS))
+    length = metric.length.where(kinds.isin(LINE_KINDS))
+    return pd.Series(area.to_numpy(), gdf.index), pd.Series(length.to_numpy(), gdf.index)
+
+
 def measure_totals(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """Area and length of the located features per layer, in EPSG:4549.
 
@@ -199,19 +217,18 @@ def measure_totals(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     schematic features are counted but never measured.
     """
     rows = []
-    located = is_located(gdf)
-    metric = _metric(gdf) if len(gdf) else gpd.GeoSeries([], crs=settings.METRIC_CRS)
+    located = is_located(gdf).to_numpy()
+    areas, lengths = (m.fillna(0).to_numpy() for m in feature_measures(gdf))
     for layer in (i for i in schema.LAYER_IDS if i in set(gdf["layer"])):
         in_layer = (gdf["layer"] == layer).to_numpy()
-        geoms = metric[in_layer & located.to_numpy()]
-        area = float(geoms[geoms.geom_type.isin(AREA_KINDS)].area.sum())
-        length = float(geoms[geoms.geom_type.isin(LINE_KINDS)].length.sum())
+        area = float(areas[in_layer & located].sum())
+        length = float(lengths[in_layer & located].sum())
         rows.append(
             {
                 "layer": layer,
                 "features": int(in_layer.sum()),
-                "located": int((in_layer & located.to_numpy()).sum()),
-                "schematic": int((in_layer & ~located.to_numpy()).sum()),
+                "located": int((in_layer & located).sum()),
+                "schematic": int((in_layer & ~located).sum()),
                 "area_m2": round(area, 1),
                 "area_ha": round(area / 10_000, 3),
                 "length_km": round(length / 1000, 3),
@@ -244,17 +261,11 @@ def project_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     ``periods`` lists the years and periods of its milestones (``2016–2020; 2021 target``),
     ``figures`` its figures as text; area and length are measured for located features only.
     """
-    located = is_located(gdf).to_numpy()
-    metric = _metric(gdf) if len(gdf) else gpd.GeoSeries([], crs=settings.METRIC_CRS)
-    kinds = metric.geom_type.to_numpy()
-    area = [
-        round(float(g.area), 1) if ok and kind in AREA_KINDS else None
-        for g, ok, kind in zip(metric, located, kinds, strict=True)
-    ]
-    length = [
-        round(float(g.length) / 1000, 3) if ok and kind in LINE_KINDS else None
-        for g, ok, kind in zip(metric, located, kinds, strict=True)
-    ]
+    located = is_located(gdf)
+    areas, lengths = feature_measures(gdf)
+    area = areas.where(located).round(1).astype(object)
+    length = (lengths.where(located) / 1000).round(3).astype(object)
+    area, length = (v.where(v.notna(), None).tolist() for v in (area, length))
     target = gdf["status_is_target"] if "status_is_target" in gdf else pd.Series(False, gdf.index)
     table = pd.DataFrame(
         {
@@ -477,6 +488,12 @@ def zones_covering(zones: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> pd.DataF
     return out
 
 
+@functools.cache
+def _to_metric() -> Transformer:
+    # Building a transformer takes ~0.1 s: once per process, not once per click.
+    return Transformer.from_crs(settings.STORAGE_CRS, settings.METRIC_CRS, always_xy=True)
+
+
 def within_radius(
     gdf: gpd.GeoDataFrame,
     lon: float,
@@ -491,8 +508,7 @@ def within_radius(
     """
     if radius_m < 0:
         raise ValueError(f"radius {radius_m} m: give zero or more metres")
-    to_metric = Transformer.from_crs(settings.STORAGE_CRS, settings.METRIC_CRS, always_xy=True)
-    centre = shapely.Point(to_metric.transform(lon, lat))
+    centre = shapely.Point(_to_metric().transform(lon, lat))
     located = gdf[is_located(gdf)]
     distance = _metric(located).distance(centre) if len(located) else pd.Series(dtype=float)
     out = located.assign(distance_m=distance.round(1).to_numpy())

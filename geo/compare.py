@@ -20,6 +20,7 @@ from PIL import Image
 
 from geo import settings
 from geo.filter import ProjectFilter, apply_filter
+from geo.periods import period_label
 from geo.render import (
     IMAGE_FORMATS,
     PRESETS,
@@ -32,7 +33,6 @@ from geo.render import (
     render_snapshot,
     snapshot_extent,
 )
-from geo.targets import period_label
 from i18n import t
 
 #: Share of the page height kept for the common title.

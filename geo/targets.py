@@ -19,8 +19,10 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import schema, settings
+from geo.analysis import feature_measures
 from geo.errors import Problem, ProjectDataError
 from geo.load import read_report_text
+from geo.periods import period_label
 from geo.timeline import milestone_span
 from i18n import t
 
@@ -32,16 +34,6 @@ MEASURES: Final = ("count", "figure", "area", "length", "none")
 #: Milestone kind that stands for each target kind.
 MILESTONE_KIND: Final = {"result": "reported", "target": "target"}
 LOCATED: Final = ("exact", "approximate")
-
-# Where each part of the report begins: the 2016–2020 review, then 2020, the 14th five-year
-# goals and the 2021 plan. A sentence's place tells which period its figure belongs to.
-_SECTIONS: Final = (
-    ("一、“十三五”时期工作回顾", (2016, 2020)),
-    ("各位代表,刚刚过去的2020年", (2020, 2020)),
-    ("二、“十四五”时期主要目标任务", (2021, 2025)),
-    ("三、2021年工作安排", (2021, 2021)),
-    ("四、全面提升政府建设水平", None),
-)
 
 
 @dataclass(frozen=True)
@@ -71,31 +63,6 @@ class Target:
     def period(self) -> str:
         """``"2016–2020"`` for a period, ``"2021"`` for one year."""
         return period_label(self.year, self.year_end)
-
-
-def period_label(year: int, year_end: int | None = None) -> str:
-    """A year or a period as the report gives it: ``2020`` or ``2016–2020``."""
-    if year_end is None or year_end == year:
-        return str(year)
-    return f"{year}–{year_end}"
-
-
-def report_period(quote: str, report_text: str) -> tuple[int, int] | None:
-    """The years the report's part holding ``quote`` speaks about, or None if not found.
-
-    >>> text = "一、“十三五”时期工作回顾 建成33处口袋公园 三、2021年工作安排 建成2处口袋公园"
-    >>> report_period("建成33处口袋公园", text), report_period("建成2处口袋公园", text)
-    ((2016, 2020), (2021, 2021))
-    """
-    at = report_text.find(quote)
-    if at < 0:
-        return None
-    found = None
-    for heading, years in _SECTIONS:
-        start = report_text.find(heading)
-        if 0 <= start <= at:
-            found = years
-    return found
 
 
 def load_targets(path: str | os.PathLike[str] | None = None) -> list[Target]:
@@ -292,8 +259,7 @@ def compare_targets(targets: Sequence[Target], gdf: gpd.GeoDataFrame) -> pd.Data
     measure in the target's unit (area in 万平方米 or length in 公里), None when the figure is
     not an area or a length.
     """
-    # Reproject once: per target it was most of the time taken.
-    metric = gdf.geometry.to_crs(settings.METRIC_CRS) if len(gdf) else gdf.geometry
+    measures: tuple[pd.Series, pd.Series] | None = None  # measured once, only if needed
     # Plain Python over the records: selecting frames per target costs far more.
     records = list(
         zip(
@@ -310,6 +276,10 @@ def compare_targets(targets: Sequence[Target], gdf: gpd.GeoDataFrame) -> pd.Data
     for target in targets:
         part = [i for i, r in enumerate(records) if _stands_for(target, *r[:4])]
         located = [i for i in part if records[i][4] in LOCATED]
+        mapped_value = None
+        if target.measure in ("area", "length"):
+            measures = measures or feature_measures(gdf)
+            mapped_value = _mapped_value(target, measures, located)
         rows.append(
             {
                 "id": target.id,
@@ -328,19 +298,18 @@ def compare_targets(targets: Sequence[Target], gdf: gpd.GeoDataFrame) -> pd.Data
                 "mapped": len(part),
                 "located": len(located),
                 "schematic": sum(records[i][4] == "schematic" for i in part),
-                "mapped_value": _mapped_value(target, metric.iloc[located]),
+                "mapped_value": mapped_value,
                 "mapped_ids": ", ".join(records[i][5] for i in part),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _mapped_value(target: Target, metric: gpd.GeoSeries) -> float | None:
-    if target.measure not in ("area", "length"):
-        return None  # a count is ``located`` itself; money and floorspace cannot be measured
+def _mapped_value(
+    target: Target, measures: tuple[pd.Series, pd.Series], located: list[int]
+) -> float:
+    areas, lengths = measures
     if target.measure == "area":
-        polygons = metric[metric.geom_type.isin(["Polygon", "MultiPolygon"])]
-        square_metres = float(polygons.area.sum())
+        square_metres = float(areas.iloc[located].fillna(0).sum())
         return square_metres / 10_000 if target.unit == "万平方米" else square_metres
-    lines = metric[metric.geom_type.isin(["LineString", "MultiLineString"])]
-    return float(lines.length.sum()) / 1000
+    return float(lengths.iloc[located].fillna(0).sum()) / 1000

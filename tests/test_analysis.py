@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from shapely.geometry import LineString, Point, box
 
 from geo import analysis, filter_projects, load_boundary, load_projects
+from geo.coords import add_measures
 from geo.settings import DEFAULT_DATA_PATH, METRIC_CRS
 
 # A spot in Shinan in EPSG:4549 metres (near 汇泉湾): hand-made shapes are placed around it.
@@ -248,3 +249,13 @@ def test_figures_follow_the_year_filter(projects):
     assert 10400 not in set(review["value"])  # the 2021 parking target is not a 2016-2020 fact
     up_to_2020 = analysis.figure_table(projects, as_of=2020)
     assert "2021" not in set(up_to_2020["period"])
+
+
+def test_measures_reuse_the_columns_the_app_loads(projects):
+    loaded = add_measures(projects)
+    loaded.loc[loaded["id"] == "qingdao-bay-plaza", "area_m2"] = 123.0  # taken, not recomputed
+    table = analysis.project_table(loaded).set_index("id")
+    assert table.loc["qingdao-bay-plaza", "area_m2"] == 123.0
+    direct = analysis.measure_totals(projects).set_index("layer")
+    reused = analysis.measure_totals(add_measures(projects)).set_index("layer")
+    assert reused["area_m2"].to_numpy() == pytest.approx(direct["area_m2"].to_numpy(), abs=30)

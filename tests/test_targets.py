@@ -10,8 +10,9 @@ from shapely.geometry import box
 
 from geo import load_projects
 from geo.errors import ProjectDataError
+from geo.periods import report_period
 from geo.settings import DEFAULT_DATA_PATH, METRIC_CRS, REPORT_PATH
-from geo.targets import TARGETS_PATH, compare_targets, load_targets, report_period
+from geo.targets import TARGETS_PATH, compare_targets, load_targets
 
 #: Figures the report gives for the map's themes: (value, unit, period) that must be listed.
 REQUIRED = [
