@@ -156,6 +156,9 @@ def test_panel_follows_a_filter_change(tmp_path, projects):
     assert "2 projects shown: 0 located, 2 schematic" in at.caption[0].value
     table_rows = [d.value.shape[0] for d in at.dataframe]
     assert 2 in table_rows and len(load_targets()) in table_rows  # targets: all map data
+    at.multiselect(key="layers").set_value([]).run()
+    assert not at.exception and "0 projects shown" in at.caption[0].value
+    assert at.info[0].value == "No project matches the filters."
 
 
 PICK_APP = textwrap.dedent(

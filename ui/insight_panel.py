@@ -316,7 +316,10 @@ def _figures(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str) -> 
                 _pick_lang(zh, en, lang)
                 for zh, en in zip(figures["label_zh"], figures["label_en"], strict=True)
             ]
-            figures["kind"] = figures["kind"].map(lambda k: t(f"insight.kind.{k}", lang))
+            # No kind when a figure's sentence is not in the bundled report (another data file).
+            figures["kind"] = figures["kind"].map(
+                lambda k: t(f"insight.kind.{k}", lang) if k else ""
+            )
             columns = ["label", "value", "unit", "period", "kind", "features", "quote"]
             st.dataframe(_headed(figures[columns], lang), hide_index=True, width="stretch")
             st.caption(t("insight.figures.note", lang))
