@@ -425,18 +425,18 @@ def within_distance(
     found: dict[int, list[int]] = {}
     for site, other in zip(site_idx, other_idx, strict=True):
         found.setdefault(int(site), []).append(int(other))
+    other_ids, other_values = list(near_others["id"]), values.to_numpy(dtype=float)
     rows = []
-    for position, record in enumerate(near_sites.itertuples()):
+    names = zip(near_sites["id"], near_sites["name_zh"], strict=True)
+    for position, (site_id, name) in enumerate(names):
         chosen = sorted(found.get(position, []))
         rows.append(
             {
-                "id": record.id,
-                "name_zh": record.name_zh,
+                "id": site_id,
+                "name_zh": name,
                 "count": len(chosen),
-                "ids": ", ".join(near_others["id"].iloc[chosen]),
-                "figure_sum": float(values.iloc[chosen].sum())
-                if figure_label is not None
-                else None,
+                "ids": ", ".join(other_ids[i] for i in chosen),
+                "figure_sum": float(other_values[chosen].sum()) if figure_label else None,
             }
         )
     out = pd.DataFrame(rows, columns=["id", "name_zh", "count", "ids", "figure_sum"])
@@ -476,13 +476,13 @@ def zones_covering(zones: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> pd.DataF
         touching.setdefault(int(site), []).append(int(zone))
     # "covered_by", not "within": a point on a zone's edge is inside the zone.
     held = {int(site) for site in _pairs(site_part, zone_part, "covered_by")[0]}
+    zone_ids = list(zone_part["id"])
     rows = []
-    for position, record in enumerate(site_part.itertuples()):
-        ids = list(zone_part["id"].iloc[sorted(touching.get(position, []))])
+    names = zip(site_part["id"], site_part["name_zh"], strict=True)
+    for position, (site_id, name) in enumerate(names):
+        ids = [zone_ids[i] for i in sorted(touching.get(position, []))]
         cover = "full" if position in held else ("partial" if ids else "none")
-        rows.append(
-            {"id": record.id, "name_zh": record.name_zh, "cover": cover, "zone_ids": ", ".join(ids)}
-        )
+        rows.append({"id": site_id, "name_zh": name, "cover": cover, "zone_ids": ", ".join(ids)})
     out = pd.DataFrame(rows, columns=["id", "name_zh", "cover", "zone_ids"])
     out.attrs["schematic_excluded"] = int(len(sites) - len(site_part))
     return out

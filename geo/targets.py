@@ -272,9 +272,19 @@ def compare_targets(targets: Sequence[Target], gdf: gpd.GeoDataFrame) -> pd.Data
             strict=True,
         )
     )
+    by_layer: dict[str, list[int]] = {}
+    for i, record in enumerate(records):
+        by_layer.setdefault(record[0], []).append(i)
+    with_figures = [i for i, record in enumerate(records) if record[3]]
     rows = []
     for target in targets:
-        part = [i for i, r in enumerate(records) if _stands_for(target, *r[:4])]
+        # Only features that could stand for it: of its layers, or carrying figures.
+        candidates = (
+            with_figures
+            if target.measure == "figure"
+            else sorted(i for layer in target.layers for i in by_layer.get(layer, []))
+        )
+        part = [i for i in candidates if _stands_for(target, *records[i][:4])]
         located = [i for i in part if records[i][4] in LOCATED]
         mapped_value = None
         if target.measure in ("area", "length"):
