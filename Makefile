@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_map_update.py
 	if [ -f bench/bench_export.py ]; then $(BIN)/python bench/bench_export.py; fi
 	$(BIN)/python bench/bench_health.py
+	$(BIN)/python bench/bench_insight.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

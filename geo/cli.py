@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import audit, settings
+from geo import audit, insight_cli, settings
 from geo.errors import ProjectDataError
 from geo.export import DATA_FORMATS, FORMAT_FILES, export_data, export_snapshot_zip
 from geo.filter import ProjectFilter, apply_filter
@@ -317,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
     _add_export(commands)
     audit.add_parser(commands)
+    insight_cli.add_parser(commands)
     return parser
 
 

@@ -28,7 +28,12 @@ def app(monkeypatch):
 
 
 def map_args(at) -> dict:
-    maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
+    maps = [
+        e
+        for e in at.main
+        if type(e).__name__ == "UnknownElement"
+        and "feature_group" in getattr(e.proto, "json_args", "")
+    ]
     assert len(maps) == 1, "expected exactly one map"
     return json.loads(maps[0].proto.json_args)
 

@@ -95,5 +95,10 @@ def test_bad_scenes_file_gives_a_warning_and_the_map_runs(scenes_file, content):
     scenes_file.write_bytes(content)
     at = _open()
     assert any("场景文件有误" in w.value for w in at.warning)
-    maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
+    maps = [
+        e
+        for e in at.main
+        if type(e).__name__ == "UnknownElement"
+        and "feature_group" in getattr(e.proto, "json_args", "")
+    ]
     assert len(maps) == 1

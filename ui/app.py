@@ -40,6 +40,7 @@ from geo.webmap import (
 from i18n import t
 from ui.assets import missing_vendor_files, use_local_assets
 from ui.export_panel import export_panel
+from ui.insight_panel import apply_pick, current_pick, insight_panel
 from ui.layout import page_css, presenter_heading
 from ui.panels import about_html, counts_html, detail_html, figures_html, unlocated_html
 from ui.project_list import project_list
@@ -132,7 +133,8 @@ def main() -> None:
     if frames:  # the side panel follows the frame on screen when the page was drawn
         view = frames[min(current_frame(), len(frames) - 1)][0]
     shown = apply_filter(gdf, view.project_filter)
-    on_map, totals, unlocated = split_by_placement(shown)
+    # Bars clicked in the insight charts narrow the map further (read before drawing it).
+    on_map, totals, unlocated = split_by_placement(apply_pick(shown, current_pick()))
     with st.container(key="counts_area"):
         if not view.presenter:
             st.html(counts_html(gdf, shown, view.layers, lang))
@@ -149,6 +151,7 @@ def main() -> None:
                 st.html(html)
     if not view.presenter:
         project_list(shown, lang)
+        insight_panel(shown, boundary=boundary, gdf_all=gdf, view=view.project_filter, lang=lang)
         export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))
     sync_url(with_map_position(replace(view, project=st.session_state.get("selected_id"))))

@@ -1,0 +1,580 @@
+"""Planning insight beside the map: charts, figures, the project table, targets and coverage.
+
+Everything here draws what it is given: the caller passes the projects the filters keep
+(``geo.apply_filter``), so the figures follow every filter change. Clicking a bar returns a
+:class:`ChartPick` the caller turns into a filter (see :func:`apply_pick`). The numbers come
+from :mod:`geo.analysis` and :mod:`geo.targets`; this module only lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import altair as alt
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import analysis, settings
+from geo.errors import ProjectDataError
+from geo.filter import ProjectFilter
+from geo.html import escape_html
+from geo.targets import compare_targets, format_value, gap_line, load_targets
+from i18n import t
+from layers import LAYERS, STATUS_STYLES
+
+#: Name of the chart selection parameter that picks layer × status bars.
+PICK: Final = "pick"
+#: Name of the period chart's selection parameter (picks layers).
+PERIOD_PICK: Final = "period_pick"
+RADIUS_CHOICES_M: Final = (100, 2000)
+SERVICE_STYLE: Final = {"color": "#2b8a3e", "weight": 1.5, "dashArray": "4 4", "fillOpacity": 0.08}
+
+
+@dataclass(frozen=True)
+class ChartPick:
+    """Bars the user clicked: (layer, status) pairs, or whole layers from the period chart."""
+
+    pairs: tuple[tuple[str, str], ...] = ()
+    layers: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs or self.layers)
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The statuses picked (for a status filter), in the palette's order."""
+        picked = {status for _, status in self.pairs}
+        return tuple(s for s in STATUS_STYLES if s in picked)
+
+    @property
+    def all_layers(self) -> tuple[str, ...]:
+        """Every layer picked by either chart, in the map's order."""
+        picked = set(self.layers) | {layer for layer, _ in self.pairs}
+        return tuple(layer for layer in LAYERS if layer in picked)
+
+
+def pick_from_selection(selection: Mapping[str, Any] | None) -> ChartPick:
+    """Read Streamlit's chart event (``event.selection``) into a :class:`ChartPick`.
+
+    Unknown layers or statuses (a stale or forged event) are dropped.
+    """
+    selection = selection or {}
+    pairs = []
+    for point in selection.get(PICK) or []:
+        layer, status = point.get("layer"), point.get("status")
+        if layer in LAYERS and status in STATUS_STYLES:
+            pairs.append((layer, status))
+    layers = [p.get("layer") for p in selection.get(PERIOD_PICK) or [] if p.get("layer") in LAYERS]
+    return ChartPick(tuple(dict.fromkeys(pairs)), tuple(dict.fromkeys(layers)))
+
+
+def apply_pick(gdf: gpd.GeoDataFrame, pick: ChartPick) -> gpd.GeoDataFrame:
+    """The rows of ``gdf`` in the picked bars (all rows when nothing is picked)."""
+    if not pick:
+        return gdf
+    keep = pd.Series(False, index=gdf.index)
+    for layer, status in pick.pairs:
+        keep |= (gdf["layer"] == layer) & (gdf["status"] == status)
+    keep |= gdf["layer"].isin(pick.layers)
+    return gdf[keep]
+
+
+def current_pick(key: str = "insight") -> ChartPick:
+    """The bars clicked in the panel's charts, readable before the panel is drawn.
+
+    Streamlit keeps each chart's selection in session state under its key, so the page can
+    filter the map with it first and draw the panel (with every bar) afterwards.
+    """
+    selection: dict[str, Any] = {}
+    for chart in (f"{key}_status_chart", f"{key}_period_chart"):
+        state = st.session_state.get(chart) or {}
+        selection.update(dict(state.get("selection") or {}))
+    return pick_from_selection(selection)
+
+
+# The panel --------------------------------------------------------------------------------------
+def insight_panel(
+    gdf_shown: gpd.GeoDataFrame,
+    *,
+    boundary: gpd.GeoDataFrame,
+    gdf_all: gpd.GeoDataFrame | None = None,
+    view: ProjectFilter | None = None,
+    lang: str = "zh",
+    point: tuple[float, float] | None = None,
+    key: str = "insight",
+) -> ChartPick:
+    """Draw the insight panel for the projects shown; return the bars the user clicked.
+
+    Parameters
+    ----------
+    gdf_shown
+        Projects as the filters keep them (``geo.apply_filter``).
+    boundary
+        The district boundary (its polygon is the land for coverage shares).
+    gdf_all
+        Every project, for the report-targets comparison (default: ``gdf_shown``).
+    view
+        The filter that made ``gdf_shown``: its years (or as-of year) also limit the period
+        bars and the figures to those periods.
+    lang
+        "zh", "en" or "both".
+    point
+        (lat, lon) of a point clicked on the map, the centre of the radius search.
+    key
+        Prefix of the widget keys, so the panel can appear once per page.
+    """
+    located = int(analysis.is_located(gdf_shown).sum())
+    st.subheader(t("insight.heading", lang))
+    st.caption(
+        t(
+            "insight.shown",
+            lang,
+            shown=len(gdf_shown),
+            located=located,
+            schematic=len(gdf_shown) - located,
+        )
+    )
+    tabs = st.tabs(
+        [
+            t("insight.tab.charts", lang),
+            t("insight.tab.table", lang),
+            t("insight.tab.targets", lang),
+            t("insight.tab.coverage", lang),
+        ]
+    )
+    with tabs[0]:
+        pick = _charts(gdf_shown, view=view or ProjectFilter(), lang=lang, key=key)
+    with tabs[1]:
+        _table(gdf_shown, lang=lang, key=key)
+    with tabs[2]:
+        _targets(gdf_all if gdf_all is not None else gdf_shown, lang=lang)
+    with tabs[3]:
+        _coverage(gdf_shown, boundary, lang=lang, point=point, key=key)
+    return pick
+
+
+def _layer_label(layer: str, lang: str) -> str:
+    spec = LAYERS[layer]
+    return _pick_lang(spec.label_zh, spec.label_en, lang)
+
+
+def _status_label(status: str, lang: str) -> str:
+    style = STATUS_STYLES[status]
+    return _pick_lang(style.label_zh, style.label_en, lang)
+
+
+def _pick_lang(zh: str, en: str, lang: str) -> str:
+    if lang == "en":
+        return en
+    return f"{zh} {en}" if lang == "both" else zh
+
+
+# Charts -----------------------------------------------------------------------------------------
+def status_chart(gdf_shown: gpd.GeoDataFrame, *, lang: str = "zh") -> alt.Chart:
+    """Stacked bars: projects per layer, coloured by status; clicking picks layer × status."""
+    counts = analysis.count_by_layer_status(gdf_shown)
+    counts["layer_label"] = counts["layer"].map(lambda i: _layer_label(i, lang))
+    counts["status_label"] = counts["status"].map(lambda s: _status_label(s, lang))
+    counts["order"] = counts["status"].map(list(STATUS_STYLES).index)
+    shown = [s for s in STATUS_STYLES if s in set(counts["status"])]
+    pick = alt.selection_point(name=PICK, fields=["layer", "status"])
+    field = lambda k: t(f"insight.field.{k}", lang)  # noqa: E731 - a short label lookup
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("count:Q", title=field("count"), axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y(
+                "layer_label:N",
+                title=field("layer"),
+                sort=[_layer_label(i, lang) for i in LAYERS],
+                axis=alt.Axis(labelLimit=220),
+            ),
+            color=alt.Color(
+                "status_label:N",
+                title=field("status"),
+                scale=alt.Scale(
+                    domain=[_status_label(s, lang) for s in shown],
+                    range=[STATUS_STYLES[s].color for s in shown],
+                ),
+            ),
+            order=alt.Order("order:Q"),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+            tooltip=[
+                alt.Tooltip("layer_label:N", title=field("layer")),
+                alt.Tooltip("status_label:N", title=field("status")),
+                alt.Tooltip("count:Q", title=field("count")),
+                alt.Tooltip("located:Q", title=field("located")),
+                alt.Tooltip("schematic:Q", title=field("schematic")),
+            ],
+        )
+        .add_params(pick)
+        .properties(title=t("insight.chart.by_status", lang), height=220)
+    )
+
+
+def period_chart(
+    gdf_shown: gpd.GeoDataFrame,
+    *,
+    lang: str = "zh",
+    years: tuple[int, int] | None = None,
+    as_of: int | None = None,
+) -> alt.Chart:
+    """Bars per year or period (2016–2020 as one period), by layer; 2021 targets paler."""
+    counts = analysis.count_by_period(gdf_shown, years=years, as_of=as_of)
+    counts["layer_label"] = counts["layer"].map(lambda i: _layer_label(i, lang))
+    counts["kind_label"] = counts["kind"].map(lambda k: t(f"insight.kind.{k}", lang))
+    periods = list(dict.fromkeys(counts["period"]))
+    pick = alt.selection_point(name=PERIOD_PICK, fields=["layer"])
+    field = lambda k: t(f"insight.field.{k}", lang)  # noqa: E731 - a short label lookup
+    layers_shown = [i for i in LAYERS if i in set(counts["layer"])]
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("period:N", title=field("period"), sort=periods, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("layer_label:N", sort=[_layer_label(i, lang) for i in LAYERS]),
+            y=alt.Y("count:Q", title=field("count"), axis=alt.Axis(tickMinStep=1, format="d")),
+            fillOpacity=alt.FillOpacity(
+                "kind_label:N",
+                legend=None,
+                scale=alt.Scale(
+                    domain=[t("insight.kind.reported", lang), t("insight.kind.target", lang)],
+                    range=[0.9, 0.4],
+                ),
+            ),
+            color=alt.Color(
+                "layer_label:N",
+                title=field("layer"),
+                sort=[_layer_label(i, lang) for i in layers_shown],
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+            # A 2021 target is outlined dashed, a reported fact solid, as the map draws them.
+            strokeDash=alt.StrokeDash(
+                "kind_label:N",
+                title=field("kind"),
+                scale=alt.Scale(
+                    domain=[t("insight.kind.reported", lang), t("insight.kind.target", lang)],
+                    range=[[1, 0], [5, 3]],
+                ),
+            ),
+            stroke=alt.value("#333333"),
+            tooltip=[
+                alt.Tooltip("period:N", title=field("period")),
+                alt.Tooltip("kind_label:N", title=field("kind")),
+                alt.Tooltip("layer_label:N", title=field("layer")),
+                alt.Tooltip("count:Q", title=field("count")),
+                alt.Tooltip("located:Q", title=field("located")),
+                alt.Tooltip("schematic:Q", title=field("schematic")),
+            ],
+        )
+        .add_params(pick)
+        .properties(title=t("insight.chart.by_period", lang), height=220)
+    )
+
+
+def _charts(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str, key: str) -> ChartPick:
+    if not len(gdf_shown):
+        st.info(t("insight.empty", lang))
+        return ChartPick()
+    st.caption(t("insight.chart.click_hint", lang))
+    left, right = st.columns(2)
+    with left:
+        event = st.altair_chart(
+            status_chart(gdf_shown, lang=lang), on_select="rerun", key=f"{key}_status_chart"
+        )
+    with right:
+        period_event = st.altair_chart(
+            period_chart(gdf_shown, lang=lang, years=view.years, as_of=view.as_of),
+            on_select="rerun",
+            key=f"{key}_period_chart",
+        )
+        st.caption(t("insight.chart.period_note", lang))
+    selection = {**_selection(event), **_selection(period_event)}
+    _figures(gdf_shown, view=view, lang=lang)
+    return pick_from_selection(selection)
+
+
+def _selection(event: Mapping[str, Any] | None) -> dict[str, Any]:
+    # Streamlit's VegaLiteState reads like a dict, as does a state set by a test or a caller.
+    return dict((event or {}).get("selection") or {})
+
+
+def _figures(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('insight.figures.heading', lang)}**")
+        figures = analysis.figure_table(gdf_shown, years=view.years, as_of=view.as_of)
+        if figures.empty:
+            st.caption(t("insight.figures.none", lang))
+        else:
+            figures["label"] = [
+                _pick_lang(zh, en, lang)
+                for zh, en in zip(figures["label_zh"], figures["label_en"], strict=True)
+            ]
+            # No kind when a figure's sentence is not in the bundled report (another data file).
+            figures["kind"] = figures["kind"].map(
+                lambda k: t(f"insight.kind.{k}", lang) if k else ""
+            )
+            columns = ["label", "value", "unit", "period", "kind", "features", "quote"]
+            st.dataframe(_headed(figures[columns], lang), hide_index=True, width="stretch")
+            st.caption(t("insight.figures.note", lang))
+    with right:
+        st.markdown(f"**{t('insight.measures.heading', lang)}**")
+        measures = analysis.measure_totals(gdf_shown)
+        measures["layer"] = measures["layer"].map(lambda i: _layer_label(i, lang))
+        columns = ["layer", "located", "schematic", "area_ha", "length_km"]
+        st.dataframe(_headed(measures[columns], lang), hide_index=True, width="stretch")
+        st.caption(t("insight.measures.note", lang))
+
+
+def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The frame with column headers from the catalogue (``insight.field.<column>``)."""
+    names = {c: t(f"insight.field.{c}", lang) for c in frame.columns}
+    return frame.rename(columns=names)
+
+
+# The project table ------------------------------------------------------------------------------
+def shown_table(
+    gdf_shown: gpd.GeoDataFrame, *, lang: str, sort_by: str = "layer", descending: bool = False
+) -> pd.DataFrame:
+    """The table as displayed and downloaded: labelled, sorted, headers in ``lang``."""
+    table = analysis.project_table(gdf_shown)
+    table["layer"] = table["layer"].map(lambda i: _layer_label(i, lang))
+    table["status"] = table["status"].map(lambda s: _status_label(s, lang))
+    if sort_by not in table.columns:
+        raise ValueError(f"cannot sort by '{sort_by}'; choose one of: {', '.join(table.columns)}")
+    table = table.sort_values(sort_by, ascending=not descending, kind="stable", na_position="last")
+    return _headed(table.reset_index(drop=True), lang)
+
+
+def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> None:
+    if not len(gdf_shown):
+        st.info(t("insight.empty", lang))
+        return
+    columns = list(analysis.TABLE_COLUMNS)
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    sort_by = left.selectbox(
+        t("insight.table.sort", lang),
+        columns,
+        format_func=lambda c: t(f"insight.field.{c}", lang),
+        key=f"{key}_sort",
+    )
+    descending = right.toggle(t("insight.table.descending", lang), key=f"{key}_descending")
+    table = shown_table(gdf_shown, lang=lang, sort_by=sort_by, descending=descending)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(t("insight.table.rows", lang, count=len(table)))
+    csv_col, xlsx_col = st.columns(2)
+    csv_col.download_button(
+        t("insight.table.csv", lang),
+        lambda: analysis.table_csv(table),
+        file_name="shinan_projects.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+    xlsx_col.download_button(
+        t("insight.table.xlsx", lang),
+        lambda: analysis.table_xlsx(table),  # made only when clicked
+        file_name="shinan_projects.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+    )
+
+
+# Targets against the map ------------------------------------------------------------------------
+def target_rows(gdf: gpd.GeoDataFrame, *, lang: str) -> pd.DataFrame:
+    """The report's targets beside what the map holds, labelled for display."""
+    rows = compare_targets(load_targets(), gdf)
+    rows["label"] = [
+        _pick_lang(zh, en, lang) for zh, en in zip(rows["label_zh"], rows["label_en"], strict=True)
+    ]
+    rows["kind"] = rows["kind"].map(lambda k: t(f"insight.kind.{k}", lang))
+    at_least = t("insight.targets.at_least", lang)
+    rows["value"] = rows["value"].map(lambda v: format_value(v, lang))
+    rows["unit"] = [
+        unit + (at_least if more else "")
+        for unit, more in zip(rows["unit"], rows["at_least"], strict=True)
+    ]
+    rows["layer"] = rows["layer"].map(lambda i: _layer_label(i, lang))
+    rows["mapped_value"] = [
+        "" if pd.isna(v) else f"{v:.2f} {unit}"
+        for v, unit in zip(rows["mapped_value"], rows["unit"], strict=True)
+    ]
+    columns = [
+        "period",
+        "kind",
+        "layer",
+        "label",
+        "value",
+        "unit",
+        "located",
+        "schematic",
+        "mapped_value",
+        "quote",
+    ]
+    return _headed(rows[columns], lang)
+
+
+def gap_lines(gdf: gpd.GeoDataFrame, *, lang: str) -> list[str]:
+    """One line per target: "口袋公园（2016–2020）：报告 33处，图上 0 处有位置、1 个示意"."""
+    rows = compare_targets(load_targets(), gdf)
+    return [gap_line(row, lang) for row in rows.itertuples()]
+
+
+def _targets(gdf: gpd.GeoDataFrame, *, lang: str) -> None:
+    st.caption(t("insight.targets.note", lang))
+    st.caption(t("insight.targets.scope", lang))
+    try:
+        table = target_rows(gdf, lang=lang)
+    except ProjectDataError as exc:
+        st.error(str(exc))
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+# Coverage ---------------------------------------------------------------------------------------
+def _coverage(
+    gdf_shown: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    lang: str,
+    point: tuple[float, float] | None,
+    key: str,
+) -> None:
+    distances = analysis.SERVICE_DISTANCES_M
+    st.markdown(
+        f"**{t('insight.coverage.parks', lang, distances='/'.join(str(d) for d in distances))}**"
+    )
+    for line in coverage_lines(gdf_shown, boundary, lang=lang):
+        st.write(line)
+    st.caption(t("insight.coverage.sea", lang))
+    _parking_near_renewal(gdf_shown, lang=lang)
+    _fiveg_cover(gdf_shown, lang=lang)
+    _radius(gdf_shown, lang=lang, point=point, key=key)
+
+
+def coverage_lines(
+    gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, *, lang: str
+) -> list[str]:
+    """Pocket-park coverage as sentences, saying how many parks were located and left out."""
+    parks = analysis.pocket_parks(gdf_shown)
+    shares = analysis.coverage(parks, boundary)
+    excluded = int(shares["schematic_excluded"].iloc[0]) if len(shares) else len(parks)
+    sites = int(shares["sites"].iloc[0]) if len(shares) else 0
+    if sites == 0:
+        return [t("insight.coverage.no_sites", lang), _sites_line(0, excluded, lang)]
+    lines = [
+        t(
+            "insight.coverage.share",
+            lang,
+            distance=row.distance_m,
+            share=f"{row.share:.1%}",
+            covered=f"{row.covered_m2 / 1e6:.2f}",
+            land=f"{row.land_m2 / 1e6:.2f}",
+        )
+        for row in shares.itertuples()
+    ]
+    return [*lines, _sites_line(sites, excluded, lang)]
+
+
+def _sites_line(sites: int, excluded: int, lang: str) -> str:
+    return t("insight.coverage.sites", lang, sites=sites, excluded=excluded)
+
+
+def _parking_near_renewal(gdf_shown: gpd.GeoDataFrame, *, lang: str) -> None:
+    st.markdown(f"**{t('insight.coverage.parking', lang)}**")
+    renewal = gdf_shown[gdf_shown["layer"] == "renewal"]
+    parking = gdf_shown[gdf_shown["layer"] == "parking"]
+    near = analysis.within_distance(renewal, parking, 500, figure_label="停车位")
+    if not analysis.is_located(parking).any():
+        st.caption(
+            t("insight.coverage.parking_none", lang, excluded=near.attrs["schematic_excluded"])
+        )
+        return
+    near = near.rename(columns={"count": "near_count", "ids": "ids"})
+    st.dataframe(
+        _headed(near[["name_zh", "near_count", "figure_sum", "ids"]], lang),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _fiveg_cover(gdf_shown: gpd.GeoDataFrame, *, lang: str) -> None:
+    st.markdown(f"**{t('insight.coverage.fiveg', lang)}**")
+    zones = gdf_shown[gdf_shown["layer"] == "fiveg"]
+    sites = gdf_shown[gdf_shown["layer"] == "construction"]
+    cover = analysis.zones_covering(zones, sites)
+    cover["cover"] = cover["cover"].map(lambda c: t(f"insight.cover.{c}", lang))
+    st.dataframe(_headed(cover[["name_zh", "cover", "zone_ids"]], lang), hide_index=True)
+    excluded = cover.attrs["schematic_excluded"]
+    st.caption(t("insight.coverage.fiveg_sites", lang, sites=len(cover), excluded=excluded))
+
+
+def _radius(
+    gdf_shown: gpd.GeoDataFrame, *, lang: str, point: tuple[float, float] | None, key: str
+) -> None:
+    st.markdown(f"**{t('insight.radius.heading', lang)}**")
+    state = st.session_state
+    if f"{key}_lat" not in state:
+        state[f"{key}_lat"], state[f"{key}_lon"] = map(float, point or settings.DEFAULT_CENTER)
+    if point is not None and state.get(f"{key}_point") != point:
+        # A new click on the map moves the centre; typed coordinates stay until the next one.
+        state[f"{key}_point"] = point
+        state[f"{key}_lat"], state[f"{key}_lon"] = map(float, point)
+    lat_col, lon_col, radius_col = st.columns(3)
+    lat = lat_col.number_input(t("insight.radius.lat", lang), format="%.5f", key=f"{key}_lat")
+    lon = lon_col.number_input(t("insight.radius.lon", lang), format="%.5f", key=f"{key}_lon")
+    radius = radius_col.slider(
+        t("insight.radius.metres", lang), *RADIUS_CHOICES_M, value=500, step=50, key=f"{key}_r"
+    )
+    near = analysis.within_radius(gdf_shown, lon, lat, radius)
+    st.caption(
+        t(
+            "insight.radius.result",
+            lang,
+            count=len(near),
+            radius=radius,
+            excluded=near.attrs["schematic_excluded"],
+        )
+    )
+    if len(near):
+        table = pd.DataFrame(near[["name_zh", "distance_m"]])
+        st.dataframe(_headed(table, lang), hide_index=True)
+
+
+# An optional map layer --------------------------------------------------------------------------
+def service_area_group(
+    gdf_shown: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    lang: str = "zh",
+    distances: Iterable[float] = analysis.SERVICE_DISTANCES_M,
+) -> folium.FeatureGroup | None:
+    """Pocket-park service areas (straight line, on land) as a folium layer; None without parks.
+
+    For ``st_folium(..., feature_group_to_add=[...])``; the tooltip says the distance is a
+    straight line, not a walk along streets.
+    """
+    areas = analysis.service_areas(
+        analysis.pocket_parks(gdf_shown), distances, land=analysis.land_area(boundary)
+    )
+    areas = areas[~areas.geometry.is_empty]
+    if areas.empty:
+        return None
+    areas = areas.assign(
+        label=[
+            escape_html(t("insight.service.tooltip", lang, distance=int(d)))
+            for d in areas["distance_m"]
+        ]
+    ).to_crs(settings.STORAGE_CRS)
+    group = folium.FeatureGroup(name=escape_html(t("insight.service.layer", lang)), show=True)
+    folium.GeoJson(
+        areas[["distance_m", "label", "geometry"]].iloc[::-1],
+        style_function=lambda _feature: dict(SERVICE_STYLE),
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(group)
+    return group
