@@ -180,6 +180,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "编号只能使用小写字母、数字和连字符",
         "an id uses lower-case letters, digits and hyphens only",
     ),
+    "import.row.id_generated": (
+        "编号 {given} 不是项目编号格式，改用 {id}",
+        "id {given} is not a project id; using {id}",
+    ),
     "import.row.ambiguous": (
         "有多个同名项目（{ids}）；请用编号列区分",
         "several projects have this name ({ids}); add an id column to tell them apart",

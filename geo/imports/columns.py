@@ -15,9 +15,20 @@ from geo import schema
 
 #: Project fields a column can fill, with the column names that suggest each (compared
 #: case-insensitively, ignoring spaces, underscores and hyphens).
+#: Names cut to a .dbf's 10 bytes (项目名, 建设单) are listed too.
 FIELD_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "id": ("id", "编号", "项目编号", "feature_id", "project_id", "code"),
-    "name_zh": ("项目名称", "名称", "项目", "地块名称", "name_zh", "name", "名字", "停车场名称"),
+    "name_zh": (
+        "项目名称",
+        "名称",
+        "项目",
+        "项目名",
+        "地块名称",
+        "name_zh",
+        "name",
+        "名字",
+        "停车场名称",
+    ),
     "name_en": ("name_en", "英文名称", "英文名", "english_name", "name_english"),
     "status": ("状态", "项目状态", "建设状态", "进度", "status", "stage"),
     "start_year": ("开工年份", "开工时间", "开工日期", "开工年", "start_year", "start"),
@@ -30,7 +41,16 @@ FIELD_NAMES: Final[dict[str, tuple[str, ...]]] = {
         "completed",
     ),
     "year": ("年份", "年度", "year"),
-    "owner": ("建设单位", "业主", "业主单位", "实施单位", "owner", "developer", "builder"),
+    "owner": (
+        "建设单位",
+        "建设单",
+        "业主",
+        "业主单位",
+        "实施单位",
+        "owner",
+        "developer",
+        "builder",
+    ),
     "note": ("备注", "进展", "进展情况", "说明", "note", "notes", "remark", "description"),
     "location_precision": ("位置精度", "精度", "location_precision", "precision"),
     "location_note": ("位置说明", "定位说明", "location_note"),

@@ -8,6 +8,7 @@ bomb), and text encodings that Chinese tools write (GBK .dbf without .cpg, GBK C
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import tempfile
@@ -182,11 +183,15 @@ def _read_vector(path: Path, name: str, source_layer: str | None) -> SourceTable
     layer = _choose_layer(path, name, source_layer)
     encoding, notes = _shapefile_encoding(path, name, layer)
     try:
-        info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+        try:
+            info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+        except UnicodeDecodeError:
+            # Field names cut mid-character (see _read_frame): Latin-1 reads any bytes.
+            info = pyogrio.read_info(path, layer=layer, encoding="latin1")
         count = info.get("features", -1)
         if count > MAX_FEATURES:
             raise ImportFailed(name, msg("import.file.features", count=count, limit=MAX_FEATURES))
-        gdf = gpd.read_file(path, layer=layer, encoding=encoding, engine="pyogrio")
+        gdf = _read_frame(path, layer, encoding)
     except _GDAL_ERRORS as exc:
         raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc))) from None
     except (UnicodeDecodeError, ValueError) as exc:
@@ -194,6 +199,38 @@ def _read_vector(path: Path, name: str, source_layer: str | None) -> SourceTable
     if len(gdf) > MAX_FEATURES:
         raise ImportFailed(name, msg("import.file.features", count=len(gdf), limit=MAX_FEATURES))
     return SourceTable(gdf, name, layer=layer, encoding=encoding, notes=notes)
+
+
+def _read_frame(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+    try:
+        return gpd.read_file(path, layer=layer, encoding=encoding, engine="pyogrio")
+    except UnicodeDecodeError:
+        if path.suffix.lower() != ".shp":
+            raise
+    # A .dbf field name holds 10 bytes: writers cut long UTF-8 Chinese names mid-character.
+    # Read the raw bytes (Latin-1 is lossless) and decode, replacing only the cut character.
+    gdf = gpd.read_file(path, layer=layer, encoding="latin1", engine="pyogrio")
+    real = encoding or _cpg_encoding(path)
+
+    def fix(value):
+        if not isinstance(value, str):
+            return value
+        return value.encode("latin1").decode(real, errors="replace").rstrip("\ufffd")
+
+    gdf.columns = [c if c == "geometry" else fix(c) for c in gdf.columns]
+    for column in gdf.columns:
+        if column != "geometry":
+            gdf[column] = gdf[column].map(fix)
+    return gdf
+
+
+def _cpg_encoding(path: Path) -> str:
+    cpg = next((p for p in path.parent.glob(f"{path.stem}.*") if p.suffix.lower() == ".cpg"), None)
+    text = cpg.read_text(encoding="ascii", errors="ignore").strip() if cpg else ""
+    try:
+        return codecs.lookup(text).name if text else "utf-8"
+    except LookupError:
+        return "utf-8"
 
 
 def _choose_layer(path: Path, name: str, wanted: str | None) -> str | None:
@@ -230,14 +267,23 @@ def _shapefile_encoding(path: Path, name: str, layer) -> tuple[str | None, list[
     text = [str(c) for c in raw.columns]
     for column in raw.columns:
         text += [v for v in raw[column].tolist() if isinstance(v, str)]
-    data = "\n".join(text).encode("latin1", errors="replace")
+    raw_texts = [v.encode("latin1", errors="replace") for v in text]
     for encoding, key in (("UTF-8", "import.encoding.utf8"), ("GB18030", "import.encoding.gbk")):
+        if all(_decodes(data, encoding) for data in raw_texts):
+            return encoding, [msg(key, file=path.with_suffix(".dbf").name)]
+    raise ImportFailed(name, msg("import.encoding.unknown"))
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` is text in ``encoding``, allowing one character cut at the end (a .dbf
+    field is cut at its byte width, sometimes inside a character)."""
+    for cut in range(4):
         try:
-            data.decode(encoding)
+            data[: len(data) - cut].decode(encoding)
         except UnicodeDecodeError:
             continue
-        return encoding, [msg(key, file=path.with_suffix(".dbf").name)]
-    raise ImportFailed(name, msg("import.encoding.unknown"))
+        return True
+    return False
 
 
 def _sibling(path: Path, suffix: str) -> bool:

@@ -359,9 +359,7 @@ class _Builder:
         milestone = self._milestone(row, record, status, None)
         if milestone is None:
             return None
-        feature_id = self._new_id(row, record, str(name))
-        if feature_id is None:
-            return None
+        feature_id, id_notes = self._new_id(record, str(name))
         props = {
             "id": feature_id,
             "layer": self.options.layer,
@@ -377,18 +375,22 @@ class _Builder:
         if owner is not None:
             props["owner"] = str(owner)
         feature = {"type": "Feature", "properties": props, "geometry": to_geojson(geom)}
-        return Proposal(row, feature, None, tuple(props) + ("geometry",), repairs)
+        return Proposal(row, feature, None, tuple(props) + ("geometry",), repairs + id_notes)
 
-    def _new_id(self, row: int, record: dict, name: str) -> str | None:
+    def _new_id(self, record: dict, name: str) -> tuple[str, tuple[Message, ...]]:
+        """The row's id when it is a valid slug, else one derived from layer and name.
+
+        KML placemark ids (``parking.1``) and GIS object ids are not project ids: a new
+        feature then gets a generated id, stable across re-imports of the same file.
+        """
         given = cols.cell(record, self.plan.mapping, "id")
-        if given is not None:
-            if not schema.ID_PATTERN.match(str(given)):
-                self.reject(row, _col(self.plan.mapping, "id"), given, msg("import.row.id"))
-                return None
-            return str(given)
-        # Stable across re-imports of the same file: derived from the layer and the name.
+        if given is not None and schema.ID_PATTERN.match(str(given)):
+            return str(given), ()
         digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
-        return f"{self.options.layer.replace('_', '-')}-{digest}"
+        generated = f"{self.options.layer.replace('_', '-')}-{digest}"
+        if given is None:
+            return generated, ()
+        return generated, (msg("import.row.id_generated", given=str(given), id=generated),)
 
     def _changed(self, row, record, geom, status, existing, repairs) -> Proposal | None:
         mapping = self.plan.mapping
