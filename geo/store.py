@@ -217,6 +217,7 @@ class GeoJSONFileStore:
             current_data = self._read_bytes()
             current = version_of(current_data) if current_data is not None else ABSENT
             self.log.repair(current)
+            self._remove_stale_temp_files()
             merged: tuple[tuple[str, str], ...] = ()
             if current != base.version:
                 theirs = self._parse(current_data) if current_data else _empty()
@@ -280,6 +281,13 @@ class GeoJSONFileStore:
         if current is not None and version_of(current) == version:
             data = current
         write_atomic(path, data)
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temporary files of a writer killed mid-save (only lock holders write them)."""
+        for folder, name in ((self.path.parent, self.path.name), (self.folder / "versions", "*")):
+            for tmp in folder.glob(f".{name}.tmp-*"):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
 
     def _validate(self, collection: Mapping[str, Any]) -> None:
         report = read_report_text() if self.check_quotes else None
