@@ -193,9 +193,9 @@ def _read_vector(path: Path, name: str, source_layer: str | None) -> SourceTable
             raise ImportFailed(name, msg("import.file.features", count=count, limit=MAX_FEATURES))
         gdf = _read_frame(path, layer, encoding)
     except _GDAL_ERRORS as exc:
-        raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc))) from None
+        raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc, path))) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc))) from None
+        raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc, path))) from None
     if len(gdf) > MAX_FEATURES:
         raise ImportFailed(name, msg("import.file.features", count=len(gdf), limit=MAX_FEATURES))
     return SourceTable(gdf, name, layer=layer, encoding=encoding, notes=notes)
@@ -239,7 +239,7 @@ def _choose_layer(path: Path, name: str, wanted: str | None) -> str | None:
     try:
         layers = [str(row[0]) for row in pyogrio.list_layers(path)]
     except _GDAL_ERRORS as exc:
-        raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc))) from None
+        raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc, path))) from None
     if wanted is not None:
         if wanted not in layers:
             raise ImportFailed(
@@ -263,7 +263,7 @@ def _shapefile_encoding(path: Path, name: str, layer) -> tuple[str | None, list[
     try:
         raw = gpd.read_file(path, encoding="latin1", engine="pyogrio", ignore_geometry=True)
     except _GDAL_ERRORS as exc:
-        raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc))) from None
+        raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc, path))) from None
     text = [str(c) for c in raw.columns]
     for column in raw.columns:
         text += [v for v in raw[column].tolist() if isinstance(v, str)]
@@ -296,7 +296,9 @@ def _read_table(path: Path, name: str) -> SourceTable:
         try:
             frame = pyogrio.read_dataframe(path, read_geometry=False)
         except _GDAL_ERRORS as exc:
-            raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc))) from None
+            raise ImportFailed(
+                name, msg("import.file.unreadable", reason=_short(exc, path))
+            ) from None
         encoding = None
     else:
         data = path.read_bytes()
@@ -306,7 +308,9 @@ def _read_table(path: Path, name: str) -> SourceTable:
                 io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-            raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc))) from None
+            raise ImportFailed(
+                name, msg("import.file.unreadable", reason=_short(exc, path))
+            ) from None
     if len(frame) > MAX_FEATURES:
         raise ImportFailed(name, msg("import.file.features", count=len(frame), limit=MAX_FEATURES))
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -324,6 +328,11 @@ def _decode_text(data: bytes, name: str) -> tuple[str, str]:
     raise ImportFailed(name, msg("import.encoding.unknown"))
 
 
-def _short(exc: BaseException) -> str:
+def _short(exc: BaseException, path: Path | None = None) -> str:
+    """GDAL's message, without the temporary folder's path and its hint to name a driver."""
     text = " ".join(str(exc).split()) or type(exc).__name__
+    if "not recognized as being in a supported file format" in text:
+        return "damaged, or not the format its name says"
+    if path is not None:
+        text = text.replace(f"{path.parent}/", "").replace(str(path.parent), "")
     return text if len(text) <= 160 else text[:157] + "..."

@@ -101,7 +101,7 @@ def _make_valid(geom: BaseGeometry) -> BaseGeometry | None:
         # The drawn outline's own (shoelace) area: a bow-tie's lobes cancel, so make_valid's
         # two lobes differ a lot from it, which means the repair would be a guess.
         before = geom.area
-        if before and abs(fixed.area - before) / before > _MAX_AREA_CHANGE:
+        if not before or abs(fixed.area - before) / before > _MAX_AREA_CHANGE:
             return None
     return fixed if fixed.is_valid else None
 

@@ -285,14 +285,18 @@ class _Builder:
                 )
                 return False
             feature = same[0] if same else None
-        key = feature["properties"]["id"] if feature else f"name:{name}:{given_id}"
-        if key in self.claimed and (feature or name or given_id):
-            first = self.claimed[key]
-            self.reject(
-                row, _col(mapping, "name_zh"), name or given_id, msg("import.row.dup", first=first)
-            )
+        if feature is not None:
+            keys = [feature["properties"]["id"]]
+        else:
+            keys = [f"id:{given_id}"] if given_id is not None else []
+            keys += [f"name:{name}"] if name is not None else []
+        first = next((self.claimed[k] for k in keys if k in self.claimed), None)
+        if first is not None:
+            field, value = ("id", given_id) if given_id is not None else ("name_zh", name)
+            reason = msg("import.row.dup", first=first)
+            self.reject(row, _col(mapping, field), value, reason)
             return False
-        self.claimed[key] = row
+        self.claimed.update(dict.fromkeys(keys, row))
         return feature
 
     def _location(self, row: int, record: dict) -> dict[str, str]:
