@@ -184,10 +184,16 @@ class _Checker:
         if name in props and props[name] not in choices:
             self.add(label, name, props[name], f"use one of {', '.join(choices)}")
 
-    def _check_quote(self, label: str, field: str, quote: Any, document: Any = None) -> None:
+    def _check_quote(self, label: str, field: str, quote: Any, cited: Any = None) -> None:
         # A fact from another document (an imported file, minutes of a meeting) names that
-        # document and quotes it; only quotes of the report can be checked against it.
-        other = _text(document) and document != settings.REPORT_TITLE
+        # document and who recorded it, and quotes it; only the report's quotes are checkable.
+        cited = cited if isinstance(cited, Mapping) else {}
+        document = cited.get("document")
+        other = (
+            _text(document)
+            and document != settings.REPORT_TITLE
+            and _text(cited.get("recorded_by"))
+        )
         if not _text(quote):
             self.add(label, field, quote, "give the verbatim clause of the report")
         elif self.report_text is not None and not other and quote not in self.report_text:
@@ -200,7 +206,7 @@ class _Checker:
             return
         if not _text(source.get("document")):
             self.add(label, "source.document", source.get("document"), "name the document")
-        self._check_quote(label, "source.quote", source.get("quote"), source.get("document"))
+        self._check_quote(label, "source.quote", source.get("quote"), source)
 
     def _check_milestones(self, label: str, milestones: Any, status: Any) -> None:
         if not isinstance(milestones, list) or not milestones:
@@ -241,8 +247,7 @@ class _Checker:
             return None
         if not _text(milestone.get("note_zh")):
             self.add(label, f"{field}.note_zh", milestone.get("note_zh"), "give a short note")
-        document = milestone.get("document")
-        self._check_quote(label, f"{field}.quote", milestone.get("quote"), document)
+        self._check_quote(label, f"{field}.quote", milestone.get("quote"), milestone)
         return year
 
     def _check_figures(self, label: str, figures: Any) -> None:

@@ -77,7 +77,8 @@ def _options(args: argparse.Namespace) -> ImportOptions:
             t("import.map.bad", LANG, part=str(exc), fields=", ".join(FIELD_NAMES))
         ) from None
     shift = "gcj02" if args.gcj02 else "bd09" if args.bd09 else None
-    return ImportOptions(layer=args.layer, crs=crs, shift=shift, overrides=overrides)
+    who = args.who or getpass.getuser()
+    return ImportOptions(layer=args.layer, crs=crs, shift=shift, overrides=overrides, who=who)
 
 
 def run(args: argparse.Namespace) -> int:

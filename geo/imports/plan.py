@@ -123,7 +123,8 @@ class ImportOptions:
     #: "gcj02" or "bd09": the file's lon/lat are in that shifted grid (never detected).
     shift: str | None = None
     overrides: Mapping[str, str] = field(default_factory=dict)
-    #: Whose import this is and when (for notes); default today.
+    #: Who imports (recorded with every fact the file gives) and when (default today).
+    who: str = "import"
     today: dt.date | None = None
 
 
@@ -349,6 +350,7 @@ class _Builder:
             "note_zh": str(note),
             "quote": quote,
             "document": t("import.document", "zh", file=self.table.name, row=row),
+            "recorded_by": self.options.who,
         }
 
     def _added(self, row, record, geom, status, repairs) -> Proposal | None:
@@ -371,7 +373,11 @@ class _Builder:
             "name_en": str(cols.cell(record, mapping, "name_en") or name),
             "status": current_status([milestone]),
             "milestones": [milestone],
-            "source": {"document": milestone["document"], "quote": _row_quote(record, mapping)},
+            "source": {
+                "document": milestone["document"],
+                "quote": _row_quote(record, mapping),
+                "recorded_by": self.options.who,
+            },
             **self._location(row, record),
             "figures": [],
         }
