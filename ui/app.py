@@ -26,6 +26,7 @@ from geo.webmap import (
     stable_names,
 )
 from ui.assets import missing_vendor_files, use_local_assets
+from ui.data_panel import data_panel
 from ui.export_panel import export_panel
 from ui.panels import about_html, counts_html, detail_html
 from ui.scenes import EXIT_LABEL, caption_html, playback_controls, save_scene_form, scene_bar
@@ -126,6 +127,7 @@ def main() -> None:
             _detail(gdf, shown, st.session_state.get("selected_id"))
         export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))
+        data_panel(st.session_state.get("selected_id"))
     sync_url(with_map_position(view))
 
 
