@@ -30,7 +30,7 @@ from geo.imports import ImportFailed, ImportOptions, plan_import, read_source
 from geo.imports.columns import FIELD_NAMES, parse_overrides
 from geo.imports.crs import parse_crs
 from geo.imports.files import MAX_FILE_BYTES, SUFFIXES
-from geo.load import read_report_text
+from geo.load import load_boundary, read_report_text
 from geo.schema import LAYER_IDS, PRECISIONS, STATUSES
 from geo.store import GeoJSONFileStore, VersionConflict
 from i18n import t
@@ -381,6 +381,7 @@ def _draw_map(feature, lang: str) -> dict | None:
         return None
     lat, lon = settings.DEFAULT_CENTER
     m = folium.Map(tiles=None, location=[lat, lon], zoom_start=14)
+    _context_layers(m)
     if feature is not None and feature.get("geometry"):
         layer = folium.GeoJson(
             feature["geometry"],
@@ -403,6 +404,28 @@ def _draw_map(feature, lang: str) -> dict | None:
     )
     drawings = (result or {}).get("all_drawings") or []
     return drawings[-1].get("geometry") if drawings else None
+
+
+def _context_layers(m: folium.Map) -> None:
+    """The basemap the app opens with and the district outline, to draw against."""
+    basemap = settings.available_basemaps().get(settings.default_basemap())
+    # Gaode tiles are on the GCJ-02 grid: a shape drawn over them would be ~460 m off.
+    if basemap is not None and not basemap.gcj02:
+        for provider in basemap.tiles:
+            folium.TileLayer(
+                tiles=settings.tile_url(provider, basemap),
+                attr=provider.get("html_attribution") or provider.get("attribution", ""),
+                max_zoom=provider.get("max_zoom", 19),
+            ).add_to(m)
+    try:
+        boundary = load_boundary()
+    except ProjectDataError:
+        return
+    folium.GeoJson(
+        boundary.to_json(),
+        style_function=lambda _: {"color": "#555555", "weight": 1.5, "fill": False},
+        interactive=False,
+    ).add_to(m)
 
 
 def _static_prefix() -> str:
