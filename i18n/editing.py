@@ -24,6 +24,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "没有任何可用的几何图形",
         "no usable geometry in any row",
     ),
+    "import.file.unreadable_shp": (
+        "无法读取：{reason}；请检查 .prj（坐标系文件），损坏时删除它并用 --crs 指定坐标系",
+        "cannot be read: {reason}; check the .prj (coordinate system): if it is damaged, "
+        "remove it and give --crs",
+    ),
+    "import.file.prj": (
+        "坐标系文件（.prj）已损坏；删除 .prj 后用 --crs 指定坐标系",
+        "the coordinate system file (.prj) is damaged; remove it and give --crs",
+    ),
     "import.layer.choose": (
         "文件包含多个图层（{layers}）；请选择一个（--source-layer）",
         "the file holds several layers ({layers}); choose one with --source-layer",
@@ -102,6 +111,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "无法识别的坐标系 {crs}；请写成 EPSG:4549 这样的形式",
         "unknown CRS {crs}; write it like EPSG:4549",
     ),
+    "import.crs.unusable": (
+        "文件声明的坐标系无法转换为 WGS84；请用 --crs EPSG:编号 指定",
+        "the file's declared CRS cannot be converted to WGS84; give it with --crs EPSG:XXXX",
+    ),
     "import.crs.gcj02": (
         "按高德/GCJ-02 坐标转换为 WGS84",
         "converted from GCJ-02 (Amap/Gaode) to WGS84",
@@ -143,6 +156,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import.geom.invalid": (
         "几何无效（{reason}），无法安全修复；请在 GIS 软件中修正",
         "invalid geometry ({reason}) that cannot be repaired safely; fix it in a GIS",
+    ),
+    "import.repair.rings": ("已闭合未闭合的面边界", "closed polygon rings left open"),
+    "import.geom.wkt": (
+        "不是有效的 WKT（应如 POLYGON((x y, …))）",
+        "not valid WKT (write e.g. POLYGON((x y, ...)))",
     ),
     "import.repair.z": ("已去除 Z/M 值", "dropped Z/M values"),
     "import.repair.valid": ("已修复无效几何（{reason}）", "repaired invalid geometry ({reason})"),

@@ -7,6 +7,8 @@ and asserts the message, the exit status and that the data file did not change b
 from __future__ import annotations
 
 import json
+import random
+import zipfile
 
 import geopandas as gpd
 import pandas as pd
@@ -14,7 +16,7 @@ import pytest
 from shapely.geometry import GeometryCollection, LineString, Point, Polygon
 
 from geo import cli
-from geo.imports import files
+from geo.imports import ImportFailed, ImportOptions, files, plan_import, read_source
 from geo.store import dump_collection
 from tests.import_corpus import (
     CATHEDRAL,
@@ -315,3 +317,62 @@ def test_dry_run_and_out_leave_the_data_file_alone(tmp_path, run, data_file):
     result = json.loads(out_file.read_text())
     assert len(result["features"]) == len(json.loads(before)["features"]) + 4
     assert cli.main(["validate", str(out_file)]) == 0
+
+
+def test_unclosed_ring_is_closed_and_said_so_and_bad_wkt_is_rejected(tmp_path, run):
+    ring = [[120.3150, 36.0670], [120.3160, 36.0670], [120.3160, 36.0680], [120.3150, 36.0680]]
+    code, out, _ = run(
+        geojson(tmp_path, [row({"type": "Polygon", "coordinates": [ring]})]),
+        "--dry-run",
+        layer="renewal",
+    )
+    assert code == 0 and "closed polygon rings left open" in out and "added 1" in out
+    table = pd.DataFrame(
+        {
+            "名称": ["好", "坏"],
+            "状态": ["在建"] * 2,
+            "年份": [2020] * 2,
+            "WKT": ["POINT (120.316 36.067)", "POLYGON((abc"],
+        }
+    )
+    code, out, err = run(write_table(table, tmp_path / "wkt.csv"), "--dry-run")
+    assert code == 1 and "row 3, field geometry, value 'POLYGON((abc': not valid WKT" in err
+
+
+def test_damaged_prj_gets_a_message(tmp_path, run):
+    archive = write_zipped_shapefile(points_frame().to_crs("EPSG:4549"), tmp_path, "lots")
+    with zipfile.ZipFile(archive) as src:
+        members = {n: src.read(n) for n in src.namelist()}
+    members["lots.prj"] = b'PROJCS["\xb1\xb1\xbe\xa9\xff",GEOGCS[' + b"\xfe" * 20
+    code, _, err = run(write_zip(tmp_path / "bad_prj.zip", members))
+    assert code == 1 and ".prj" in err and "--crs" in err
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_mutated_files_never_raise_anything_but_a_clear_failure(tmp_path, collection, seed):
+    """Random byte damage to real files (GeoJSON, CSV, Shapefile parts): either an import plan
+    or one ImportFailed message; never another exception."""
+    rng = random.Random(seed)
+    points_frame().to_crs("EPSG:4549").to_file(tmp_path / "src.shp", encoding="GBK")
+    parts = {s: (tmp_path / f"src{s}").read_bytes() for s in (".shp", ".shx", ".dbf", ".prj")}
+    sources = {
+        ".geojson": json.dumps(
+            {"type": "FeatureCollection", "features": [row(point())] * 3}, ensure_ascii=False
+        ).encode(),
+        ".csv": lonlat_table().to_csv(index=False).encode(),
+    }
+    for i in range(40):
+        kind = rng.choice([".geojson", ".csv", ".zip"])
+        target = rng.choice(list(parts)) if kind == ".zip" else kind
+        data = bytearray(parts[target] if kind == ".zip" else sources[kind])
+        for _ in range(rng.randint(1, 5)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path = tmp_path / f"m{i}{kind}"
+        if kind == ".zip":
+            write_zip(path, {f"m{s}": bytes(data) if s == target else b for s, b in parts.items()})
+        else:
+            path.write_bytes(bytes(data))
+        try:
+            plan_import(read_source(path), collection, ImportOptions(layer="parking"))
+        except ImportFailed as exc:
+            assert exc.text("en").startswith(path.name)

@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pyogrio.errors
+import shapely
 
 from geo.imports.message import ImportFailed, Message, msg
 
@@ -101,12 +102,16 @@ def read_source(
         raise ImportFailed(name, msg("import.file.too_big", size=size, limit=MAX_FILE_BYTES))
     if size == 0:
         raise ImportFailed(name, msg("import.file.empty"))
-    if suffix in (".zip", ".kmz"):
-        with _unzipped(path, name) as folder:
-            return _read_unzipped(folder, name, suffix, source_layer)
-    if suffix in TABLE_SUFFIXES:
-        return _read_table(path, name)
-    return _read_vector(path, name, source_layer)
+    try:
+        if suffix in (".zip", ".kmz"):
+            with _unzipped(path, name) as folder:
+                return _read_unzipped(folder, name, suffix, source_layer)
+        if suffix in TABLE_SUFFIXES:
+            return _read_table(path, name)
+        return _read_vector(path, name, source_layer)
+    except UnboundLocalError:
+        # pyogrio 0.13 fails this way on a .prj that is not UTF-8 text (a damaged CRS).
+        raise ImportFailed(name, msg("import.file.prj")) from None
 
 
 @contextlib.contextmanager
@@ -193,17 +198,21 @@ def _read_vector(path: Path, name: str, source_layer: str | None) -> SourceTable
             raise ImportFailed(name, msg("import.file.features", count=count, limit=MAX_FEATURES))
         gdf = _read_frame(path, layer, encoding)
     except _GDAL_ERRORS as exc:
-        raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc, path))) from None
-    except (UnicodeDecodeError, ValueError) as exc:
+        key = "import.file.unreadable"
+        if path.suffix.lower() == ".shp" and _sibling(path, ".prj"):
+            key = "import.file.unreadable_shp"  # a damaged .prj is the usual cause
+        raise ImportFailed(name, msg(key, reason=_short(exc, path))) from None
+    except (UnicodeDecodeError, ValueError, shapely.errors.GEOSException, OSError) as exc:
         raise ImportFailed(name, msg("import.file.unreadable", reason=_short(exc, path))) from None
     if len(gdf) > MAX_FEATURES:
         raise ImportFailed(name, msg("import.file.features", count=len(gdf), limit=MAX_FEATURES))
+    notes += gdf.attrs.pop("repairs", [])
     return SourceTable(gdf, name, layer=layer, encoding=encoding, notes=notes)
 
 
 def _read_frame(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
     try:
-        return gpd.read_file(path, layer=layer, encoding=encoding, engine="pyogrio")
+        return _read_geometries(path, layer, encoding)
     except UnicodeDecodeError:
         if path.suffix.lower() != ".shp":
             raise
@@ -222,6 +231,18 @@ def _read_frame(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoD
         if column != "geometry":
             gdf[column] = gdf[column].map(fix)
     return gdf
+
+
+def _read_geometries(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+    """Read; a ring left unclosed (GeoJSON/KML written by hand) is closed and said so."""
+    try:
+        return gpd.read_file(path, layer=layer, encoding=encoding, engine="pyogrio")
+    except shapely.errors.GEOSException:
+        gdf = gpd.read_file(
+            path, layer=layer, encoding=encoding, engine="pyogrio", on_invalid="fix"
+        )
+        gdf.attrs["repairs"] = [msg("import.repair.rings")]
+        return gdf
 
 
 def _cpg_encoding(path: Path) -> str:

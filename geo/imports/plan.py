@@ -18,6 +18,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from shapely.geometry import mapping as to_geojson
 from shapely.geometry import shape
@@ -156,7 +157,10 @@ def plan_import(
     plan.notes.append(choice.note)
     if options.shift:
         plan.notes.append(msg(f"import.crs.{options.shift}"))
-    wgs = _to_wgs84(geoms, choice, options.shift)
+    try:
+        wgs = _to_wgs84(geoms, choice, options.shift)
+    except pyproj.exceptions.ProjError:
+        raise ImportFailed(table.name, msg("import.crs.unusable")) from None
     builder = _Builder(plan, collection, options, table, report_text)
     records = table.frame.drop(columns="geometry", errors="ignore").to_dict("records")
     for index, record in enumerate(records):
@@ -175,7 +179,7 @@ def _raw_geometries(
         raw = list(table.gdf.geometry.values)
     else:
         raw = _table_geometries(table, mapping)
-    results = [prepare_raw(g) for g in raw]
+    results = [g if isinstance(g, GeometryResult) else prepare_raw(g) for g in raw]
     rejected = {
         i + offset: Rejection(i + offset, "geometry", r.value, r.problem)
         for i, r in enumerate(results)
@@ -187,8 +191,14 @@ def _raw_geometries(
 def _table_geometries(table: SourceTable, mapping: Mapping[str, str]) -> list:
     frame = table.frame
     if "wkt" in mapping:
-        text = frame[mapping["wkt"]].astype(str)
-        return list(shapely.from_wkt(text.to_numpy(), on_invalid="ignore"))
+        text = frame[mapping["wkt"]].astype(str).str.strip()
+        # "fix" closes unclosed rings; text that is not WKT at all gives None.
+        geoms = shapely.from_wkt(text.to_numpy(), on_invalid="fix")
+        bad = msg("import.geom.wkt")
+        return [
+            GeometryResult(None, problem=bad, value=t[:40]) if g is None and t else g
+            for g, t in zip(geoms, text, strict=True)
+        ]
     if "lon" in mapping and "lat" in mapping:
         lon = pd.to_numeric(frame[mapping["lon"]], errors="coerce").to_numpy(dtype=float)
         lat = pd.to_numeric(frame[mapping["lat"]], errors="coerce").to_numpy(dtype=float)
