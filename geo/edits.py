@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from geo import settings
 from geo.errors import Problem
 from geo.load import read_report_text, validate_collection
 from geo.timeline import current_status
@@ -30,6 +32,9 @@ class FeatureEdit:
     owner: str | None = None
     #: A GeoJSON geometry drawn on the map.
     geometry: Mapping[str, Any] | None = None
+    #: The milestones and figures as edited in their tables (None: unchanged).
+    milestones: list[dict[str, Any]] | None = None
+    figures: list[dict[str, Any]] | None = None
     #: A new status, with the year, note and the document and words it comes from.
     status: str | None = None
     year: int | None = None
@@ -40,15 +45,17 @@ class FeatureEdit:
 
 def _milestone(edit: FeatureEdit, who: str, today: dt.date) -> dict[str, Any]:
     year = edit.year if edit.year is not None else today.year
-    return {
+    milestone = {
         "year": year,
         "kind": "target" if year > today.year else "reported",
         "status": edit.status,
         "note_zh": (edit.note_zh or "").strip(),
         "quote": (edit.quote or "").strip(),
-        "document": (edit.document or "").strip(),
-        "recorded_by": who,
     }
+    document = (edit.document or "").strip()
+    if document:  # without one, the quote must be the report's own words
+        milestone.update(document=document, recorded_by=who)
+    return milestone
 
 
 def edit_feature(
@@ -69,11 +76,52 @@ def edit_feature(
             props[name] = value.strip() if isinstance(value, str) else value
     if edit.geometry is not None:
         feature["geometry"] = copy.deepcopy(dict(edit.geometry))
-    if edit.status is not None and edit.status != props.get("status"):
-        milestones = [*props.get("milestones", []), _milestone(edit, who, today or dt.date.today())]
-        props["milestones"] = milestones
-        props["status"] = current_status(milestones)
+    if edit.figures is not None:
+        props["figures"] = table_rows(edit.figures, who=who)
+    if edit.milestones is not None:
+        props["milestones"] = table_rows(edit.milestones, who=who)
+    if edit.status is not None and edit.status != current_status(props.get("milestones", [])):
+        new = _milestone(edit, who, today or dt.date.today())
+        props["milestones"] = [*props.get("milestones", []), new]
+    # The status is what the milestones say, whichever way they were edited.
+    props["status"] = current_status(props.get("milestones", [])) or props.get("status")
     return out
+
+
+def table_rows(rows: list[Mapping[str, Any]], *, who: str) -> list[dict[str, Any]]:
+    """Rows of an edited table (milestones, figures) as stored objects.
+
+    Empty cells are dropped (an optional ``year_end`` left blank), whole numbers stay ints,
+    and a row citing a document other than the report is marked with who recorded it.
+    """
+    out = []
+    for row in rows:
+        item = {k: _plain(v) for k, v in row.items() if not _blank(v)}
+        if not item:
+            continue
+        document = item.get("document")
+        if document and document != settings.REPORT_TITLE:
+            item.setdefault("recorded_by", who)
+        else:
+            item.pop("recorded_by", None)
+        out.append(item)
+    return out
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value.strip() if isinstance(value, str) else value
 
 
 def add_feature(
@@ -87,6 +135,10 @@ def add_feature(
 ) -> dict[str, Any]:
     """A copy of ``collection`` with a new feature built from the form."""
     milestone = _milestone(edit, who, today or dt.date.today())
+    source = {"document": milestone.get("document", settings.REPORT_TITLE)}
+    source.update(quote=milestone["quote"], recorded_by=who)
+    if source["document"] == settings.REPORT_TITLE:
+        source.pop("recorded_by")
     props = {
         "id": feature_id.strip(),
         "layer": layer,
@@ -94,11 +146,7 @@ def add_feature(
         "name_en": (edit.name_en or edit.name_zh or "").strip(),
         "status": current_status([milestone]),
         "milestones": [milestone],
-        "source": {
-            "document": milestone["document"],
-            "quote": milestone["quote"],
-            "recorded_by": who,
-        },
+        "source": source,
         "location_precision": edit.location_precision or "exact",
         "location_note": (edit.location_note or "").strip(),
         "figures": [],
@@ -122,7 +170,9 @@ def delete_feature(collection: Mapping[str, Any], feature_id: str) -> dict[str, 
     return out
 
 
-def check_edit(collection: Mapping[str, Any], feature_id: str) -> dict[str, list[str]]:
+def check_edit(
+    collection: Mapping[str, Any], feature_id: str, *, new_milestone: int | None = None
+) -> dict[str, list[str]]:
     """Problems of ``feature_id`` in ``collection`` by form field (empty when valid).
 
     The same rules as ``python -m geo validate``; a milestone's problem is shown next to the
@@ -136,16 +186,22 @@ def check_edit(collection: Mapping[str, Any], feature_id: str) -> dict[str, list
     for problem in problems:
         if problem.feature not in labels:
             continue
-        out.setdefault(form_field(problem), []).append(problem.fix)
+        out.setdefault(form_field(problem, new_milestone), []).append(problem.fix)
     return out
 
 
-def form_field(problem: Problem) -> str:
-    """The form field a problem belongs to: ``milestones[3].quote`` -> ``quote``."""
+def form_field(problem: Problem, new_milestone: int | None = None) -> str:
+    """The form field a problem belongs to.
+
+    The milestone a status change adds is filled in by the status fields, so its problems go
+    there (``milestones[3].quote`` -> ``quote``); other milestones and figures are tables.
+    """
     field = problem.field
-    if field.startswith("milestones["):
+    if new_milestone is not None and field.startswith(f"milestones[{new_milestone}]"):
         tail = field.split(".", 1)[1] if "." in field else "status"
         return {"note_zh": "note_zh", "year": "year", "quote": "quote"}.get(tail, "status")
+    if field.startswith(("milestones", "figures")):
+        return field.split("[", 1)[0]
     if field.startswith("source."):
         return "document" if field == "source.document" else "quote"
     if field.startswith("geometry"):

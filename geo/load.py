@@ -268,7 +268,7 @@ class _Checker:
             for name in ("label_zh", "label_en"):
                 if not _text(figure.get(name)):
                     self.add(label, f"{field}.{name}", figure.get(name), "give a label")
-            self._check_quote(label, f"{field}.quote", figure.get("quote"))
+            self._check_quote(label, f"{field}.quote", figure.get("quote"), figure)
 
     def _check_geometry(self, label: str, geometry: Any) -> None:
         if not isinstance(geometry, Mapping) or geometry.get("type") not in schema.GEOMETRY_TYPES:

@@ -331,6 +331,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "edit.field.note_zh": ("说明", "Note"),
     "edit.field.document": ("依据文件", "Document"),
     "edit.field.quote": ("原文", "Its words (quote)"),
+    "edit.field.milestones": (
+        "节点（可增删行；报告之外的节点须填依据文件）",
+        "Milestones (add or remove rows; one not from the report names its document)",
+    ),
+    "edit.field.figures": (
+        "数据（可增删行；报告之外的数据须填依据文件）",
+        "Figures (add or remove rows; one not from the report names its document)",
+    ),
     "edit.field.location_precision": ("位置精度", "Location precision"),
     "edit.field.location_note": ("位置说明", "How the location was placed"),
     "edit.field.owner": ("建设单位", "Owner / developer"),

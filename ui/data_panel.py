@@ -31,7 +31,7 @@ from geo.imports.columns import FIELD_NAMES, parse_overrides
 from geo.imports.crs import parse_crs
 from geo.imports.files import MAX_FILE_BYTES, SUFFIXES
 from geo.load import load_boundary, read_report_text
-from geo.schema import LAYER_IDS, PRECISIONS, STATUSES
+from geo.schema import FIGURE_UNITS, LAYER_IDS, PRECISIONS, STATUSES
 from geo.store import GeoJSONFileStore, VersionConflict
 from i18n import t
 
@@ -262,7 +262,7 @@ def _edit_tab(store, snapshot, who: str, selected_id: str | None, lang: str) -> 
     problems: dict[str, list[str]] = st.session_state.get("edit_problems", {}).get(fid, {})
     _field_problems(problems, "geometry")
     with st.form(f"edit_form_{fid}"):
-        values, new_id, layer = _form_fields(feature, problems, lang)
+        values, new_id, layer = _form_fields(feature, problems, lang, fid)
         use_drawn = st.checkbox(
             t("edit.use_drawing", lang), value=drawn is not None, disabled=drawn is None
         )
@@ -274,7 +274,7 @@ def _edit_tab(store, snapshot, who: str, selected_id: str | None, lang: str) -> 
         _delete_controls(store, snapshot, who, feature, lang)
 
 
-def _form_fields(feature, problems, lang):
+def _form_fields(feature, problems, lang, fid):
     props = feature["properties"] if feature else {}
     new_id, layer = None, None
     if feature is None:
@@ -304,6 +304,24 @@ def _form_fields(feature, problems, lang):
     fields["quote"] = st.text_area(t("edit.field.quote", lang), height=68)
     for name in ("year", "note_zh", "quote"):
         _field_problems(problems, name)
+    fields["milestones"] = None
+    if feature is not None:  # a new project's first milestone comes from the status fields
+        fields["milestones"] = _table(
+            t("edit.field.milestones", lang),
+            props.get("milestones", []),
+            _MILESTONE_COLUMNS,
+            lang,
+            key=f"milestones_{fid}",
+        )
+        _field_problems(problems, "milestones")
+    fields["figures"] = _table(
+        t("edit.field.figures", lang),
+        props.get("figures", []),
+        _FIGURE_COLUMNS,
+        lang,
+        key=f"figures_{fid}",
+    )
+    _field_problems(problems, "figures")
     precision = props.get("location_precision", "exact")
     fields["location_precision"] = st.selectbox(
         t("edit.field.location_precision", lang), PRECISIONS, index=PRECISIONS.index(precision)
@@ -316,14 +334,55 @@ def _form_fields(feature, problems, lang):
     return fields, new_id, layer
 
 
+def _table(label: str, rows: list[dict], columns: dict, lang: str, *, key: str) -> list[dict]:
+    """An editable table (rows can be added and removed); returns its rows as dicts."""
+    frame = pd.DataFrame(rows, columns=list(columns))
+    st.caption(label)
+    edited = st.data_editor(
+        frame,
+        num_rows="dynamic",
+        hide_index=True,
+        use_container_width=True,
+        column_config={name: make(lang) for name, make in columns.items()},
+        key=key,
+    )
+    return edited.to_dict("records")
+
+
+_MILESTONE_COLUMNS = {
+    "year": lambda lang: st.column_config.NumberColumn(min_value=2000, max_value=2035, step=1),
+    "year_end": lambda lang: st.column_config.NumberColumn(min_value=2000, max_value=2035, step=1),
+    "kind": lambda lang: st.column_config.SelectboxColumn(options=["reported", "target"]),
+    "status": lambda lang: st.column_config.SelectboxColumn(options=list(STATUSES)),
+    "note_zh": lambda lang: st.column_config.TextColumn(),
+    "quote": lambda lang: st.column_config.TextColumn(width="large"),
+    "document": lambda lang: st.column_config.TextColumn(),
+    "recorded_by": lambda lang: st.column_config.TextColumn(disabled=True),
+}
+_FIGURE_COLUMNS = {
+    "label_zh": lambda lang: st.column_config.TextColumn(),
+    "label_en": lambda lang: st.column_config.TextColumn(),
+    "value": lambda lang: st.column_config.NumberColumn(min_value=0),
+    "unit": lambda lang: st.column_config.SelectboxColumn(options=list(FIGURE_UNITS)),
+    "quote": lambda lang: st.column_config.TextColumn(width="large"),
+    "document": lambda lang: st.column_config.TextColumn(),
+    "recorded_by": lambda lang: st.column_config.TextColumn(disabled=True),
+}
+
+
 def _field_problems(problems: dict[str, list[str]], name: str) -> None:
     for fix in problems.get(name, []):
         st.error(_plain(fix), icon="⚠️")
 
 
 def _submit_edit(store, snapshot, who, fid, new_id, layer, values, geometry, lang) -> None:
+    milestones = values["milestones"] if fid != _NEW else None
+    figures = values["figures"]
+    # The status box starts at the stored status: only a change there adds a milestone.
     status_changed = fid == _NEW or values["status"] != _props(snapshot, fid).get("status")
     edit = FeatureEdit(
+        milestones=milestones,
+        figures=figures,
         name_zh=values["name_zh"],
         name_en=values["name_en"],
         location_precision=values["location_precision"],
@@ -343,7 +402,8 @@ def _submit_edit(store, snapshot, who, fid, new_id, layer, values, geometry, lan
     else:
         target = fid
         new = edit_feature(snapshot.collection, fid, edit, who=who_name)
-    problems = check_edit(new, target)
+    added = len(milestones or []) if status_changed else None
+    problems = check_edit(new, target, new_milestone=0 if fid == _NEW else added)
     if fid == _NEW and geometry is None:
         problems.setdefault("geometry", []).append(t("edit.draw.needed", lang))
     st.session_state["edit_problems"] = {fid: problems}
