@@ -67,17 +67,19 @@ def test_upload_preview_import_and_draw_tools_offline(tmp_path):
         page.get_by_label("Your name").press("Enter")
 
         _choose(page, "图层 Layer", "parking")
+        page.wait_for_timeout(1000)  # let the rerun the choice started finish
         page.locator('input[type="file"]').set_input_files(str(sheet))
-        page.get_by_text("added 4, changed 0, unchanged 0, rejected 0").wait_for(timeout=30_000)
+        page.get_by_text(sheet.name).first.wait_for(timeout=30_000)
+        page.get_by_text("added 4, changed 0, unchanged 0, rejected 0").wait_for(timeout=60_000)
         # The planner must say the sheet is GCJ-02: choose it, and the preview follows.
         _choose(page, "Coordinate system", "Amap GCJ-02 lon/lat")
-        page.get_by_text("converted from GCJ-02").wait_for(timeout=30_000)
+        page.get_by_text("converted from GCJ-02").wait_for(timeout=60_000)
         preview = _frame_with(page, "path.leaflet-interactive[stroke='#009E73']")
         assert preview.locator("path.leaflet-interactive[stroke='#009E73']").count() == 4
         page.screenshot(path=str(tmp_path / "import-preview.png"), full_page=True)
 
         page.get_by_role("button", name="Import 4 features").click()
-        page.get_by_text("written to projects.geojson").wait_for(timeout=30_000)
+        page.get_by_text("written to projects.geojson").wait_for(timeout=60_000)
         page.wait_for_timeout(1000)
         page.screenshot(path=str(tmp_path / "after-import.png"), full_page=True)
         saved = json.loads(data.read_text(encoding="utf-8"))

@@ -337,6 +337,13 @@ def _form_fields(feature, problems, lang, fid):
 def _table(label: str, rows: list[dict], columns: dict, lang: str, *, key: str) -> list[dict]:
     """An editable table (rows can be added and removed); returns its rows as dicts."""
     frame = pd.DataFrame(rows, columns=list(columns))
+    numbers = {"year", "year_end", "value"}
+    for name in frame.columns:
+        # An absent column is all-NaN floats, which a text or choice column refuses.
+        if name in numbers:
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
+        else:
+            frame[name] = frame[name].fillna("").astype(str)
     st.caption(label)
     edited = st.data_editor(
         frame,
