@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import history, settings
+from geo import audit, history, settings
 from geo.errors import ProjectDataError
 from geo.export import DATA_FORMATS, FORMAT_FILES, export_data, export_snapshot_zip
 from geo.filter import ProjectFilter, apply_filter
@@ -271,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(run=_validate)
     _add_export(commands)
+    audit.add_parser(commands)
     imports_cli.add_parser(commands)
     history.add_parser(commands)
     return parser

@@ -13,7 +13,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import shape
 
-from geo import schema, settings
+from geo import evidence, schema, settings
 from geo.errors import Problem, ProjectDataError
 from geo.timeline import current_status
 
@@ -177,6 +177,7 @@ class _Checker:
             self._check_milestones(label, props["milestones"], props.get("status"))
         if "figures" in props:
             self._check_figures(label, props["figures"])
+        self.problems += evidence.check_location_evidence(label, props)
 
     def _check_choice(
         self, label: str, props: Mapping[str, Any], name: str, choices: tuple[str, ...]

@@ -1,3 +1,40 @@
 """Location evidence and the position audit."""
 
-STRINGS: dict[str, tuple[str, str]] = {}
+STRINGS: dict[str, tuple[str, str]] = {
+    "evidence.title": ("位置依据", "Location evidence"),
+    "evidence.none": ("无独立依据", "No independent evidence"),
+    "evidence.unverified": ("未经核实", "Unverified"),
+    "evidence.drawn_from": ("（绘制所据，非独立）", "(drawn from it, not independent)"),
+    "evidence.source": ("来源", "Source"),
+    "evidence.published": ("原坐标系", "published in"),
+    "evidence.relation.at": ("位于", "at"),
+    "evidence.relation.along": ("沿", "along"),
+    "evidence.relation.north_of": ("在其北侧", "north of"),
+    "evidence.relation.south_of": ("在其南侧", "south of"),
+    "evidence.relation.east_of": ("在其东侧", "east of"),
+    "evidence.relation.west_of": ("在其西侧", "west of"),
+    "evidence.relation.between": ("介于", "between"),
+    "evidence.kind.survey": ("测量", "survey"),
+    "evidence.kind.encyclopedia": ("百科", "encyclopedia"),
+    "evidence.kind.osm": ("开放街道图", "OpenStreetMap"),
+    "evidence.kind.web_map_pin": ("网络地图标注", "web-map pin"),
+    "evidence.kind.news_address": ("新闻报道地址", "news address"),
+    "evidence.kind.district_boundary": ("行政区界线", "district boundary"),
+    "audit.col.evidence": ("依据（距离，是否成立）", "evidence (distance, holds?)"),
+    "audit.verdict.ok": ("可信", "ok"),
+    "audit.verdict.doubtful": ("存疑", "doubtful"),
+    "audit.verdict.wrong": ("错误", "wrong"),
+    "audit.verdict.unverified": ("未核实", "unverified"),
+    "audit.summary": ("共 {total} 个精确/近似位置：", "{total} exact/approximate positions: "),
+    "audit.unverified_because": ("未核实：{reason}", "unverified: {reason}"),
+    "audit.drawn_from": ("（绘制所据）", "(drawn from)"),
+    "audit.exact_unverified": (
+        "要素 {id}：标为“准确”但无独立依据；请改为“近似”或补充依据",
+        "feature {id}: 'exact' with no independent reference; make it 'approximate' or add one",
+    ),
+    "audit.reason.none": ("未给出位置依据", "no location_evidence given"),
+    "audit.reason.circular": (
+        "仅有绘制时所依据的参考点，无独立来源",
+        "only the reference it was drawn from; no independent source",
+    ),
+}

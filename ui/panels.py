@@ -12,6 +12,7 @@ from geo import settings
 from geo.html import escape_html as esc
 from layers import LAYERS, STATUS_STYLES
 from layers.palette import PRECISION_LABELS
+from ui.evidence import evidence_html
 
 _CHIP = (
     '<span style="display:inline-block;margin:0 6px 4px 0;padding:2px 9px;border-radius:11px;'
@@ -54,6 +55,7 @@ def detail_html(row: Mapping[str, Any], *, shown_status: str | None = None) -> s
     parts.append(_milestones_html(row["milestones"]))
     parts.append(_figures_html(row["figures"]))
     parts.append(_place_html(row))
+    parts.append(evidence_html(row, "both"))
     source = row["source"]
     parts.append(
         f"<p><b>来源 Source</b>: {esc(source['document'])}<br>"
