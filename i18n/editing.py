@@ -215,6 +215,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "几何由 {file} 第 {row} 行导入（{crs}），{date}。",
         "Geometry imported from {file} row {row} ({crs}) on {date}.",
     ),
+    "import.evidence.unverified": (
+        "几何由 {file} 第 {row} 行导入（{crs}），尚未与独立参照点核对",
+        "geometry imported from {file} row {row} ({crs}); not yet checked against an "
+        "independent reference",
+    ),
     "import.document": ("{file} 第{row}行", "{file} row {row}"),
     "import.status.planned": ("计划", "planned"),
     "import.status.preparation": ("前期", "preparation"),

@@ -136,7 +136,9 @@ def test_planners_gbk_shapefile_in_4549_without_cpg(tmp_path, collection):
     assert props["name_zh"] == "青岛湾广场" and props["owner"] == "市南区城投"
     assert props["status"] == "under_construction"
     assert props["milestones"][-1]["year"] == 2022
-    assert props["location_precision"] == "exact"
+    # No reference confirms it yet: approximate, and the evidence names the file.
+    assert props["location_precision"] == "approximate"
+    assert "用地红线.zip row 1" in props["location_evidence"]["unverified"]
     assert metres_apart(shape(change.feature["geometry"]), red_line(lat, lon)) < TOLERANCE_M
     assert {"geometry", "status", "milestones"} <= set(change.fields)
 
@@ -239,8 +241,32 @@ def test_matching_by_id_changes_only_what_the_row_gives(tmp_path, collection):
     plan = plan_import(read_source(path), collection, ImportOptions(layer="construction"))
     [change] = plan.changed
     before = next(f for f in collection["features"] if f["properties"]["id"] == "zhanshan-plaza")
-    assert change.fields == ("location_precision", "location_note", "geometry")
+    assert {"geometry", "location_note"} <= set(change.fields)
+    assert not {"status", "milestones", "name_zh", "name_en"} & set(change.fields)
     assert change.feature["properties"]["status"] == before["properties"]["status"]
     again = plan.apply(collection)
     plan2 = plan_import(read_source(path), again, ImportOptions(layer="construction"))
     assert plan2.unchanged == [1] and not plan2.changed
+
+
+def test_precision_from_the_file_and_references_kept_for_the_audit(tmp_path, collection):
+    """A file saying 实测 (surveyed) makes the position exact; references of the old evidence
+    stay, so the audit measures the imported geometry against them."""
+    _, lat, lon = CATHEDRAL
+    target = next(f for f in collection["features"] if f["properties"]["id"] == "zhanshan-plaza")
+    link = {"ref": "some-reference", "relation": "at"}
+    target["properties"]["location_evidence"] = {"references": [link], "unverified": "old"}
+    target["properties"]["location_precision"] = "approximate"
+    gdf = gpd.GeoDataFrame(
+        {"id": ["zhanshan-plaza", "pichaiyuan-phase-2"], "精度": ["", "实测"]},
+        geometry=[Point(lon, lat), red_line(lat, lon)],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "survey.geojson"
+    gdf.to_file(path, engine="pyogrio")
+    plan = plan_import(read_source(path), collection, ImportOptions(layer="renewal"))
+    changed = {p.id: p.feature["properties"] for p in plan.changed}
+    assert changed["zhanshan-plaza"]["location_evidence"] == {"references": [link]}
+    assert changed["zhanshan-plaza"]["location_precision"] == "exact"
+    assert changed["pichaiyuan-phase-2"]["location_precision"] == "exact"
+    assert "location_evidence" not in changed["pichaiyuan-phase-2"]

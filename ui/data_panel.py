@@ -37,6 +37,11 @@ from i18n import t
 
 _DRAW_FILES = ("leaflet-draw/leaflet.draw.js", "leaflet-draw/leaflet.draw.css")
 _NEW = "__new__"
+#: Fields the edit form shows a problem next to.
+_FORM_FIELDS = frozenset(
+    {"id", "name_zh", "name_en", "status", "year", "note_zh", "document", "quote",
+     "milestones", "figures", "location_precision", "location_note", "geometry"}
+)  # fmt: skip
 _CHANGE_COLOURS = {"added": "#009E73", "changed": "#E69F00"}
 
 
@@ -267,6 +272,10 @@ def _edit_tab(store, snapshot, who: str, selected_id: str | None, lang: str) -> 
             t("edit.use_drawing", lang), value=drawn is not None, disabled=drawn is None
         )
         submitted = st.form_submit_button(t("edit.save", lang), type="primary")
+        # Rules about fields the form does not show (layer, location evidence ...).
+        for name, fixes in problems.items():
+            if name not in _FORM_FIELDS:
+                st.error(_plain(f"{name}: {'; '.join(fixes)}"), icon="⚠️")
     if submitted:
         geometry = drawn if use_drawn else None
         _submit_edit(store, snapshot, who, fid, new_id, layer, values, geometry, lang)
@@ -326,6 +335,7 @@ def _form_fields(feature, problems, lang, fid):
     fields["location_precision"] = st.selectbox(
         t("edit.field.location_precision", lang), PRECISIONS, index=PRECISIONS.index(precision)
     )
+    _field_problems(problems, "location_precision")
     fields["location_note"] = st.text_input(
         t("edit.field.location_note", lang), value=props.get("location_note", "")
     )

@@ -310,21 +310,32 @@ class _Builder:
         self.claimed.update(dict.fromkeys(keys, row))
         return feature
 
-    def _location(self, row: int, record: dict) -> dict[str, str]:
+    def _location(self, row: int, record: dict, existing: dict | None) -> dict[str, Any]:
+        """Precision, note and evidence of an imported geometry.
+
+        The references of the old evidence are kept: they now test the imported geometry, so
+        ``python -m geo audit`` says whether the file agrees with them. With none left, the
+        position is unverified (named after the file) and therefore approximate unless the
+        file itself says exact.
+        """
         mapping = self.plan.mapping
-        precision_value = cols.cell(record, mapping, "location_precision")
-        precision = cols.parse_precision(precision_value) if precision_value else "exact"
-        note = cols.cell(record, mapping, "location_note")
         crs_text = self.plan.crs.note.text("en") if self.plan.crs else ""
-        default = t(
-            "import.note.location",
-            "en",
-            file=self.table.name,
-            row=row,
-            crs=crs_text,
-            date=self.today.isoformat(),
-        )
-        return {"location_precision": precision or "exact", "location_note": str(note or default)}
+        values = {"file": self.table.name, "row": row, "crs": crs_text}
+        default = t("import.note.location", "en", **values, date=self.today.isoformat())
+        old = (existing or {}).get("properties", {}).get("location_evidence") or {}
+        references = list(old.get("references") or [])
+        given = cols.cell(record, mapping, "location_precision")
+        precision = cols.parse_precision(given) if given else None
+        out: dict[str, Any] = {
+            "location_precision": precision or ("exact" if references else "approximate"),
+            "location_note": str(cols.cell(record, mapping, "location_note") or default),
+        }
+        evidence: dict[str, Any] = {"references": references} if references else {}
+        if not references and out["location_precision"] != "exact":
+            evidence["unverified"] = t("import.evidence.unverified", "en", **values)
+        if evidence:
+            out["location_evidence"] = evidence
+        return out
 
     def _milestone(self, row: int, record: dict, status: str, after: int | None) -> dict | None:
         """A milestone for ``status`` from the row's year (or this year for a changed feature)."""
@@ -388,7 +399,7 @@ class _Builder:
                 "quote": _row_quote(record, mapping),
                 "recorded_by": self.options.who,
             },
-            **self._location(row, record),
+            **self._location(row, record, None),
             "figures": [],
         }
         owner = cols.cell(record, mapping, "owner")
@@ -418,7 +429,8 @@ class _Builder:
         props = feature["properties"]
         if not shapely.equals_exact(shape(existing["geometry"]), geom, tolerance=1e-7):
             feature["geometry"] = to_geojson(geom)
-            props.update(self._location(row, record))
+            props.pop("location_evidence", None)
+            props.update(self._location(row, record, existing))
         if status is not None and status != props["status"]:
             last = max(int(m["year"]) for m in props["milestones"])
             milestone = self._milestone(row, record, status, last)
