@@ -100,3 +100,49 @@ def test_upload_preview_import_and_draw_tools_offline(tmp_path):
         assert any("/app/static/vendor/leaflet-draw/leaflet.draw.js" in u for u in requests)
         context.close()
         browser.close()
+
+
+def test_redraw_a_feature_on_the_map_and_save(tmp_path):
+    """Draw a polygon with Leaflet.draw in the browser; the saved geometry is that polygon."""
+    data = tmp_path / "projects.geojson"
+    data.write_bytes(TEST_DATA.read_bytes())
+    env = {"PROJECT_MAP_DATA": str(data), "PROJECT_MAP_BASEMAP": "none"}
+    with sync_api.sync_playwright() as pw, serve_app(APP, env=env) as url:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        _frame_with(page, "path.leaflet-interactive")
+        page.get_by_text("Manage data: import, edit, history").click()
+        page.get_by_label("Your name").fill("规划科")
+        page.get_by_label("Your name").press("Enter")
+        page.get_by_role("tab", name="Edit a project").click()
+        _choose(page, "项目 Project", "湛山广场 · zhanshan-plaza")
+        page.wait_for_timeout(1500)
+        draw = _frame_with(page, ".leaflet-draw-draw-polygon")
+        draw.locator(".leaflet-container").scroll_into_view_if_needed()
+        draw.locator(".leaflet-draw-draw-polygon").click()
+        box = draw.locator(".leaflet-container").bounding_box()  # in page coordinates
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        # A triangle around the map's centre, closed on its first vertex.
+        for dx, dy in ((-60, 40), (60, 40), (0, -50), (-60, 40)):
+            page.mouse.move(cx + dx, cy + dy)
+            page.wait_for_timeout(100)
+            page.mouse.down()
+            page.mouse.up()
+            page.wait_for_timeout(400)
+        use = page.get_by_label("Use the shape drawn on the map")
+        for _ in range(60):
+            if use.is_enabled() and use.is_checked():
+                break
+            page.wait_for_timeout(500)
+        page.screenshot(path=str(tmp_path / "drawn.png"), full_page=True)
+        assert use.is_checked(), "the drawn shape never reached the app"
+        page.get_by_role("button", name="保存 Save").click()
+        page.get_by_text("saved zhanshan-plaza").wait_for(timeout=60_000)
+        saved = json.loads(data.read_text(encoding="utf-8"))
+        geometry = next(
+            f["geometry"] for f in saved["features"] if f["properties"]["id"] == "zhanshan-plaza"
+        )
+        assert geometry["type"] == "Polygon" and len(geometry["coordinates"][0]) == 4
+        page.screenshot(path=str(tmp_path / "redrawn.png"), full_page=True)
+        browser.close()

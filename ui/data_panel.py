@@ -211,8 +211,9 @@ def _show_plan(plan, lang: str) -> None:
 def _preview_map(preview) -> None:
     """Added (green) and changed (orange) features, before anything is written."""
     xmin, ymin, xmax, ymax = preview.total_bounds
-    m = folium.Map(tiles=None, location=[(ymin + ymax) / 2, (xmin + xmax) / 2], zoom_start=15)
-    m.fit_bounds([[ymin, xmin], [ymax, xmax]])
+    center = [(ymin + ymax) / 2, (xmin + xmax) / 2]
+    m = folium.Map(tiles=None, location=center, zoom_start=15, max_zoom=19)
+    m.fit_bounds([[ymin, xmin], [ymax, xmax]], max_zoom=17)
     shown = preview.assign(name_zh=preview["name_zh"].map(escape_html))
     folium.GeoJson(
         shown.to_json(),
@@ -457,7 +458,7 @@ def _draw_map(feature, lang: str) -> dict | None:
         st.error(t("edit.draw.missing", lang, files=", ".join(missing)))
         return None
     lat, lon = settings.DEFAULT_CENTER
-    m = folium.Map(tiles=None, location=[lat, lon], zoom_start=14)
+    m = folium.Map(tiles=None, location=[lat, lon], zoom_start=14, max_zoom=19)
     _context_layers(m)
     if feature is not None and feature.get("geometry"):
         layer = folium.GeoJson(
@@ -465,7 +466,8 @@ def _draw_map(feature, lang: str) -> dict | None:
             style_function=lambda _: {"color": "#0072B2", "dashArray": "6 4", "weight": 2},
             marker=folium.CircleMarker(radius=6),
         ).add_to(m)
-        m.fit_bounds(layer.get_bounds())
+        # A point has empty bounds, and with no tile layer Leaflet has no maximum zoom.
+        m.fit_bounds(layer.get_bounds(), max_zoom=17)
     draw = Draw(
         draw_options={"circle": False, "circlemarker": False, "rectangle": True},
         edit_options={"edit": True, "remove": True},
