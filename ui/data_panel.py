@@ -27,7 +27,7 @@ from geo.errors import ProjectDataError
 from geo.history import summarise
 from geo.html import escape_html
 from geo.imports import ImportFailed, ImportOptions, plan_import, read_source
-from geo.imports.columns import FIELD_NAMES, parse_overrides
+from geo.imports.columns import COORDINATE_FIELDS, FIELD_NAMES, guess_mapping
 from geo.imports.crs import parse_crs
 from geo.imports.files import MAX_FILE_BYTES, SUFFIXES
 from geo.load import load_boundary, read_report_text
@@ -118,12 +118,6 @@ def _import_tab(store, snapshot, who: str, lang: str) -> None:
         key="import_grid",
     )
     epsg = cols[2].text_input("EPSG", key="import_epsg", disabled=grid != "epsg")
-    source_layer = st.text_input(t("edit.import.source_layer", lang), key="import_source_layer")
-    mapping_text = st.text_input(
-        t("edit.import.mapping", lang),
-        key="import_mapping",
-        help=t("edit.import.mapping.help", lang, fields=", ".join(FIELD_NAMES)),
-    )
     if upload is None:
         st.caption(t("edit.import.hint", lang))
         return
@@ -131,13 +125,14 @@ def _import_tab(store, snapshot, who: str, lang: str) -> None:
         st.error(t("import.file.too_big", lang, size=upload.size, limit=MAX_FILE_BYTES))
         return
     try:
-        options = _import_options(layer, grid, epsg, mapping_text, who, lang)
-        with tempfile.TemporaryDirectory(prefix="shinan-upload-") as tmp:
-            # Only the suffix of the user's file name is used on disk.
-            path = Path(tmp) / f"upload{Path(upload.name).suffix.lower()}"
-            path.write_bytes(upload.getvalue())
-            table = read_source(path, source_layer=source_layer or None, name=upload.name)
-            plan = plan_import(table, snapshot.collection, options, report_text=read_report_text())
+        table = _read_upload(upload, lang)
+    except ImportFailed as exc:
+        st.error(_plain(exc.text(lang)))
+        return
+    overrides = _mapping_controls(table, upload.file_id, lang)
+    try:
+        options = _import_options(layer, grid, epsg, overrides, who, lang)
+        plan = plan_import(table, snapshot.collection, options, report_text=read_report_text())
     except ImportFailed as exc:
         st.error(_plain(exc.text(lang)))
         return
@@ -148,18 +143,59 @@ def _import_tab(store, snapshot, who: str, lang: str) -> None:
     _import_button(store, snapshot, plan, who, lang)
 
 
-def _import_options(layer, grid, epsg, mapping_text, who, lang) -> ImportOptions:
+def _read_upload(upload, lang: str):
+    """Read the uploaded file; when it holds several layers, offer them to choose from."""
+    layers = st.session_state.get(f"import_layers_{upload.file_id}")
+    source_layer = None
+    if layers:
+        source_layer = st.selectbox(
+            t("edit.import.source_layer", lang), layers, key=f"import_source_{upload.file_id}"
+        )
+    with tempfile.TemporaryDirectory(prefix="shinan-upload-") as tmp:
+        # Only the suffix of the user's file name is used on disk.
+        path = Path(tmp) / f"upload{Path(upload.name).suffix.lower()}"
+        path.write_bytes(upload.getvalue())
+        try:
+            return read_source(path, source_layer=source_layer, name=upload.name)
+        except ImportFailed as exc:
+            if exc.message.key == "import.layer.choose" and not layers:
+                names = str(exc.message.values["layers"]).split(", ")
+                st.session_state[f"import_layers_{upload.file_id}"] = names
+                st.rerun()
+            raise
+
+
+def _mapping_controls(table, file_id: str, lang: str) -> dict[str, str]:
+    """One choice per project field, starting from the guessed column; returns the overrides."""
+    columns = [str(c) for c in table.frame.columns if c != "geometry"]
+    guessed = guess_mapping(columns)
+    overrides: dict[str, str] = {}
+    none = "—"
+    with st.expander(t("edit.import.mapping", lang), expanded=False):
+        grid = st.columns(4)
+        for i, field in enumerate(FIELD_NAMES):
+            if table.gdf is not None and field in COORDINATE_FIELDS:
+                continue  # a vector file's geometry is its own
+            options = [none, *columns]
+            default = guessed.get(field)
+            chosen = grid[i % 4].selectbox(
+                t(f"edit.map.{field}", lang),
+                options,
+                index=options.index(default) if default in options else 0,
+                key=f"map_{field}_{file_id}",
+            )
+            if chosen != (default or none):
+                overrides[field] = "" if chosen == none else chosen
+    return overrides
+
+
+def _import_options(layer, grid, epsg, overrides, who, lang) -> ImportOptions:
     crs = None
     if grid == "epsg":
         try:
             crs = parse_crs(epsg)
         except ValueError:
             raise ValueError(t("import.crs.bad", lang, crs=epsg)) from None
-    try:
-        overrides = parse_overrides(mapping_text)
-    except ValueError as exc:
-        fields = ", ".join(FIELD_NAMES)
-        raise ValueError(t("import.map.bad", lang, part=str(exc), fields=fields)) from None
     shift = grid if grid in ("gcj02", "bd09") else None
     return ImportOptions(layer=layer, crs=crs, shift=shift, overrides=overrides, who=who or "?")
 
