@@ -36,6 +36,21 @@ def _frame_with(page, selector: str):
     raise AssertionError(f"no frame ever showed {selector}")
 
 
+def _wait_for_count(page, selector: str, expected: int) -> None:
+    """Wait until some frame shows ``expected`` matches (frames are replaced on reruns)."""
+    seen = 0
+    for _ in range(240):
+        for frame in page.frames:
+            try:
+                seen = frame.locator(selector).count()
+            except sync_api.Error:
+                continue
+            if seen == expected:
+                return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"expected {expected} of {selector}, last saw {seen}")
+
+
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in a Streamlit selectbox (retrying while a rerun redraws the page)."""
     for _ in range(10):
@@ -74,8 +89,7 @@ def test_upload_preview_import_and_draw_tools_offline(tmp_path):
         # The planner must say the sheet is GCJ-02: choose it, and the preview follows.
         _choose(page, "Coordinate system", "Amap GCJ-02 lon/lat")
         page.get_by_text("converted from GCJ-02").wait_for(timeout=60_000)
-        preview = _frame_with(page, "path.leaflet-interactive[stroke='#009E73']")
-        assert preview.locator("path.leaflet-interactive[stroke='#009E73']").count() == 4
+        _wait_for_count(page, "path.leaflet-interactive[stroke='#009E73']", 4)
         page.screenshot(path=str(tmp_path / "import-preview.png"), full_page=True)
 
         page.get_by_role("button", name="Import 4 features").click()
@@ -92,8 +106,8 @@ def test_upload_preview_import_and_draw_tools_offline(tmp_path):
             assert metres_apart(got[f"{name}停车场"], Point(lon, lat)) < 1.0
 
         page.get_by_role("tab", name="Edit a project").click()
-        draw = _frame_with(page, ".leaflet-draw-draw-polygon")
-        assert draw.locator(".leaflet-draw-draw-marker").count() == 1
+        _wait_for_count(page, ".leaflet-draw-draw-polygon", 1)
+        _wait_for_count(page, ".leaflet-draw-draw-marker", 1)
         page.screenshot(path=str(tmp_path / "edit.png"), full_page=True)
         outside = {urlparse(u).hostname for u in requests if u.startswith("http")} - LOCAL_HOSTS
         assert not outside, f"requests left the machine: {sorted(outside)}"
