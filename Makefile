@@ -1,7 +1,14 @@
 # Two commands on a fresh machine with Python 3.11 and make:
-#   make run    install into .venv and serve the map on http://localhost:8501
+#   make run    install into .venv and serve the map on http://localhost:8501 (PORT=, ADDRESS=)
 #   make test   install into .venv (and Chromium if missing), lint, run the whole test suite
 PYTHON ?= python3
+# Where `make run` listens: this machine only by default. To serve a network, e.g.
+#   make run ADDRESS=0.0.0.0 SERVER_NAME=map.intranet.local PORT=8080
+# SERVER_NAME is the name visitors type; giving it also stops Streamlit from looking up
+# this machine's external IP on the internet at start.
+PORT ?= 8501
+ADDRESS ?= 127.0.0.1
+SERVER_NAME ?= $(if $(filter 127.0.0.1 localhost ::1,$(ADDRESS)),localhost,$(shell hostname))
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -15,7 +22,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $@
 
 run: $(STAMP)
-	$(BIN)/python -m streamlit run app.py --server.port 8501
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
+		--browser.serverAddress $(SERVER_NAME)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -31,6 +39,7 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_map_update.py
 	if [ -f bench/bench_export.py ]; then $(BIN)/python bench/bench_export.py; fi
+	$(BIN)/python bench/bench_health.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

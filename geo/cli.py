@@ -26,12 +26,15 @@ from geo.render import (
     PRESETS,
     PageSize,
     SnapshotSpec,
+    clamp_extent,
     custom_page,
     data_extent,
     render_layer_snapshots,
     render_snapshot,
+    request_pixels,
 )
 from geo.schema import LAYER_IDS, PRECISIONS, STATUSES
+from geo.text import strip_hidden
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -74,6 +77,8 @@ class ExportRequest:
 
 
 def _export(args: argparse.Namespace) -> int:
+    for problem in settings.settings_problems():
+        print(f"python -m geo export: warning: {problem}", file=sys.stderr)
     try:
         request = parse_export(args)
     except UsageError as exc:
@@ -115,19 +120,46 @@ def parse_export(args: argparse.Namespace) -> ExportRequest:
         raise UsageError(
             f"--as-of {args.as_of}: give a year from {settings.FIRST_YEAR} to {settings.LAST_YEAR}"
         )
-    fmt = _format(args.format, Path(args.out), per_layer=args.per_layer)
+    out = Path(args.out)
+    if _is_zip(out) and not args.per_layer:
+        raise UsageError(f"--out {out.name}: a .zip holds one image per layer; add --per-layer")
+    fmt = _format(args.format, out, per_layer=args.per_layer)
     if args.per_layer and fmt not in IMAGE_FORMATS:
         raise UsageError(f"--per-layer makes images; use --format {'|'.join(IMAGE_FORMATS)}")
+    _check_out(out, folder=args.per_layer and not _is_zip(out), force=args.force)
     view = ProjectFilter(layers=layers, statuses=statuses, years=years, as_of=args.as_of)
+    page = _page(args)
+    if args.per_layer:
+        try:
+            request_pixels(page, 1 + len(view.layers))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     return ExportRequest(
-        out=Path(args.out),
+        out=out,
         view=view,
         fmt=fmt,
-        page=_page(args),
+        page=page,
         per_layer=args.per_layer,
-        title=args.title,
+        title=strip_hidden(args.title).strip() or None if args.title else None,
         extent=_extent(args.extent),
     )
+
+
+def _check_out(out: Path, *, folder: bool, force: bool) -> None:
+    """Refuse to overwrite without --force, and to create folders other than ``out`` itself."""
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"--out {out}: folder {parent} does not exist; create it first")
+    if folder:
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out {out}: is a file; give a folder for --per-layer")
+        if out.is_dir() and any(out.glob("shinan-*")) and not force:
+            raise UsageError(f"--out {out}: holds exported files; add --force to replace them")
+        return
+    if out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; give a file name")
+    if out.exists() and not force:
+        raise UsageError(f"--out {out}: exists; add --force to overwrite it")
 
 
 def _extent(text: str | None) -> str | tuple[float, float, float, float]:
@@ -139,13 +171,26 @@ def _extent(text: str | None) -> str | tuple[float, float, float, float]:
         raise UsageError(
             f"--extent {text!r}: give district, data, or WEST,SOUTH,EAST,NORTH in degrees"
         ) from None
-    xmin, ymin, xmax, ymax = settings.EXTENT
+    xmin, ymin, xmax, ymax = settings.EXPORT_FRAME
     if not (xmin <= west < east <= xmax and ymin <= south < north <= ymax):
         raise UsageError(
             f"--extent {text}: give lon {xmin}..{xmax} and lat {ymin}..{ymax}, west < east, "
             "south < north"
         )
-    return west, south, east, north
+    clamped = clamp_extent((west, south, east, north))
+    if clamped != (west, south, east, north):
+        print(
+            f"python -m geo export: --extent widened to {settings.MIN_EXTENT_M:g} m across: "
+            + ",".join(f"{v:.6f}" for v in clamped),
+            file=sys.stderr,
+        )
+    return clamped
+
+
+def _ascii_year(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year like 2021")
+    return int(text)
 
 
 def _choices(name: str, text: str | None, valid: tuple[str, ...]) -> tuple[str, ...]:
@@ -160,7 +205,8 @@ def _choices(name: str, text: str | None, valid: tuple[str, ...]) -> tuple[str, 
 
 
 def _years(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
+    # [0-9], not \d: full-width and Arabic-Indic digits are not years here.
+    match = re.fullmatch(r"\s*([0-9]{4})\s*(?:-\s*([0-9]{4})\s*)?", text)
     low, high = settings.FIRST_YEAR, settings.LAST_YEAR
     if not match:
         raise UsageError(f"--years {text!r}: give FIRST-LAST, e.g. {low}-{high}")
@@ -178,7 +224,7 @@ def _format(fmt: str | None, out: Path, *, per_layer: bool) -> str:
             raise UsageError(f"unknown format {fmt!r}; valid: {', '.join(valid)}")
         return fmt
     suffix = out.suffix.lower().lstrip(".")
-    aliases = {"json": "geojson", "htm": "html", "zip": "png"}
+    aliases = {"json": "geojson", "htm": "html", "zip": "png" if per_layer else ""}
     guessed = aliases.get(suffix, suffix)
     if guessed in valid:
         return guessed
@@ -251,7 +297,7 @@ def _is_zip(path: Path) -> bool:
 def _write(out: Path, files: dict[str, bytes], *, folder: bool) -> list[Path]:
     """Write the files: into ``out`` when it is a folder, else as ``out`` itself."""
     directory = out if folder else out.parent
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(exist_ok=True)  # only --out itself; its parent was checked
     written = []
     for name, data in files.items():
         path = directory / name if folder else out
@@ -293,7 +339,9 @@ def _add_export(commands) -> None:
     export.add_argument("--status", help=f"comma-separated: {','.join(STATUSES)}")
     when = export.add_mutually_exclusive_group()
     when.add_argument("--years", help="FIRST-LAST: projects with a milestone in these years")
-    when.add_argument("--as-of", type=int, dest="as_of", help="each project's status in this year")
+    when.add_argument(
+        "--as-of", type=_ascii_year, dest="as_of", help="each project's status in this year"
+    )
     export.add_argument(
         "--preset",
         help="slide-16x9 (default), slide-4x3, a4-portrait, "
@@ -313,6 +361,7 @@ def _add_export(commands) -> None:
         help="one image per visible layer (plus all layers) into a folder or zip",
     )
     export.add_argument("--title", help="title of the snapshot (default: from the filters)")
+    export.add_argument("--force", action="store_true", help="overwrite existing output")
     export.add_argument(
         "--extent",
         help="district (default), data (fit the shown projects), or WEST,SOUTH,EAST,NORTH",

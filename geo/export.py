@@ -9,8 +9,10 @@ JSON text columns where a format has only flat fields (GeoPackage, CSV, KML).
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import json
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -32,6 +34,7 @@ from geo.render import (
     SEA_COLOR,
     SnapshotSpec,
     render_layer_snapshots,
+    request_pixels,
 )
 from geo.webmap import standalone_map
 from layers import LAYERS, STATUS_STYLES
@@ -54,8 +57,11 @@ NESTED_COLUMNS: Final = ("milestones", "source", "figures")
 GPKG_LAYER: Final = "projects"
 VENDOR_DIR: Final = settings.PROJECT_ROOT / "static" / "vendor" / "leaflet"
 KML_NS: Final = "http://www.opengis.net/kml/2.2"
-#: Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Spreadsheets run a cell that starts with one of these as a formula (CSV injection): at
+#: the start of the text or after any line break in it.
+_FORMULA_AT_LINE_START: Final = re.compile(r"(?:^|(?<=[\r\n]))([=+\-@\t\r])")
+#: Characters XML 1.0 forbids (a KML file holding one is not well-formed).
+_XML_FORBIDDEN: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def export_data(
@@ -89,7 +95,8 @@ def export_geojson(gdf_shown: gpd.GeoDataFrame) -> bytes:
         for props, geom in zip(properties, geometries, strict=True)
     ]
     collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
+    # allow_nan=False: "NaN" and "Infinity" are not JSON; _plain has made them null.
+    return json.dumps(collection, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
 
 
 # GeoPackage -----------------------------------------------------------------------------------
@@ -105,6 +112,9 @@ def export_gpkg(gdf_shown: gpd.GeoDataFrame, *, layer: str = GPKG_LAYER) -> byte
 def export_csv(gdf_shown: gpd.GeoDataFrame, *, wkt: bool = True, lonlat: bool = True) -> bytes:
     """CSV (UTF-8 with a BOM, so spreadsheets read the Chinese) with geometry as text.
 
+    Every field is quoted, and every text cell and header that a spreadsheet would run as a
+    formula (at its start or after any line break inside it) gets a leading apostrophe.
+
     Parameters
     ----------
     wkt
@@ -117,13 +127,14 @@ def export_csv(gdf_shown: gpd.GeoDataFrame, *, wkt: bool = True, lonlat: bool = 
     text_columns = [c for c in table.columns if table[c].dtype == object or _is_text(table[c])]
     for column in text_columns:
         table[column] = table[column].map(_defuse_formula)
+    table.columns = [_defuse_formula(str(name)) for name in table.columns]
     if lonlat:
         points = gdf.geometry.representative_point()
         table["lon"] = points.x.round(6).to_numpy()
         table["lat"] = points.y.round(6).to_numpy()
     if wkt:
         table["wkt"] = shapely.to_wkt(gdf.geometry.values, rounding_precision=6)
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return table.to_csv(index=False, quoting=csv.QUOTE_ALL).encode("utf-8-sig")
 
 
 def _is_text(series: pd.Series) -> bool:
@@ -131,9 +142,10 @@ def _is_text(series: pd.Series) -> bool:
 
 
 def _defuse_formula(value: Any) -> Any:
-    """Prefix a quote to text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Put an apostrophe before text a spreadsheet would run as a formula: at the start of
+    the cell and after every line break in it (some importers split rows at a bare CR)."""
+    if isinstance(value, str):
+        return _FORMULA_AT_LINE_START.sub(r"'\1", value)
     return value
 
 
@@ -160,8 +172,18 @@ def export_kml(gdf_shown: gpd.GeoDataFrame, *, name: str = "市南区项目 Shin
             _records(part), part.geometry, targets[part.index], strict=True
         ):
             folder.append(_placemark(record, geom, bool(target)))
+    _xml_safe(root)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _xml_safe(root: ET.Element) -> None:
+    """Drop characters XML 1.0 forbids from every text and attribute (control characters)."""
+    for element in root.iter():
+        if element.text:
+            element.text = _XML_FORBIDDEN.sub("", element.text)
+        for key, value in element.attrib.items():
+            element.attrib[key] = _XML_FORBIDDEN.sub("", value)
 
 
 def _kml(tag: str) -> str:
@@ -330,7 +352,14 @@ def export_snapshot_zip(
     spec: SnapshotSpec,
     prefix: str = "shinan",
 ) -> bytes:
-    """A zip of the all-layers snapshot and one per visible layer, same extent and size."""
+    """A zip of the all-layers snapshot and one per visible layer, same extent and size.
+
+    Raises
+    ------
+    ValueError
+        When the images together would pass ``settings.MAX_REQUEST_PIXELS``.
+    """
+    request_pixels(spec.page, 1 + len(spec.view.layers))
     images = render_layer_snapshots(gdf_shown, boundary, spec=spec)
     suffix = FORMAT_FILES[spec.fmt][0]
     return zip_files({f"{prefix}-{key}{suffix}": data for key, data in images.items()})
@@ -376,7 +405,7 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if value is pd.NA or value is pd.NaT:
         return None

@@ -116,6 +116,7 @@ def place_labels(
             va="center",
             zorder=9,
             path_effects=[withStroke(linewidth=halo_pt, foreground="white")],
+            parse_math=False,
         )
         if leader:
             _draw_leader(ax, to_data, footprint, box)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import shapely
@@ -20,31 +22,197 @@ from geo.timeline import current_status
 Feature = Mapping[str, Any]
 
 
-def read_collection(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a GeoJSON file into a dict; a missing, undecodable or malformed file raises.
+def read_collection(
+    path: str | os.PathLike[str], *, max_bytes: int = settings.MAX_DATA_BYTES
+) -> dict[str, Any]:
+    """Read a GeoJSON (or scenes) file into a dict; anything unusable raises one clear problem.
+
+    Only a regular file of at most ``max_bytes`` is read (a FIFO or ``/dev/zero`` named as
+    the data file would otherwise hang or fill memory). The JSON must be UTF-8 (a BOM is
+    accepted), with finite numbers, at most ``settings.MAX_JSON_DEPTH`` levels deep and no
+    unpaired surrogate in any text.
 
     Raises
     ------
     ProjectDataError
-        With the path, the line and column of a JSON syntax error, and how to fix it.
+        With the path, where the problem is (line and column, or the item), and how to fix it.
     """
     path = Path(path)
+    raw = _read_regular_file(path, max_bytes)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fix = f"no such file; check the path or set {settings.DATA_PATH_ENV}"
-        raise ProjectDataError(str(path), [Problem("", "", str(path), fix)]) from None
-    except IsADirectoryError:
-        fix = "this is a folder; give the path of a .geojson file"
-        raise ProjectDataError(str(path), [Problem("", "", str(path), fix)]) from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         fix = f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8"
-        raise ProjectDataError(str(path), [Problem("", "", path.name, fix)]) from None
+        raise _file_error(path, path.name, fix) from None
     try:
-        return json.loads(text)
+        # Numbers are checked afterwards (find_unsafe_value): a parse_float hook would call
+        # Python for every coordinate and make large files several times slower to read.
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         fix = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise ProjectDataError(str(path), [Problem("", "", path.name, fix)]) from None
+        raise _file_error(path, path.name, fix) from None
+    except _BadNumber as exc:
+        raise _file_error(path, exc.text, f"{_line_of(text, exc.text)}{exc.fix}") from None
+    except ValueError:  # an integer of thousands of digits (Python's conversion limit)
+        raise _file_error(path, path.name, _LONG_NUMBER_FIX) from None
+    except RecursionError:
+        fix = f"nested too deeply; no GeoJSON needs more than {settings.MAX_JSON_DEPTH} levels"
+        raise _file_error(path, path.name, fix) from None
+    problem = find_unsafe_value(data)
+    if problem is not None:
+        raise ProjectDataError(str(path), [problem])
+    return data
+
+
+def _read_regular_file(path: Path, max_bytes: int) -> bytes:
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then says what it is.
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        fix = f"no such file; check the path or set {settings.DATA_PATH_ENV}"
+        raise _file_error(path, str(path), fix) from None
+    except IsADirectoryError:
+        raise _file_error(path, str(path), "this is a folder; give the path of a file") from None
+    except PermissionError:
+        fix = "cannot be read (permission denied); let the app's user read it (chmod a+r)"
+        raise _file_error(path, str(path), fix) from None
+    except OSError as exc:
+        raise _file_error(path, str(path), f"cannot be opened: {exc.strerror}") from None
+    info = os.fstat(fd)
+    problem = _unreadable_kind(info, max_bytes)
+    if problem:
+        os.close(fd)
+        raise _file_error(path, str(path), problem)
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            raw = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise _file_error(path, str(path), f"cannot be read: {exc.strerror}") from None
+    if len(raw) > max_bytes:  # the file grew after fstat
+        raise _file_error(path, path.name, f"over {max_bytes:,} bytes; files this big are refused")
+    return raw
+
+
+def _unreadable_kind(info: os.stat_result, max_bytes: int) -> str | None:
+    """Why a file of this kind and size is not read, or None."""
+    if stat.S_ISDIR(info.st_mode):
+        return "this is a folder; give the path of a file"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a pipe or a device); give the path of a saved file"
+    if info.st_size > max_bytes:
+        return f"{info.st_size:,} bytes; files over {max_bytes:,} bytes are refused"
+    return None
+
+
+def _line_of(text: str, token: str) -> str:
+    """ "line N: " where ``token`` first appears in ``text`` (a parse hook knows no position)."""
+    index = text.find(token)
+    return f"line {text.count(chr(10), 0, index) + 1}: " if index >= 0 else ""
+
+
+def _file_error(path: Path, value: object, fix: str) -> ProjectDataError:
+    return ProjectDataError(str(path), [Problem("", "", value, fix)])
+
+
+class _BadNumber(ValueError):
+    def __init__(self, text: str, fix: str) -> None:
+        super().__init__(fix)
+        self.text, self.fix = text, fix
+
+
+def _reject_constant(name: str) -> float:
+    raise _BadNumber(name, f"{name} is not valid JSON; give a number or leave the field out")
+
+
+_LONG_NUMBER_FIX: Final = "a number this long cannot be right; give at most 15 digits"
+_LARGE_NUMBER_FIX: Final = "a number this large (or infinite) cannot be right; check the value"
+#: No number in a projects or scenes file is this large (coordinates, years, figures).
+_NUMBER_LIMIT: Final = 1e15
+
+
+def find_unsafe_value(data: Any) -> Problem | None:
+    """The first place in parsed JSON that nests too deeply, holds an unpaired surrogate or a
+    number too large (or infinite) to be right.
+
+    Each would crash a later step (copying, drawing, writing UTF-8 or JSON), so files are
+    refused here, naming the feature and the field. Geometry coordinates are left to the
+    validator, which checks every position.
+    """
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, where = stack.pop()
+        if len(where) > settings.MAX_JSON_DEPTH:
+            fix = f"nested more than {settings.MAX_JSON_DEPTH} levels; flatten this value"
+            return _located(data, where[: settings.MAX_JSON_DEPTH], "…", fix)
+        problem = _unsafe_scalar(value)
+        if problem:
+            return _located(data, where, _short_value(value), problem)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _has_surrogate(key):
+                    return _located(data, where, key, _SURROGATE_FIX)
+                if key == "coordinates" and "type" in value:
+                    continue
+                stack.append((item, (*where, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*where, i)) for i, item in enumerate(value))
+    return None
+
+
+def _unsafe_scalar(value: Any) -> str | None:
+    if isinstance(value, str):
+        return _SURROGATE_FIX if _has_surrogate(value) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int):
+        return _LONG_NUMBER_FIX if abs(value) >= 10**15 else None
+    return None if -_NUMBER_LIMIT <= value <= _NUMBER_LIMIT else _LARGE_NUMBER_FIX
+
+
+def _short_value(value: Any) -> object:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**24:
+        text = str(value)  # json.loads refuses more than 4300 digits, so this is cheap
+        return f"{text[:20]}… ({len(text.lstrip('-'))} digits)"
+    return value
+
+
+_SURROGATE_FIX = "holds a broken character (an unpaired UTF-16 surrogate); retype the text"
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _located(data: Any, where: tuple[str | int, ...], value: object, fix: str) -> Problem:
+    """A problem at a JSON path, naming the feature (by id if it has a usable one)."""
+    feature, rest = "", list(where)
+    if len(where) >= 2 and where[0] == "features" and isinstance(where[1], int):
+        feature = f"#{where[1] + 1}"
+        props = data["features"][where[1]]
+        props = props.get("properties") if isinstance(props, dict) else None
+        pid = props.get("id") if isinstance(props, dict) else None
+        if isinstance(pid, str) and schema.ID_PATTERN.fullmatch(pid):
+            feature = f"'{pid}'"
+        rest = rest[2:]
+    elif len(where) >= 2 and where[0] == "scenes" and isinstance(where[1], int):
+        feature, rest = f"#{where[1] + 1}", rest[2:]
+    parts = [f"[{p}]" if isinstance(p, int) else f".{_visible(str(p))}" for p in rest]
+    field = "".join(parts[:6]).lstrip(".") + ("…" if len(parts) > 6 else "")
+    if isinstance(value, str):
+        value = _visible(value)
+    return Problem(feature, field, value, fix)
+
+
+def _visible(text: str) -> str:
+    """``text`` with each unpaired surrogate written as ``\\udXXX``, so it can be printed."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def read_report_text() -> str | None:
@@ -149,7 +317,8 @@ class _Checker:
         self._check_geometry(label, feature.get("geometry"))
 
     def _check_id(self, label: str, value: Any) -> str:
-        if not isinstance(value, str) or not schema.ID_PATTERN.match(value):
+        # fullmatch: with match() the pattern's "$" would accept an id ending in a newline.
+        if not isinstance(value, str) or not schema.ID_PATTERN.fullmatch(value):
             fix = "give a unique ASCII slug of lower-case letters, digits and hyphens"
             self.add(label, "id", value, fix)
             return label
@@ -165,12 +334,18 @@ class _Checker:
         missing = [name for name in schema.REQUIRED_PROPERTIES if name not in props]
         for name in missing:
             self.add(label, name, None, "missing; see docs/data-format.md")
+        for name in RESERVED_PROPERTIES & props.keys():
+            fix = "this name is reserved for the feature's shape; rename the property"
+            self.add(label, name, props[name], fix)
         self._check_choice(label, props, "layer", schema.LAYER_IDS)
         self._check_choice(label, props, "status", schema.STATUSES)
         self._check_choice(label, props, "location_precision", schema.PRECISIONS)
         for name in ("name_zh", "name_en", "location_note"):
             if name in props and not _text(props[name]):
                 self.add(label, name, props[name], "give a non-empty string")
+            elif name in props and _HIDDEN_CHARS.search(props[name]):
+                fix = "holds invisible control or text-direction characters; retype the text"
+                self.add(label, name, props[name], fix)
         if "source" in props:
             self._check_source(label, props["source"])
         if "milestones" in props:
@@ -261,8 +436,13 @@ class _Checker:
                 self.add(label, field, figure, "give an object with label_zh, value, unit, quote")
                 continue
             value = figure.get("value")
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                self.add(label, f"{field}.value", value, "give a non-negative number")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value <= MAX_FIGURE
+            ):
+                fix = f"give a non-negative number up to {MAX_FIGURE:.0e}"
+                self.add(label, f"{field}.value", value, fix)
             if figure.get("unit") not in schema.FIGURE_UNITS:
                 fix = f"use one of {', '.join(schema.FIGURE_UNITS)}"
                 self.add(label, f"{field}.unit", figure.get("unit"), fix)
@@ -277,9 +457,14 @@ class _Checker:
             fix = f"give a GeoJSON geometry: one of {', '.join(schema.GEOMETRY_TYPES)}"
             self.add(label, "geometry", kind, fix)
             return
+        coordinates = geometry.get("coordinates")
+        if not _coordinates_ok(coordinates, _POSITION_DEPTH[geometry["type"]]):
+            fix = "coordinates do not form this geometry type; check nesting and pairs"
+            self.add(label, "geometry.coordinates", _short(coordinates), fix)
+            return
         try:
             geom = shape(geometry)
-        except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.ShapelyError):
+        except (ValueError, TypeError, IndexError, shapely.errors.ShapelyError):
             fix = "coordinates do not form this geometry type; check nesting and pairs"
             self.add(label, "geometry.coordinates", geometry.get("type"), fix)
             return
@@ -308,6 +493,48 @@ class _Checker:
         else:
             fix = f"outside Shinan (lon {xmin}..{xmax}, lat {ymin}..{ymax}); check the CRS"
             self.add(label, "geometry.coordinates", geom.bounds, fix)
+
+
+#: Property names that would collide with the frame's geometry column.
+RESERVED_PROPERTIES: Final = frozenset({"geometry"})
+#: Figures are counts, areas and sums of money: anything larger is a typo.
+MAX_FIGURE: Final = 1e12
+# C0/C1 controls (but tab, newline) and the bidi embeddings, overrides and isolates, which
+# reorder what follows them on screen and in exports.
+_HIDDEN_CHARS: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: How deep the positions sit in each geometry type's coordinates.
+_POSITION_DEPTH: Final = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+
+
+def _coordinates_ok(coordinates: Any, depth: int) -> bool:
+    """Lists nested ``depth`` deep, ending in positions of 2 or 3 finite numbers."""
+    if depth == 0:
+        return (
+            isinstance(coordinates, list)
+            and len(coordinates) in (2, 3)
+            and all(_is_number(v) and -_NUMBER_LIMIT <= v <= _NUMBER_LIMIT for v in coordinates)
+        )
+    return (
+        isinstance(coordinates, list)
+        and bool(coordinates)
+        and all(_coordinates_ok(part, depth - 1) for part in coordinates)
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _short(value: Any) -> object:
+    text = json.dumps(value, ensure_ascii=False) if value is not None else "null"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _text(value: Any) -> bool:

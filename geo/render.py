@@ -45,6 +45,7 @@ from geo import schema, settings, tiles
 from geo.coords import to_gcj02
 from geo.filter import ProjectFilter
 from geo.labels import LabelPlacement, LabelRequest, place_labels
+from geo.text import strip_hidden
 from layers import LAYERS, STATUS_STYLES
 from layers.palette import BOUNDARY_STYLE, TARGET_FILL_FACTOR
 from layers.spec import LegendEntry
@@ -85,8 +86,17 @@ class PageSize:
             problems.append(f"size {self.width_px}x{self.height_px} px (give 200-20000 each)")
         if not 50 <= self.dpi <= 1200:
             problems.append(f"dpi {self.dpi} (give 50-1200)")
-        if self.width_px * self.height_px > 120_000_000:
-            problems.append(f"{self.width_px * self.height_px:,} pixels (at most 120 million)")
+        if self.width_px * self.height_px > settings.MAX_IMAGE_PIXELS:
+            pixels, limit = self.width_px * self.height_px, settings.MAX_IMAGE_PIXELS / 1e6
+            problems.append(f"{pixels:,} pixels (at most {limit:g} million)")
+        if not problems and min(self.size_in) < settings.MIN_PAGE_INCHES:
+            # Title, legend and caption need room: a tiny page at a high dpi has no map left.
+            most = math.floor(min(self.width_px, self.height_px) / settings.MIN_PAGE_INCHES)
+            problems.append(
+                f"{self.width_px}x{self.height_px} px at {self.dpi} dpi is only "
+                f"{self.size_in[0]:.1f}x{self.size_in[1]:.1f} inches (give at least "
+                f"{settings.MIN_PAGE_INCHES:g} inches a side: dpi up to {most}, or more pixels)"
+            )
         if problems:
             raise ValueError(f"page '{self.id}': invalid {'; '.join(problems)}")
 
@@ -140,10 +150,13 @@ class SnapshotSpec:
             raise ValueError(
                 f"unknown image format '{self.fmt}'; valid: {', '.join(IMAGE_FORMATS)}"
             )
+        # The extent may come from a browser: never trust it to be small, large or finite.
+        object.__setattr__(self, "extent", clamp_extent(self.extent))
 
     @property
     def shown_title(self) -> str:
-        return self.title.strip() if self.title and self.title.strip() else default_title(self.view)
+        title = strip_hidden(self.title).strip() if self.title else ""
+        return title or default_title(self.view)
 
 
 @dataclass(frozen=True)
@@ -367,6 +380,55 @@ def data_extent(
     half_w = max((east - west) * (1 + 2 * pad), min_span) / 2
     half_h = max((north - south) * (1 + 2 * pad), min_span * 0.8) / 2
     return cx - half_w, cy - half_h, cx + half_w, cy + half_h
+
+
+def clamp_extent(extent) -> tuple[float, float, float, float] | None:
+    """``extent`` (west, south, east, north) made safe to draw, or None (the default frame).
+
+    Kept inside ``settings.EXPORT_FRAME`` and widened to at least ``settings.MIN_EXTENT_M``
+    metres each way: a forged extent of a centimetre would otherwise take minutes of CPU.
+    Anything not four finite numbers overlapping the frame gives None.
+    """
+    if extent is None:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in extent)
+    except (TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        return None
+    west, east = sorted((west, east))
+    south, north = sorted((south, north))
+    f_west, f_south, f_east, f_north = settings.EXPORT_FRAME
+    if east < f_west or west > f_east or north < f_south or south > f_north:
+        return None
+    west, east = max(west, f_west), min(east, f_east)
+    south, north = max(south, f_south), min(north, f_north)
+    metres_lat = 111_320.0
+    metres_lon = metres_lat * math.cos(math.radians((south + north) / 2))
+    half_w = max(east - west, settings.MIN_EXTENT_M / metres_lon) / 2
+    half_h = max(north - south, settings.MIN_EXTENT_M / metres_lat) / 2
+    cx = min(max((west + east) / 2, f_west + half_w), f_east - half_w)
+    cy = min(max((south + north) / 2, f_south + half_h), f_north - half_h)
+    return cx - half_w, cy - half_h, cx + half_w, cy + half_h
+
+
+def request_pixels(page: PageSize, images: int = 1) -> None:
+    """Refuse a request that would draw more than ``settings.MAX_REQUEST_PIXELS`` in all.
+
+    Raises
+    ------
+    ValueError
+        Naming the total and how to bring it down.
+    """
+    total = page.width_px * page.height_px * images
+    if total > settings.MAX_REQUEST_PIXELS:
+        limit = settings.MAX_REQUEST_PIXELS / 1e6
+        raise ValueError(
+            f"{images} images of {page.width_px}x{page.height_px} px are {total / 1e6:.0f} "
+            f"million pixels (at most {limit:g} million per request); choose a smaller size "
+            "or fewer layers"
+        )
 
 
 def _metric_limits(
@@ -625,7 +687,15 @@ def _draw_context_labels(ax, context, xlim, ylim, renderer, size) -> list:
         point = part.point_on_surface()
         x, y = to_metric.transform(point.x, point.y)
         text = ax.text(
-            x, y, name, fontproperties=font, color="#8a877f", ha="center", va="center", zorder=2
+            x,
+            y,
+            name,
+            fontproperties=font,
+            color="#8a877f",
+            ha="center",
+            va="center",
+            zorder=2,
+            parse_math=False,
         )
         extent = text.get_window_extent(renderer)
         boxes.append((extent.x0, extent.y0, extent.x1, extent.y1))
@@ -895,6 +965,7 @@ def _draw_north_arrow(ax: Axes, xlim, ylim, *, size: float) -> None:
         fontproperties=cjk_font(size * 1.1),
         color=TEXT_COLOR,
         zorder=10,
+        parse_math=False,
     )
 
 
@@ -947,6 +1018,7 @@ def _draw_legend(fig: Figure, layout: _Layout, rows: Sequence[LegendRow], render
         va="top",
         color=TEXT_COLOR,
         path_effects=_bold(size * 1.2),
+        parse_math=False,
     )
     for c, column in enumerate(columns):
         y = height_pt - size * 1.2 * 2.0
@@ -962,6 +1034,7 @@ def _draw_legend(fig: Figure, layout: _Layout, rows: Sequence[LegendRow], render
                     path_effects=_bold(size * 1.05),
                     va="center",
                     color=TEXT_COLOR,
+                    parse_math=False,
                 )
             else:
                 _draw_swatch(ax, row, x, y, swatch_w, size)
@@ -972,6 +1045,7 @@ def _draw_legend(fig: Figure, layout: _Layout, rows: Sequence[LegendRow], render
                     fontproperties=cjk_font(size),
                     va="center",
                     color=TEXT_COLOR,
+                    parse_math=False,
                 )
             y -= step
 
@@ -1112,6 +1186,7 @@ def _draw_title(fig: Figure, layout: _Layout, title: str, renderer) -> None:
         va="center",
         color=TEXT_COLOR,
         path_effects=_bold(size),
+        parse_math=False,
     )
 
 
@@ -1170,6 +1245,7 @@ def _draw_caption(fig: Figure, layout: _Layout, paragraphs, renderer) -> None:
             fontproperties=cjk_font(size_fit),
             va="top",
             color=MUTED_COLOR if paragraph else TEXT_COLOR,
+            parse_math=False,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -19,6 +20,15 @@ DEFAULT_DATA_PATH: Final = DATA_DIR / "projects.geojson"
 BOUNDARY_PATH: Final = DATA_DIR / "shinan_boundary.geojson"
 CONTEXT_PATH: Final = DATA_DIR / "context_districts.geojson"
 REPORT_PATH: Final = DATA_DIR / "source" / "2021_shinan_government_work_report.txt"
+
+#: Largest projects or scenes file read (bytes): a mistaken path to a huge file or a device
+#: must not fill the server's memory. The bundled data is about 0.1 MB.
+MAX_DATA_BYTES: Final = 64_000_000
+MAX_SCENES_BYTES: Final = 2_000_000
+#: Most scenes the app lets visitors save into one scenes file.
+MAX_SCENES: Final = 100
+#: Deepest JSON nesting accepted (a MultiPolygon's positions sit 7 levels down).
+MAX_JSON_DEPTH: Final = 32
 
 REPORT_TITLE: Final = "2021年市南区政府工作报告"
 REPORT_TITLE_EN: Final = "2021 Shinan District Government Work Report"
@@ -41,6 +51,35 @@ DISTRICT_BOUNDS: Final = (120.2808, 36.0411, 120.4216, 36.0919)
 #: Years the report covers: the 2016-2020 review and the 2021 plan.
 FIRST_YEAR: Final = 2016
 LAST_YEAR: Final = 2021
+
+# Export limits: one visitor must not be able to stall the server --------------------------
+#: Largest image (pixels); an A3 page at 300 dpi is 17.4 million.
+MAX_IMAGE_PIXELS: Final = 40_000_000
+#: Most pixels one request may draw (a zip of one image per layer counts every image).
+MAX_REQUEST_PIXELS: Final = 120_000_000
+#: Smallest page side in inches: title, legend and caption need room around the map.
+MIN_PAGE_INCHES: Final = 3.0
+#: Smallest map extent (metres across); a forged tiny extent would take minutes to draw.
+MIN_EXTENT_M: Final = 50.0
+#: Exported maps are framed inside this extent (lon/lat): the district with its context.
+EXPORT_FRAME: Final = EXTENT
+#: Seconds an export may run in its worker before it is stopped.
+EXPORT_TIMEOUT_S: Final = 120.0
+#: Seconds a request waits for a free export worker before being told to retry.
+EXPORT_QUEUE_WAIT_S: Final = 120.0
+#: Exports run at once, each in its own process (``PROJECT_MAP_EXPORT_WORKERS``, 0 = in the
+#: calling process). One leaves the other core of a small server to the pages.
+EXPORT_WORKERS_ENV: Final = "PROJECT_MAP_EXPORT_WORKERS"
+DEFAULT_EXPORT_WORKERS: Final = 1
+
+
+def export_workers() -> int:
+    """How many exports may run at once: ``$PROJECT_MAP_EXPORT_WORKERS`` (0-8) or 1."""
+    text = os.environ.get(EXPORT_WORKERS_ENV, "").strip()
+    if text.isascii() and text.isdigit() and int(text) <= 8:
+        return int(text)
+    return DEFAULT_EXPORT_WORKERS
+
 
 #: Tianditu basemaps need a free key; set it in this environment variable to enable them.
 TIANDITU_KEY_ENV: Final = "TIANDITU_KEY"
@@ -124,12 +163,51 @@ def available_basemaps() -> dict[str, Basemap]:
             continue
         out[basemap.id] = basemap
     local = os.environ.get(LOCAL_TILES_ENV, "").strip()
-    if local:
+    if local and check_tiles_url(local) is None:
         provider = xyzservices.TileProvider(
             name="Local", url=local, attribution="Local tiles", html_attribution="Local tiles"
         )
         out["local"] = Basemap("local", "本地瓦片", "Local tile server", (provider,))
     return out
+
+
+#: Placeholders a tile URL template may hold (Leaflet's, as xyzservices fills them).
+TILE_PLACEHOLDERS: Final = frozenset({"z", "x", "y", "s", "r"})
+
+
+def check_tiles_url(url: str) -> str | None:
+    """What is wrong with a tile URL template (``PROJECT_MAP_TILES_URL``), or None.
+
+    >>> check_tiles_url("http://tiles.local/{z}/{x}/{y}.png") is None
+    True
+    >>> check_tiles_url("http://tiles.local/{z}/{x}/{-y}.png")
+    'unknown placeholder {-y}; use {z}, {x}, {y} (and {s}, {r}) only'
+    """
+    if not re.fullmatch(r"https?://[^\s/]+\S*", url):
+        return "give an http:// or https:// URL with no spaces"
+    found = re.findall(r"\{([^{}]*)\}", url)
+    unknown = [name for name in found if name not in TILE_PLACEHOLDERS]
+    if unknown:
+        return (
+            f"unknown placeholder {{{unknown[0]}}}; use {{z}}, {{x}}, {{y}} (and {{s}}, {{r}}) only"
+        )
+    rest = re.sub(r"\{[a-z]\}", "", url)
+    if "{" in rest or "}" in rest:
+        return "a { or } without its pair; write placeholders as {z}, {x}, {y}"
+    missing = [name for name in ("z", "x", "y") if name not in found]
+    if missing:
+        return f"the URL lacks {{{missing[0]}}}; a tile URL needs {{z}}, {{x}} and {{y}}"
+    return None
+
+
+def settings_problems() -> list[str]:
+    """Settings from the environment that cannot be used, each with its fix (shown at start)."""
+    problems = []
+    local = os.environ.get(LOCAL_TILES_ENV, "").strip()
+    problem = check_tiles_url(local) if local else None
+    if problem:
+        problems.append(f"{LOCAL_TILES_ENV}={local[:200]!r}: {problem}; the local tiles are off")
+    return problems
 
 
 def tile_url(provider: xyzservices.TileProvider, basemap: Basemap) -> str:

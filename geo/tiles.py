@@ -13,6 +13,7 @@ over them must be shifted with :func:`geo.coords.to_gcj02`.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import math
@@ -44,6 +45,8 @@ MAX_TILES: Final = 96
 MAX_WORKERS: Final = 6
 #: After a provider failed, go offline for it this long (seconds) instead of waiting again.
 OFFLINE_RETRY_S: Final = 60.0
+#: Cached tiles older than this are fetched again (seconds): basemaps change.
+CACHE_MAX_AGE_S: Final = 30 * 24 * 3600.0
 USER_AGENT: Final = "shinan-project-map/0.1 (static map export; +python urllib)"
 
 _HALF_WORLD = 20037508.342789244
@@ -139,7 +142,7 @@ def choose_zoom(
     """The zoom whose tile pixels are about the size of the output's pixels, within limits.
 
     >>> choose_zoom((13.38e6, 4.30e6, 13.40e6, 4.31e6), width_px=1500)
-    16
+    14
     """
     width_m = max(bounds[2] - bounds[0], 1.0)
     zoom = math.ceil(math.log2(width_px * 2 * _HALF_WORLD / (TILE_SIZE * width_m)))
@@ -291,13 +294,19 @@ def _decode(data: bytes) -> np.ndarray | None:
 
 
 def _cache_path(provider: xyzservices.TileProvider, zoom: int, x: int, y: int) -> Path:
-    folder = re.sub(r"[^A-Za-z0-9_.-]", "_", provider.name)
+    # Keyed by the URL template as well as the name: a new PROJECT_MAP_TILES_URL (all are
+    # named "Local") must not be served the old server's tiles. Hashed: it may hold a key.
+    digest = hashlib.sha256(str(provider.get("url", "")).encode("utf-8")).hexdigest()[:12]
+    folder = re.sub(r"[^A-Za-z0-9_.-]", "_", provider.name) + f"-{digest}"
     return cache_dir() / folder / str(zoom) / str(x) / f"{y}.tile"
 
 
 def _read_cache(provider: xyzservices.TileProvider, zoom: int, x: int, y: int) -> bytes | None:
+    path = _cache_path(provider, zoom, x, y)
     try:
-        return _cache_path(provider, zoom, x, y).read_bytes()
+        if time.time() - path.stat().st_mtime > CACHE_MAX_AGE_S:
+            return None  # stale: fetched again (and rewritten) when the network allows
+        return path.read_bytes()
     except OSError:
         return None
 

@@ -141,7 +141,7 @@ def _statuses(params: Mapping[str, str], notices: list[str]) -> dict[str, object
 
 
 def _year(text: str) -> int | None:
-    if not re.fullmatch(r"\d{4}", text.strip()):
+    if not re.fullmatch(r"[0-9]{4}", text.strip()):  # not \d: no full-width digits
         return None
     year = int(text)
     return year if _YEARS[0] <= year <= _YEARS[1] else None

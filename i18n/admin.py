@@ -1,3 +1,84 @@
 """Saving and deleting scenes, export limits, data and settings errors."""
 
-STRINGS: dict[str, tuple[str, str]] = {}
+STRINGS: dict[str, tuple[str, str]] = {
+    # Scenes: saving and deleting
+    "admin.save_expander": ("保存当前视图为场景", "Save view as scene"),
+    "admin.title_zh": ("标题（中文）", "Title (Chinese)"),
+    "admin.title_en": ("标题（英文）", "Title (English)"),
+    "admin.caption_zh": ("说明（中文）", "Caption (Chinese)"),
+    "admin.caption_en": ("说明（英文）", "Caption (English)"),
+    "admin.save_button": ("保存", "Save"),
+    "admin.fill_all": (
+        "请填写全部四项：标题和说明。",
+        "Fill in all four fields: titles and captions.",
+    ),
+    "admin.saved": ("已保存场景“{title}”（{scene}）。", "Saved scene “{title}” ({scene})."),
+    "admin.not_saved": ("场景未保存：{reason}", "Scene not saved: {reason}"),
+    "admin.saving_off": ("场景保存已关闭：{reason}", "Saving scenes is off: {reason}"),
+    "admin.scenes_read_only": (
+        "场景文件 {path} 为只读（管理员设置）。",
+        "the scenes file {path} is read-only (set by the administrator).",
+    ),
+    "admin.scenes_folder_read_only": (
+        "场景文件 {path} 所在文件夹不可写。",
+        "the folder of the scenes file {path} cannot be written.",
+    ),
+    "admin.scenes_unreadable": (
+        "无法读取场景文件 {path}。",
+        "the scenes file {path} cannot be read.",
+    ),
+    "admin.scenes_full": (
+        "场景文件 {path} 已有 {count} 个场景（上限）；请先删除不用的场景。",
+        "the scenes file {path} holds {count} scenes, the limit; delete one first.",
+    ),
+    "admin.scenes_broken": (
+        "场景文件 {path} 有误，为免覆盖未写入：{problem}",
+        "the scenes file {path} has problems, so it was not overwritten: {problem}",
+    ),
+    "admin.scenes_busy": (
+        "另一位用户正在保存，请稍后再试。",
+        "someone else is saving; try again in a moment.",
+    ),
+    "admin.scene_not_kept": (
+        "写入后读回的场景文件 {path} 中没有该场景。",
+        "the scene was not found when {path} was read back after writing.",
+    ),
+    "admin.scene_text_too_long": (
+        "{field} 超过 {limit} 个字符。",
+        "{field} is longer than {limit} characters.",
+    ),
+    "admin.scene_gone": ("场景 {scene} 已不存在。", "scene {scene} is no longer there."),
+    "admin.scene_not_deleted": (
+        "场景 {scene} 删除后仍在文件中。",
+        "scene {scene} is still in the file after deleting.",
+    ),
+    "admin.write_failed": ("无法写入：{error}", "cannot write: {error}"),
+    "admin.delete_choose": ("删除场景", "Delete a scene"),
+    "admin.delete_button": ("删除…", "Delete…"),
+    "admin.delete_confirm": (
+        "确定删除场景“{title}”？此操作不能撤销。",
+        "Delete the scene “{title}”? This cannot be undone.",
+    ),
+    "admin.delete_yes": ("确定删除", "Yes, delete"),
+    "admin.delete_cancel": ("取消", "Cancel"),
+    "admin.deleted": ("已删除场景“{title}”。", "Deleted the scene “{title}”."),
+    "admin.not_deleted": ("场景未删除：{reason}", "Scene not deleted: {reason}"),
+    "admin.scenes_ignored": (
+        "场景文件有误，已忽略（地图照常可用）：{problem}",
+        "The scenes file has problems and was ignored (the map works without it): {problem}",
+    ),
+    # Export limits
+    "admin.export_bad_size": ("尺寸无法导出：{problem}", "This size cannot be exported: {problem}"),
+    "admin.export_busy": (
+        "导出繁忙，请稍后再试。",
+        "Other exports are running; try again in a moment.",
+    ),
+    "admin.export_timeout": (
+        "导出超时已停止；请选择较小的尺寸或范围。",
+        "The export took too long and was stopped; choose a smaller size or extent.",
+    ),
+    "admin.export_failed": (
+        "导出失败（工作进程中止）；请重试或选择较小的尺寸。",
+        "The export failed (its worker stopped); try again or choose a smaller size.",
+    ),
+}

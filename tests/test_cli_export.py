@@ -100,7 +100,7 @@ def test_data_formats(tmp_path, fmt):
 def test_format_option_wins_over_the_suffix(tmp_path):
     out = tmp_path / "projects.txt"
     assert main(["export", "--out", str(out), "--format", "csv"]) == 0
-    assert out.read_bytes().startswith(b"\xef\xbb\xbfid,")
+    assert out.read_bytes().startswith(b'\xef\xbb\xbf"id",')
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from geo.filter import apply_filter, project_years
 from geo.html import escape_html
 from geo.load import load_boundary, load_projects
 from geo.scenes import Scene, load_scenes, scenes_path
+from geo.text import escape_markdown
 from geo.view import ViewState
 from geo.webmap import (
     base_map,
@@ -25,6 +26,7 @@ from geo.webmap import (
     selection_group,
     stable_names,
 )
+from i18n import t
 from ui.assets import missing_vendor_files, use_local_assets
 from ui.data_panel import data_panel
 from ui.export_panel import export_panel
@@ -79,6 +81,8 @@ def main() -> None:
             "地图脚本缺失 The map's script files are missing from static/vendor/: "
             f"{', '.join(missing)}. Restore them from the repository (git checkout static)."
         )
+    for problem in settings.settings_problems():
+        st.warning(escape_markdown(problem))
     path = settings.data_path()
     try:
         gdf = cached_projects(str(path), _mtime(path))
@@ -86,7 +90,9 @@ def main() -> None:
         count = len(exc.problems)
         st.error(f"项目数据无法加载 The project data cannot be loaded: {count} problem(s)")
         st.code("\n".join(str(p) for p in exc.problems), language=None)
-        st.info(f"修正文件后刷新页面。Fix the file, then reload. File: {exc.source}")
+        st.info(
+            f"修正文件后刷新页面。Fix the file, then reload. File: {escape_markdown(exc.source)}"
+        )
         st.stop()
     boundary = cached_boundary(str(settings.BOUNDARY_PATH), _mtime(settings.BOUNDARY_PATH))
     scenes = _scenes()
@@ -136,7 +142,7 @@ def _scenes() -> list[Scene]:
     try:
         return cached_scenes(str(path), _mtime(path))
     except ProjectDataError as exc:
-        st.warning(f"场景文件有误，已忽略 The scenes file has problems and was ignored: {exc}")
+        st.warning(t("admin.scenes_ignored", "both", problem=escape_markdown(str(exc))))
         return []
 
 
@@ -268,7 +274,8 @@ def _detail(
     row = gdf.loc[gdf["id"] == selected_id].iloc[0]
     in_view = shown.loc[shown["id"] == selected_id]
     shown_status = in_view["status"].iloc[0] if len(in_view) else None
-    container = st.expander(f"{row['name_zh']} · {row['name_en']}") if expander else st.container()
+    label = escape_markdown(f"{row['name_zh']} · {row['name_en']}")
+    container = st.expander(label) if expander else st.container()
     with container:
         st.html(detail_html(row.to_dict(), shown_status=shown_status))
         if not len(in_view):

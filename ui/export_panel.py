@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo.export import FORMAT_FILES, export_data, export_snapshot_zip
 from geo.filter import ProjectFilter
+from geo.jobs import JobError, run_job, start_workers
 from geo.render import (
     DEFAULT_PRESET,
     IMAGE_FORMATS,
@@ -24,8 +25,11 @@ from geo.render import (
     custom_page,
     default_title,
     render_snapshot,
+    request_pixels,
 )
+from geo.text import escape_markdown
 from geo.view import ViewState
+from i18n import t
 
 _CUSTOM = "custom"
 _PREVIEW_WIDTH_PX = 960
@@ -60,16 +64,21 @@ def export_panel(
         (west, south, east, north) the map shows, if known; default the whole district.
     """
     basemap, project_filter = view.basemap, view.project_filter
+    start_workers()
     with st.expander("导出 Export · 图片与数据 images and data", expanded=False):
         spec, per_layer = _snapshot_controls(project_filter, basemap=basemap, extent=extent)
-        _image_downloads(shown, boundary, spec, per_layer=per_layer)
-        _preview(shown, boundary, spec)
+        if spec is not None:
+            _image_downloads(shown, boundary, spec, per_layer=per_layer)
+            _preview(shown, boundary, spec)
         st.divider()
-        _data_downloads(shown, boundary, project_filter, basemap=basemap, title=spec.shown_title)
+        title = spec.shown_title if spec is not None else default_title(project_filter)
+        _data_downloads(shown, boundary, project_filter, basemap=basemap, title=title)
 
 
-def _snapshot_controls(view: ProjectFilter, *, basemap: str, extent) -> tuple[SnapshotSpec, bool]:
-    """Title, size and format inputs; returns the snapshot they describe."""
+def _snapshot_controls(
+    view: ProjectFilter, *, basemap: str, extent
+) -> tuple[SnapshotSpec | None, bool]:
+    """Title, size and format inputs; returns the snapshot they describe (None: bad size)."""
     default = default_title(view)
     title = st.text_input(
         "标题 Title",
@@ -94,6 +103,8 @@ def _snapshot_controls(view: ProjectFilter, *, basemap: str, extent) -> tuple[Sn
         key="export_format",
     )
     page = PRESETS[preset] if preset in PRESETS else _custom_page()
+    if page is None:
+        return None, False
     per_layer = st.checkbox(
         "按图层分别导出（zip）One image per layer (zip)",
         key="export_per_layer",
@@ -105,7 +116,7 @@ def _snapshot_controls(view: ProjectFilter, *, basemap: str, extent) -> tuple[Sn
     return spec, per_layer
 
 
-def _custom_page() -> PageSize:
+def _custom_page() -> PageSize | None:
     width_col, height_col, dpi_col = st.columns(3)
     width = width_col.number_input("宽 Width (px)", 200, 20000, 1920, step=10, key="export_w")
     height = height_col.number_input("高 Height (px)", 200, 20000, 1080, step=10, key="export_h")
@@ -113,25 +124,39 @@ def _custom_page() -> PageSize:
     try:
         return custom_page(int(width), int(height), int(dpi))
     except ValueError as exc:
-        st.error(f"尺寸无效 Invalid size: {exc}")
-        return PRESETS[DEFAULT_PRESET]
+        # No download is offered for a size that cannot be drawn.
+        st.error(t("admin.export_bad_size", "both", problem=escape_markdown(str(exc))))
+        return None
+
+
+def render_image(gdf_shown, boundary, spec: SnapshotSpec, per_layer: bool, prefix: str) -> bytes:
+    """The image file (or zip of per-layer images), drawn in an export worker process.
+
+    matplotlib holds the GIL while drawing: in the server's process a large export would
+    freeze every visitor's page, so it runs in a process of its own, with a timeout.
+    """
+    if per_layer:
+        return run_job(export_snapshot_zip, gdf_shown, boundary, spec=spec, prefix=prefix)
+    return run_job(render_snapshot, gdf_shown, boundary, spec=spec)
 
 
 def _image_downloads(
     shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, spec: SnapshotSpec, *, per_layer: bool
 ) -> None:
     stem = _file_stem(spec.view)
+    try:
+        request_pixels(spec.page, 1 + len(spec.view.layers) if per_layer else 1)
+    except ValueError as exc:
+        st.error(t("admin.export_bad_size", "both", problem=escape_markdown(str(exc))))
+        return
     if per_layer:
         name, mime = f"{stem}-layers.zip", FORMAT_FILES["zip"][1]
-
-        def make() -> bytes:
-            return export_snapshot_zip(shown, boundary, spec=spec, prefix=stem)
     else:
         suffix, mime = FORMAT_FILES[spec.fmt]
         name = f"{stem}{suffix}"
 
-        def make() -> bytes:
-            return render_snapshot(shown, boundary, spec=spec)
+    def make() -> bytes:
+        return render_image(shown, boundary, spec, per_layer, stem)
 
     st.download_button(
         f"下载 Download {name}",
@@ -161,7 +186,11 @@ def _preview(shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, spec: Snapshot
     memo = st.session_state.get("export_preview_memo")
     if not memo or memo[0] != signature:
         with st.spinner("正在生成预览 Rendering the preview…"):
-            memo = (signature, render_snapshot(shown, boundary, spec=small))
+            try:
+                memo = (signature, render_image(shown, boundary, small, False, ""))
+            except JobError as exc:
+                st.warning(t(f"admin.export_{exc.reason}", "both"))
+                return
         st.session_state["export_preview_memo"] = memo
     st.image(memo[1], caption=f"{spec.page.label} · {spec.fmt.upper()}", width="stretch")
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import replace
 
 import streamlit as st
 
-from geo.errors import ProjectDataError
 from geo.html import escape_html as esc
-from geo.scenes import Scene, load_scenes, save_scenes, slugify
+from geo.scenes import (
+    Scene,
+    SceneStoreError,
+    add_scene,
+    delete_scene,
+    remove_stale_temp_files,
+    saving_disabled,
+    scenes_path,
+    slugify,
+)
+from geo.text import escape_markdown, strip_hidden
 from geo.view import ViewState
+from i18n import t
 from ui.state import apply_view
 
 NEXT_LABEL = "下一场景 Next ▶"
@@ -176,39 +187,101 @@ def _ticker(first: int, last: int, seconds: float) -> None:
 
 
 def save_scene_form(scenes: list[Scene], view: ViewState) -> None:
-    """Sidebar form: save what is on screen now as a new scene in the scenes file."""
-    expander = st.sidebar.expander("保存当前视图为场景 Save view as scene")
+    """Sidebar: save what is on screen now as a new scene, or delete a scene (confirmed).
+
+    Saving is off, and the sidebar says why, when the administrator made the scenes file
+    read-only or the folder cannot be written.
+    """
+    lang = view.lang
+    _clean_up_once(str(scenes_path()))
+    expander = st.sidebar.expander(t("admin.save_expander", lang))
+    path = scenes_path()
+    reason = saving_disabled(path)
+    if reason:
+        reason_text = t(reason, lang, path=escape_markdown(path.name))
+        expander.info(t("admin.saving_off", lang, reason=reason_text))
+        return
     with expander, st.form("save_scene", clear_on_submit=True):
-        title_zh = st.text_input("标题 Title (中文)", max_chars=60, key="new_title_zh")
-        title_en = st.text_input("Title (English)", max_chars=80, key="new_title_en")
-        caption_zh = st.text_area("说明 Caption (中文)", max_chars=300, key="new_caption_zh")
-        caption_en = st.text_area("Caption (English)", max_chars=400, key="new_caption_en")
-        submitted = st.form_submit_button("保存 Save")
-    if not submitted:
+        title_zh = st.text_input(t("admin.title_zh", lang), max_chars=60, key="new_title_zh")
+        title_en = st.text_input(t("admin.title_en", lang), max_chars=80, key="new_title_en")
+        caption_zh = st.text_area(t("admin.caption_zh", lang), max_chars=300, key="new_caption_zh")
+        caption_en = st.text_area(t("admin.caption_en", lang), max_chars=400, key="new_caption_en")
+        submitted = st.form_submit_button(t("admin.save_button", lang))
+    if submitted:
+        _save(expander, [title_zh, title_en, caption_zh, caption_en], view)
+    with expander:
+        _delete_control(scenes, lang)
+
+
+def _save(box, texts: list[str], view: ViewState) -> None:
+    lang = view.lang
+    texts = [strip_hidden(text).strip() for text in texts]
+    if not all(texts):
+        box.error(t("admin.fill_all", lang))
         return
-    texts = [title_zh, title_en, caption_zh, caption_en]
-    if not all(t.strip() for t in texts):
-        st.sidebar.error("请填写全部四项。Fill in all four fields: titles and captions.")
-        return
-    try:
-        # Read the file again: another presenter may have saved a scene since this page loaded.
-        scenes = load_scenes()
-    except ProjectDataError as exc:
-        st.sidebar.error(f"场景文件有误，未保存 The scenes file has problems; not saved: {exc}")
-        return
-    new_id = slugify(title_en or title_zh, {s.id for s in scenes})
-    scene = Scene(
-        new_id,
-        title_zh.strip(),
-        title_en.strip(),
-        caption_zh.strip(),
-        caption_en.strip(),
+    title_zh, title_en, caption_zh, caption_en = texts
+    proposed = Scene(
+        slugify(title_en or title_zh, set()),
+        title_zh,
+        title_en,
+        caption_zh,
+        caption_en,
         replace(view, scene=None, presenter=False),
     )
     try:
-        path = save_scenes([*scenes, scene])
-    except (ProjectDataError, OSError) as exc:
-        st.sidebar.error(f"场景未保存 Scene not saved: {exc}")
+        # add_scene re-reads the file under a lock: another presenter may have saved since
+        # this page loaded, and their scene must stay.
+        scene = add_scene(proposed)
+    except SceneStoreError as exc:
+        box.error(t("admin.not_saved", lang, reason=escape_markdown(exc.message(lang))))
         return
-    st.session_state["scene"] = new_id
-    st.sidebar.success(f"已保存 Saved '{new_id}' to {path.name}")
+    st.session_state["scene"] = scene.id
+    title = escape_markdown(scene_title(scene, lang))
+    box.success(t("admin.saved", lang, title=title, scene=scene.id))
+
+
+def _delete_control(scenes: list[Scene], lang: str) -> None:
+    """Choose a scene, press delete, then confirm; nothing is deleted without the second click."""
+    if not scenes:
+        return
+    titles = {s.id: scene_title(s, lang) for s in scenes}
+    st.divider()
+    chosen = st.selectbox(
+        t("admin.delete_choose", lang),
+        options=list(titles),
+        index=None,
+        format_func=titles.__getitem__,
+        key="delete_scene_choice",
+    )
+    pending = st.session_state.get("delete_scene_pending")
+    if chosen is None:
+        return
+    if pending != chosen:
+        st.button(
+            t("admin.delete_button", lang),
+            key="delete_scene_ask",
+            on_click=st.session_state.update,
+            kwargs={"delete_scene_pending": chosen},
+        )
+        return
+    st.warning(t("admin.delete_confirm", lang, title=escape_markdown(titles[chosen])))
+    yes_col, no_col = st.columns(2)
+    if no_col.button(t("admin.delete_cancel", lang), key="delete_scene_cancel"):
+        st.session_state["delete_scene_pending"] = None
+        st.rerun()
+    if yes_col.button(t("admin.delete_yes", lang), key="delete_scene_yes", type="primary"):
+        st.session_state["delete_scene_pending"] = None
+        try:
+            delete_scene(chosen)
+        except SceneStoreError as exc:
+            st.error(t("admin.not_deleted", lang, reason=escape_markdown(exc.message(lang))))
+            return
+        if st.session_state.get("scene") == chosen:
+            st.session_state["scene"] = None
+        st.success(t("admin.deleted", lang, title=escape_markdown(titles[chosen])))
+
+
+@functools.cache
+def _clean_up_once(path: str) -> int:
+    """At the first page of a server's life: remove temporary files a killed save left."""
+    return remove_stale_temp_files(path)

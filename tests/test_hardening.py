@@ -1,0 +1,157 @@
+"""Small defences: tile URL templates, tile cache keys, Markdown, digits, CLI output paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+import xyzservices
+from streamlit.testing.v1 import AppTest
+
+from geo import settings, tiles
+from geo.cli import main
+from geo.text import escape_markdown, strip_hidden
+from geo.view import from_query
+from tests.conftest import TEST_DATA
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://tiles.local/{z}/{x}/{-y}.png", "unknown placeholder {-y}"),
+        ("http://tiles.local/{layer}/{z}/{x}/{y}.png", "unknown placeholder {layer}"),
+        ("http://tiles.local/{z}/{x}/{y.png", "without its pair"),
+        ("http://tiles.local/{z}/{x}/y}.png", "without its pair"),
+        ("http://tiles.local/{z}/{x}.png", "lacks {y}"),
+        ("file:///etc/passwd", "http:// or https://"),
+    ],
+)
+def test_bad_tile_templates_are_named_and_switched_off(monkeypatch, url, problem):
+    monkeypatch.setenv(settings.LOCAL_TILES_ENV, url)
+    assert problem in settings.check_tiles_url(url)
+    assert "local" not in settings.available_basemaps()
+    assert any(problem in p for p in settings.settings_problems())
+
+
+def test_a_good_tile_template_is_offered(monkeypatch):
+    monkeypatch.setenv(settings.LOCAL_TILES_ENV, "https://{s}.tiles.local/{z}/{x}/{y}.png")
+    assert settings.settings_problems() == []
+    assert "local" in settings.available_basemaps()
+
+
+def test_app_and_cli_say_what_is_wrong_with_the_tile_template(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv(settings.LOCAL_TILES_ENV, "http://tiles.local/{z}/{x}/{-y}.png")
+    monkeypatch.setenv("PROJECT_MAP_DATA", str(TEST_DATA))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    shown = [w.value.replace("\\", "") for w in at.warning]  # as Markdown renders it
+    assert any("PROJECT_MAP_TILES_URL" in w and "{-y}" in w for w in shown), shown
+    assert main(["export", "--out", str(tmp_path / "x.geojson")]) == 0
+    assert "unknown placeholder {-y}" in capsys.readouterr().err
+
+
+def test_tile_cache_is_keyed_by_url_and_expires(monkeypatch, tmp_path):
+    monkeypatch.setenv(tiles.CACHE_ENV, str(tmp_path))
+    one = xyzservices.TileProvider(name="Local", url="http://a/{z}/{x}/{y}.png", attribution="")
+    two = xyzservices.TileProvider(name="Local", url="http://b/{z}/{x}/{y}.png", attribution="")
+    tiles._write_cache(one, 12, 1, 2, b"tile of server a")
+    assert tiles._read_cache(one, 12, 1, 2) == b"tile of server a"
+    assert tiles._read_cache(two, 12, 1, 2) is None, "another server's tile was served"
+    path = tiles._cache_path(one, 12, 1, 2)
+    old = time.time() - tiles.CACHE_MAX_AGE_S - 60
+    os.utime(path, (old, old))
+    assert tiles._read_cache(one, 12, 1, 2) is None, "a stale tile was served"
+
+
+def test_markdown_is_shown_literally():
+    text = "![x](http://evil.example/x.png) **bold** [link](http://evil.example)"
+    escaped = escape_markdown(text)
+    assert "![" not in escaped and "](" not in escaped and "**" not in escaped
+    assert escaped.replace("\\", "") == text
+
+
+def test_direction_overrides_are_stripped():
+    assert strip_hidden("A\u202eB\u2066C\u0007D") == "ABCD"
+
+
+def test_hostile_names_are_escaped_in_the_presenter_label(monkeypatch, tmp_path):
+    data = json.loads(TEST_DATA.read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["name_en"] = "![x](http://evil.example/x.png)"
+    path = tmp_path / "projects.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("PROJECT_MAP_DATA", str(path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["presenter"] = "1"
+    at.run()
+    at.session_state["selected_id"] = "qingdao-bay-plaza"
+    at.run()
+    labels = [e.label for e in at.expander]
+    assert any("evil" in label for label in labels)
+    assert all("![x](" not in label for label in labels), labels
+
+
+def test_markdown_in_a_bad_scenes_file_is_not_rendered(monkeypatch, tmp_path):
+    scenes = tmp_path / "scenes.json"
+    scenes.write_text('{"scenes": [{"id": "![x](http://evil.example/x.png)"}]}', "utf-8")
+    monkeypatch.setenv("PROJECT_MAP_SCENES", str(scenes))
+    monkeypatch.setenv("PROJECT_MAP_DATA", str(TEST_DATA))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    warning = next(w.value for w in at.warning if "scenes file" in w.value)
+    assert "![x](" not in warning and "evil" in warning
+
+
+@pytest.mark.parametrize("year", ["２０１８", "٢٠١٨", "۲۰۱۸"])
+def test_non_ascii_digits_are_not_years(year, tmp_path, capsys):
+    assert from_query({"as_of": year}).notices
+    assert main(["export", "--out", str(tmp_path / "x.png"), "--years", f"{year}-2021"]) == 2
+    with pytest.raises(SystemExit):
+        main(["export", "--out", str(tmp_path / "x.png"), "--as-of", year])
+
+
+def test_zip_without_per_layer_is_refused(tmp_path, capsys):
+    assert main(["export", "--out", str(tmp_path / "x.zip")]) == 2
+    assert "add --per-layer" in capsys.readouterr().err
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_existing_output_needs_force(tmp_path, capsys):
+    out = tmp_path / "x.geojson"
+    out.write_text("keep me", encoding="utf-8")
+    assert main(["export", "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert main(["export", "--out", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8") != "keep me"
+
+
+def test_missing_parent_folders_are_not_created(tmp_path, capsys):
+    out = tmp_path / "no" / "such" / "x.png"
+    assert main(["export", "--out", str(out)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_tiny_cli_extent_is_widened_and_said(tmp_path, capsys):
+    out = tmp_path / "x.svg"
+    args = ["export", "--out", str(out), "--extent", "120.35,36.06,120.3500001,36.0600001"]
+    assert main(args) == 0
+    assert "widened to 50 m" in capsys.readouterr().err
+    assert out.read_bytes().lstrip().startswith(b"<?xml")
+
+
+def test_cli_refuses_a_size_that_cannot_be_drawn(tmp_path, capsys):
+    args = ["export", "--out", str(tmp_path / "x.png"), "--width", "1920", "--height", "1080"]
+    assert main([*args, "--dpi", "1200"]) == 2
+    assert "inches" in capsys.readouterr().err
+
+
+def test_cli_title_loses_direction_overrides(tmp_path):
+    out = tmp_path / "map.html"
+    assert main(["export", "--out", str(out), "--title", "预算\u202egnp.exe"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "预算gnp.exe" in text and "\u202e" not in text
