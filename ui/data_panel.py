@@ -10,7 +10,6 @@ HTML) or escaped first.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from geo.imports.files import MAX_FILE_BYTES, SUFFIXES
 from geo.load import load_boundary, read_report_text
 from geo.schema import FIGURE_UNITS, LAYER_IDS, PRECISIONS, STATUSES
 from geo.store import GeoJSONFileStore, VersionConflict
+from geo.text import escape_markdown
 from i18n import t
 
 _DRAW_FILES = ("leaflet-draw/leaflet.draw.js", "leaflet-draw/leaflet.draw.css")
@@ -98,8 +98,8 @@ def _save(store, new, base, who: str, lang: str, *, source: str | None = None, d
 
 
 def _plain(text: str) -> str:
-    """Text for a markdown-rendering widget (st.error...): markdown and HTML characters escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+    """Text for a Markdown-rendering widget (st.error ...), shown literally."""
+    return escape_markdown(text)
 
 
 # Import ----------------------------------------------------------------------------------------
