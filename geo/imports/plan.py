@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,6 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
-from shapely.geometry import mapping as to_geojson
 from shapely.geometry import shape
 
 from geo import schema, settings
@@ -478,6 +478,11 @@ def _row_quote(record: Mapping[str, Any], mapping: Mapping[str, str]) -> str:
         if value is not None:
             parts.append(f"{mapping[name]}={cols.plain(value)}")
     return "; ".join(parts)
+
+
+def to_geojson(geom) -> dict[str, Any]:
+    """A geometry as the data file holds it: plain JSON (lists, not tuples)."""
+    return json.loads(shapely.to_geojson(geom))
 
 
 def _col(mapping: Mapping[str, str], name: str) -> str:
