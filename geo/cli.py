@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import audit, insight_cli, settings
+from geo import audit, history, insight_cli, settings
 from geo.errors import ProjectDataError
 from geo.export import DATA_FORMATS, FORMAT_FILES, export_data, export_snapshot_zip
 from geo.filter import ProjectFilter, apply_filter
+from geo.imports import cli as imports_cli
 from geo.load import load_boundary, load_projects
 from geo.render import (
     DEFAULT_PRESET,
@@ -318,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(commands)
     audit.add_parser(commands)
     insight_cli.add_parser(commands)
+    imports_cli.add_parser(commands)
+    history.add_parser(commands)
     return parser
 
 

@@ -360,10 +360,19 @@ class _Checker:
         if name in props and props[name] not in choices:
             self.add(label, name, props[name], f"use one of {', '.join(choices)}")
 
-    def _check_quote(self, label: str, field: str, quote: Any) -> None:
+    def _check_quote(self, label: str, field: str, quote: Any, cited: Any = None) -> None:
+        # A fact from another document (an imported file, minutes of a meeting) names that
+        # document and who recorded it, and quotes it; only the report's quotes are checkable.
+        cited = cited if isinstance(cited, Mapping) else {}
+        document = cited.get("document")
+        other = (
+            _text(document)
+            and document != settings.REPORT_TITLE
+            and _text(cited.get("recorded_by"))
+        )
         if not _text(quote):
             self.add(label, field, quote, "give the verbatim clause of the report")
-        elif self.report_text is not None and quote not in self.report_text:
+        elif self.report_text is not None and not other and quote not in self.report_text:
             fix = "not found verbatim in the report; copy the clause exactly"
             self.add(label, field, quote, fix)
 
@@ -373,7 +382,7 @@ class _Checker:
             return
         if not _text(source.get("document")):
             self.add(label, "source.document", source.get("document"), "name the document")
-        self._check_quote(label, "source.quote", source.get("quote"))
+        self._check_quote(label, "source.quote", source.get("quote"), source)
 
     def _check_milestones(self, label: str, milestones: Any, status: Any) -> None:
         if not isinstance(milestones, list) or not milestones:
@@ -414,7 +423,7 @@ class _Checker:
             return None
         if not _text(milestone.get("note_zh")):
             self.add(label, f"{field}.note_zh", milestone.get("note_zh"), "give a short note")
-        self._check_quote(label, f"{field}.quote", milestone.get("quote"))
+        self._check_quote(label, f"{field}.quote", milestone.get("quote"), milestone)
         return year
 
     def _check_figures(self, label: str, figures: Any) -> None:
@@ -440,7 +449,7 @@ class _Checker:
             for name in ("label_zh", "label_en"):
                 if not _text(figure.get(name)):
                     self.add(label, f"{field}.{name}", figure.get(name), "give a label")
-            self._check_quote(label, f"{field}.quote", figure.get("quote"))
+            self._check_quote(label, f"{field}.quote", figure.get("quote"), figure)
 
     def _check_geometry(self, label: str, geometry: Any) -> None:
         if not isinstance(geometry, Mapping) or geometry.get("type") not in schema.GEOMETRY_TYPES:

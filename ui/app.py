@@ -39,6 +39,7 @@ from geo.webmap import (
 )
 from i18n import t
 from ui.assets import missing_vendor_files, use_local_assets
+from ui.data_panel import data_panel
 from ui.export_panel import export_panel
 from ui.insight_panel import apply_pick, current_pick, insight_panel
 from ui.layout import page_css, presenter_heading
@@ -154,6 +155,7 @@ def main() -> None:
         insight_panel(shown, boundary=boundary, gdf_all=gdf, view=view.project_filter, lang=lang)
         export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))
+        data_panel(st.session_state.get("selected_id"))
     sync_url(with_map_position(replace(view, project=st.session_state.get("selected_id"))))
 
 
