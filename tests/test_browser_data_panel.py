@@ -54,7 +54,7 @@ def _wait_for_count(page, selector: str, expected: int) -> None:
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in a Streamlit selectbox (retrying while a rerun redraws the page)."""
     for _ in range(10):
-        page.get_by_label(label).first.click()
+        page.get_by_role("combobox", name=label).first.click()
         choice = page.get_by_role("option", name=option)
         try:
             choice.first.click(timeout=3000)
@@ -75,7 +75,7 @@ def test_upload_preview_import_and_draw_tools_offline(tmp_path):
         requests: list[str] = []
         context.on("request", lambda request: requests.append(request.url))
         page = context.new_page()
-        page.goto(url)
+        page.goto(url.rstrip("/") + "/?lang=both")  # labels are found by their words
         _frame_with(page, "path.leaflet-interactive")
         page.get_by_text("Manage data: import, edit, history").click()
         page.get_by_label("Your name").fill("停车办")
@@ -124,7 +124,7 @@ def test_redraw_a_feature_on_the_map_and_save(tmp_path):
     with sync_api.sync_playwright() as pw, serve_app(APP, env=env) as url:
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(url)
+        page.goto(url.rstrip("/") + "/?lang=both")  # labels are found by their words
         _frame_with(page, "path.leaflet-interactive")
         page.get_by_text("Manage data: import, edit, history").click()
         page.get_by_label("Your name").fill("规划科")

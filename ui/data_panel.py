@@ -390,7 +390,7 @@ def _table(label: str, rows: list[dict], columns: dict, lang: str, *, key: str) 
         if name in numbers:
             frame[name] = pd.to_numeric(frame[name], errors="coerce")
         else:
-            frame[name] = frame[name].fillna("").astype(str)
+            frame[name] = frame[name].astype(object).fillna("").astype(str)
     st.caption(label)
     edited = st.data_editor(
         frame,
