@@ -29,18 +29,12 @@ from geo.render import (
 )
 from geo.text import escape_markdown
 from geo.view import ViewState
-from i18n import t
+from i18n import STRINGS, t
 
 _CUSTOM = "custom"
 _PREVIEW_WIDTH_PX = 960
-_DATA_LABELS = {
-    "geojson": "GeoJSON",
-    "gpkg": "GeoPackage",
-    "csv": "CSV (WKT, 经纬度 lon/lat)",
-    "kml": "KML",
-    "html": "HTML 离线交互地图 offline map",
-}
-_IMAGE_LABELS = {"png": "PNG 图片", "svg": "SVG 矢量", "pdf": "PDF 文档"}
+#: Data formats offered, in order (labels: ``export.data.<fmt>`` in the catalogue).
+_DATA_FORMATS = ("geojson", "gpkg", "csv", "kml", "html")
 
 
 def export_panel(
@@ -63,52 +57,59 @@ def export_panel(
     extent
         (west, south, east, north) the map shows, if known; default the whole district.
     """
-    basemap, project_filter = view.basemap, view.project_filter
+    basemap, project_filter, lang = view.basemap, view.project_filter, view.lang
     start_workers()
-    with st.expander("导出 Export · 图片与数据 images and data", expanded=False):
-        spec, per_layer = _snapshot_controls(project_filter, basemap=basemap, extent=extent)
+    with st.expander(t("export.heading", lang), expanded=False):
+        spec, per_layer = _snapshot_controls(
+            project_filter, basemap=basemap, extent=extent, lang=lang
+        )
         if spec is not None:
-            _image_downloads(shown, boundary, spec, per_layer=per_layer)
-            _preview(shown, boundary, spec)
+            _image_downloads(shown, boundary, spec, per_layer=per_layer, lang=lang)
+            _preview(shown, boundary, spec, lang=lang)
         st.divider()
         title = spec.shown_title if spec is not None else default_title(project_filter)
-        _data_downloads(shown, boundary, project_filter, basemap=basemap, title=title)
+        _data_downloads(shown, boundary, project_filter, basemap=basemap, title=title, lang=lang)
+
+
+def _preset_label(preset: str, lang: str) -> str:
+    key = f"export.preset.{preset}"
+    return t(key, lang) if key in STRINGS else PRESETS[preset].label
 
 
 def _snapshot_controls(
-    view: ProjectFilter, *, basemap: str, extent
+    view: ProjectFilter, *, basemap: str, extent, lang: str
 ) -> tuple[SnapshotSpec | None, bool]:
     """Title, size and format inputs; returns the snapshot they describe (None: bad size)."""
     default = default_title(view)
     title = st.text_input(
-        "标题 Title",
+        t("export.title", lang),
         key="export_title",
         placeholder=default,
         max_chars=120,
-        help="留空则按筛选条件生成。Leave empty for a title made from the filters.",
+        help=t("export.title.help", lang),
     )
     size_col, format_col = st.columns([2, 1])
     options = [*PRESETS, _CUSTOM]
     preset = size_col.selectbox(
-        "尺寸 Size",
+        t("export.size", lang),
         options=options,
         index=options.index(DEFAULT_PRESET),
-        format_func=lambda p: PRESETS[p].label if p in PRESETS else "自定义 Custom",
+        format_func=lambda p: _preset_label(p, lang) if p in PRESETS else t("export.custom", lang),
         key="export_preset",
     )
     fmt = format_col.selectbox(
-        "格式 Format",
+        t("export.format", lang),
         options=list(IMAGE_FORMATS),
-        format_func=_IMAGE_LABELS.__getitem__,
+        format_func=lambda f: t(f"export.image.{f}", lang),
         key="export_format",
     )
-    page = PRESETS[preset] if preset in PRESETS else _custom_page()
+    page = PRESETS[preset] if preset in PRESETS else _custom_page(lang)
     if page is None:
         return None, False
     per_layer = st.checkbox(
-        "按图层分别导出（zip）One image per layer (zip)",
+        t("export.per_layer", lang),
         key="export_per_layer",
-        help="同一范围，每个可见图层一张，另加全部图层一张。Same extent; all layers plus one each.",
+        help=t("export.per_layer.help", lang),
     )
     spec = SnapshotSpec(
         view=view, page=page, fmt=fmt, title=title or None, basemap=basemap, extent=extent
@@ -116,16 +117,20 @@ def _snapshot_controls(
     return spec, per_layer
 
 
-def _custom_page() -> PageSize | None:
+def _custom_page(lang: str) -> PageSize | None:
     width_col, height_col, dpi_col = st.columns(3)
-    width = width_col.number_input("宽 Width (px)", 200, 20000, 1920, step=10, key="export_w")
-    height = height_col.number_input("高 Height (px)", 200, 20000, 1080, step=10, key="export_h")
+    width = width_col.number_input(
+        t("export.width", lang), 200, 20000, 1920, step=10, key="export_w"
+    )
+    height = height_col.number_input(
+        t("export.height", lang), 200, 20000, 1080, step=10, key="export_h"
+    )
     dpi = dpi_col.number_input("DPI", 50, 1200, 150, step=10, key="export_dpi")
     try:
         return custom_page(int(width), int(height), int(dpi))
     except ValueError as exc:
         # No download is offered for a size that cannot be drawn.
-        st.error(t("admin.export_bad_size", "both", problem=escape_markdown(str(exc))))
+        st.error(t("admin.export_bad_size", lang, problem=escape_markdown(str(exc))))
         return None
 
 
@@ -141,13 +146,18 @@ def render_image(gdf_shown, boundary, spec: SnapshotSpec, per_layer: bool, prefi
 
 
 def _image_downloads(
-    shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, spec: SnapshotSpec, *, per_layer: bool
+    shown: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    spec: SnapshotSpec,
+    *,
+    per_layer: bool,
+    lang: str,
 ) -> None:
     stem = _file_stem(spec.view)
     try:
         request_pixels(spec.page, 1 + len(spec.view.layers) if per_layer else 1)
     except ValueError as exc:
-        st.error(t("admin.export_bad_size", "both", problem=escape_markdown(str(exc))))
+        st.error(t("admin.export_bad_size", lang, problem=escape_markdown(str(exc))))
         return
     if per_layer:
         name, mime = f"{stem}-layers.zip", FORMAT_FILES["zip"][1]
@@ -159,7 +169,7 @@ def _image_downloads(
         return render_image(shown, boundary, spec, per_layer, stem)
 
     st.download_button(
-        f"下载 Download {name}",
+        t("export.download", lang, name=name),
         data=make,
         file_name=name,
         mime=mime,
@@ -170,9 +180,11 @@ def _image_downloads(
     )
 
 
-def _preview(shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, spec: SnapshotSpec) -> None:
+def _preview(
+    shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, spec: SnapshotSpec, *, lang: str
+) -> None:
     """A small PNG with the snapshot's exact layout, rendered when asked for."""
-    if not st.toggle("预览 Preview", key="export_preview"):
+    if not st.toggle(t("export.preview", lang), key="export_preview"):
         return
     scale = min(1.0, _PREVIEW_WIDTH_PX / spec.page.width_px)
     page = replace(
@@ -185,11 +197,11 @@ def _preview(shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, spec: Snapshot
     signature = (repr(small), tuple(shown["id"]), tuple(shown["status"]), _targets(shown))
     memo = st.session_state.get("export_preview_memo")
     if not memo or memo[0] != signature:
-        with st.spinner("正在生成预览 Rendering the preview…"):
+        with st.spinner(t("export.preview.busy", lang)):
             try:
                 memo = (signature, render_image(shown, boundary, small, False, ""))
             except JobError as exc:
-                st.warning(t(f"admin.export_{exc.reason}", "both"))
+                st.warning(t(f"admin.export_{exc.reason}", lang))
                 return
         st.session_state["export_preview_memo"] = memo
     st.image(memo[1], caption=f"{spec.page.label} · {spec.fmt.upper()}", width="stretch")
@@ -202,11 +214,12 @@ def _data_downloads(
     *,
     basemap: str,
     title: str,
+    lang: str,
 ) -> None:
-    st.caption(f"筛选后的数据 The filtered data: {len(shown)} 个项目 projects")
+    st.caption(t("export.data.caption", lang, count=len(shown)))
     stem = _file_stem(view)
-    columns = st.columns(len(_DATA_LABELS))
-    for column, (fmt, label) in zip(columns, _DATA_LABELS.items(), strict=True):
+    columns = st.columns(len(_DATA_FORMATS))
+    for column, fmt in zip(columns, _DATA_FORMATS, strict=True):
         suffix, mime = FORMAT_FILES[fmt]
 
         def make(fmt: str = fmt) -> bytes:
@@ -215,7 +228,7 @@ def _data_downloads(
             )
 
         column.download_button(
-            label,
+            t(f"export.data.{fmt}", lang),
             data=make,
             file_name=f"{stem}{suffix}",
             mime=mime,
