@@ -43,12 +43,16 @@ from pyproj import Transformer
 
 from geo import schema, settings, tiles
 from geo.coords import to_gcj02
-from geo.filter import ProjectFilter
+from geo.filter import ProjectFilter, split_by_placement
 from geo.labels import LabelPlacement, LabelRequest, place_labels
 from geo.text import strip_hidden
+from i18n import t
 from layers import LAYERS, STATUS_STYLES
-from layers.palette import BOUNDARY_STYLE, TARGET_FILL_FACTOR
+from layers.palette import BOUNDARY_STYLE
 from layers.spec import LegendEntry
+from layers.symbols import Symbol, symbol_for
+from maps import print_symbols
+from maps.figures_box import district_figures
 
 FONT_FILE: Final = "NotoSansCJKsc-Regular.otf"
 FONT_LICENCE: Final = "SIL Open Font License 1.1"
@@ -144,12 +148,16 @@ class SnapshotSpec:
     labels: bool = True
     #: Date printed in the caption; None: today.
     made_on: date | None = None
+    #: Legend and figures box language: "zh" (default) or "en"; one language per row.
+    lang: str = "zh"
 
     def __post_init__(self) -> None:
         if self.fmt not in IMAGE_FORMATS:
             raise ValueError(
                 f"unknown image format '{self.fmt}'; valid: {', '.join(IMAGE_FORMATS)}"
             )
+        if self.lang not in ("zh", "en"):
+            raise ValueError(f"unknown legend language '{self.lang}'; valid: zh, en")
         # The extent may come from a browser: never trust it to be small, large or finite.
         object.__setattr__(self, "extent", clamp_extent(self.extent))
 
@@ -163,9 +171,11 @@ class SnapshotSpec:
 class LegendRow:
     """One legend line: a layer heading, a status entry, or a note with its own swatch."""
 
-    kind: str  # "heading", "entry", "target", "boundary", "note"
+    kind: str  # "heading", "entry", "target", "schematic", "boundary", "note"
     text: str
     entry: LegendEntry | None = None
+    #: The symbol the swatch draws (entries, the hollow and schematic notes).
+    symbol: Symbol | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +191,8 @@ class DrawnSnapshot:
     basemap: str | None
     #: The map axes' coordinates (true metres).
     crs: str = settings.METRIC_CRS
+    #: Lines of the figures box (district totals), empty when there is none.
+    figures: tuple[str, ...] = ()
 
 
 # Titles and captions --------------------------------------------------------------------------
@@ -519,7 +531,7 @@ def render_layer_snapshots(
     fetched once. Layers with no feature under the filters get no image.
     """
     visible = gdf_shown[gdf_shown["layer"].isin(spec.view.layers)]
-    extent = spec.extent or snapshot_extent(visible, boundary)
+    extent = spec.extent or snapshot_extent(split_by_placement(visible)[0], boundary)
     spec = replace(spec, extent=extent)
     layout, xlim, ylim = _map_frame(spec, visible, boundary)
     basemap_image = _fetch_for(spec, layout, xlim, ylim)
@@ -552,7 +564,10 @@ def draw_snapshot(
 ) -> DrawnSnapshot:
     """Draw a snapshot on a new figure (see :func:`render_snapshot`); inputs are not changed."""
     _check_frames(gdf_shown, boundary)
-    shown = gdf_shown[gdf_shown["layer"].isin(spec.view.layers)]
+    visible = gdf_shown[gdf_shown["layer"].isin(spec.view.layers)]
+    # District totals go into the figures box and unlocated projects into the caption count:
+    # neither is a site, so neither is drawn, labelled or used to frame the map.
+    shown, totals, unlocated = split_by_placement(visible)
     layout, xlim, ylim = _map_frame(spec, shown, boundary)
     sizes = layout.sizes
     fig = Figure(figsize=spec.page.size_in, dpi=spec.page.dpi, facecolor="white")
@@ -577,6 +592,12 @@ def draw_snapshot(
     _draw_north_arrow(ax, xlim, ylim, size=sizes["north"])
     renderer = fig.canvas.get_renderer()
     obstacles = _reserved_boxes(ax, renderer, scale=scale)
+    figures = district_figures(totals, spec.lang)
+    if figures:
+        box = _draw_figures_box(
+            ax, figures, spec.lang, sizes["legend"] * 0.9, renderer, avoid=(shown_m, boundary_m)
+        )
+        obstacles.append(box)
     if basemap_image is None:
         obstacles += _draw_context_labels(ax, context, xlim, ylim, renderer, sizes["context"])
     placement = LabelPlacement(placed=(), omitted=())
@@ -586,13 +607,27 @@ def draw_snapshot(
         placement = place_labels(
             ax, requests, renderer=renderer, font=font, obstacles=obstacles, halo_pt=2.4 * scale
         )
-    rows = legend_rows(shown, layers=spec.view.layers)
-    _draw_legend(fig, layout, rows, renderer)
+    rows = legend_rows(shown, layers=spec.view.layers, lang=spec.lang)
+    _draw_legend(fig, layout, rows, renderer, lang=spec.lang)
     _draw_title(fig, layout, spec.shown_title, renderer)
     attribution = basemap_image.attribution if basemap_image is not None else None
-    caption = _caption(spec, shown, omitted=len(placement.omitted), attribution=attribution)
+    caption = _caption(
+        spec,
+        shown,
+        off_map=(len(totals), len(unlocated)),
+        omitted=len(placement.omitted),
+        attribution=attribution,
+    )
     _draw_caption(fig, layout, caption, renderer)
-    return DrawnSnapshot(fig, ax, tuple(rows), placement.placed, placement.omitted, attribution)
+    return DrawnSnapshot(
+        fig,
+        ax,
+        tuple(rows),
+        placement.placed,
+        placement.omitted,
+        attribution,
+        figures=tuple(f.text() for f in figures),
+    )
 
 
 def _check_frames(gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame) -> None:
@@ -732,22 +767,68 @@ def _rings(geom) -> list:
 
 # Features -------------------------------------------------------------------------------------
 def _draw_features(ax: Axes, shown_m: gpd.GeoDataFrame, *, scale: float) -> None:
-    """Each layer in the map's order, grouped by status and target: one collection a group."""
+    """Each layer in the map's order, one collection per symbol (``layers.symbols``).
+
+    Areas and lines also carry a small marker of their layer's shape, as on the live map.
+    """
     if not len(shown_m):
         return
-    target = _targets(shown_m)
+    symbols = _symbols(shown_m)
     kinds = shown_m.geometry.geom_type.str.replace("Multi", "", regex=False)
-    for spec in sorted((LAYERS[i] for i in set(shown_m["layer"])), key=lambda s: s.z_order):
-        in_layer = shown_m["layer"] == spec.id
-        for (status, is_target), group in shown_m[in_layer].groupby(
-            [shown_m["status"], target], sort=False
-        ):
-            style = spec.style(str(status), target=bool(is_target))
-            zorder = 3 + spec.z_order * 0.1
-            geoms = group.geometry
-            _draw_areas(ax, geoms[kinds[group.index] == "Polygon"], style, scale, zorder)
-            _draw_lines(ax, geoms[kinds[group.index] == "LineString"], style, scale, zorder + 1)
-            _draw_points(ax, geoms[kinds[group.index] == "Point"], style, scale, zorder + 2)
+    for layer in sorted(set(shown_m["layer"]), key=lambda i: LAYERS[i].z_order):
+        zorder = 3 + LAYERS[layer].z_order * 0.1
+        in_layer = shown_m.index[shown_m["layer"] == layer]
+        for symbol in dict.fromkeys(symbols[i] for i in in_layer):
+            rows = [i for i in in_layer if symbols[i] == symbol]
+            geoms = shown_m.geometry.loc[rows]
+            kind = kinds.loc[rows]
+            areas = [p for p in map(_polygon_path, geoms[kind == "Polygon"]) if p is not None]
+            print_symbols.draw_areas(ax, areas, symbol, scale=scale, zorder=zorder)
+            lines = [
+                np.asarray(part.coords)
+                for g in geoms[kind == "LineString"]
+                for part in getattr(g, "geoms", [g])
+            ]
+            print_symbols.draw_lines(ax, lines, symbol, scale=scale, zorder=zorder + 1)
+            points = np.array(
+                [np.asarray(p.coords)[0] for g in geoms[kind == "Point"] for p in _parts(g)]
+            ).reshape(-1, 2)
+            size = print_symbols.marker_size_pt(symbol, scale)
+            print_symbols.draw_markers(ax, points, symbol, size_pt=size, zorder=zorder + 2)
+            anchors = np.array([_anchor(g) for g in geoms[kind != "Point"]], dtype=float).reshape(
+                -1, 2
+            )
+            small = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
+            print_symbols.draw_markers(ax, anchors, symbol, size_pt=small, zorder=zorder + 2)
+
+
+def _symbols(gdf: gpd.GeoDataFrame) -> dict:
+    """Each row's symbol, by index: layer, status, precision and target."""
+    precision = (
+        gdf["location_precision"]
+        if "location_precision" in gdf
+        else gdf["status"].map(lambda _s: "approximate")
+    )
+    target = _targets(gdf)
+    return {
+        i: symbol_for(layer, status, precision=str(p), target=bool(tg))
+        for i, layer, status, p, tg in zip(
+            gdf.index, gdf["layer"], gdf["status"], precision, target, strict=True
+        )
+    }
+
+
+def _parts(geom) -> list:
+    return list(getattr(geom, "geoms", [geom]))
+
+
+def _anchor(geom) -> tuple[float, float]:
+    """Where an area's or a line's layer marker (and its label) sits."""
+    if geom.geom_type.endswith("LineString"):
+        point = geom.interpolate(0.5, normalized=True)
+    else:
+        point = geom.point_on_surface()
+    return point.x, point.y
 
 
 def _targets(gdf: gpd.GeoDataFrame):
@@ -756,14 +837,8 @@ def _targets(gdf: gpd.GeoDataFrame):
     return gdf["status"].map(lambda _s: False)
 
 
-def _line_width(style: dict, scale: float) -> float:
-    return float(style["weight"]) * POINTS_PER_WEB_PX * scale
-
-
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
-    color = color.lstrip("#")
-    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return r, g, b, alpha
+    return print_symbols.rgba(color, alpha)
 
 
 def _dashes(dash_array: str | None, weight: float):
@@ -772,57 +847,6 @@ def _dashes(dash_array: str | None, weight: float):
         return "solid"
     values = [float(v) / weight for v in dash_array.replace(",", " ").split()]
     return 0, tuple(max(v, 0.1) for v in values)
-
-
-def _draw_areas(ax: Axes, geoms, style: dict, scale: float, zorder: float) -> None:
-    paths = [p for p in (_polygon_path(g) for g in geoms) if p is not None]
-    if not paths:
-        return
-    ax.add_collection(
-        PatchCollection(
-            [PathPatch(p) for p in paths],
-            facecolor=_rgba(style["fillColor"], style["fillOpacity"]),
-            edgecolor=_rgba(style["color"], style["opacity"]),
-            linewidth=_line_width(style, scale),
-            linestyle=_dashes(style["dashArray"], style["weight"]),
-            capstyle="round",
-            joinstyle="round",
-            zorder=zorder,
-        )
-    )
-
-
-def _draw_lines(ax: Axes, geoms, style: dict, scale: float, zorder: float) -> None:
-    lines = [np.asarray(line.coords) for g in geoms for line in getattr(g, "geoms", [g])]
-    if not lines:
-        return
-    collection = LineCollection(
-        lines,
-        colors=[_rgba(style["color"], style["opacity"])],
-        linewidths=_line_width(style, scale) * 1.3,
-        linestyles=[_dashes(style["dashArray"], style["weight"])],
-        zorder=zorder,
-    )
-    collection.set_capstyle("round")
-    ax.add_collection(collection)
-
-
-def _draw_points(ax: Axes, geoms, style: dict, scale: float, zorder: float) -> None:
-    coords = [np.asarray(p.coords)[0] for g in geoms for p in getattr(g, "geoms", [g])]
-    if not coords:
-        return
-    xy = np.array(coords)
-    diameter = 2 * float(style["radius"]) * POINTS_PER_WEB_PX * scale * 1.5
-    ax.scatter(
-        xy[:, 0],
-        xy[:, 1],
-        s=diameter**2,
-        facecolors=[_rgba(style["fillColor"], max(style["fillOpacity"], 0.25))],
-        edgecolors=[_rgba(style["color"], style["opacity"])],
-        linewidths=_line_width(style, scale),
-        linestyles=[_dashes(style["dashArray"], style["weight"])],
-        zorder=zorder,
-    )
 
 
 def _polygon_path(geom) -> MplPath | None:
@@ -835,8 +859,11 @@ def _polygon_path(geom) -> MplPath | None:
     return MplPath.make_compound_path(*(MplPath(r, closed=True) for r in rings))
 
 
-def _point_radius_pt(layer: str, scale: float) -> float:
-    return LAYERS[layer].point_radius * POINTS_PER_WEB_PX * scale * 1.5
+def _marker_radius_pt(layer: str, schematic: bool, point: bool, scale: float) -> float:
+    """Half the drawn marker (a schematic one with its ring): labels keep clear of it."""
+    symbol = symbol_for(layer, "completed", precision="schematic" if schematic else "exact")
+    size = print_symbols.marker_size_pt(symbol, scale, area_marker=not point)
+    return size / 2 * (1.45 if schematic else 1.0)
 
 
 def _reserved_boxes(ax: Axes, renderer, *, scale: float) -> list:
@@ -877,7 +904,7 @@ def _label_requests(shown_m: gpd.GeoDataFrame, *, scale: float) -> list[LabelReq
                 x=anchor.x,
                 y=anchor.y,
                 footprint=footprint,
-                clearance_pt=_point_radius_pt(row.layer, scale) if kind == "Point" else 1.0,
+                clearance_pt=_marker_radius_pt(row.layer, schematic, kind == "Point", scale),
                 inside=kind == "Polygon",
             )
         )
@@ -973,34 +1000,76 @@ def _draw_north_arrow(ax: Axes, xlim, ylim, *, size: float) -> None:
 
 
 # Legend ---------------------------------------------------------------------------------------
-def legend_rows(gdf_shown: gpd.GeoDataFrame, *, layers: Iterable[str]) -> list[LegendRow]:
-    """The legend: per visible layer with features, a heading and its statuses shown."""
+def legend_rows(
+    gdf_shown: gpd.GeoDataFrame, *, layers: Iterable[str], lang: str = "zh"
+) -> list[LegendRow]:
+    """The legend by layer × status, in one language, with the map's own symbols.
+
+    Per visible layer with features on the map: a heading (its name and count), then one row
+    per status present, whose swatch is exactly the symbol drawn (layer shape, status colour,
+    hollow when that layer shows that status only as a target or plan). No two swatches are
+    the same. Notes follow for hollow symbols, schematic positions and the boundary.
+    """
     visible = set(layers)
     rows: list[LegendRow] = []
+    on_map = split_by_placement(gdf_shown)[0]
+    targets = _targets(on_map)
+    hollow_any = schematic_any = False
     for layer_id in (i for i in schema.LAYER_IDS if i in visible):
-        part = gdf_shown[gdf_shown["layer"] == layer_id]
+        in_layer = on_map["layer"] == layer_id
+        part = on_map[in_layer]
         if not len(part):
             continue
-        spec = LAYERS[layer_id]
-        rows.append(LegendRow("heading", f"{spec.label_zh}（{len(part)}）"))
+        name = t(f"layer.{layer_id}", lang)
+        rows.append(LegendRow("heading", t("print.layer.count", lang, layer=name, count=len(part))))
         present = tuple(s for s in schema.STATUSES if s in set(part["status"]))
-        for entry in spec.legend_entries(present):
-            kinds = part.loc[part["status"] == entry.status].geometry.geom_type
+        for entry in LAYERS[layer_id].legend_entries(present):
+            in_status = part["status"] == entry.status
+            kinds = part.loc[in_status].geometry.geom_type
             kind = kinds.str.replace("Multi", "", regex=False).mode().iloc[0]
-            entry = replace(entry, geometry=kind)
-            rows.append(LegendRow("entry", f"{entry.label_zh} {entry.label_en}", entry))
+            # Hollow only when every such feature is a target or a plan: the swatch shows what
+            # most of the map shows for that cell; the note explains hollow.
+            hollow_only = bool((targets[in_layer][in_status]).all()) or entry.status == "planned"
+            symbol = symbol_for(layer_id, entry.status, target=hollow_only)
+            hollow_any = hollow_any or bool(targets[in_layer][in_status].any())
+            hollow_any = hollow_any or entry.status == "planned"
+            rows.append(
+                LegendRow(
+                    "entry",
+                    t(f"status.{entry.status}", lang),
+                    replace(entry, geometry=kind),
+                    symbol,
+                )
+            )
+        precision = part.get("location_precision")
+        schematic_any = schematic_any or bool(
+            precision is not None and (precision == "schematic").any()
+        )
     if not rows:
-        rows.append(LegendRow("note", "无符合筛选条件的项目"))
-    if len(gdf_shown) and _targets(gdf_shown).any():
-        rows.append(LegendRow("target", f"浅色填充：{settings.LAST_YEAR}年计划目标"))
-    rows.append(LegendRow("boundary", "市南区区界"))
-    precision = gdf_shown.get("location_precision")
-    if precision is not None and (precision == "schematic").any():
-        rows.append(LegendRow("note", "* 示意位置：报告未给出具体地点"))
+        rows.append(LegendRow("note", t("print.legend.none", lang)))
+    if hollow_any:
+        rows.append(
+            LegendRow(
+                "target",
+                t("legend.hollow", lang),
+                symbol=symbol_for("renewal", "completed", target=True),
+            )
+        )
+    if schematic_any:
+        rows.append(
+            LegendRow(
+                "schematic",
+                t("legend.schematic", lang),
+                symbol=symbol_for("renewal", "completed", precision="schematic"),
+            )
+        )
+    rows.append(LegendRow("boundary", t("legend.boundary", lang)))
     return rows
 
 
-def _draw_legend(fig: Figure, layout: _Layout, rows: Sequence[LegendRow], renderer) -> None:
+def _draw_legend(
+    fig: Figure, layout: _Layout, rows: Sequence[LegendRow], renderer, *, lang: str = "zh"
+) -> None:
     """Rows top-down in the legend panel, shrunk and split into columns until they fit."""
     ax = fig.add_axes(layout.legend_rect, label="legend")
     ax.set_axis_off()
@@ -1016,7 +1085,7 @@ def _draw_legend(fig: Figure, layout: _Layout, rows: Sequence[LegendRow], render
     ax.text(
         0,
         height_pt,
-        "图例",
+        t("print.legend.title", lang),
         fontproperties=cjk_font(size * 1.2),
         va="top",
         color=TEXT_COLOR,
@@ -1094,7 +1163,7 @@ def _split_rows(rows: Sequence[LegendRow], count: int) -> list[list[LegendRow]]:
 
 
 def _draw_swatch(ax: Axes, row: LegendRow, x: float, y: float, width: float, size: float) -> None:
-    """A small sample of how the row's features are drawn (sizes in points)."""
+    """A small sample drawn exactly as the row's features are (sizes in points)."""
     scale = size / 9.5
     if row.kind == "boundary":
         weight = float(BOUNDARY_STYLE["weight"])
@@ -1106,58 +1175,110 @@ def _draw_swatch(ax: Axes, row: LegendRow, x: float, y: float, width: float, siz
             linestyle=_dashes(str(BOUNDARY_STYLE["dashArray"]), weight),
         )
         return
-    if row.kind == "target":
-        palette = STATUS_STYLES["under_construction"]
-        fill = palette.fill_opacity * TARGET_FILL_FACTOR
-        ax.add_patch(
-            Rectangle(
+    symbol = row.symbol
+    if symbol is None:
+        return
+    kind = row.entry.geometry if row.entry is not None else "Point"
+    centre = np.array([[x + width / 2, y]])
+    marker = print_symbols.marker_size_pt(symbol, scale)
+    if kind == "Polygon":
+        box = MplPath(
+            [
                 (x, y - size * 0.45),
-                width,
-                size * 0.9,
-                facecolor=_rgba(palette.color, fill),
-                edgecolor=_rgba(palette.color, 0.95),
-                linewidth=0.8 * scale,
-            )
+                (x + width, y - size * 0.45),
+                (x + width, y + size * 0.45),
+                (x, y + size * 0.45),
+                (x, y - size * 0.45),
+            ],
+            closed=True,
         )
-        return
-    if row.entry is None:
-        return
-    style = LAYERS[row.entry.layer].style(row.entry.status)
-    lw = _line_width(style, scale)
-    dash = _dashes(style["dashArray"], style["weight"])
-    if row.entry.geometry == "Point":
-        ax.scatter(
-            [x + width / 2],
-            [y],
-            s=(size * 1.05) ** 2,
-            facecolors=[_rgba(style["fillColor"], max(style["fillOpacity"], 0.25))],
-            edgecolors=[_rgba(style["color"], style["opacity"])],
-            linewidths=lw,
-            linestyles=[dash],
+        print_symbols.draw_areas(ax, [box], symbol, scale=scale, zorder=2)
+        marker = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
+    elif kind == "LineString":
+        line = np.array([[x, y], [x + width, y]])
+        print_symbols.draw_lines(ax, [line], symbol, scale=scale, zorder=2)
+        marker = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
+    print_symbols.draw_markers(ax, centre, symbol, size_pt=marker, zorder=3)
+
+
+def _draw_figures_box(ax: Axes, figures, lang: str, size: float, renderer, *, avoid) -> tuple:
+    """The figures box (数据框) in the map corner that hides the fewest features and the least
+    of the district (usually sea or a neighbour); returns its pixel box for the labels."""
+    frame = ax.get_window_extent(renderer)
+    px = renderer.points_to_pixels(1.0)
+    title = t("print.figures.title", lang)
+    lines = [f.text() for f in figures]
+    widest = max(_text_width_pt(text, size, renderer) for text in [title, *lines])
+    room = frame.width / px * 0.45
+    if widest > room:
+        size *= room / widest
+        widest = room
+    pad, step = size * 0.6, size * 1.55
+    box_w = (widest + 2 * pad) * px
+    box_h = (step * (len(lines) + 1) + pad * 1.4) * px
+    x0, y0, x1, y1 = _quiet_corner(ax, frame, (box_w, box_h), 8 * px, renderer, avoid)
+    to_axes = ax.transAxes.inverted()
+    (ax0, ay0), (ax1, ay1) = to_axes.transform([(x0, y0), (x1, y1)])
+    ax.add_patch(
+        Rectangle(
+            (ax0, ay0),
+            ax1 - ax0,
+            ay1 - ay0,
+            transform=ax.transAxes,
+            facecolor="white",
+            alpha=0.92,
+            edgecolor="#4d4d4d",
+            linewidth=0.6,
+            zorder=11,
         )
-    elif row.entry.geometry == "LineString":
-        ax.plot(
-            [x, x + width],
-            [y, y],
-            color=style["color"],
-            linewidth=lw * 1.3,
-            linestyle=dash,
-            dash_capstyle="round",
-            solid_capstyle="round",
+    )
+    texts = [(title, size, True), *((line, size, False) for line in lines)]
+    for row, (text, font_size, bold) in enumerate(texts):
+        y = y1 - (pad * 0.7 + step * (row + 0.5)) * px
+        _, ay = to_axes.transform((x0, y))
+        ax.text(
+            ax0 + pad * px / frame.width,
+            ay,
+            text,
+            transform=ax.transAxes,
+            fontproperties=cjk_font(font_size),
+            path_effects=_bold(font_size) if bold else None,
+            va="center",
+            color=TEXT_COLOR,
+            zorder=12,
+            parse_math=False,
         )
-    else:
-        ax.add_patch(
-            Rectangle(
-                (x + lw / 2, y - size * 0.45),
-                width - lw,
-                size * 0.9,
-                facecolor=_rgba(style["fillColor"], style["fillOpacity"]),
-                edgecolor=_rgba(style["color"], style["opacity"]),
-                linewidth=lw,
-                linestyle=dash,
-                capstyle="round",
-            )
+    return x0, y0, x1, y1
+
+
+def _quiet_corner(ax: Axes, frame, size, margin: float, renderer, avoid) -> tuple:
+    """Of the places along the frame's edges free of the scale bar and north arrow, the one
+    whose box covers the fewest features, then the least district area (pixel coordinates)."""
+    shown_m, boundary_m = avoid
+    box_w, box_h = size
+    reserved = [shapely.box(*b) for b in _reserved_boxes(ax, renderer, scale=1.0)]
+    # Along the bottom and top edges (sea lies south, neighbours north), then the side corners.
+    free_w = max(frame.width - 2 * margin - box_w, 0.0)
+    xs = [frame.x0 + margin + free_w * f for f in (1.0, 0.75, 0.5, 0.25, 0.0)]
+    candidates = [(x, frame.y0 + margin) for x in xs]
+    candidates += [(x, frame.y1 - margin - box_h) for x in xs]
+    candidates.append((frame.x1 - margin - box_w, frame.y1 - margin - box_h - frame.height * 0.14))
+    to_data = ax.transData.inverted()
+    district = boundary_m.union_all()
+    anchors = [shapely.Point(_anchor(g)) for g in shown_m.geometry]
+
+    def cost(corner) -> tuple[float, float]:
+        x0, y0 = corner
+        (dx0, dy0), (dx1, dy1) = to_data.transform([(x0, y0), (x0 + box_w, y0 + box_h)])
+        area = shapely.box(dx0, dy0, dx1, dy1)
+        blocked = any(
+            area_px.intersects(shapely.box(x0, y0, x0 + box_w, y0 + box_h)) for area_px in reserved
         )
+        hidden = sum(area.contains(a) for a in anchors) + 100 * blocked
+        return hidden, area.intersection(district).area / max(area.area, 1.0)
+
+    x0, y0 = min(candidates, key=cost)
+    return x0, y0, x0 + box_w, y0 + box_h
 
 
 # Title and caption ----------------------------------------------------------------------------
@@ -1194,16 +1315,32 @@ def _draw_title(fig: Figure, layout: _Layout, title: str, renderer) -> None:
 
 
 def _caption(
-    spec: SnapshotSpec, shown: gpd.GeoDataFrame, *, omitted: int, attribution: str | None
+    spec: SnapshotSpec,
+    shown: gpd.GeoDataFrame,
+    *,
+    off_map: tuple[int, int] = (0, 0),
+    omitted: int,
+    attribution: str | None,
 ) -> list[list[str]]:
-    """Caption paragraphs as segments: filters and counts; then sources and credits."""
-    count = f"共 {len(shown)} 个项目"
+    """Caption paragraphs as segments: filters and counts; then sources and credits.
+
+    ``shown`` is what the map draws; ``off_map`` counts district totals and unlocated projects,
+    which the caption names but the map never places.
+    """
+    lang = spec.lang
+    counts = [t("print.count.on_map", lang, count=len(shown))]
     precision = shown.get("location_precision")
     schematic = int((precision == "schematic").sum()) if precision is not None else 0
     if schematic:
-        count += f"，其中 {schematic} 个为示意位置（*）"
+        counts.append(t("print.count.schematic", lang, count=schematic) + "（*）")
+    totals, unlocated = off_map
+    if totals:
+        counts.append(t("print.count.totals", lang, count=totals))
+    if unlocated:
+        counts.append(t("print.count.unlocated", lang, count=unlocated))
     if omitted:
-        count += f"；{omitted} 个标注因空间不足从略"
+        counts.append(t("print.count.omitted", lang, count=omitted))
+    count = "，".join(counts)
     basemap = f"底图：{attribution}" if attribution else OFFLINE_BASEMAP_NOTE
     made_on = (spec.made_on or date.today()).isoformat()
     return [

@@ -1,0 +1,198 @@
+"""Printed maps speak the live map's visual language (``layers.symbols``).
+
+District totals sit in a figures box, never at a spot; unlocated projects are never drawn;
+the legend is layer × status with no two identical swatches, in one language; statuses stay
+apart in a luminance-only render; a 2021 view says 目标.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from PIL import Image
+
+from geo import ProjectFilter, apply_filter, load_boundary, settings
+from geo.filter import split_by_placement
+from geo.load import load_projects
+from geo.render import SnapshotSpec, custom_page, draw_snapshot, figure_bytes
+from geo.schema import STATUSES
+
+VIEWS = {
+    "now": ProjectFilter(),
+    "as-of-2021": ProjectFilter(as_of=2021),
+    "2016-2020": ProjectFilter(years=(2016, 2020)),
+}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def boundary():
+    return load_boundary()
+
+
+@pytest.fixture(scope="module")
+def projects():
+    return load_projects()
+
+
+@pytest.fixture(autouse=True)
+def _offline(no_internet):
+    """Every test here runs as if there were no internet."""
+
+
+def _drawn_xy(drawn) -> np.ndarray:
+    """Every marker centre drawn on the map, in map units (metres)."""
+    centres = [c.get_offsets() for c in drawn.map_ax.collections if len(c.get_offsets())]
+    return np.vstack(centres) if centres else np.empty((0, 2))
+
+
+def _vertices(drawn) -> list[np.ndarray]:
+    """Every area and line vertex drawn on the map (metres)."""
+    out = []
+    for collection in drawn.map_ax.collections:
+        for path in collection.get_paths():
+            if len(path.vertices) > 3:
+                out.append(path.vertices)
+    return out
+
+
+@pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
+def test_district_totals_are_figures_not_sites(projects, boundary, view):
+    shown = apply_filter(projects, view)
+    _, totals, unlocated = split_by_placement(shown)
+    assert len(totals) and len(unlocated), "the bundled data has both kinds"
+    drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(view=view))
+    xy = _drawn_xy(drawn)
+    for gdf in (totals, unlocated):
+        spots = gdf.to_crs(settings.METRIC_CRS).geometry
+        for spot in spots:
+            point = spot.representative_point()
+            nearest = np.hypot(xy[:, 0] - point.x, xy[:, 1] - point.y).min()
+            assert nearest > 1.0, f"{gdf['id'].tolist()} drawn at its placeholder spot"
+    off_map = set(totals["id"]) | set(unlocated["id"])
+    assert not off_map & set(drawn.labelled) and not off_map & set(drawn.omitted_labels)
+    box = "\n".join(drawn.figures)
+    for value in ("2.01万个", "953个", "33处", "809处"):
+        assert value in box
+    # Each figure says its period; the 2021 ones say 目标.
+    assert all(re.search(r"年|目标", line) for line in drawn.figures)
+    assert "1.04万个 新建及新增联网停车位 · 2021年目标" in box.replace("  ", " ")
+    # The box sits inside the map frame.
+    renderer = drawn.figure.canvas.get_renderer()
+    frame = drawn.map_ax.get_window_extent(renderer)
+    texts = [t for t in drawn.map_ax.texts if t.get_text() in drawn.figures]
+    assert len(texts) == len(drawn.figures)
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        assert frame.x0 <= extent.x0 and extent.x1 <= frame.x1
+        assert frame.y0 <= extent.y0 and extent.y1 <= frame.y1
+
+
+def test_the_caption_counts_what_is_drawn_and_what_is_not(projects, boundary):
+    shown = apply_filter(projects, ProjectFilter())
+    on_map, totals, unlocated = split_by_placement(shown)
+    drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec())
+    caption = " ".join(t.get_text() for t in drawn.figure.texts)
+    assert f"图上 {len(on_map)} 个项目" in caption
+    assert f"{len(totals)} 项全区合计见数据框" in caption
+    assert f"{len(unlocated)} 个项目报告未给出地点" in caption
+
+
+def _swatch_key(row) -> tuple:
+    s = row.symbol
+    return (s.shape, s.color, s.hollow, s.schematic, row.entry.geometry)
+
+
+@pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_legend_is_layer_by_status_unique_and_in_one_language(projects, boundary, view, lang):
+    shown = apply_filter(projects, view)
+    drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(view=view, lang=lang))
+    entries = [r for r in drawn.legend if r.kind == "entry"]
+    on_map = split_by_placement(shown)[0]
+    assert {(r.entry.layer, r.entry.status) for r in entries} == set(
+        zip(on_map["layer"], on_map["status"], strict=True)
+    )
+    keys = [_swatch_key(r) for r in entries]
+    assert len(keys) == len(set(keys)), "two legend rows show the same swatch"
+    # Each entry's swatch is the shape of its layer and the colour of its status.
+    for layer, rows in itertools.groupby(entries, key=lambda r: r.entry.layer):
+        assert len({r.symbol.shape for r in rows}) == 1, layer
+    legend_ax = next(a for a in drawn.figure.axes if a.get_label() == "legend")
+    for text in (t.get_text() for t in legend_ax.texts):
+        if lang == "zh":
+            assert not re.search(r"[A-Za-z]{2,}", text), text
+        else:
+            assert not CJK.search(text), text
+
+
+def test_unknown_legend_language_is_refused():
+    with pytest.raises(ValueError, match="legend language 'fr'; valid: zh, en"):
+        SnapshotSpec(lang="fr")
+
+
+def _one_point_per_status(target: bool) -> gpd.GeoDataFrame:
+    lons = np.linspace(120.33, 120.37, len(STATUSES))
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"g-{s}" for s in STATUSES],
+            "layer": "construction",
+            "status": list(STATUSES),
+            "name_zh": list(STATUSES),
+            "location_precision": "exact",
+            "status_is_target": target,
+        },
+        geometry=[shapely.Point(lon, 36.07) for lon in lons],
+        crs=settings.STORAGE_CRS,
+    )
+
+
+def _grey_crops(drawn, gdf) -> dict[str, np.ndarray]:
+    """Each status's marker, cut from a luminance-only (greyscale) render of the PNG."""
+    png = figure_bytes(drawn.figure, fmt="png", title="t")
+    with Image.open(io.BytesIO(png)) as image:
+        grey = np.asarray(image.convert("L"), dtype=float)
+    height = grey.shape[0]
+    radius = 12
+    crops = {}
+    for status, point in zip(gdf["status"], gdf.to_crs(settings.METRIC_CRS).geometry, strict=True):
+        x, y = drawn.map_ax.transData.transform((point.x, point.y))
+        row, col = round(height - y), round(x)
+        crops[status] = grey[row - radius : row + radius + 1, col - radius : col + radius + 1]
+    return crops
+
+
+@pytest.mark.parametrize("target", [False, True], ids=["reported", "targets"])
+def test_statuses_stay_apart_in_greyscale(boundary, target):
+    gdf = _one_point_per_status(target)
+    view = ProjectFilter(layers=("construction",))
+    spec = SnapshotSpec(
+        view=view,
+        page=custom_page(1200, 700, 150),
+        extent=(120.32, 36.06, 120.38, 36.08),
+        labels=False,
+    )
+    drawn = draw_snapshot(gdf, boundary, spec=spec)
+    crops = _grey_crops(drawn, gdf)
+    differences = {
+        (a, b): float(np.abs(crops[a] - crops[b]).mean())
+        for a, b in itertools.combinations(STATUSES, 2)
+    }
+    worst = min(differences, key=differences.get)
+    # 8 grey levels on average over the marker's box: clearly visible side by side.
+    assert differences[worst] > 8.0, f"{worst} look alike in greyscale: {differences}"
+
+
+def test_a_2021_view_says_target_in_title_and_caption(projects, boundary):
+    view = ProjectFilter(as_of=2021)
+    drawn = draw_snapshot(apply_filter(projects, view), boundary, spec=SnapshotSpec(view=view))
+    texts = [t.get_text() for t in drawn.figure.texts]
+    assert "2021年目标" in texts[0]
+    assert any("2021年目标（报告提出的计划，非已完成事实）" in t for t in texts[1:])
+    assert any(r.kind == "target" for r in drawn.legend)
