@@ -73,6 +73,8 @@ class ExportRequest:
     title: str | None
     #: "district", "data", or (west, south, east, north) in lon/lat.
     extent: str | tuple[float, float, float, float] = "district"
+    #: Language of the legend, figures box and counts: "zh" or "en".
+    lang: str = "zh"
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -141,6 +143,7 @@ def parse_export(args: argparse.Namespace) -> ExportRequest:
         per_layer=args.per_layer,
         title=strip_hidden(args.title).strip() or None if args.title else None,
         extent=_extent(args.extent),
+        lang=getattr(args, "lang", "zh"),
     )
 
 
@@ -280,6 +283,7 @@ def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
         title=request.title,
         basemap=settings.default_basemap(),
         extent=None if extent == "district" else extent,
+        lang=request.lang,
     )
     if request.per_layer and _is_zip(request.out):
         return {request.out.name: export_snapshot_zip(shown, boundary, spec=spec)}
@@ -363,6 +367,12 @@ def _add_export(commands) -> None:
     export.add_argument(
         "--extent",
         help="district (default), data (fit the shown projects), or WEST,SOUTH,EAST,NORTH",
+    )
+    export.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of the legend, figures box and counts (default zh)",
     )
     export.set_defaults(run=_export)
 

@@ -20,6 +20,7 @@ import functools
 import importlib.util
 import io
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -29,7 +30,7 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import shapely
-from matplotlib import font_manager
+from matplotlib import font_manager, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
@@ -37,6 +38,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import withStroke
+from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, ScaledTranslation
 from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
@@ -509,13 +511,60 @@ def render_snapshot(
 
 
 def figure_bytes(fig: Figure, *, fmt: str, title: str) -> bytes:
-    """Save a figure to bytes, with the title in the file's metadata."""
+    """Save a figure to bytes, with the title in the file's metadata.
+
+    SVG and PDF keep text as text, so a designer can fix a typo in Inkscape, Illustrator or
+    CorelDRAW and a reader can search it: SVG ``<text>`` with a CJK font-family fallback list
+    (``svg.fonttype: none``), PDF with the font embedded as a TrueType CID font (Type 0 /
+    CIDFontType2, ``pdf.fonttype: 42``) instead of Type 3 outlines.
+    """
     metadata = {"Title": title}
     if fmt in ("png", "pdf"):
         metadata["Author"] = "市南区项目地图 Shinan project map"
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata, facecolor="white")
+    if fmt == "png":
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata, facecolor="white")
+        return buffer.getvalue()
+    # matplotlib draws any text with a path effect as outlines, never as text.
+    for text in fig.findobj(Text):
+        _plain_for_vectors(text)
+    # rcParams are process-wide and read only while saving: hold them under a lock.
+    with _SAVE_LOCK, rc_context(VECTOR_TEXT_RC):
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata, facecolor="white")
     return buffer.getvalue()
+
+
+def _plain_for_vectors(text: Text) -> None:
+    """Drop path effects so ``text`` stays text: the faux bold goes; a label's white halo
+    becomes a pale box behind it, which an editor moves along with the text."""
+    effects = text.get_path_effects() or []
+    if not effects:
+        return
+    halo = next((e for e in effects if not isinstance(e, _FauxBold)), None)
+    text.set_path_effects([])
+    if halo is not None and text.get_bbox_patch() is None:
+        text.set_bbox(
+            {"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.75, "edgecolor": "none"}
+        )
+
+
+#: Font names an editor tries in turn for SVG text: the embedded font's own name first, then
+#: the usual CJK system fonts on Windows, macOS and Linux.
+CJK_FONT_FAMILIES: Final = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "WenQuanYi Micro Hei",
+    "sans-serif",
+)
+VECTOR_TEXT_RC: Final = {
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "font.family": "sans-serif",
+    "font.sans-serif": list(CJK_FONT_FAMILIES),
+}
+_SAVE_LOCK: Final = threading.Lock()
 
 
 def render_layer_snapshots(
@@ -1295,7 +1344,11 @@ def _fit_size(text: str, size: float, width_pt: float, renderer, *, floor: float
 
 def _bold(size: float, color: str = TEXT_COLOR) -> list:
     """A stroke in the text's own colour: a bold face for a font shipped only in Regular."""
-    return [withStroke(linewidth=size * 0.045, foreground=color)]
+    return [_FauxBold(linewidth=size * 0.045, foreground=color)]
+
+
+class _FauxBold(withStroke):
+    """The bold stroke of :func:`_bold`, told apart from label halos when saving vectors."""
 
 
 def _draw_title(fig: Figure, layout: _Layout, title: str, renderer) -> None:

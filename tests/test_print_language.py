@@ -196,3 +196,46 @@ def test_a_2021_view_says_target_in_title_and_caption(projects, boundary):
     assert "2021年目标" in texts[0]
     assert any("2021年目标（报告提出的计划，非已完成事实）" in t for t in texts[1:])
     assert any(r.kind == "target" for r in drawn.legend)
+
+
+# Text stays text -------------------------------------------------------------------------------
+LABEL = "中山路步行街"
+
+
+def test_pdf_text_is_embedded_truetype_and_extractable(projects, boundary):
+    import pypdf
+
+    from geo.render import PRESETS, render_snapshot
+
+    spec = SnapshotSpec(page=PRESETS["a4-landscape"], fmt="pdf")
+    shown = apply_filter(projects, ProjectFilter())
+    reader = pypdf.PdfReader(io.BytesIO(render_snapshot(shown, boundary, spec=spec)))
+    page = reader.pages[0]
+    fonts = [f.get_object() for f in page["/Resources"]["/Font"].values()]
+    kinds = {
+        (str(f["/Subtype"]), str(d.get_object()["/Subtype"]))
+        for f in fonts
+        for d in f.get("/DescendantFonts", [])
+    }
+    assert kinds == {("/Type0", "/CIDFontType2")}, "text must not be Type 3 outlines"
+    assert all(str(f["/Subtype"]) != "/Type3" for f in fonts)
+    text = page.extract_text()
+    assert spec.shown_title in text.replace("\n", "")
+    assert LABEL in text
+
+
+def test_svg_text_is_text_with_a_cjk_fallback_list(projects, boundary):
+    from xml.etree import ElementTree as ET
+
+    from geo.render import render_snapshot
+
+    spec = SnapshotSpec(fmt="svg")
+    shown = apply_filter(projects, ProjectFilter())
+    svg = render_snapshot(shown, boundary, spec=spec).decode("utf-8")
+    root = ET.fromstring(svg)
+    texts = [e for e in root.iter() if e.tag.endswith("}text")]
+    contents = ["".join(e.itertext()) for e in texts]
+    assert spec.shown_title in contents
+    assert LABEL in contents
+    style = next(e.get("style") for e in texts if "".join(e.itertext()) == LABEL)
+    assert "'Noto Sans CJK SC'" in style and "'Microsoft YaHei'" in style
