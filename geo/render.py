@@ -195,6 +195,8 @@ class DrawnSnapshot:
     crs: str = settings.METRIC_CRS
     #: Lines of the figures box (district totals), empty when there is none.
     figures: tuple[str, ...] = ()
+    #: Labels joined to their feature by a leader line.
+    with_leader: tuple[str, ...] = ()
 
 
 # Titles and captions --------------------------------------------------------------------------
@@ -676,6 +678,7 @@ def draw_snapshot(
         placement.omitted,
         attribution,
         figures=tuple(f.text() for f in figures),
+        with_leader=placement.with_leader,
     )
 
 

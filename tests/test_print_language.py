@@ -239,3 +239,75 @@ def test_svg_text_is_text_with_a_cjk_fallback_list(projects, boundary):
     assert LABEL in contents
     style = next(e.get("style") for e in texts if "".join(e.itertext()) == LABEL)
     assert "'Noto Sans CJK SC'" in style and "'Microsoft YaHei'" in style
+
+
+# Labels and leaders, by geometry --------------------------------------------------------------
+def _label_geometry(drawn, shown):
+    """Label boxes by feature id, leader segments and feature anchors, all in pixels."""
+    from geo.render import _anchor
+
+    renderer = drawn.figure.canvas.get_renderer()
+    texts = [t for t in drawn.map_ax.texts if t.get_zorder() == 9]
+    assert len(texts) == len(drawn.labelled)
+    boxes = {
+        key: shapely.box(*t.get_window_extent(renderer).extents)
+        for key, t in zip(drawn.labelled, texts, strict=True)
+    }
+    to_px = drawn.map_ax.transData.transform
+    leaders = [
+        shapely.LineString(to_px(np.column_stack(line.get_data())))
+        for line in drawn.map_ax.lines
+        if line.get_zorder() == 8
+    ]
+    on_map = split_by_placement(shown)[0].to_crs(settings.METRIC_CRS)
+    anchors = {
+        key: shapely.Point(to_px(_anchor(g)))
+        for key, g in zip(on_map["id"], on_map.geometry, strict=True)
+    }
+    return boxes, leaders, anchors
+
+
+PRINT_PRESETS = ["slide-16x9", "slide-4x3", "a4-portrait", "a4-landscape", "a3-landscape"]
+
+
+@pytest.mark.parametrize("preset", PRINT_PRESETS)
+@pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
+def test_leaders_cross_no_label_and_no_leader(projects, boundary, preset, view):
+    from geo.render import PRESETS
+
+    shown = apply_filter(projects, view)
+    drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(view=view, page=PRESETS[preset]))
+    boxes, leaders, _ = _label_geometry(drawn, shown)
+    assert len(leaders) == len(drawn.with_leader)
+    through = [
+        (i, key)
+        for i, leader in enumerate(leaders)
+        for key, box in boxes.items()
+        if leader.intersection(box.buffer(-0.5)).length > 0.5
+    ]
+    assert not through, f"leaders through labels: {through}"
+    crossings = [
+        (i, j)
+        for i, j in itertools.combinations(range(len(leaders)), 2)
+        if leaders[i].crosses(leaders[j])
+    ]
+    assert not crossings, f"leaders crossing: {crossings}"
+
+
+@pytest.mark.parametrize("preset", PRINT_PRESETS)
+@pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
+def test_a_label_without_leader_sits_nearest_its_own_feature(projects, boundary, preset, view):
+    from geo.render import PRESETS
+
+    shown = apply_filter(projects, view)
+    drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(view=view, page=PRESETS[preset]))
+    boxes, _, anchors = _label_geometry(drawn, shown)
+    wrong = []
+    for key, box in boxes.items():
+        if key in drawn.with_leader:
+            continue
+        own = box.distance(anchors[key])
+        nearest = min(anchors, key=lambda k: box.distance(anchors[k]))
+        if box.distance(anchors[nearest]) < own - 0.5:
+            wrong.append((key, nearest))
+    assert not wrong, f"labels nearer another feature: {wrong}"
