@@ -65,6 +65,7 @@ def place_labels(
     color: str = "#1a1a1a",
     halo_pt: float = 2.4,
     margin_pt: float = 3.0,
+    neighbours: Sequence[tuple[float, float]] = (),
 ) -> LabelPlacement:
     """Draw as many labels as fit without overlapping, in the order given.
 
@@ -81,6 +82,9 @@ def place_labels(
     obstacles
         Display-pixel boxes (x0, y0, x1, y1) no label may cover. The footprints of the
         requests themselves are added, except areas that can hold their own label.
+    neighbours
+        Anchors (data coordinates) of features drawn but labelled elsewhere (in an inset): a
+        label without a leader must still sit nearer its own feature than these.
     """
     px_per_pt = ax.figure.dpi / 72.0
     frame = ax.get_window_extent(renderer)
@@ -95,7 +99,9 @@ def place_labels(
     drawn = _Drawn(
         labels=labels,
         leaders=[],
-        anchors=ax.transData.transform([(r.x, r.y) for r in requests]).reshape(-1, 2),
+        anchors=ax.transData.transform(
+            [(r.x, r.y) for r in requests] + [tuple(n) for n in neighbours]
+        ).reshape(-1, 2),
     )
     to_data = ax.transData.inverted()
     placed, omitted, with_leader = [], [], []

@@ -53,6 +53,7 @@ from layers import LAYERS, STATUS_STYLES
 from layers.palette import BOUNDARY_STYLE
 from layers.spec import LegendEntry
 from layers.symbols import Symbol, symbol_for
+from maps import inset as old_city
 from maps import print_symbols
 from maps.figures_box import district_figures
 
@@ -197,6 +198,19 @@ class DrawnSnapshot:
     figures: tuple[str, ...] = ()
     #: Labels joined to their feature by a leader line.
     with_leader: tuple[str, ...] = ()
+    #: The old-city inset, when the old city holds more than fits (see ``maps.inset``).
+    inset: Inset | None = None
+
+
+@dataclass(frozen=True)
+class Inset:
+    """The old-city inset: its axes, pixel box, ground (metres) and labels."""
+
+    ax: Axes
+    box: tuple[float, float, float, float]
+    ground: tuple[float, float, float, float]
+    keys: tuple[str, ...]
+    placement: LabelPlacement
 
 
 # Titles and captions --------------------------------------------------------------------------
@@ -643,20 +657,46 @@ def draw_snapshot(
     _draw_north_arrow(ax, xlim, ylim, size=sizes["north"])
     renderer = fig.canvas.get_renderer()
     obstacles = _reserved_boxes(ax, renderer, scale=scale)
+    inset = _draw_inset(
+        ax,
+        shown_m,
+        (boundary_m, context.to_crs(settings.METRIC_CRS)),
+        spec=spec,
+        sizes=sizes,
+        scale=scale,
+        renderer=renderer,
+    )
+    if inset is not None:
+        obstacles.append(inset.box)
     figures = district_figures(totals, spec.lang)
     if figures:
         box = _draw_figures_box(
-            ax, figures, spec.lang, sizes["legend"] * 0.9, renderer, avoid=(shown_m, boundary_m)
+            ax,
+            figures,
+            spec.lang,
+            sizes["legend"] * 0.9,
+            renderer,
+            avoid=(shown_m, boundary_m),
+            taken=obstacles[len(obstacles) - (inset is not None) :],
         )
         obstacles.append(box)
     if basemap_image is None:
         obstacles += _draw_context_labels(ax, context, xlim, ylim, renderer, sizes["context"])
     placement = LabelPlacement(placed=(), omitted=())
-    if spec.labels and len(shown_m):
-        requests = _label_requests(shown_m, scale=scale)
+    # Features shown in the inset are labelled there, at a scale where their labels fit.
+    in_inset = shown_m["id"].isin(inset.keys if inset is not None else ())
+    main_m = shown_m[~in_inset]
+    if spec.labels and len(main_m):
+        requests = _label_requests(main_m, scale=scale)
         font = cjk_font(sizes["label"])
         placement = place_labels(
-            ax, requests, renderer=renderer, font=font, obstacles=obstacles, halo_pt=2.4 * scale
+            ax,
+            requests,
+            renderer=renderer,
+            font=font,
+            obstacles=obstacles,
+            halo_pt=2.4 * scale,
+            neighbours=[_anchor(g) for g in shown_m.geometry[in_inset]],
         )
     rows = legend_rows(shown, layers=spec.view.layers, lang=spec.lang)
     _draw_legend(fig, layout, rows, renderer, lang=spec.lang)
@@ -666,7 +706,7 @@ def draw_snapshot(
         spec,
         shown,
         off_map=(len(totals), len(unlocated)),
-        omitted=len(placement.omitted),
+        omitted=len(placement.omitted) + (len(inset.placement.omitted) if inset else 0),
         attribution=attribution,
     )
     _draw_caption(fig, layout, caption, renderer)
@@ -679,7 +719,89 @@ def draw_snapshot(
         attribution,
         figures=tuple(f.text() for f in figures),
         with_leader=placement.with_leader,
+        inset=inset,
     )
+
+
+def _draw_inset(ax: Axes, shown_m, background, *, spec, sizes, scale, renderer) -> Inset | None:
+    """The old city at a larger scale inside the frame, its ground outlined on the main map,
+    with its own scale bar and its features labelled; None when the old city's labels fit."""
+    if not spec.labels or not len(shown_m):
+        return None
+    inside = old_city.in_old_city(shown_m)
+    if not len(inside):
+        return None
+    x0, y0, x1, y1 = inside.total_bounds
+    (px0, py0), (px1, py1) = ax.transData.transform([(x0, y0), (x1, y1)])
+    label_h = sizes["label"] * renderer.points_to_pixels(1.0) * 1.3
+    ground = old_city.inset_ground(
+        shown_m, window_px_area=max(abs(px1 - px0) * abs(py1 - py0), 1.0), label_height_px=label_h
+    )
+    if ground is None:
+        return None
+    gx0, gy0, gx1, gy1 = ground
+    aspect = (gx1 - gx0) / (gy1 - gy0)
+    frame = ax.get_window_extent(renderer)
+    width = frame.width * (0.5 if frame.width > 1.6 * frame.height else 0.6)
+    height = width / aspect
+    if height > frame.height * 0.66:
+        height = frame.height * 0.66
+        width = height * aspect
+    margin = 8 * renderer.points_to_pixels(1.0)
+    # The inset may not cover the old city itself: its features count as hidden.
+    box = _quiet_corner(ax, frame, (width, height), margin, renderer, (shown_m, background[0]))
+    fig = ax.figure
+    fig_w, fig_h = fig.bbox.width, fig.bbox.height
+    rect = (box[0] / fig_w, box[1] / fig_h, width / fig_w, height / fig_h)
+    iax = fig.add_axes(rect, label="inset", zorder=ax.get_zorder() + 1)
+    _setup_map_axes(iax, (gx0, gx1), (gy0, gy1))
+    for spine in iax.spines.values():
+        spine.set_linewidth(1.4 * scale)
+        spine.set_edgecolor(TEXT_COLOR)
+    _draw_offline_context(iax, *background)
+    _draw_features(iax, shown_m, scale=scale)
+    _draw_boundary(iax, background[0], scale=scale)
+    _draw_scalebar(iax, size=sizes["scalebar"] * 0.85)
+    title = iax.text(
+        0.02,
+        0.97,
+        t("print.inset.title", spec.lang),
+        transform=iax.transAxes,
+        fontproperties=cjk_font(sizes["legend"]),
+        va="top",
+        color=TEXT_COLOR,
+        zorder=10,
+        bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "none"},
+        parse_math=False,
+    )
+    ax.add_patch(
+        Rectangle(
+            (gx0, gy0),
+            gx1 - gx0,
+            gy1 - gy0,
+            fill=False,
+            edgecolor=TEXT_COLOR,
+            linewidth=1.4 * scale,
+            zorder=8.5,
+            label="inset-frame",
+        )
+    )
+    ground_box = shapely.box(gx0, gy0, gx1, gy1)
+    in_ground = shown_m[shown_m.geometry.representative_point().within(ground_box)]
+    extent = title.get_window_extent(renderer)
+    obstacles = [
+        (extent.x0, extent.y0, extent.x1, extent.y1),
+        *_reserved_boxes(iax, renderer, scale=scale)[:1],
+    ]
+    placement = place_labels(
+        iax,
+        _label_requests(in_ground, scale=scale),
+        renderer=renderer,
+        font=cjk_font(sizes["label"]),
+        obstacles=obstacles,
+        halo_pt=2.4 * scale,
+    )
+    return Inset(iax, box, ground, tuple(in_ground["id"]), placement)
 
 
 def _check_frames(gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame) -> None:
@@ -1253,7 +1375,9 @@ def _draw_swatch(ax: Axes, row: LegendRow, x: float, y: float, width: float, siz
     print_symbols.draw_markers(ax, centre, symbol, size_pt=marker, zorder=3)
 
 
-def _draw_figures_box(ax: Axes, figures, lang: str, size: float, renderer, *, avoid) -> tuple:
+def _draw_figures_box(
+    ax: Axes, figures, lang: str, size: float, renderer, *, avoid, taken=()
+) -> tuple:
     """The figures box (数据框) in the map corner that hides the fewest features and the least
     of the district (usually sea or a neighbour); returns its pixel box for the labels."""
     frame = ax.get_window_extent(renderer)
@@ -1268,7 +1392,7 @@ def _draw_figures_box(ax: Axes, figures, lang: str, size: float, renderer, *, av
     pad, step = size * 0.6, size * 1.55
     box_w = (widest + 2 * pad) * px
     box_h = (step * (len(lines) + 1) + pad * 1.4) * px
-    x0, y0, x1, y1 = _quiet_corner(ax, frame, (box_w, box_h), 8 * px, renderer, avoid)
+    x0, y0, x1, y1 = _quiet_corner(ax, frame, (box_w, box_h), 8 * px, renderer, avoid, taken)
     to_axes = ax.transAxes.inverted()
     (ax0, ay0), (ax1, ay1) = to_axes.transform([(x0, y0), (x1, y1)])
     ax.add_patch(
@@ -1303,12 +1427,13 @@ def _draw_figures_box(ax: Axes, figures, lang: str, size: float, renderer, *, av
     return x0, y0, x1, y1
 
 
-def _quiet_corner(ax: Axes, frame, size, margin: float, renderer, avoid) -> tuple:
+def _quiet_corner(ax: Axes, frame, size, margin: float, renderer, avoid, taken=()) -> tuple:
     """Of the places along the frame's edges free of the scale bar and north arrow, the one
     whose box covers the fewest features, then the least district area (pixel coordinates)."""
     shown_m, boundary_m = avoid
     box_w, box_h = size
     reserved = [shapely.box(*b) for b in _reserved_boxes(ax, renderer, scale=1.0)]
+    reserved += [shapely.box(*b) for b in taken]
     # Along the bottom and top edges (sea lies south, neighbours north), then the side corners.
     free_w = max(frame.width - 2 * margin - box_w, 0.0)
     xs = [frame.x0 + margin + free_w * f for f in (1.0, 0.75, 0.5, 0.25, 0.0)]

@@ -7,6 +7,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "print.legend.none": ("无符合筛选条件的项目", "No project matches the filters"),
     "print.layer.count": ("{layer}（{count}）", "{layer} ({count})"),
     "print.figures.title": ("数据框：全区合计（非具体地点）", "District-wide totals (not sites)"),
+    "print.inset.title": ("西部老城区放大图", "West old city, enlarged"),
     "print.count.on_map": ("图上 {count} 个项目", "{count} projects on the map"),
     "print.count.schematic": ("其中 {count} 个为示意位置", "{count} at schematic positions"),
     "print.count.totals": (

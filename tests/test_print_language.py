@@ -242,21 +242,27 @@ def test_svg_text_is_text_with_a_cjk_fallback_list(projects, boundary):
 
 
 # Labels and leaders, by geometry --------------------------------------------------------------
-def _label_geometry(drawn, shown):
-    """Label boxes by feature id, leader segments and feature anchors, all in pixels."""
+def _label_geometry(drawn, shown, where: str = "map"):
+    """Label boxes by feature id, leader segments and feature anchors, all in pixels, on the
+    main map or in the inset; and the keys of the labels with a leader."""
     from geo.render import _anchor
 
+    if where == "map":
+        ax, labelled, with_leader = drawn.map_ax, drawn.labelled, drawn.with_leader
+    else:
+        ax = drawn.inset.ax
+        labelled, with_leader = drawn.inset.placement.placed, drawn.inset.placement.with_leader
     renderer = drawn.figure.canvas.get_renderer()
-    texts = [t for t in drawn.map_ax.texts if t.get_zorder() == 9]
-    assert len(texts) == len(drawn.labelled)
+    texts = [t for t in ax.texts if t.get_zorder() == 9]
+    assert len(texts) == len(labelled)
     boxes = {
         key: shapely.box(*t.get_window_extent(renderer).extents)
-        for key, t in zip(drawn.labelled, texts, strict=True)
+        for key, t in zip(labelled, texts, strict=True)
     }
-    to_px = drawn.map_ax.transData.transform
+    to_px = ax.transData.transform
     leaders = [
         shapely.LineString(to_px(np.column_stack(line.get_data())))
-        for line in drawn.map_ax.lines
+        for line in ax.lines
         if line.get_zorder() == 8
     ]
     on_map = split_by_placement(shown)[0].to_crs(settings.METRIC_CRS)
@@ -264,21 +270,22 @@ def _label_geometry(drawn, shown):
         key: shapely.Point(to_px(_anchor(g)))
         for key, g in zip(on_map["id"], on_map.geometry, strict=True)
     }
-    return boxes, leaders, anchors
+    return boxes, leaders, anchors, with_leader
 
 
 PRINT_PRESETS = ["slide-16x9", "slide-4x3", "a4-portrait", "a4-landscape", "a3-landscape"]
 
 
+@pytest.mark.parametrize("where", ["map", "inset"])
 @pytest.mark.parametrize("preset", PRINT_PRESETS)
 @pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
-def test_leaders_cross_no_label_and_no_leader(projects, boundary, preset, view):
+def test_leaders_cross_no_label_and_no_leader(projects, boundary, preset, view, where):
     from geo.render import PRESETS
 
     shown = apply_filter(projects, view)
     drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(view=view, page=PRESETS[preset]))
-    boxes, leaders, _ = _label_geometry(drawn, shown)
-    assert len(leaders) == len(drawn.with_leader)
+    boxes, leaders, _, with_leader = _label_geometry(drawn, shown, where)
+    assert len(leaders) == len(with_leader)
     through = [
         (i, key)
         for i, leader in enumerate(leaders)
@@ -294,20 +301,65 @@ def test_leaders_cross_no_label_and_no_leader(projects, boundary, preset, view):
     assert not crossings, f"leaders crossing: {crossings}"
 
 
+@pytest.mark.parametrize("where", ["map", "inset"])
 @pytest.mark.parametrize("preset", PRINT_PRESETS)
 @pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
-def test_a_label_without_leader_sits_nearest_its_own_feature(projects, boundary, preset, view):
+def test_a_label_without_leader_sits_nearest_its_own_feature(
+    projects, boundary, preset, view, where
+):
     from geo.render import PRESETS
 
     shown = apply_filter(projects, view)
     drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(view=view, page=PRESETS[preset]))
-    boxes, _, anchors = _label_geometry(drawn, shown)
+    boxes, _, anchors, with_leader = _label_geometry(drawn, shown, where)
     wrong = []
     for key, box in boxes.items():
-        if key in drawn.with_leader:
+        if key in with_leader:
             continue
         own = box.distance(anchors[key])
         nearest = min(anchors, key=lambda k: box.distance(anchors[k]))
         if box.distance(anchors[nearest]) < own - 0.5:
             wrong.append((key, nearest))
     assert not wrong, f"labels nearer another feature: {wrong}"
+
+
+# The old-city inset ----------------------------------------------------------------------------
+@pytest.mark.parametrize("preset", PRINT_PRESETS)
+def test_the_old_city_gets_an_inset_at_a_larger_scale(projects, boundary, preset):
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    from geo.render import PRESETS
+    from maps.inset import in_old_city
+
+    shown = apply_filter(projects, ProjectFilter())
+    drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(page=PRESETS[preset]))
+    inset = drawn.inset
+    assert inset is not None
+    renderer = drawn.figure.canvas.get_renderer()
+    frame = drawn.map_ax.get_window_extent(renderer)
+    box = inset.ax.get_window_extent(renderer)
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    # Its own scale bar, and its ground outlined on the main map.
+    assert any(isinstance(a, ScaleBar) for a in inset.ax.artists)
+    outlines = [p for p in drawn.map_ax.patches if p.get_label() == "inset-frame"]
+    assert len(outlines) == 1
+    x0, y0 = outlines[0].get_xy()
+    assert (x0, y0, x0 + outlines[0].get_width(), y0 + outlines[0].get_height()) == pytest.approx(
+        inset.ground
+    )
+    # A larger scale: more pixels per metre than the main map.
+    main_scale = frame.width / np.ptp(drawn.map_ax.get_xlim())
+    inset_scale = box.width / np.ptp(inset.ax.get_xlim())
+    assert inset_scale >= 2.0 * main_scale, inset_scale / main_scale
+    # Every old-city feature is labelled in the inset, never twice.
+    old = set(in_old_city(split_by_placement(shown)[0].to_crs(settings.METRIC_CRS))["id"])
+    assert old <= set(inset.keys)
+    assert not set(inset.placement.placed) & set(drawn.labelled)
+    # Measured: 16:9 15/16, 4:3 11/16, A4 14-15/16, A3 15-16/16 (the rest in the caption count).
+    assert len(set(inset.placement.placed) & old) >= 0.65 * len(old)
+
+
+def test_a_sparse_old_city_needs_no_inset(projects, boundary):
+    view = ProjectFilter(layers=("construction",))
+    drawn = draw_snapshot(apply_filter(projects, view), boundary, spec=SnapshotSpec(view=view))
+    assert drawn.inset is None
