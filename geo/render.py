@@ -708,6 +708,7 @@ def draw_snapshot(
         off_map=(len(totals), len(unlocated)),
         omitted=len(placement.omitted) + (len(inset.placement.omitted) if inset else 0),
         attribution=attribution,
+        numeric_scale=numeric_scale(ax, renderer) if spec.page.id.startswith("a") else None,
     )
     _draw_caption(fig, layout, caption, renderer)
     return DrawnSnapshot(
@@ -802,6 +803,17 @@ def _draw_inset(ax: Axes, shown_m, background, *, spec, sizes, scale, renderer) 
         halo_pt=2.4 * scale,
     )
     return Inset(iax, box, ground, tuple(in_ground["id"]), placement)
+
+
+def numeric_scale(ax: Axes, renderer) -> int:
+    """The printed map's scale denominator (1:n): ground metres per metre of paper, rounded to
+    three significant figures. Only paper has a size; slides get a scale bar alone."""
+    frame = ax.get_window_extent(renderer)
+    paper_m = frame.width / ax.figure.dpi * 0.0254
+    ground_m = abs(ax.get_xlim()[1] - ax.get_xlim()[0])
+    n = ground_m / paper_m
+    step = 10 ** max(int(math.log10(n)) - 2, 0)
+    return int(round(n / step) * step)
 
 
 def _check_frames(gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame) -> None:
@@ -1502,6 +1514,7 @@ def _caption(
     off_map: tuple[int, int] = (0, 0),
     omitted: int,
     attribution: str | None,
+    numeric_scale: int | None = None,
 ) -> list[list[str]]:
     """Caption paragraphs as segments: filters and counts; then sources and credits.
 
@@ -1524,9 +1537,18 @@ def _caption(
     count = "，".join(counts)
     basemap = f"底图：{attribution}" if attribution else OFFLINE_BASEMAP_NOTE
     made_on = (spec.made_on or date.today()).isoformat()
+    furniture = [
+        settings.map_approval(),
+        t("print.maker", lang, maker=settings.map_maker()),
+        t("print.made_on", lang, date=made_on),
+    ]
+    if numeric_scale:
+        furniture.append(t("print.scale", lang, n=f"{numeric_scale:,}"))
     return [
         [*describe_filters(spec.view).split("；"), count],
-        [DATA_CREDIT, BOUNDARY_CREDIT, basemap, CRS_NOTE, f"制图 {made_on}"],
+        [DATA_CREDIT, BOUNDARY_CREDIT, basemap, CRS_NOTE],
+        # Last, so that the 审图号 / 内部用图 line sits at the bottom left, as is the convention.
+        furniture,
     ]
 
 
@@ -1565,7 +1587,7 @@ def _draw_caption(fig: Figure, layout: _Layout, paragraphs, renderer) -> None:
             line,
             fontproperties=cjk_font(size_fit),
             va="top",
-            color=MUTED_COLOR if paragraph else TEXT_COLOR,
+            color=MUTED_COLOR if paragraph == 1 else TEXT_COLOR,
             parse_math=False,
         )
 

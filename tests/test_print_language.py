@@ -363,3 +363,50 @@ def test_a_sparse_old_city_needs_no_inset(projects, boundary):
     view = ProjectFilter(layers=("construction",))
     drawn = draw_snapshot(apply_filter(projects, view), boundary, spec=SnapshotSpec(view=view))
     assert drawn.inset is None
+
+
+# Furniture -------------------------------------------------------------------------------------
+def _caption_text(drawn) -> str:
+    return " ".join(t.get_text() for t in drawn.figure.texts)
+
+
+def test_furniture_defaults_to_an_internal_map_with_maker_and_date(projects, boundary):
+    from datetime import date
+
+    spec = SnapshotSpec(made_on=date(2021, 3, 1))
+    drawn = draw_snapshot(apply_filter(projects, ProjectFilter()), boundary, spec=spec)
+    bottom = drawn.figure.texts[-1].get_text()  # the last caption line: bottom left
+    assert bottom.startswith("内部用图")
+    assert "制图单位：市南区项目地图项目组" in bottom and "制图日期：2021-03-01" in bottom
+    assert "比例尺" not in _caption_text(drawn), "a slide has no paper size, so no 1:n"
+
+
+def test_furniture_comes_from_the_settings(projects, boundary, monkeypatch):
+    monkeypatch.setenv("PROJECT_MAP_MAKER", "青岛市市南区自然资源局")
+    monkeypatch.setenv("PROJECT_MAP_APPROVAL", "审图号：青S(2021)001号")
+    drawn = draw_snapshot(apply_filter(projects, ProjectFilter()), boundary, spec=SnapshotSpec())
+    bottom = drawn.figure.texts[-1].get_text()
+    assert bottom.startswith("审图号：青S(2021)001号")
+    assert "制图单位：青岛市市南区自然资源局" in bottom and "内部用图" not in bottom
+
+
+@pytest.mark.parametrize("preset", ["a4-portrait", "a4-landscape", "a3-landscape"])
+def test_print_presets_state_a_true_numeric_scale(projects, boundary, preset):
+    from pyproj import Geod, Transformer
+
+    from geo.render import PRESETS
+
+    drawn = draw_snapshot(
+        apply_filter(projects, ProjectFilter()), boundary, spec=SnapshotSpec(page=PRESETS[preset])
+    )
+    found = re.search(r"比例尺 1:([\d,]+)", _caption_text(drawn))
+    assert found
+    stated = int(found.group(1).replace(",", ""))
+    # Independently: the frame's width on paper against the geodesic across its middle.
+    ax = drawn.map_ax
+    paper_m = ax.get_position().width * drawn.figure.get_figwidth() * 0.0254
+    (x0, x1), y = ax.get_xlim(), sum(ax.get_ylim()) / 2
+    lonlat = Transformer.from_crs(settings.METRIC_CRS, settings.STORAGE_CRS, always_xy=True)
+    (lon0, lon1), (lat0, lat1) = lonlat.transform([x0, x1], [y, y])
+    ground_m = Geod(ellps="GRS80").inv(lon0, lat0, lon1, lat1)[2]
+    assert stated == pytest.approx(ground_m / paper_m, rel=0.005)
