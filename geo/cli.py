@@ -17,7 +17,7 @@ from pathlib import Path
 from geo import audit, insight_cli, settings
 from geo.errors import ProjectDataError
 from geo.export import DATA_FORMATS, FORMAT_FILES, export_data, export_snapshot_zip
-from geo.filter import ProjectFilter, apply_filter
+from geo.filter import ProjectFilter, apply_filter, split_by_placement
 from geo.load import load_boundary, load_projects
 from geo.render import (
     DEFAULT_PRESET,
@@ -275,7 +275,8 @@ def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
         return {request.out.name: data}
     extent = request.extent
     if extent == "data":
-        extent = data_extent(shown)
+        # District totals and unlocated projects have no site: they never frame the map.
+        extent = data_extent(split_by_placement(shown)[0])
     spec = SnapshotSpec(
         view=request.view,
         page=request.page,

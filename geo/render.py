@@ -634,6 +634,9 @@ def draw_snapshot(
     # neither is a site, so neither is drawn, labelled or used to frame the map.
     shown, totals, unlocated = split_by_placement(visible)
     layout, xlim, ylim = _map_frame(spec, shown, boundary)
+    # Legend, labels and counts describe what is inside the frame, not what a custom extent
+    # leaves out.
+    shown = shown[shown.intersects(shapely.box(*_lonlat_bounds(xlim, ylim)))]
     sizes = layout.sizes
     fig = Figure(figsize=spec.page.size_in, dpi=spec.page.dpi, facecolor="white")
     FigureCanvasAgg(fig)

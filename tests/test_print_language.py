@@ -410,3 +410,20 @@ def test_print_presets_state_a_true_numeric_scale(projects, boundary, preset):
     (lon0, lon1), (lat0, lat1) = lonlat.transform([x0, x1], [y, y])
     ground_m = Geod(ellps="GRS80").inv(lon0, lat0, lon1, lat1)[2]
     assert stated == pytest.approx(ground_m / paper_m, rel=0.005)
+
+
+def test_a_custom_extent_describes_only_what_is_inside(projects, boundary):
+    shown = apply_filter(projects, ProjectFilter())
+    west_only = (120.295, 36.055, 120.33, 36.078)
+    drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(extent=west_only))
+    on_map = split_by_placement(shown)[0]
+    inside = on_map[on_map.intersects(shapely.box(*west_only).buffer(0.01))]
+    layers = {r.entry.layer for r in drawn.legend if r.kind == "entry"}
+    assert layers <= set(inside["layer"])
+    assert "fiveg" not in layers, "no 5G project lies in the old city"
+    caption = " ".join(t.get_text() for t in drawn.figure.texts)
+    count = int(re.search(r"图上 (\d+) 个项目", caption).group(1))
+    assert count < len(on_map) and count <= len(inside)
+    omitted = re.search(r"(\d+) 个标注因空间不足从略", caption)
+    labelled = len(drawn.labelled) + (len(drawn.inset.placement.placed) if drawn.inset else 0)
+    assert labelled + (int(omitted.group(1)) if omitted else 0) == count
