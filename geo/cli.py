@@ -17,7 +17,7 @@ from pathlib import Path
 from geo import audit, history, insight_cli, settings
 from geo.errors import ProjectDataError
 from geo.export import DATA_FORMATS, FORMAT_FILES, export_data, export_snapshot_zip
-from geo.filter import ProjectFilter, apply_filter
+from geo.filter import ProjectFilter, apply_filter, split_by_placement
 from geo.imports import cli as imports_cli
 from geo.load import load_boundary, load_projects
 from geo.render import (
@@ -74,6 +74,8 @@ class ExportRequest:
     title: str | None
     #: "district", "data", or (west, south, east, north) in lon/lat.
     extent: str | tuple[float, float, float, float] = "district"
+    #: Language of the legend, figures box and counts: "zh" or "en".
+    lang: str = "zh"
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -142,6 +144,7 @@ def parse_export(args: argparse.Namespace) -> ExportRequest:
         per_layer=args.per_layer,
         title=strip_hidden(args.title).strip() or None if args.title else None,
         extent=_extent(args.extent),
+        lang=getattr(args, "lang", "zh"),
     )
 
 
@@ -273,7 +276,8 @@ def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
         return {request.out.name: data}
     extent = request.extent
     if extent == "data":
-        extent = data_extent(shown)
+        # District totals and unlocated projects have no site: they never frame the map.
+        extent = data_extent(split_by_placement(shown)[0])
     spec = SnapshotSpec(
         view=request.view,
         page=request.page,
@@ -281,6 +285,7 @@ def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
         title=request.title,
         basemap=settings.default_basemap(),
         extent=None if extent == "district" else extent,
+        lang=request.lang,
     )
     if request.per_layer and _is_zip(request.out):
         return {request.out.name: export_snapshot_zip(shown, boundary, spec=spec)}
@@ -366,6 +371,12 @@ def _add_export(commands) -> None:
     export.add_argument(
         "--extent",
         help="district (default), data (fit the shown projects), or WEST,SOUTH,EAST,NORTH",
+    )
+    export.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of the legend, figures box and counts (default zh)",
     )
     export.set_defaults(run=_export)
 

@@ -3,6 +3,10 @@
 Labels are placed in priority order. Each tries positions beside its anchor, then further out
 with a thin leader line; a label that fits nowhere (it would overlap another label, a point
 symbol, a reserved corner or the frame) is left out and reported, never drawn on top.
+
+Rules a reader relies on, each checked for every candidate: a label without a leader sits
+nearer its own feature than any other; a leader never passes through a label, nor crosses
+another leader, and no label is put over a leader already drawn.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class LabelPlacement:
 
     placed: tuple[str, ...]
     omitted: tuple[str, ...]
+    #: The placed labels joined to their feature by a leader line.
+    with_leader: tuple[str, ...] = ()
 
 
 def place_labels(
@@ -59,6 +65,7 @@ def place_labels(
     color: str = "#1a1a1a",
     halo_pt: float = 2.4,
     margin_pt: float = 3.0,
+    neighbours: Sequence[tuple[float, float]] = (),
 ) -> LabelPlacement:
     """Draw as many labels as fit without overlapping, in the order given.
 
@@ -75,6 +82,9 @@ def place_labels(
     obstacles
         Display-pixel boxes (x0, y0, x1, y1) no label may cover. The footprints of the
         requests themselves are added, except areas that can hold their own label.
+    neighbours
+        Anchors (data coordinates) of features drawn but labelled elsewhere (in an inset): a
+        label without a leader must still sit nearer its own feature than these.
     """
     px_per_pt = ax.figure.dpi / 72.0
     frame = ax.get_window_extent(renderer)
@@ -84,20 +94,23 @@ def place_labels(
         (r, _measure(renderer, r.text, font), _footprint_px(ax, r, px_per_pt)) for r in requests
     ]
     taken = _Boxes([*obstacles, *(box for r, size, box in sized if not _holds(r, box, size))])
-    # Leaders may pass over symbols, never through another label.
+    # Leaders may pass over symbols, never through another label or across another leader.
     labels = _Boxes([])
+    drawn = _Drawn(
+        labels=labels,
+        leaders=[],
+        anchors=ax.transData.transform(
+            [(r.x, r.y) for r in requests] + [tuple(n) for n in neighbours]
+        ).reshape(-1, 2),
+    )
     to_data = ax.transData.inverted()
-    placed, omitted = [], []
-    for request, (width, height), footprint in sized:
-        anchor = ax.transData.transform((request.x, request.y))
+    placed, omitted, with_leader = [], [], []
+    for index, (request, (width, height), footprint) in enumerate(sized):
+        anchor = drawn.anchors[index]
         inside = _holds(request, footprint, (width, height))
         spot = _find_spot(
-            anchor, footprint, inside, (width, height), px_per_pt, limits, (taken, labels)
+            anchor, footprint, inside, (width, height), px_per_pt, limits, (taken, drawn, index)
         )
-        if spot is None:  # last resort: a leader may cross another label
-            spot = _find_spot(
-                anchor, footprint, inside, (width, height), px_per_pt, limits, (taken, None)
-            )
         if spot is None:
             omitted.append(request.key)
             continue
@@ -119,9 +132,11 @@ def place_labels(
             parse_math=False,
         )
         if leader:
+            drawn.leaders.append(_leader_ends(footprint, box))
+            with_leader.append(request.key)
             _draw_leader(ax, to_data, footprint, box)
         placed.append(request.key)
-    return LabelPlacement(placed=tuple(placed), omitted=tuple(omitted))
+    return LabelPlacement(tuple(placed), tuple(omitted), tuple(with_leader))
 
 
 def _measure(renderer: RendererBase, text: str, font: FontProperties) -> tuple[float, float]:
@@ -160,21 +175,57 @@ def _candidates(anchor, box, inside: bool, width: float, height: float, gap: flo
             yield cx, cy, True
 
 
-def _find_spot(anchor, footprint, inside, size, px_per_pt, limits, boxes):
-    """The first candidate centre whose box (and leader, unless ``labels`` is None) is free."""
-    (width, height), (taken, labels) = size, boxes
+@dataclass
+class _Drawn:
+    """What is on the map so far: label boxes, leader segments, every feature's anchor (px)."""
+
+    labels: _Boxes
+    leaders: list
+    anchors: np.ndarray
+
+
+def _find_spot(anchor, footprint, inside, size, px_per_pt, limits, state):
+    """The first candidate centre whose box and leader keep every rule (module docstring)."""
+    (width, height), (taken, drawn, index) = size, state
     x0, y0, x1, y1 = limits
     gap = 2.0 * px_per_pt
+    others = np.delete(drawn.anchors, index, axis=0)
     for cx, cy, leader in _candidates(anchor, footprint, inside, width, height, gap):
         box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
         if box[0] < x0 or box[1] < y0 or box[2] > x1 or box[3] > y1:
             continue
-        if taken.overlaps(box):
+        if taken.overlaps(box) or any(_Boxes([box]).crossed(*seg) for seg in drawn.leaders):
             continue
-        if leader and labels is not None and labels.crossed(*_leader_ends(footprint, box)):
-            continue
+        if leader:
+            ends = _leader_ends(footprint, box)
+            if drawn.labels.crossed(*ends) or any(_cross(ends, seg) for seg in drawn.leaders):
+                continue
+        elif len(others) and _box_distance(box, anchor) > _box_distance(box, others).min():
+            continue  # it would read as another feature's label
         return cx, cy, leader
     return None
+
+
+def _box_distance(box, points) -> np.ndarray | float:
+    """Distance from a pixel box to each point (0 inside)."""
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    dx = np.maximum.reduce([box[0] - pts[:, 0], np.zeros(len(pts)), pts[:, 0] - box[2]])
+    dy = np.maximum.reduce([box[1] - pts[:, 1], np.zeros(len(pts)), pts[:, 1] - box[3]])
+    distance = np.hypot(dx, dy)
+    return distance if np.ndim(points) > 1 else float(distance[0])
+
+
+def _cross(first, second) -> bool:
+    """True when two segments properly intersect (touching ends do not count)."""
+    (ax_, ay), (bx, by) = first
+    (cx, cy), (dx, dy) = second
+
+    def side(px, py, qx, qy, rx, ry) -> float:
+        return (qx - px) * (ry - py) - (qy - py) * (rx - px)
+
+    d1, d2 = side(cx, cy, dx, dy, ax_, ay), side(cx, cy, dx, dy, bx, by)
+    d3, d4 = side(ax_, ay, bx, by, cx, cy), side(ax_, ay, bx, by, dx, dy)
+    return d1 * d2 < 0 and d3 * d4 < 0
 
 
 def _leader_ends(footprint, box) -> tuple[tuple[float, float], tuple[float, float]]:

@@ -20,6 +20,7 @@ import functools
 import importlib.util
 import io
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -29,7 +30,7 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import shapely
-from matplotlib import font_manager
+from matplotlib import font_manager, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
@@ -37,18 +38,24 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import withStroke
+from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, ScaledTranslation
 from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
 
 from geo import schema, settings, tiles
 from geo.coords import to_gcj02
-from geo.filter import ProjectFilter
+from geo.filter import ProjectFilter, split_by_placement
 from geo.labels import LabelPlacement, LabelRequest, place_labels
 from geo.text import strip_hidden
+from i18n import t
 from layers import LAYERS, STATUS_STYLES
-from layers.palette import BOUNDARY_STYLE, TARGET_FILL_FACTOR
+from layers.palette import BOUNDARY_STYLE
 from layers.spec import LegendEntry
+from layers.symbols import Symbol, symbol_for
+from maps import inset as old_city
+from maps import print_symbols
+from maps.figures_box import district_figures
 
 FONT_FILE: Final = "NotoSansCJKsc-Regular.otf"
 FONT_LICENCE: Final = "SIL Open Font License 1.1"
@@ -144,12 +151,16 @@ class SnapshotSpec:
     labels: bool = True
     #: Date printed in the caption; None: today.
     made_on: date | None = None
+    #: Legend and figures box language: "zh" (default) or "en"; one language per row.
+    lang: str = "zh"
 
     def __post_init__(self) -> None:
         if self.fmt not in IMAGE_FORMATS:
             raise ValueError(
                 f"unknown image format '{self.fmt}'; valid: {', '.join(IMAGE_FORMATS)}"
             )
+        if self.lang not in ("zh", "en"):
+            raise ValueError(f"unknown legend language '{self.lang}'; valid: zh, en")
         # The extent may come from a browser: never trust it to be small, large or finite.
         object.__setattr__(self, "extent", clamp_extent(self.extent))
 
@@ -163,9 +174,11 @@ class SnapshotSpec:
 class LegendRow:
     """One legend line: a layer heading, a status entry, or a note with its own swatch."""
 
-    kind: str  # "heading", "entry", "target", "boundary", "note"
+    kind: str  # "heading", "entry", "target", "schematic", "boundary", "note"
     text: str
     entry: LegendEntry | None = None
+    #: The symbol the swatch draws (entries, the hollow and schematic notes).
+    symbol: Symbol | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +194,23 @@ class DrawnSnapshot:
     basemap: str | None
     #: The map axes' coordinates (true metres).
     crs: str = settings.METRIC_CRS
+    #: Lines of the figures box (district totals), empty when there is none.
+    figures: tuple[str, ...] = ()
+    #: Labels joined to their feature by a leader line.
+    with_leader: tuple[str, ...] = ()
+    #: The old-city inset, when the old city holds more than fits (see ``maps.inset``).
+    inset: Inset | None = None
+
+
+@dataclass(frozen=True)
+class Inset:
+    """The old-city inset: its axes, pixel box, ground (metres) and labels."""
+
+    ax: Axes
+    box: tuple[float, float, float, float]
+    ground: tuple[float, float, float, float]
+    keys: tuple[str, ...]
+    placement: LabelPlacement
 
 
 # Titles and captions --------------------------------------------------------------------------
@@ -497,13 +527,60 @@ def render_snapshot(
 
 
 def figure_bytes(fig: Figure, *, fmt: str, title: str) -> bytes:
-    """Save a figure to bytes, with the title in the file's metadata."""
+    """Save a figure to bytes, with the title in the file's metadata.
+
+    SVG and PDF keep text as text, so a designer can fix a typo in Inkscape, Illustrator or
+    CorelDRAW and a reader can search it: SVG ``<text>`` with a CJK font-family fallback list
+    (``svg.fonttype: none``), PDF with the font embedded as a TrueType CID font (Type 0 /
+    CIDFontType2, ``pdf.fonttype: 42``) instead of Type 3 outlines.
+    """
     metadata = {"Title": title}
     if fmt in ("png", "pdf"):
         metadata["Author"] = "市南区项目地图 Shinan project map"
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata, facecolor="white")
+    if fmt == "png":
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata, facecolor="white")
+        return buffer.getvalue()
+    # matplotlib draws any text with a path effect as outlines, never as text.
+    for text in fig.findobj(Text):
+        _plain_for_vectors(text)
+    # rcParams are process-wide and read only while saving: hold them under a lock.
+    with _SAVE_LOCK, rc_context(VECTOR_TEXT_RC):
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata, facecolor="white")
     return buffer.getvalue()
+
+
+def _plain_for_vectors(text: Text) -> None:
+    """Drop path effects so ``text`` stays text: the faux bold goes; a label's white halo
+    becomes a pale box behind it, which an editor moves along with the text."""
+    effects = text.get_path_effects() or []
+    if not effects:
+        return
+    halo = next((e for e in effects if not isinstance(e, _FauxBold)), None)
+    text.set_path_effects([])
+    if halo is not None and text.get_bbox_patch() is None:
+        text.set_bbox(
+            {"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.75, "edgecolor": "none"}
+        )
+
+
+#: Font names an editor tries in turn for SVG text: the embedded font's own name first, then
+#: the usual CJK system fonts on Windows, macOS and Linux.
+CJK_FONT_FAMILIES: Final = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "WenQuanYi Micro Hei",
+    "sans-serif",
+)
+VECTOR_TEXT_RC: Final = {
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "font.family": "sans-serif",
+    "font.sans-serif": list(CJK_FONT_FAMILIES),
+}
+_SAVE_LOCK: Final = threading.Lock()
 
 
 def render_layer_snapshots(
@@ -519,7 +596,7 @@ def render_layer_snapshots(
     fetched once. Layers with no feature under the filters get no image.
     """
     visible = gdf_shown[gdf_shown["layer"].isin(spec.view.layers)]
-    extent = spec.extent or snapshot_extent(visible, boundary)
+    extent = spec.extent or snapshot_extent(split_by_placement(visible)[0], boundary)
     spec = replace(spec, extent=extent)
     layout, xlim, ylim = _map_frame(spec, visible, boundary)
     basemap_image = _fetch_for(spec, layout, xlim, ylim)
@@ -552,8 +629,14 @@ def draw_snapshot(
 ) -> DrawnSnapshot:
     """Draw a snapshot on a new figure (see :func:`render_snapshot`); inputs are not changed."""
     _check_frames(gdf_shown, boundary)
-    shown = gdf_shown[gdf_shown["layer"].isin(spec.view.layers)]
+    visible = gdf_shown[gdf_shown["layer"].isin(spec.view.layers)]
+    # District totals go into the figures box and unlocated projects into the caption count:
+    # neither is a site, so neither is drawn, labelled or used to frame the map.
+    shown, totals, unlocated = split_by_placement(visible)
     layout, xlim, ylim = _map_frame(spec, shown, boundary)
+    # Legend, labels and counts describe what is inside the frame, not what a custom extent
+    # leaves out.
+    shown = shown[shown.intersects(shapely.box(*_lonlat_bounds(xlim, ylim)))]
     sizes = layout.sizes
     fig = Figure(figsize=spec.page.size_in, dpi=spec.page.dpi, facecolor="white")
     FigureCanvasAgg(fig)
@@ -577,22 +660,163 @@ def draw_snapshot(
     _draw_north_arrow(ax, xlim, ylim, size=sizes["north"])
     renderer = fig.canvas.get_renderer()
     obstacles = _reserved_boxes(ax, renderer, scale=scale)
+    inset = _draw_inset(
+        ax,
+        shown_m,
+        (boundary_m, context.to_crs(settings.METRIC_CRS)),
+        spec=spec,
+        sizes=sizes,
+        scale=scale,
+        renderer=renderer,
+    )
+    if inset is not None:
+        obstacles.append(inset.box)
+    figures = district_figures(totals, spec.lang)
+    if figures:
+        box = _draw_figures_box(
+            ax,
+            figures,
+            spec.lang,
+            sizes["legend"] * 0.9,
+            renderer,
+            avoid=(shown_m, boundary_m),
+            taken=obstacles[len(obstacles) - (inset is not None) :],
+        )
+        obstacles.append(box)
     if basemap_image is None:
         obstacles += _draw_context_labels(ax, context, xlim, ylim, renderer, sizes["context"])
     placement = LabelPlacement(placed=(), omitted=())
-    if spec.labels and len(shown_m):
-        requests = _label_requests(shown_m, scale=scale)
+    # Features shown in the inset are labelled there, at a scale where their labels fit.
+    in_inset = shown_m["id"].isin(inset.keys if inset is not None else ())
+    main_m = shown_m[~in_inset]
+    if spec.labels and len(main_m):
+        requests = _label_requests(main_m, scale=scale)
         font = cjk_font(sizes["label"])
         placement = place_labels(
-            ax, requests, renderer=renderer, font=font, obstacles=obstacles, halo_pt=2.4 * scale
+            ax,
+            requests,
+            renderer=renderer,
+            font=font,
+            obstacles=obstacles,
+            halo_pt=2.4 * scale,
+            neighbours=[_anchor(g) for g in shown_m.geometry[in_inset]],
         )
-    rows = legend_rows(shown, layers=spec.view.layers)
-    _draw_legend(fig, layout, rows, renderer)
+    rows = legend_rows(shown, layers=spec.view.layers, lang=spec.lang)
+    _draw_legend(fig, layout, rows, renderer, lang=spec.lang)
     _draw_title(fig, layout, spec.shown_title, renderer)
     attribution = basemap_image.attribution if basemap_image is not None else None
-    caption = _caption(spec, shown, omitted=len(placement.omitted), attribution=attribution)
+    caption = _caption(
+        spec,
+        shown,
+        off_map=(len(totals), len(unlocated)),
+        omitted=len(placement.omitted) + (len(inset.placement.omitted) if inset else 0),
+        attribution=attribution,
+        numeric_scale=numeric_scale(ax, renderer) if spec.page.id.startswith("a") else None,
+    )
     _draw_caption(fig, layout, caption, renderer)
-    return DrawnSnapshot(fig, ax, tuple(rows), placement.placed, placement.omitted, attribution)
+    return DrawnSnapshot(
+        fig,
+        ax,
+        tuple(rows),
+        placement.placed,
+        placement.omitted,
+        attribution,
+        figures=tuple(f.text() for f in figures),
+        with_leader=placement.with_leader,
+        inset=inset,
+    )
+
+
+def _draw_inset(ax: Axes, shown_m, background, *, spec, sizes, scale, renderer) -> Inset | None:
+    """The old city at a larger scale inside the frame, its ground outlined on the main map,
+    with its own scale bar and its features labelled; None when the old city's labels fit."""
+    if not spec.labels or not len(shown_m):
+        return None
+    inside = old_city.in_old_city(shown_m)
+    if not len(inside):
+        return None
+    x0, y0, x1, y1 = inside.total_bounds
+    (px0, py0), (px1, py1) = ax.transData.transform([(x0, y0), (x1, y1)])
+    label_h = sizes["label"] * renderer.points_to_pixels(1.0) * 1.3
+    ground = old_city.inset_ground(
+        shown_m, window_px_area=max(abs(px1 - px0) * abs(py1 - py0), 1.0), label_height_px=label_h
+    )
+    if ground is None:
+        return None
+    gx0, gy0, gx1, gy1 = ground
+    aspect = (gx1 - gx0) / (gy1 - gy0)
+    frame = ax.get_window_extent(renderer)
+    width = frame.width * (0.5 if frame.width > 1.6 * frame.height else 0.6)
+    height = width / aspect
+    if height > frame.height * 0.66:
+        height = frame.height * 0.66
+        width = height * aspect
+    margin = 8 * renderer.points_to_pixels(1.0)
+    # The inset may not cover the old city itself: its features count as hidden.
+    box = _quiet_corner(ax, frame, (width, height), margin, renderer, (shown_m, background[0]))
+    fig = ax.figure
+    fig_w, fig_h = fig.bbox.width, fig.bbox.height
+    rect = (box[0] / fig_w, box[1] / fig_h, width / fig_w, height / fig_h)
+    iax = fig.add_axes(rect, label="inset", zorder=ax.get_zorder() + 1)
+    _setup_map_axes(iax, (gx0, gx1), (gy0, gy1))
+    for spine in iax.spines.values():
+        spine.set_linewidth(1.4 * scale)
+        spine.set_edgecolor(TEXT_COLOR)
+    _draw_offline_context(iax, *background)
+    _draw_features(iax, shown_m, scale=scale)
+    _draw_boundary(iax, background[0], scale=scale)
+    _draw_scalebar(iax, size=sizes["scalebar"] * 0.85)
+    title = iax.text(
+        0.02,
+        0.97,
+        t("print.inset.title", spec.lang),
+        transform=iax.transAxes,
+        fontproperties=cjk_font(sizes["legend"]),
+        va="top",
+        color=TEXT_COLOR,
+        zorder=10,
+        bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "none"},
+        parse_math=False,
+    )
+    ax.add_patch(
+        Rectangle(
+            (gx0, gy0),
+            gx1 - gx0,
+            gy1 - gy0,
+            fill=False,
+            edgecolor=TEXT_COLOR,
+            linewidth=1.4 * scale,
+            zorder=8.5,
+            label="inset-frame",
+        )
+    )
+    ground_box = shapely.box(gx0, gy0, gx1, gy1)
+    in_ground = shown_m[shown_m.geometry.representative_point().within(ground_box)]
+    extent = title.get_window_extent(renderer)
+    obstacles = [
+        (extent.x0, extent.y0, extent.x1, extent.y1),
+        *_reserved_boxes(iax, renderer, scale=scale)[:1],
+    ]
+    placement = place_labels(
+        iax,
+        _label_requests(in_ground, scale=scale),
+        renderer=renderer,
+        font=cjk_font(sizes["label"]),
+        obstacles=obstacles,
+        halo_pt=2.4 * scale,
+    )
+    return Inset(iax, box, ground, tuple(in_ground["id"]), placement)
+
+
+def numeric_scale(ax: Axes, renderer) -> int:
+    """The printed map's scale denominator (1:n): ground metres per metre of paper, rounded to
+    three significant figures. Only paper has a size; slides get a scale bar alone."""
+    frame = ax.get_window_extent(renderer)
+    paper_m = frame.width / ax.figure.dpi * 0.0254
+    ground_m = abs(ax.get_xlim()[1] - ax.get_xlim()[0])
+    n = ground_m / paper_m
+    step = 10 ** max(int(math.log10(n)) - 2, 0)
+    return int(round(n / step) * step)
 
 
 def _check_frames(gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame) -> None:
@@ -732,22 +956,68 @@ def _rings(geom) -> list:
 
 # Features -------------------------------------------------------------------------------------
 def _draw_features(ax: Axes, shown_m: gpd.GeoDataFrame, *, scale: float) -> None:
-    """Each layer in the map's order, grouped by status and target: one collection a group."""
+    """Each layer in the map's order, one collection per symbol (``layers.symbols``).
+
+    Areas and lines also carry a small marker of their layer's shape, as on the live map.
+    """
     if not len(shown_m):
         return
-    target = _targets(shown_m)
+    symbols = _symbols(shown_m)
     kinds = shown_m.geometry.geom_type.str.replace("Multi", "", regex=False)
-    for spec in sorted((LAYERS[i] for i in set(shown_m["layer"])), key=lambda s: s.z_order):
-        in_layer = shown_m["layer"] == spec.id
-        for (status, is_target), group in shown_m[in_layer].groupby(
-            [shown_m["status"], target], sort=False
-        ):
-            style = spec.style(str(status), target=bool(is_target))
-            zorder = 3 + spec.z_order * 0.1
-            geoms = group.geometry
-            _draw_areas(ax, geoms[kinds[group.index] == "Polygon"], style, scale, zorder)
-            _draw_lines(ax, geoms[kinds[group.index] == "LineString"], style, scale, zorder + 1)
-            _draw_points(ax, geoms[kinds[group.index] == "Point"], style, scale, zorder + 2)
+    for layer in sorted(set(shown_m["layer"]), key=lambda i: LAYERS[i].z_order):
+        zorder = 3 + LAYERS[layer].z_order * 0.1
+        in_layer = shown_m.index[shown_m["layer"] == layer]
+        for symbol in dict.fromkeys(symbols[i] for i in in_layer):
+            rows = [i for i in in_layer if symbols[i] == symbol]
+            geoms = shown_m.geometry.loc[rows]
+            kind = kinds.loc[rows]
+            areas = [p for p in map(_polygon_path, geoms[kind == "Polygon"]) if p is not None]
+            print_symbols.draw_areas(ax, areas, symbol, scale=scale, zorder=zorder)
+            lines = [
+                np.asarray(part.coords)
+                for g in geoms[kind == "LineString"]
+                for part in getattr(g, "geoms", [g])
+            ]
+            print_symbols.draw_lines(ax, lines, symbol, scale=scale, zorder=zorder + 1)
+            points = np.array(
+                [np.asarray(p.coords)[0] for g in geoms[kind == "Point"] for p in _parts(g)]
+            ).reshape(-1, 2)
+            size = print_symbols.marker_size_pt(symbol, scale)
+            print_symbols.draw_markers(ax, points, symbol, size_pt=size, zorder=zorder + 2)
+            anchors = np.array([_anchor(g) for g in geoms[kind != "Point"]], dtype=float).reshape(
+                -1, 2
+            )
+            small = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
+            print_symbols.draw_markers(ax, anchors, symbol, size_pt=small, zorder=zorder + 2)
+
+
+def _symbols(gdf: gpd.GeoDataFrame) -> dict:
+    """Each row's symbol, by index: layer, status, precision and target."""
+    precision = (
+        gdf["location_precision"]
+        if "location_precision" in gdf
+        else gdf["status"].map(lambda _s: "approximate")
+    )
+    target = _targets(gdf)
+    return {
+        i: symbol_for(layer, status, precision=str(p), target=bool(tg))
+        for i, layer, status, p, tg in zip(
+            gdf.index, gdf["layer"], gdf["status"], precision, target, strict=True
+        )
+    }
+
+
+def _parts(geom) -> list:
+    return list(getattr(geom, "geoms", [geom]))
+
+
+def _anchor(geom) -> tuple[float, float]:
+    """Where an area's or a line's layer marker (and its label) sits."""
+    if geom.geom_type.endswith("LineString"):
+        point = geom.interpolate(0.5, normalized=True)
+    else:
+        point = geom.point_on_surface()
+    return point.x, point.y
 
 
 def _targets(gdf: gpd.GeoDataFrame):
@@ -756,14 +1026,8 @@ def _targets(gdf: gpd.GeoDataFrame):
     return gdf["status"].map(lambda _s: False)
 
 
-def _line_width(style: dict, scale: float) -> float:
-    return float(style["weight"]) * POINTS_PER_WEB_PX * scale
-
-
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
-    color = color.lstrip("#")
-    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return r, g, b, alpha
+    return print_symbols.rgba(color, alpha)
 
 
 def _dashes(dash_array: str | None, weight: float):
@@ -772,57 +1036,6 @@ def _dashes(dash_array: str | None, weight: float):
         return "solid"
     values = [float(v) / weight for v in dash_array.replace(",", " ").split()]
     return 0, tuple(max(v, 0.1) for v in values)
-
-
-def _draw_areas(ax: Axes, geoms, style: dict, scale: float, zorder: float) -> None:
-    paths = [p for p in (_polygon_path(g) for g in geoms) if p is not None]
-    if not paths:
-        return
-    ax.add_collection(
-        PatchCollection(
-            [PathPatch(p) for p in paths],
-            facecolor=_rgba(style["fillColor"], style["fillOpacity"]),
-            edgecolor=_rgba(style["color"], style["opacity"]),
-            linewidth=_line_width(style, scale),
-            linestyle=_dashes(style["dashArray"], style["weight"]),
-            capstyle="round",
-            joinstyle="round",
-            zorder=zorder,
-        )
-    )
-
-
-def _draw_lines(ax: Axes, geoms, style: dict, scale: float, zorder: float) -> None:
-    lines = [np.asarray(line.coords) for g in geoms for line in getattr(g, "geoms", [g])]
-    if not lines:
-        return
-    collection = LineCollection(
-        lines,
-        colors=[_rgba(style["color"], style["opacity"])],
-        linewidths=_line_width(style, scale) * 1.3,
-        linestyles=[_dashes(style["dashArray"], style["weight"])],
-        zorder=zorder,
-    )
-    collection.set_capstyle("round")
-    ax.add_collection(collection)
-
-
-def _draw_points(ax: Axes, geoms, style: dict, scale: float, zorder: float) -> None:
-    coords = [np.asarray(p.coords)[0] for g in geoms for p in getattr(g, "geoms", [g])]
-    if not coords:
-        return
-    xy = np.array(coords)
-    diameter = 2 * float(style["radius"]) * POINTS_PER_WEB_PX * scale * 1.5
-    ax.scatter(
-        xy[:, 0],
-        xy[:, 1],
-        s=diameter**2,
-        facecolors=[_rgba(style["fillColor"], max(style["fillOpacity"], 0.25))],
-        edgecolors=[_rgba(style["color"], style["opacity"])],
-        linewidths=_line_width(style, scale),
-        linestyles=[_dashes(style["dashArray"], style["weight"])],
-        zorder=zorder,
-    )
 
 
 def _polygon_path(geom) -> MplPath | None:
@@ -835,8 +1048,11 @@ def _polygon_path(geom) -> MplPath | None:
     return MplPath.make_compound_path(*(MplPath(r, closed=True) for r in rings))
 
 
-def _point_radius_pt(layer: str, scale: float) -> float:
-    return LAYERS[layer].point_radius * POINTS_PER_WEB_PX * scale * 1.5
+def _marker_radius_pt(layer: str, schematic: bool, point: bool, scale: float) -> float:
+    """Half the drawn marker (a schematic one with its ring): labels keep clear of it."""
+    symbol = symbol_for(layer, "completed", precision="schematic" if schematic else "exact")
+    size = print_symbols.marker_size_pt(symbol, scale, area_marker=not point)
+    return size / 2 * (1.45 if schematic else 1.0)
 
 
 def _reserved_boxes(ax: Axes, renderer, *, scale: float) -> list:
@@ -877,7 +1093,7 @@ def _label_requests(shown_m: gpd.GeoDataFrame, *, scale: float) -> list[LabelReq
                 x=anchor.x,
                 y=anchor.y,
                 footprint=footprint,
-                clearance_pt=_point_radius_pt(row.layer, scale) if kind == "Point" else 1.0,
+                clearance_pt=_marker_radius_pt(row.layer, schematic, kind == "Point", scale),
                 inside=kind == "Polygon",
             )
         )
@@ -973,34 +1189,76 @@ def _draw_north_arrow(ax: Axes, xlim, ylim, *, size: float) -> None:
 
 
 # Legend ---------------------------------------------------------------------------------------
-def legend_rows(gdf_shown: gpd.GeoDataFrame, *, layers: Iterable[str]) -> list[LegendRow]:
-    """The legend: per visible layer with features, a heading and its statuses shown."""
+def legend_rows(
+    gdf_shown: gpd.GeoDataFrame, *, layers: Iterable[str], lang: str = "zh"
+) -> list[LegendRow]:
+    """The legend by layer × status, in one language, with the map's own symbols.
+
+    Per visible layer with features on the map: a heading (its name and count), then one row
+    per status present, whose swatch is exactly the symbol drawn (layer shape, status colour,
+    hollow when that layer shows that status only as a target or plan). No two swatches are
+    the same. Notes follow for hollow symbols, schematic positions and the boundary.
+    """
     visible = set(layers)
     rows: list[LegendRow] = []
+    on_map = split_by_placement(gdf_shown)[0]
+    targets = _targets(on_map)
+    hollow_any = schematic_any = False
     for layer_id in (i for i in schema.LAYER_IDS if i in visible):
-        part = gdf_shown[gdf_shown["layer"] == layer_id]
+        in_layer = on_map["layer"] == layer_id
+        part = on_map[in_layer]
         if not len(part):
             continue
-        spec = LAYERS[layer_id]
-        rows.append(LegendRow("heading", f"{spec.label_zh}（{len(part)}）"))
+        name = t(f"layer.{layer_id}", lang)
+        rows.append(LegendRow("heading", t("print.layer.count", lang, layer=name, count=len(part))))
         present = tuple(s for s in schema.STATUSES if s in set(part["status"]))
-        for entry in spec.legend_entries(present):
-            kinds = part.loc[part["status"] == entry.status].geometry.geom_type
+        for entry in LAYERS[layer_id].legend_entries(present):
+            in_status = part["status"] == entry.status
+            kinds = part.loc[in_status].geometry.geom_type
             kind = kinds.str.replace("Multi", "", regex=False).mode().iloc[0]
-            entry = replace(entry, geometry=kind)
-            rows.append(LegendRow("entry", f"{entry.label_zh} {entry.label_en}", entry))
+            # Hollow only when every such feature is a target or a plan: the swatch shows what
+            # most of the map shows for that cell; the note explains hollow.
+            hollow_only = bool((targets[in_layer][in_status]).all()) or entry.status == "planned"
+            symbol = symbol_for(layer_id, entry.status, target=hollow_only)
+            hollow_any = hollow_any or bool(targets[in_layer][in_status].any())
+            hollow_any = hollow_any or entry.status == "planned"
+            rows.append(
+                LegendRow(
+                    "entry",
+                    t(f"status.{entry.status}", lang),
+                    replace(entry, geometry=kind),
+                    symbol,
+                )
+            )
+        precision = part.get("location_precision")
+        schematic_any = schematic_any or bool(
+            precision is not None and (precision == "schematic").any()
+        )
     if not rows:
-        rows.append(LegendRow("note", "无符合筛选条件的项目"))
-    if len(gdf_shown) and _targets(gdf_shown).any():
-        rows.append(LegendRow("target", f"浅色填充：{settings.LAST_YEAR}年计划目标"))
-    rows.append(LegendRow("boundary", "市南区区界"))
-    precision = gdf_shown.get("location_precision")
-    if precision is not None and (precision == "schematic").any():
-        rows.append(LegendRow("note", "* 示意位置：报告未给出具体地点"))
+        rows.append(LegendRow("note", t("print.legend.none", lang)))
+    if hollow_any:
+        rows.append(
+            LegendRow(
+                "target",
+                t("legend.hollow", lang),
+                symbol=symbol_for("renewal", "completed", target=True),
+            )
+        )
+    if schematic_any:
+        rows.append(
+            LegendRow(
+                "schematic",
+                t("legend.schematic", lang),
+                symbol=symbol_for("renewal", "completed", precision="schematic"),
+            )
+        )
+    rows.append(LegendRow("boundary", t("legend.boundary", lang)))
     return rows
 
 
-def _draw_legend(fig: Figure, layout: _Layout, rows: Sequence[LegendRow], renderer) -> None:
+def _draw_legend(
+    fig: Figure, layout: _Layout, rows: Sequence[LegendRow], renderer, *, lang: str = "zh"
+) -> None:
     """Rows top-down in the legend panel, shrunk and split into columns until they fit."""
     ax = fig.add_axes(layout.legend_rect, label="legend")
     ax.set_axis_off()
@@ -1016,7 +1274,7 @@ def _draw_legend(fig: Figure, layout: _Layout, rows: Sequence[LegendRow], render
     ax.text(
         0,
         height_pt,
-        "图例",
+        t("print.legend.title", lang),
         fontproperties=cjk_font(size * 1.2),
         va="top",
         color=TEXT_COLOR,
@@ -1094,7 +1352,7 @@ def _split_rows(rows: Sequence[LegendRow], count: int) -> list[list[LegendRow]]:
 
 
 def _draw_swatch(ax: Axes, row: LegendRow, x: float, y: float, width: float, size: float) -> None:
-    """A small sample of how the row's features are drawn (sizes in points)."""
+    """A small sample drawn exactly as the row's features are (sizes in points)."""
     scale = size / 9.5
     if row.kind == "boundary":
         weight = float(BOUNDARY_STYLE["weight"])
@@ -1106,58 +1364,113 @@ def _draw_swatch(ax: Axes, row: LegendRow, x: float, y: float, width: float, siz
             linestyle=_dashes(str(BOUNDARY_STYLE["dashArray"]), weight),
         )
         return
-    if row.kind == "target":
-        palette = STATUS_STYLES["under_construction"]
-        fill = palette.fill_opacity * TARGET_FILL_FACTOR
-        ax.add_patch(
-            Rectangle(
+    symbol = row.symbol
+    if symbol is None:
+        return
+    kind = row.entry.geometry if row.entry is not None else "Point"
+    centre = np.array([[x + width / 2, y]])
+    marker = print_symbols.marker_size_pt(symbol, scale)
+    if kind == "Polygon":
+        box = MplPath(
+            [
                 (x, y - size * 0.45),
-                width,
-                size * 0.9,
-                facecolor=_rgba(palette.color, fill),
-                edgecolor=_rgba(palette.color, 0.95),
-                linewidth=0.8 * scale,
-            )
+                (x + width, y - size * 0.45),
+                (x + width, y + size * 0.45),
+                (x, y + size * 0.45),
+                (x, y - size * 0.45),
+            ],
+            closed=True,
         )
-        return
-    if row.entry is None:
-        return
-    style = LAYERS[row.entry.layer].style(row.entry.status)
-    lw = _line_width(style, scale)
-    dash = _dashes(style["dashArray"], style["weight"])
-    if row.entry.geometry == "Point":
-        ax.scatter(
-            [x + width / 2],
-            [y],
-            s=(size * 1.05) ** 2,
-            facecolors=[_rgba(style["fillColor"], max(style["fillOpacity"], 0.25))],
-            edgecolors=[_rgba(style["color"], style["opacity"])],
-            linewidths=lw,
-            linestyles=[dash],
+        print_symbols.draw_areas(ax, [box], symbol, scale=scale, zorder=2)
+        marker = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
+    elif kind == "LineString":
+        line = np.array([[x, y], [x + width, y]])
+        print_symbols.draw_lines(ax, [line], symbol, scale=scale, zorder=2)
+        marker = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
+    print_symbols.draw_markers(ax, centre, symbol, size_pt=marker, zorder=3)
+
+
+def _draw_figures_box(
+    ax: Axes, figures, lang: str, size: float, renderer, *, avoid, taken=()
+) -> tuple:
+    """The figures box (数据框) in the map corner that hides the fewest features and the least
+    of the district (usually sea or a neighbour); returns its pixel box for the labels."""
+    frame = ax.get_window_extent(renderer)
+    px = renderer.points_to_pixels(1.0)
+    title = t("print.figures.title", lang)
+    lines = [f.text() for f in figures]
+    widest = max(_text_width_pt(text, size, renderer) for text in [title, *lines])
+    room = frame.width / px * 0.45
+    if widest > room:
+        size *= room / widest
+        widest = room
+    pad, step = size * 0.6, size * 1.55
+    box_w = (widest + 2 * pad) * px
+    box_h = (step * (len(lines) + 1) + pad * 1.4) * px
+    x0, y0, x1, y1 = _quiet_corner(ax, frame, (box_w, box_h), 8 * px, renderer, avoid, taken)
+    to_axes = ax.transAxes.inverted()
+    (ax0, ay0), (ax1, ay1) = to_axes.transform([(x0, y0), (x1, y1)])
+    ax.add_patch(
+        Rectangle(
+            (ax0, ay0),
+            ax1 - ax0,
+            ay1 - ay0,
+            transform=ax.transAxes,
+            facecolor="white",
+            alpha=0.92,
+            edgecolor="#4d4d4d",
+            linewidth=0.6,
+            zorder=11,
         )
-    elif row.entry.geometry == "LineString":
-        ax.plot(
-            [x, x + width],
-            [y, y],
-            color=style["color"],
-            linewidth=lw * 1.3,
-            linestyle=dash,
-            dash_capstyle="round",
-            solid_capstyle="round",
+    )
+    texts = [(title, size, True), *((line, size, False) for line in lines)]
+    for row, (text, font_size, bold) in enumerate(texts):
+        y = y1 - (pad * 0.7 + step * (row + 0.5)) * px
+        _, ay = to_axes.transform((x0, y))
+        ax.text(
+            ax0 + pad * px / frame.width,
+            ay,
+            text,
+            transform=ax.transAxes,
+            fontproperties=cjk_font(font_size),
+            path_effects=_bold(font_size) if bold else None,
+            va="center",
+            color=TEXT_COLOR,
+            zorder=12,
+            parse_math=False,
         )
-    else:
-        ax.add_patch(
-            Rectangle(
-                (x + lw / 2, y - size * 0.45),
-                width - lw,
-                size * 0.9,
-                facecolor=_rgba(style["fillColor"], style["fillOpacity"]),
-                edgecolor=_rgba(style["color"], style["opacity"]),
-                linewidth=lw,
-                linestyle=dash,
-                capstyle="round",
-            )
+    return x0, y0, x1, y1
+
+
+def _quiet_corner(ax: Axes, frame, size, margin: float, renderer, avoid, taken=()) -> tuple:
+    """Of the places along the frame's edges free of the scale bar and north arrow, the one
+    whose box covers the fewest features, then the least district area (pixel coordinates)."""
+    shown_m, boundary_m = avoid
+    box_w, box_h = size
+    reserved = [shapely.box(*b) for b in _reserved_boxes(ax, renderer, scale=1.0)]
+    reserved += [shapely.box(*b) for b in taken]
+    # Along the bottom and top edges (sea lies south, neighbours north), then the side corners.
+    free_w = max(frame.width - 2 * margin - box_w, 0.0)
+    xs = [frame.x0 + margin + free_w * f for f in (1.0, 0.75, 0.5, 0.25, 0.0)]
+    candidates = [(x, frame.y0 + margin) for x in xs]
+    candidates += [(x, frame.y1 - margin - box_h) for x in xs]
+    candidates.append((frame.x1 - margin - box_w, frame.y1 - margin - box_h - frame.height * 0.14))
+    to_data = ax.transData.inverted()
+    district = boundary_m.union_all()
+    anchors = [shapely.Point(_anchor(g)) for g in shown_m.geometry]
+
+    def cost(corner) -> tuple[float, float]:
+        x0, y0 = corner
+        (dx0, dy0), (dx1, dy1) = to_data.transform([(x0, y0), (x0 + box_w, y0 + box_h)])
+        area = shapely.box(dx0, dy0, dx1, dy1)
+        blocked = any(
+            area_px.intersects(shapely.box(x0, y0, x0 + box_w, y0 + box_h)) for area_px in reserved
         )
+        hidden = sum(area.contains(a) for a in anchors) + 100 * blocked
+        return hidden, area.intersection(district).area / max(area.area, 1.0)
+
+    x0, y0 = min(candidates, key=cost)
+    return x0, y0, x0 + box_w, y0 + box_h
 
 
 # Title and caption ----------------------------------------------------------------------------
@@ -1174,7 +1487,11 @@ def _fit_size(text: str, size: float, width_pt: float, renderer, *, floor: float
 
 def _bold(size: float, color: str = TEXT_COLOR) -> list:
     """A stroke in the text's own colour: a bold face for a font shipped only in Regular."""
-    return [withStroke(linewidth=size * 0.045, foreground=color)]
+    return [_FauxBold(linewidth=size * 0.045, foreground=color)]
+
+
+class _FauxBold(withStroke):
+    """The bold stroke of :func:`_bold`, told apart from label halos when saving vectors."""
 
 
 def _draw_title(fig: Figure, layout: _Layout, title: str, renderer) -> None:
@@ -1194,21 +1511,47 @@ def _draw_title(fig: Figure, layout: _Layout, title: str, renderer) -> None:
 
 
 def _caption(
-    spec: SnapshotSpec, shown: gpd.GeoDataFrame, *, omitted: int, attribution: str | None
+    spec: SnapshotSpec,
+    shown: gpd.GeoDataFrame,
+    *,
+    off_map: tuple[int, int] = (0, 0),
+    omitted: int,
+    attribution: str | None,
+    numeric_scale: int | None = None,
 ) -> list[list[str]]:
-    """Caption paragraphs as segments: filters and counts; then sources and credits."""
-    count = f"共 {len(shown)} 个项目"
+    """Caption paragraphs as segments: filters and counts; then sources and credits.
+
+    ``shown`` is what the map draws; ``off_map`` counts district totals and unlocated projects,
+    which the caption names but the map never places.
+    """
+    lang = spec.lang
+    counts = [t("print.count.on_map", lang, count=len(shown))]
     precision = shown.get("location_precision")
     schematic = int((precision == "schematic").sum()) if precision is not None else 0
     if schematic:
-        count += f"，其中 {schematic} 个为示意位置（*）"
+        counts.append(t("print.count.schematic", lang, count=schematic) + "（*）")
+    totals, unlocated = off_map
+    if totals:
+        counts.append(t("print.count.totals", lang, count=totals))
+    if unlocated:
+        counts.append(t("print.count.unlocated", lang, count=unlocated))
     if omitted:
-        count += f"；{omitted} 个标注因空间不足从略"
+        counts.append(t("print.count.omitted", lang, count=omitted))
+    count = "，".join(counts)
     basemap = f"底图：{attribution}" if attribution else OFFLINE_BASEMAP_NOTE
     made_on = (spec.made_on or date.today()).isoformat()
+    furniture = [
+        settings.map_approval(),
+        t("print.maker", lang, maker=settings.map_maker()),
+        t("print.made_on", lang, date=made_on),
+    ]
+    if numeric_scale:
+        furniture.append(t("print.scale", lang, n=f"{numeric_scale:,}"))
     return [
         [*describe_filters(spec.view).split("；"), count],
-        [DATA_CREDIT, BOUNDARY_CREDIT, basemap, CRS_NOTE, f"制图 {made_on}"],
+        [DATA_CREDIT, BOUNDARY_CREDIT, basemap, CRS_NOTE],
+        # Last, so that the 审图号 / 内部用图 line sits at the bottom left, as is the convention.
+        furniture,
     ]
 
 
@@ -1247,7 +1590,7 @@ def _draw_caption(fig: Figure, layout: _Layout, paragraphs, renderer) -> None:
             line,
             fontproperties=cjk_font(size_fit),
             va="top",
-            color=MUTED_COLOR if paragraph else TEXT_COLOR,
+            color=MUTED_COLOR if paragraph == 1 else TEXT_COLOR,
             parse_math=False,
         )
 

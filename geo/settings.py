@@ -81,6 +81,25 @@ def export_workers() -> int:
     return DEFAULT_EXPORT_WORKERS
 
 
+#: Map furniture on every export (see README, "Map furniture"): who made the map, and the
+#: 审图号 of a published map or the 内部用图 note of an internal one (bottom left).
+MAP_MAKER_ENV: Final = "PROJECT_MAP_MAKER"
+MAP_APPROVAL_ENV: Final = "PROJECT_MAP_APPROVAL"
+DEFAULT_MAP_MAKER: Final = "市南区项目地图项目组"
+DEFAULT_MAP_APPROVAL: Final = "内部用图"
+
+
+def map_maker() -> str:
+    """制图单位: ``PROJECT_MAP_MAKER``, or the project team."""
+    return os.environ.get(MAP_MAKER_ENV, "").strip()[:80] or DEFAULT_MAP_MAKER
+
+
+def map_approval() -> str:
+    """The 审图号 line (e.g. ``审图号：青S(2021)001号``) from ``PROJECT_MAP_APPROVAL``;
+    内部用图 by default."""
+    return os.environ.get(MAP_APPROVAL_ENV, "").strip()[:80] or DEFAULT_MAP_APPROVAL
+
+
 #: Tianditu basemaps need a free key; set it in this environment variable to enable them.
 TIANDITU_KEY_ENV: Final = "TIANDITU_KEY"
 

@@ -170,3 +170,13 @@ def test_extent_data_frames_only_the_shown_projects(tmp_path, mini_gdf):
     assert main(["export", "--out", str(out), "--layers", "renewal", "--extent", "data"]) == 0
     with Image.open(out) as image:
         assert image.size == (1920, 1080)
+
+
+@pytest.mark.parametrize(("lang", "word"), [("zh", "图例"), ("en", "Legend")])
+def test_legend_language_follows_lang(tmp_path, lang, word):
+    out = tmp_path / "map.svg"
+    assert main(["export", "--out", str(out), "--lang", lang]) == 0
+    svg = out.read_text(encoding="utf-8")
+    assert f">{word}</text>" in svg
+    other = {"zh": ">Legend</text>", "en": ">图例</text>"}[lang]
+    assert other not in svg

@@ -112,7 +112,14 @@ def _snapshot_controls(
         help=t("export.per_layer.help", lang),
     )
     spec = SnapshotSpec(
-        view=view, page=page, fmt=fmt, title=title or None, basemap=basemap, extent=extent
+        view=view,
+        page=page,
+        fmt=fmt,
+        title=title or None,
+        basemap=basemap,
+        extent=extent,
+        # A printed legend keeps one language per row: English only when the page is English.
+        lang="en" if lang == "en" else "zh",
     )
     return spec, per_layer
 

@@ -1,0 +1,77 @@
+"""The figures box (数据框): district-wide totals inside the map frame, never drawn as sites.
+
+A total such as "新建及联网停车位2.01万个" belongs to the whole district; a dot in the middle of
+the district would claim a site the report never gives. Each figure reads value and unit,
+what it counts, and its period (a 2021 target says 目标).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+
+from geo import settings
+from geo.timeline import milestone_span
+from i18n import t
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the box."""
+
+    value: str
+    what: str
+    period: str
+
+    def text(self) -> str:
+        return f"{self.value}  {self.what} · {self.period}"
+
+
+def format_value(value: float, unit: str, lang: str) -> str:
+    """``20100, "个"`` → ``2.01万个`` (zh) or ``20,100`` (en: the unit is Chinese)."""
+    if lang == "en":
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    if value >= 10000:
+        return f"{value / 10000:g}万{unit}"
+    return f"{value:g}{unit}"
+
+
+_ZH_PERIOD = re.compile(r"（[^（）]*）$")
+_EN_PERIOD = re.compile(r",?\s*\d{4}(–\d{4})?( target)?$")
+
+
+def _period(row: Mapping[str, Any], figure: Mapping[str, Any], lang: str) -> str:
+    """A 2021 target, or the span the report gives the figure."""
+    milestones = row.get("milestones") or []
+    targets = [m for m in milestones if m.get("kind") == "target"]
+    reported = [m for m in milestones if m.get("kind") != "target"]
+    if "目标" in str(figure["label_zh"]) or not reported:
+        year = milestone_span(targets[-1])[1] if targets else settings.LAST_YEAR
+        return t("time.label.target", lang, year=year)
+    first, last = milestone_span(reported[-1])
+    if first == last:
+        return t("span.year", lang, year=first)
+    return t("span.period", lang, first=first, last=last)
+
+
+def district_figures(totals: gpd.GeoDataFrame, lang: str = "zh") -> list[Figure]:
+    """The figures of the district-total features, in data order."""
+    out = []
+    for row in totals.to_dict("records"):
+        for figure in row.get("figures") or []:
+            if lang == "en":
+                what = _EN_PERIOD.sub("", str(figure.get("label_en") or figure["label_zh"]))
+            else:
+                what = _ZH_PERIOD.sub("", str(figure["label_zh"]))
+            out.append(
+                Figure(
+                    value=format_value(float(figure["value"]), str(figure["unit"]), lang),
+                    what=what,
+                    period=_period(row, figure, lang),
+                )
+            )
+    return out
