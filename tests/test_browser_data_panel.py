@@ -77,6 +77,9 @@ def test_upload_preview_import_and_draw_tools_offline(tmp_path):
         page = context.new_page()
         page.goto(url.rstrip("/") + "/?lang=both")  # labels are found by their words
         _frame_with(page, "path.leaflet-interactive")
+        main_map = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        page.wait_for_timeout(500)  # the page sizes the map to the window
+        map_height = main_map.bounding_box()["height"]
         page.get_by_text("Manage data: import, edit, history").click()
         page.get_by_label("Your name").fill("停车办")
         page.get_by_label("Your name").press("Enter")
@@ -96,6 +99,9 @@ def test_upload_preview_import_and_draw_tools_offline(tmp_path):
         page.get_by_text("written to projects.geojson").wait_for(timeout=60_000)
         page.wait_for_timeout(1000)
         page.screenshot(path=str(tmp_path / "after-import.png"), full_page=True)
+        # Scrolled down to the panel, the map above keeps its height (it once grew without end,
+        # carrying the import button away from under the pointer).
+        assert main_map.bounding_box()["height"] == map_height
         saved = json.loads(data.read_text(encoding="utf-8"))
         got = {
             f["properties"]["name_zh"]: shape(f["geometry"])

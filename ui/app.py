@@ -141,7 +141,7 @@ def main() -> None:
             st.html(counts_html(gdf, shown, view.layers, lang))
 
     map_col, side_col = st.columns([3, 1.1], gap="small")
-    with map_col:
+    with map_col, st.container(key="map_area"):  # ui.layout sizes the map in it
         _draw_map(gdf, on_map, boundary, view, frames)
     with side_col, st.container(key="side_panel"):
         if not view.presenter:

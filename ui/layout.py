@@ -3,7 +3,8 @@
 The map's iframe gets its height from the window, not a fixed number: a small script measures
 where the map starts on the page and sets ``--shinan-map-h`` to the rest of the window height
 (at least 320 px); CSS applies it to the iframe and to the side panel. The rows above the map
-have fixed heights, so starting or stopping playback moves nothing.
+have fixed heights, so starting or stopping playback moves nothing. Only the main map (in the
+``map_area`` container) is sized so; the smaller maps of the data panel keep their own height.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from i18n import t
 
 _BASE_CSS = """
 <style>
-iframe[title="streamlit_folium.st_folium"] {
+.st-key-map_area iframe[title="streamlit_folium.st_folium"] {
   height: var(--shinan-map-h, 560px) !important; min-height: 320px; display: block;}
 .st-key-side_panel {max-height: var(--shinan-map-h, 560px); overflow-y: auto;
   padding-right: 4px;}
@@ -47,6 +48,10 @@ div[data-testid="stLayoutWrapper"]:has(> .st-key-heading_area) {display: none;}
 """
 
 # Measures where the map starts and gives it the rest of the window. Fixed code, no data.
+# The page scrolls inside Streamlit's main container, not the window: the map's top is taken
+# as it is with the page scrolled to the top (adding back every ancestor's scroll). Measured
+# on screen instead, scrolling down made the map taller, which pushed the panels below it
+# further down, without end: buttons there moved away from under the pointer.
 _FIT_JS = """
 <script>
 (function () {
@@ -55,9 +60,11 @@ _FIT_JS = """
   root.__shinanFit = true;
   const doc = root.document;
   function fit() {
-    const frame = doc.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    const frame = doc.querySelector(
+      '.st-key-map_area iframe[title="streamlit_folium.st_folium"]');
     if (!frame) return;
-    const top = frame.getBoundingClientRect().top + root.scrollY;
+    let top = frame.getBoundingClientRect().top + root.scrollY;
+    for (let up = frame.parentElement; up; up = up.parentElement) top += up.scrollTop;
     const height = Math.max(320, Math.floor(root.innerHeight - top - 10));
     const value = height + "px";
     if (doc.documentElement.style.getPropertyValue("--shinan-map-h") !== value) {
