@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -98,8 +99,13 @@ def _run_server(tmp_path: Path, command: list[str], port: int, *, open_page: boo
         "NET_AUDIT_LOG": str(log),
         "PROJECT_MAP_BASEMAP": "none",
     }
-    server = subprocess.Popen(  # fixed argv, no shell
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    server = subprocess.Popen(  # fixed argv, no shell; its own group, so make's child stops too
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -109,9 +115,19 @@ def _run_server(tmp_path: Path, command: list[str], port: int, *, open_page: boo
         else:
             time.sleep(3)  # the start-up banner's lookups have a 1 s timeout each
     finally:
-        server.terminate()
-        output = server.communicate(timeout=20)[0].decode("utf-8", "replace")
+        output = _stop(server)
     return _attempts(log), output
+
+
+def _stop(server: subprocess.Popen) -> str:
+    """Stop the server's whole process group (make, streamlit, export workers); its output."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        out = server.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        out = server.communicate(timeout=30)[0]
+    return out.decode("utf-8", "replace")
 
 
 def _open_page(url: str) -> None:
