@@ -19,7 +19,6 @@ the evidence names an unknown reference, so the audit can gate a data change.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -272,8 +271,7 @@ def run(args: argparse.Namespace) -> int:
         gdf = load_projects(settings.data_path(args.path))
         references = load_references(args.references)
     except ProjectDataError as exc:
-        for problem in exc.problems:
-            print(f"{exc.source}: {problem}", file=sys.stderr)
+        exc.print_problems()
         return 1
     result = audit_projects(gdf, references)
     print(format_report(result, args.lang))

@@ -42,8 +42,7 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         gdf = load_projects(path)
     except ProjectDataError as exc:
-        for problem in exc.problems:
-            print(f"{exc.source}: {problem}", file=sys.stderr)
+        exc.print_problems()
         count = len(exc.problems)
         print(f"{exc.source}: invalid, {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return 1
@@ -89,8 +88,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         gdf = load_projects(settings.data_path())
     except ProjectDataError as exc:
-        for problem in exc.problems:
-            print(f"{exc.source}: {problem}", file=sys.stderr)
+        exc.print_problems()
         return 1
     boundary = load_boundary()
     shown = apply_filter(gdf, request.view)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from typing import TextIO
 
 
 @dataclass(frozen=True)
@@ -33,3 +35,8 @@ class ProjectDataError(ValueError):
         lines = [f"{source}: {count} problem{'s' if count != 1 else ''}"]
         lines += [f"  - {problem}" for problem in self.problems]
         super().__init__("\n".join(lines))
+
+    def print_problems(self, file: TextIO | None = None) -> None:
+        """One line per problem, each naming the file (what every command prints)."""
+        for problem in self.problems:
+            print(f"{self.source}: {problem}", file=file or sys.stderr)

@@ -84,8 +84,7 @@ def _run(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
         try:
             return command(args)
         except ProjectDataError as exc:
-            for problem in exc.problems:
-                print(f"{exc.source}: {problem}", file=sys.stderr)
+            exc.print_problems()
             return 1
         except ValueError as exc:
             print(f"python -m geo {args.command}: error: {exc}", file=sys.stderr)

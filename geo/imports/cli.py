@@ -100,8 +100,7 @@ def run(args: argparse.Namespace) -> int:
         print(exc.text(LANG), file=sys.stderr)
         return 1
     except ProjectDataError as exc:
-        for problem in exc.problems:
-            print(f"{exc.source}: {problem}", file=sys.stderr)
+        exc.print_problems()
         return 1
     target = args.out or str(store.path)
     print_plan(plan, target)
@@ -134,8 +133,7 @@ def _write(plan: ImportPlan, store, base, args, target: str) -> int:
         print(f"{target}: {exc}", file=sys.stderr)
         return 1
     except ProjectDataError as exc:
-        for problem in exc.problems:
-            print(f"{exc.source}: {problem}", file=sys.stderr)
+        exc.print_problems()
         return 1
     except OSError as exc:
         print(f"{target}: {exc.strerror or exc}", file=sys.stderr)
