@@ -227,6 +227,7 @@ def check_location_evidence(label: str, props: Mapping[str, Any]) -> list[Proble
     unverified = evidence.get("unverified")
     if unverified is not None and not _text(unverified):
         problems.append(Problem(label, "location_evidence.unverified", unverified, "say why"))
+    problems += _check_translation(label, "location_evidence.unverified", evidence)
     if not isinstance(links, list):
         return [*problems, Problem(label, "location_evidence.references", links, "give a list")]
     if not links and unverified is None:
@@ -256,8 +257,35 @@ def _check_link(label: str, field: str, link: Any) -> list[Problem]:
     if "independent" in link and not isinstance(link["independent"], bool):
         fix = "true, or false when the feature was drawn from this very reference"
         problems.append(Problem(label, f"{field}.independent", link["independent"], fix))
+    if "note" in link or "note_zh" in link:
+        problems += _check_translation(label, f"{field}.note", link)
     return problems
 
 
 def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+def _check_translation(label: str, field: str, mapping: Mapping[str, Any]) -> list[Problem]:
+    """A Chinese version (``<field>_zh``) is optional, but when given it is text."""
+    key = field.rsplit(".", 1)[-1] + "_zh"
+    if key in mapping and not _text(mapping[key]):
+        fix = "give the Chinese text, or leave it out"
+        return [Problem(label, f"{field}_zh", mapping[key], fix)]
+    return []
+
+
+def localised(mapping: Mapping[str, Any], key: str, lang: str) -> str:
+    """A free-text evidence field in the interface language.
+
+    Notes are written in English under ``key`` with an optional Chinese version under
+    ``key + "_zh"``; Chinese falls back to English where no translation was written, and
+    "both" shows the two when they differ.
+    """
+    en = mapping.get(key) if _text(mapping.get(key)) else ""
+    zh = mapping.get(f"{key}_zh") if _text(mapping.get(f"{key}_zh")) else ""
+    if lang == "en":
+        return en or zh
+    if lang == "zh":
+        return zh or en
+    return " / ".join(dict.fromkeys(v for v in (zh, en) if v))

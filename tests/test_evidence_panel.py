@@ -41,6 +41,38 @@ def test_unverified_feature_says_why(rows):
     assert "unverified" in html and "Unverified: no stored source places 延吉路5号" in html
 
 
+def test_chinese_interface_shows_the_reasons_and_notes_in_chinese(rows):
+    html = evidence_html(rows["yanji-road-5"], "zh")
+    assert "没有存档来源给出延吉路5号的位置" in html and "no stored source" not in html
+    html = evidence_html(rows["zhongshan-road-pedestrian-street"], "zh")
+    assert "天主教堂位于中山路东侧" in html and "the cathedral stands" not in html
+
+
+def test_every_evidence_note_in_the_bundled_data_has_a_chinese_version(rows):
+    missing = []
+    for row in rows.values():
+        evidence = row.get("location_evidence")
+        if not isinstance(evidence, dict):
+            continue
+        if evidence.get("unverified") and not evidence.get("unverified_zh"):
+            missing.append((row["id"], "unverified"))
+        for link in evidence.get("references", []):
+            if link.get("note") and not link.get("note_zh"):
+                missing.append((row["id"], link["note"][:40]))
+    assert missing == []
+
+
+def test_a_blank_chinese_note_is_refused_with_the_field_named():
+    from geo.evidence import check_location_evidence
+
+    props = {
+        "location_precision": "approximate",
+        "location_evidence": {"unverified": "not known", "unverified_zh": " "},
+    }
+    problems = check_location_evidence("yanji-road-5", props)
+    assert [p.field for p in problems] == ["location_evidence.unverified_zh"]
+
+
 def test_drawn_from_reference_is_marked_not_independent(rows):
     html = evidence_html(rows["navy-museum-opening"], "zh")
     assert "绘制所据，非独立" in html and "未核实" in html

@@ -17,7 +17,7 @@ import geopandas as gpd
 from geo import settings
 from geo.audit import FeatureAudit, audit_projects
 from geo.errors import ProjectDataError
-from geo.evidence import LIMITS_M, REFERENCES_PATH, Reference, load_references
+from geo.evidence import LIMITS_M, REFERENCES_PATH, Reference, load_references, localised
 from geo.html import escape_html as esc
 from i18n import t
 
@@ -48,7 +48,9 @@ def evidence_html(
     evidence = evidence if isinstance(evidence, Mapping) else {}
     audit = _audit(row, refs)
     items = [_link_html(link, refs, audit, lang) for link in evidence.get("references", [])]
-    reason = evidence.get("unverified") or (audit.reason if audit else "")
+    reason = localised(evidence, "unverified", lang)
+    if not reason and audit is not None and audit.verdict == "unverified":
+        reason = t("audit.reason.circular" if evidence else "audit.reason.none", lang)
     if reason:
         items.append(f"<li>{esc(t('evidence.unverified', lang))}: {esc(reason)}</li>")
     if not items:
@@ -70,7 +72,8 @@ def _link_html(link: Mapping[str, Any], refs, audit: FeatureAudit | None, lang: 
     names = " / ".join(_reference_text(refs.get(i), i, lang) for i in ids)
     check = _measured(audit, ids, link.get("relation"))
     drawn = "" if link.get("independent", True) else " " + esc(t("evidence.drawn_from", lang))
-    note = f"<br><small>{esc(link['note'])}</small>" if link.get("note") else ""
+    text = localised(link, "note", lang)
+    note = f"<br><small>{esc(text)}</small>" if text else ""
     return f"<li>{esc(relation)} {names}{check}{drawn}{note}</li>"
 
 
