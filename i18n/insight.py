@@ -153,4 +153,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Comparison export
     "insight.compare.title": ("{left} 与 {right} 对比", "{left} compared with {right}"),
     "insight.compare.now": ("2021年1月现状", "status in January 2021"),
+    # Two times side by side in the app
+    "insight.compare.heading": (
+        "两个时期对比（同步地图）",
+        "Two times side by side (synchronised maps)",
+    ),
+    "insight.compare.hint": (
+        "左右两幅地图显示同样的图层和状态筛选，各取一个时期；平移或缩放一幅，另一幅随之移动。"
+        "空心符号为2021年目标，不是已完成的事实。",
+        "Both maps show the sidebar's layers and statuses, each at its own time; pan or zoom "
+        "one and the other follows. Hollow symbols are 2021 targets, not achievements.",
+    ),
+    "insight.compare.left": ("左图", "Left map"),
+    "insight.compare.right": ("右图", "Right map"),
+    "insight.compare.side.2016-2020": ("2016–2020年（“十三五”回顾）", "2016–2020 (review)"),
+    "insight.compare.side.2020": ("截至2020年底", "By the end of 2020"),
+    "insight.compare.side.2021": ("2021年目标", "2021 targets"),
+    "insight.compare.side.now": ("2021年1月现状", "Status in January 2021"),
+    "insight.compare.download": ("下载对比图（PNG，16:9）", "Download the comparison (PNG, 16:9)"),
 }

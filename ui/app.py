@@ -39,6 +39,7 @@ from geo.webmap import (
 )
 from i18n import t
 from ui.assets import missing_vendor_files, use_local_assets
+from ui.compare_view import compare_view
 from ui.data_panel import data_panel
 from ui.export_panel import export_panel
 from ui.insight_panel import apply_pick, current_pick, insight_panel
@@ -152,6 +153,7 @@ def main() -> None:
                 st.html(html)
     if not view.presenter:
         project_list(shown, lang)
+        _compare(gdf, boundary, view)
         insight_panel(shown, boundary=boundary, gdf_all=gdf, view=view.project_filter, lang=lang)
         export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))
@@ -308,6 +310,22 @@ def _frame_groups(gdf, frames: list, view: ViewState, *, gcj02: bool) -> list:
         legend = legend_html(on_map, layers=view.layers, lang=view.lang)
         out.append(frame_group(index, layers, legend=legend, time_label=label, time_note=note))
     return out
+
+
+def _compare(gdf, boundary, view: ViewState) -> None:
+    """The two-times comparison under the list, narrowed as the main map is."""
+    context = cached_context(str(settings.CONTEXT_PATH), _mtime(settings.CONTEXT_PATH))
+    landmarks_path = settings.DATA_DIR / "landmarks.geojson"
+    landmarks = cached_landmarks(str(landmarks_path), _mtime(landmarks_path))
+    pick = current_pick()
+    compare_view(
+        gdf,
+        boundary,
+        view,
+        context=context,
+        landmarks=landmarks,
+        narrow=lambda part: apply_pick(part, pick),
+    )
 
 
 def _take_click_callback() -> None:
