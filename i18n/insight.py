@@ -171,4 +171,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "insight.compare.side.2021": ("2021年目标", "2021 targets"),
     "insight.compare.side.now": ("2021年1月现状", "Status in January 2021"),
     "insight.compare.download": ("下载对比图（PNG，16:9）", "Download the comparison (PNG, 16:9)"),
+    # Beside the map
+    "insight.service.toggle": (
+        "口袋公园服务范围（直线300/500米）",
+        "Pocket-park service areas (straight line, 300/500 m)",
+    ),
+    "insight.radius.toggle": ("点击地图按半径筛选", "Radius filter: click the map"),
+    "insight.radius.click": (
+        "点击地图上项目以外的位置作为中心；点击项目仍会选中该项目。",
+        "Click the map away from any project to set the centre; clicking a project still "
+        "selects it.",
+    ),
+    "insight.radius.filtering": (
+        "地图、统计和项目表只显示中心（{lat}, {lon}）{radius} 米内（直线）的 {count} 个"
+        "有位置的项目；{excluded} 个示意符号不计。",
+        "The map, figures and table show only the {count} located projects within {radius} m "
+        "(straight line) of ({lat}, {lon}); {excluded} schematic symbols left out.",
+    ),
+    "insight.radius.clear": ("清除半径筛选", "Clear the radius filter"),
 }
