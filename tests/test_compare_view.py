@@ -49,8 +49,9 @@ def test_two_synchronised_panes_load_only_local_scripts(app):
     assert args["js_links"] and all(link.startswith("/app/static/") for link in args["js_links"])
     assert args["js_links"][-1].endswith("leaflet-sync/L.Map.Sync.js")
     assert all(link.startswith("/app/static/") for link in args["css_links"])
-    # Half of the groups go to the right pane: background, boundary, five layers, overlay.
-    assert args["feature_group"].count(RIGHT_PANE) == 8
+    # Half of the groups go to the right pane: background, basemap, boundary, five layers,
+    # overlay.
+    assert args["feature_group"].count(RIGHT_PANE) == 9
 
 
 def test_a_filter_changes_both_panes_but_never_remounts_them(app):
@@ -59,7 +60,14 @@ def test_a_filter_changes_both_panes_but_never_remounts_them(app):
     after = compare_args(app)
     assert after["script"] == before["script"], "the pair of maps would remount"
     assert after["feature_group"] != before["feature_group"]
-    assert after["feature_group"].count(RIGHT_PANE) == 7  # one layer fewer on the right too
+    assert after["feature_group"].count(RIGHT_PANE) == 8  # one layer fewer on the right too
+
+
+def test_both_panes_follow_the_pages_basemap(app):
+    app.selectbox(key="basemap").set_value("gaode").run()
+    groups = compare_args(app)["feature_group"]
+    assert groups.count("autonavi") >= 2  # the tiles, in each pane
+    assert "120.374" in groups  # the projects shifted onto the GCJ-02 grid with them
 
 
 def test_choosing_the_times_changes_the_year_boxes(app):

@@ -32,6 +32,7 @@ from geo.webmap import (
     MetricScale,
     _MapClient,  # the browser side that draws the layers' symbols
     background_group,
+    basemap_group,
     boundary_group,
     layer_groups,
     legend_html,
@@ -145,13 +146,17 @@ def pane_groups(
     landmarks: gpd.GeoDataFrame,
     right: bool,
 ) -> list[folium.FeatureGroup]:
-    """One pane's groups: land and places, boundary, the layers, its legend and time box."""
+    """One pane's groups: land and places, the page's basemap, boundary, the layers, its legend
+    and time box."""
     lang = pane.view.lang
     label, note = time_label(pane.view, lang)
+    basemap = settings.available_basemaps().get(pane.view.basemap, settings.BASEMAPS["none"])
+    gcj02 = basemap.gcj02  # Gaode tiles: everything drawn on the GCJ-02 grid, as the main map
     groups = [
-        background_group(boundary, context, landmarks, lang=lang),
-        boundary_group(boundary),
-        *layer_groups(on_map, layers=pane.view.layers, lang=lang),
+        background_group(boundary, context, landmarks, lang=lang, gcj02=gcj02),
+        basemap_group(basemap.id, lang=lang),
+        boundary_group(boundary, gcj02=gcj02),
+        *layer_groups(on_map, layers=pane.view.layers, lang=lang, gcj02=gcj02),
         overlay_group(
             legend=legend_html(on_map, layers=pane.view.layers, lang=lang),
             time_label=label,
