@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,15 @@ def test_sides_are_the_reports_times():
     assert pane_view("2021", ViewState()).project_filter.as_of == 2021
     with pytest.raises(ValueError, match="unknown comparison side '2018'; choose one of"):
         pane_view("2018", ViewState())
+
+
+def test_the_radius_filter_narrows_both_panes(app):
+    def ids() -> set[str]:
+        found = re.findall(r'"id": "([a-z0-9-]+)"', compare_args(app)["feature_group"])
+        return {i for i in found if not i.isdigit()}
+
+    assert "zhanshan-plaza" in ids()
+    app.toggle(key="radius_on").set_value(True).run()
+    app.session_state["radius_centre"] = (36.0690, 120.3187)  # by 劈柴院, far from 湛山
+    app.run()
+    assert "zhanshan-plaza" not in ids() and "pichaiyuan-phase-2" in ids()

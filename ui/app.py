@@ -342,14 +342,14 @@ def _compare(gdf, boundary, view: ViewState) -> None:
     context = cached_context(str(settings.CONTEXT_PATH), _mtime(settings.CONTEXT_PATH))
     landmarks_path = settings.DATA_DIR / "landmarks.geojson"
     landmarks = cached_landmarks(str(landmarks_path), _mtime(landmarks_path))
-    pick = current_pick()
+    pick, radius = current_pick(), current_radius()
     compare_view(
         gdf,
         boundary,
         view,
         context=context,
         landmarks=landmarks,
-        narrow=lambda part: apply_pick(part, pick),
+        narrow=lambda part: apply_pick(apply_radius(part, radius), pick),
     )
 
 
