@@ -38,10 +38,25 @@ def compare_args(at) -> dict:
     return maps[0]
 
 
-def test_off_by_default_and_nothing_is_sent(monkeypatch):
+def _main_map(at) -> dict:
+    (args,) = [
+        json.loads(e.proto.json_args)
+        for e in at.main
+        if type(e).__name__ == "UnknownElement"
+        and "feature_group" in getattr(e.proto, "json_args", "")
+        and "map_div2" not in e.proto.json_args
+    ]
+    return args
+
+
+def test_off_by_default_and_switching_it_on_leaves_the_main_map_alone(monkeypatch):
     monkeypatch.setenv("PROJECT_MAP_DATA", str(TEST_DATA))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not any("map_div2" in getattr(e.proto, "json_args", "") for e in at.main)
+    before = _main_map(at)
+    at.toggle(key="compare_on").set_value(True).run()
+    after = _main_map(at)
+    assert after["script"] == before["script"] and after["feature_group"] == before["feature_group"]
 
 
 def test_two_synchronised_panes_load_only_local_scripts(app):
