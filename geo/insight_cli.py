@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import analysis, settings
-from geo.compare import DEFAULT_SIDES, Side, comparison_title, parse_side, render_comparison
+from geo.compare import DEFAULT_SIDES, Side, comparison_title, parse_side
 from geo.errors import ProjectDataError
 from geo.filter import ProjectFilter, apply_filter
 from geo.load import load_boundary, load_projects
@@ -52,7 +52,22 @@ def add_parser(commands) -> None:
         description="A YEAR shows each project as of that year (2021: the report's targets); "
         "FIRST-LAST shows projects with a milestone in that period.",
     )
-    compare.add_argument("--out", required=True, help="output image (.png, .svg, .pdf)")
+    compare.add_argument(
+        "--out",
+        help="output image (.png, .svg, .pdf); default compare_LEFT_vs_RIGHT.FORMAT here",
+    )
+    formats = compare.add_mutually_exclusive_group()
+    formats.add_argument(
+        "--format", choices=IMAGE_FORMATS, help="image format when --out has no suffix (png)"
+    )
+    for fmt in IMAGE_FORMATS:
+        formats.add_argument(
+            f"--{fmt}",
+            dest="format",
+            action="store_const",
+            const=fmt,
+            help=f"same as --format {fmt}",
+        )
     compare.add_argument("--left", default=DEFAULT_SIDES[0], help="YEAR or FIRST-LAST")
     compare.add_argument("--right", default=DEFAULT_SIDES[1], help="YEAR or FIRST-LAST")
     compare.add_argument("--layers", help=f"comma-separated: {','.join(LAYER_IDS)}")
@@ -217,11 +232,27 @@ def _basemap(name: str) -> str:
     return name
 
 
-def _compare(args: argparse.Namespace) -> int:
+def _compare_out(args: argparse.Namespace) -> tuple[Path, str]:
+    """The file to write and its format, from ``--out`` and ``--format``/``--png``..."""
+    if args.out is None:
+        fmt = args.format or "png"
+        name = f"compare_{args.left}_vs_{args.right}.{fmt}".replace("–", "-")
+        return Path(name), fmt
     out = Path(args.out)
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in IMAGE_FORMATS:
+    suffix = out.suffix.lower().lstrip(".")
+    if not suffix and args.format:
+        return out.with_suffix(f".{args.format}"), args.format
+    if suffix not in IMAGE_FORMATS:
         raise ValueError(f"--out {out.name}: give a .png, .svg or .pdf file")
+    if args.format and args.format != suffix:
+        raise ValueError(f"--out {out.name} is .{suffix} but --{args.format} was asked for")
+    return out, suffix
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from maps.compare_export import render_comparison  # matplotlib only for this command
+
+    out, fmt = _compare_out(args)
     if args.preset not in PRESETS:
         raise ValueError(f"unknown preset {args.preset!r}; valid: {', '.join(PRESETS)}")
     layers, statuses = _split(args.layers), _split(args.status)

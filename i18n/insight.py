@@ -153,4 +153,40 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Comparison export
     "insight.compare.title": ("{left} 与 {right} 对比", "{left} compared with {right}"),
     "insight.compare.now": ("2021年1月现状", "status in January 2021"),
+    # Two times side by side in the app
+    "insight.compare.heading": (
+        "两个时期对比（同步地图）",
+        "Two times side by side (synchronised maps)",
+    ),
+    "insight.compare.hint": (
+        "左右两幅地图显示同样的图层和状态筛选，各取一个时期；平移或缩放一幅，另一幅随之移动。"
+        "空心符号为2021年目标，不是已完成的事实。",
+        "Both maps show the sidebar's layers and statuses, each at its own time; pan or zoom "
+        "one and the other follows. Hollow symbols are 2021 targets, not achievements.",
+    ),
+    "insight.compare.left": ("左图", "Left map"),
+    "insight.compare.right": ("右图", "Right map"),
+    "insight.compare.side.2016-2020": ("2016–2020年（“十三五”回顾）", "2016–2020 (review)"),
+    "insight.compare.side.2020": ("截至2020年底", "By the end of 2020"),
+    "insight.compare.side.2021": ("2021年目标", "2021 targets"),
+    "insight.compare.side.now": ("2021年1月现状", "Status in January 2021"),
+    "insight.compare.download": ("下载对比图（PNG，16:9）", "Download the comparison (PNG, 16:9)"),
+    # Beside the map
+    "insight.service.toggle": (
+        "口袋公园服务范围（直线300/500米）",
+        "Pocket-park service areas (straight line, 300/500 m)",
+    ),
+    "insight.radius.toggle": ("点击地图按半径筛选", "Radius filter: click the map"),
+    "insight.radius.click": (
+        "点击地图上项目以外的位置作为中心；点击项目仍会选中该项目。",
+        "Click the map away from any project to set the centre; clicking a project still "
+        "selects it.",
+    ),
+    "insight.radius.filtering": (
+        "地图、统计和项目表只显示中心（{lat}, {lon}）{radius} 米内（直线）的 {count} 个"
+        "有位置的项目；{excluded} 个示意符号不计。",
+        "The map, figures and table show only the {count} located projects within {radius} m "
+        "(straight line) of ({lat}, {lon}); {excluded} schematic symbols left out.",
+    ),
+    "insight.radius.clear": ("清除半径筛选", "Clear the radius filter"),
 }

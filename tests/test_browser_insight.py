@@ -60,3 +60,69 @@ def test_clicking_a_bar_filters_the_map_offline(tmp_path):
         context.close()
         browser.close()
     assert not outside, f"requests left the machine: {sorted(outside)}"
+
+
+def _main_map(page):
+    """The main map's frame once Leaflet has drawn the projects."""
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
+    for _ in range(240):
+        for frame in page.frames:
+            try:
+                if frame.evaluate(
+                    "() => !!window.map && !!window.Shinan && !window.map_div2.sync"
+                    " && Object.values(map._layers).some(l => l._shinanAnchor)"
+                ):
+                    return frame
+            except sync_api.Error:
+                continue
+        page.wait_for_timeout(250)
+    raise AssertionError("the map never drew a project")
+
+
+def test_radius_filter_from_a_real_click_and_a_project_click_still_selects(tmp_path):
+    app = ROOT / "app.py"
+    with (
+        serve_app(app, env={"PROJECT_MAP_BASEMAP": "none"}) as url,
+        sync_api.sync_playwright() as pw,
+    ):
+        browser = launch_chromium(pw)
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        page = context.new_page()
+        page.goto(url + "/?lang=en&lat=36.0665&lon=120.3200&z=15")
+        frame = _main_map(page)
+        page.get_by_text("Radius filter: click the map").click()
+        page.get_by_text("Click the map away from any project").wait_for(timeout=30_000)
+        # Click the map where no project is: a point of land north-east of the old city.
+        point = frame.evaluate(
+            "() => { const p = map.latLngToContainerPoint([36.0700, 120.3300]);"
+            " const r = map.getContainer().getBoundingClientRect();"
+            " return [r.left + p.x, r.top + p.y]; }"
+        )
+        box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+        narrowed = page.get_by_text("The map, figures and table show only")
+        narrowed.wait_for(timeout=30_000)
+        text = narrowed.inner_text()
+        lat, lon = map(float, text.split(") of (")[1].split(")")[0].split(", "))
+        assert lat == pytest.approx(36.07, abs=1e-4) and lon == pytest.approx(120.33, abs=1e-4)
+        count = int(narrowed.inner_text().split("only the ")[1].split()[0])
+        anchors = "() => Object.values(map._layers).filter(l => l._shinanAnchor)"
+        for _ in range(40):
+            if frame.evaluate(anchors + ".length") == count:
+                break
+            page.wait_for_timeout(250)
+        assert frame.evaluate(anchors + ".length") == count, "the map was not narrowed"
+        # A click on a project inside the circle selects it; the centre stays where it was.
+        marker = frame.evaluate(
+            "() => { const l = Object.values(map._layers).find(l => l._shinanAnchor);"
+            " const r = l.getElement().getBoundingClientRect();"
+            " return [r.left + r.width / 2, r.top + r.height / 2, l.feature.properties.id]; }"
+        )
+        page.mouse.click(box["x"] + marker[0], box["y"] + marker[1])
+        page.locator('[data-testid="project-detail"]').wait_for(timeout=30_000)
+        assert narrowed.inner_text() == text, "a click on a project moved the radius centre"
+        page.screenshot(path=str(tmp_path / "radius.png"))
+        page.get_by_role("button", name="Clear the radius filter").click()
+        page.get_by_text("Click the map away from any project").wait_for(timeout=30_000)
+        context.close()
+        browser.close()

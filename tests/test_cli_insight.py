@@ -10,10 +10,11 @@ from PIL import Image
 
 from geo import load_boundary, load_projects
 from geo.cli import main
-from geo.compare import Side, comparison_title, parse_side, render_comparison
+from geo.compare import Side, comparison_title, parse_side
 from geo.render import PRESETS, custom_page
 from geo.settings import DEFAULT_DATA_PATH
 from geo.targets import load_targets
+from maps.compare_export import render_comparison
 
 
 def test_stats_follow_the_filters(capsys):
@@ -88,3 +89,31 @@ def test_parse_side_year_is_as_of_and_range_is_a_period():
     assert parse_side("2016–2020", layers=("renewal",)).layers == ("renewal",)
     title = comparison_title(parse_side("2016-2020"), parse_side("2021"))
     assert title == "市南区项目地图 · 2016–2020年 与 2021年 对比"
+
+
+def test_compare_png_without_out_names_the_file_after_the_two_times(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", "--png", "--preset", "slide-4x3"]) == 0
+    out = tmp_path / "compare_2016-2020_vs_2021.png"
+    assert capsys.readouterr().out.strip() == out.name
+    assert Image.open(out).format == "PNG"
+
+
+def test_compare_refuses_a_suffix_that_contradicts_the_format(capsys):
+    assert main(["compare", "--out", "x.svg", "--png"]) == 2
+    assert "x.svg is .svg but --png was asked for" in capsys.readouterr().err
+
+
+def test_the_apps_download_is_narrowed_like_the_map():
+    """The app's PNG: narrowed to one layer, the panels change (the chart-bar narrowing)."""
+    from maps.compare_export import comparison_png
+
+    gdf, boundary = load_projects(DEFAULT_DATA_PATH), load_boundary()
+    views = [parse_side("2016-2020"), parse_side("2021")]
+    whole = comparison_png(gdf, boundary, views)
+    parking = comparison_png(gdf, boundary, views, narrow=lambda g: g[g["layer"] == "parking"])
+    a, b = (
+        np.asarray(Image.open(io.BytesIO(p)).convert("L"), dtype=float) for p in (whole, parking)
+    )
+    assert a.shape == b.shape == (PRESETS["slide-16x9"].height_px, PRESETS["slide-16x9"].width_px)
+    assert np.abs(a - b).mean() > 0.5

@@ -39,9 +39,19 @@ from geo.webmap import (
 )
 from i18n import t
 from ui.assets import missing_vendor_files, use_local_assets
+from ui.compare_view import compare_view
 from ui.data_panel import data_panel
 from ui.export_panel import export_panel
-from ui.insight_panel import apply_pick, current_pick, insight_panel
+from ui.insight_panel import (
+    apply_pick,
+    apply_radius,
+    current_pick,
+    current_radius,
+    insight_panel,
+    map_groups,
+    map_tools,
+    take_map_click,
+)
 from ui.layout import page_css, presenter_heading
 from ui.panels import about_html, counts_html, detail_html, figures_html, unlocated_html
 from ui.project_list import project_list
@@ -133,7 +143,9 @@ def main() -> None:
     frames = playback_frames(view, gdf)
     if frames:  # the side panel follows the frame on screen when the page was drawn
         view = frames[min(current_frame(), len(frames) - 1)][0]
-    shown = apply_filter(gdf, view.project_filter)
+    filtered = apply_filter(gdf, view.project_filter)
+    # A radius around a point clicked on the map narrows the map, the figures and the table.
+    shown = apply_radius(filtered, current_radius())
     # Bars clicked in the insight charts narrow the map further (read before drawing it).
     on_map, totals, unlocated = split_by_placement(apply_pick(shown, current_pick()))
     with st.container(key="counts_area"):
@@ -150,9 +162,21 @@ def main() -> None:
         for html in (figures_html(totals, lang), unlocated_html(unlocated, lang)):
             if html:
                 st.html(html)
+        if not view.presenter:
+            map_tools(filtered, boundary, lang=lang)
     if not view.presenter:
         project_list(shown, lang)
-        insight_panel(shown, boundary=boundary, gdf_all=gdf, view=view.project_filter, lang=lang)
+        _compare(gdf, boundary, view)
+        radius = current_radius()
+        point = (radius.lat, radius.lon) if radius else None
+        insight_panel(
+            shown,
+            boundary=boundary,
+            gdf_all=gdf,
+            view=view.project_filter,
+            lang=lang,
+            point=point,
+        )
         export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))
         data_panel(st.session_state.get("selected_id"))
@@ -234,6 +258,8 @@ def _draw_map(gdf, on_map, boundary, view: ViewState, frames: list) -> None:
         background_group(boundary, context, landmarks, lang=lang, gcj02=basemap.gcj02),
         basemap_group(basemap.id, lang=lang),
         boundary_group(boundary, gcj02=basemap.gcj02),
+        # Under the projects: service areas and the radius circle, when switched on.
+        *map_groups(on_map, boundary, lang=lang, gcj02=basemap.gcj02),
     ]
     if frames:
         groups += _frame_groups(gdf, frames, view, gcj02=basemap.gcj02)
@@ -261,7 +287,8 @@ def _draw_map(gdf, on_map, boundary, view: ViewState, frames: list) -> None:
     # Pans and zooms rerun the app only outside presenter mode, to keep the link up to date.
     returned = ["last_active_drawing", "last_object_clicked"]
     if not view.presenter:
-        returned += ["bounds", "zoom"]
+        returned += ["bounds", "zoom", "last_clicked"]  # last_clicked: the radius filter
+    st.session_state["map_gcj02"] = basemap.gcj02
     result = st_folium(
         base_map(),
         key=MAP_KEY,
@@ -296,7 +323,7 @@ def _take_click(result: dict | None = None) -> bool:
         st.session_state["clicked_key"] = key
         st.session_state["selected_id"] = clicked
         return True
-    return False
+    return take_map_click(result, gcj02=bool(st.session_state.get("map_gcj02")))
 
 
 def _frame_groups(gdf, frames: list, view: ViewState, *, gcj02: bool) -> list:
@@ -308,6 +335,22 @@ def _frame_groups(gdf, frames: list, view: ViewState, *, gcj02: bool) -> list:
         legend = legend_html(on_map, layers=view.layers, lang=view.lang)
         out.append(frame_group(index, layers, legend=legend, time_label=label, time_note=note))
     return out
+
+
+def _compare(gdf, boundary, view: ViewState) -> None:
+    """The two-times comparison under the list, narrowed as the main map is."""
+    context = cached_context(str(settings.CONTEXT_PATH), _mtime(settings.CONTEXT_PATH))
+    landmarks_path = settings.DATA_DIR / "landmarks.geojson"
+    landmarks = cached_landmarks(str(landmarks_path), _mtime(landmarks_path))
+    pick, radius = current_pick(), current_radius()
+    compare_view(
+        gdf,
+        boundary,
+        view,
+        context=context,
+        landmarks=landmarks,
+        narrow=lambda part: apply_pick(apply_radius(part, radius), pick),
+    )
 
 
 def _take_click_callback() -> None:

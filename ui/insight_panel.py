@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import analysis, settings
+from geo.coords import gcj02_latlon, to_gcj02
 from geo.errors import ProjectDataError
 from geo.filter import ProjectFilter
 from geo.html import escape_html
@@ -546,13 +547,166 @@ def _radius(
         st.dataframe(_headed(table, lang), hide_index=True)
 
 
-# An optional map layer --------------------------------------------------------------------------
+# Beside the map: service areas and the radius filter ----------------------------------------------
+#: Radii offered for the radius filter (metres, straight line).
+RADIUS_OPTIONS_M: Final = (100, 200, 300, 500, 800, 1000, 1500, 2000)
+#: Session keys: the service-area switch, the radius switch and size, the radius centre.
+SERVICE_ON: Final = "service_areas_on"
+RADIUS_ON: Final = "radius_on"
+RADIUS_SIZE: Final = "radius_m"
+RADIUS_CENTRE: Final = "radius_centre"
+#: A click on a project's area is also a click on the map at the same spot: within this many
+#: degrees (~1 cm) the two are one click, and it selects the project.
+_SAME_CLICK: Final = 1e-7
+RADIUS_STYLE: Final = {"color": "#CC79A7", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.04}
+
+
+@dataclass(frozen=True)
+class RadiusFilter:
+    """Projects within ``radius_m`` (straight line) of a point clicked on the map (WGS84)."""
+
+    lat: float
+    lon: float
+    radius_m: float
+
+
+def current_radius() -> RadiusFilter | None:
+    """The radius filter in force, readable before the map is drawn (None when off or unset)."""
+    state = st.session_state
+    centre = state.get(RADIUS_CENTRE)
+    if not state.get(RADIUS_ON) or centre is None:
+        return None
+    return RadiusFilter(float(centre[0]), float(centre[1]), float(state.get(RADIUS_SIZE, 500)))
+
+
+def apply_radius(gdf: gpd.GeoDataFrame, radius: RadiusFilter | None) -> gpd.GeoDataFrame:
+    """The located rows of ``gdf`` within the radius, nearest first (all rows when None)."""
+    if radius is None:
+        return gdf
+    return analysis.within_radius(gdf, radius.lon, radius.lat, radius.radius_m)
+
+
+def take_map_click(result: Mapping[str, Any], *, gcj02: bool = False) -> bool:
+    """A click on the map outside any project sets the radius centre (when the filter is on).
+
+    ``result`` is what ``st_folium`` returns (``last_clicked``, ``last_object_clicked``). A
+    click on a project is left to select that project: Leaflet reports a click on an area as a
+    click on the map at the same spot, and a click on a marker not at all. Over Gaode tiles the
+    click is on the GCJ-02 grid and is brought back to WGS84. Returns True when the centre moved.
+    """
+    state = st.session_state
+    where = result.get("last_clicked") or {}
+    try:
+        lat, lon = float(where["lat"]), float(where["lng"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    if (lat, lon) == state.get("radius_click_seen") or not state.get(RADIUS_ON):
+        state["radius_click_seen"] = (lat, lon)
+        return False
+    state["radius_click_seen"] = (lat, lon)
+    feature = result.get("last_object_clicked") or {}
+    on_feature = abs(feature.get("lat", 999) - lat) + abs(feature.get("lng", 999) - lon)
+    if on_feature < _SAME_CLICK:
+        return False
+    if gcj02:  # one step of the inverse: ~1 m, as the map's own position (ui.app)
+        shifted = gcj02_latlon(lat, lon)
+        lat, lon = 2 * lat - shifted[0], 2 * lon - shifted[1]
+    state[RADIUS_CENTRE] = (round(lat, 6), round(lon, 6))
+    return True
+
+
+def map_groups(
+    on_map: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    lang: str = "zh",
+    gcj02: bool = False,
+) -> list[folium.FeatureGroup]:
+    """The panel's layers for the main map: service areas and the radius circle, when on."""
+    groups = []
+    if st.session_state.get(SERVICE_ON):
+        group = service_area_group(on_map, boundary, lang=lang, gcj02=gcj02)
+        groups += [group] if group is not None else []
+    radius = current_radius()
+    if radius is not None:
+        groups.append(radius_group(radius, lang=lang, gcj02=gcj02))
+    return groups
+
+
+def radius_group(
+    radius: RadiusFilter, *, lang: str = "zh", gcj02: bool = False
+) -> folium.FeatureGroup:
+    """The radius filter's circle and centre; not clickable, so clicks reach the map."""
+    lat, lon = gcj02_latlon(radius.lat, radius.lon) if gcj02 else (radius.lat, radius.lon)
+    group = folium.FeatureGroup(name="radius-filter", control=False)
+    folium.Circle(
+        (lat, lon), radius=float(radius.radius_m), interactive=False, **RADIUS_STYLE
+    ).add_to(group)
+    folium.CircleMarker(
+        (lat, lon), radius=4, color="#CC79A7", fill=True, fill_opacity=1, interactive=False
+    ).add_to(group)
+    return group
+
+
+def map_tools(
+    gdf_shown: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    lang: str = "zh",
+) -> None:
+    """Beside the map: the service-area switch with the land it covers, and the radius filter.
+
+    ``gdf_shown`` is what the filters keep, before the radius narrows it.
+    """
+    st.toggle(t("insight.service.toggle", lang), key=SERVICE_ON)
+    if st.session_state.get(SERVICE_ON):
+        for line in coverage_lines(gdf_shown, boundary, lang=lang):
+            st.caption(line)
+    st.toggle(t("insight.radius.toggle", lang), key=RADIUS_ON)
+    if not st.session_state.get(RADIUS_ON):
+        return
+    st.selectbox(
+        t("insight.radius.metres", lang),
+        RADIUS_OPTIONS_M,
+        index=RADIUS_OPTIONS_M.index(500),
+        key=RADIUS_SIZE,
+    )
+    radius = current_radius()
+    if radius is None:
+        st.caption(t("insight.radius.click", lang))
+        return
+    near = apply_radius(gdf_shown, radius)
+    st.caption(
+        t(
+            "insight.radius.filtering",
+            lang,
+            count=len(near),
+            radius=int(radius.radius_m),
+            lat=f"{radius.lat:.5f}",
+            lon=f"{radius.lon:.5f}",
+            excluded=near.attrs["schematic_excluded"],
+        )
+    )
+    if len(near):
+        names = near["name_en"] if lang == "en" else near["name_zh"]
+        table = pd.DataFrame({"name_zh": names, "distance_m": near["distance_m"]})
+        st.dataframe(_headed(table, lang), hide_index=True, height=min(35 * len(near) + 38, 220))
+    st.button(
+        t("insight.radius.clear", lang),
+        icon=":material/close:",
+        on_click=st.session_state.update,
+        kwargs={RADIUS_CENTRE: None},
+        key="radius_clear",
+    )
+
+
 def service_area_group(
     gdf_shown: gpd.GeoDataFrame,
     boundary: gpd.GeoDataFrame,
     *,
     lang: str = "zh",
     distances: Iterable[float] = analysis.SERVICE_DISTANCES_M,
+    gcj02: bool = False,
 ) -> folium.FeatureGroup | None:
     """Pocket-park service areas (straight line, on land) as a folium layer; None without parks.
 
@@ -571,6 +725,8 @@ def service_area_group(
             for d in areas["distance_m"]
         ]
     ).to_crs(settings.STORAGE_CRS)
+    if gcj02:
+        areas = to_gcj02(areas)
     group = folium.FeatureGroup(name=escape_html(t("insight.service.layer", lang)), show=True)
     folium.GeoJson(
         areas[["distance_m", "label", "geometry"]].iloc[::-1],
