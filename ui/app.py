@@ -84,7 +84,11 @@ def cached_projects(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
 def cached_browser_data(
     path: str, mtime_ns: int, gcj02: bool, lang: str, _gdf: gpd.GeoDataFrame
 ) -> BrowserData:
-    """Every located project in browser form, once per data version, grid and language."""
+    """Every located project in browser form, once per data version, grid and language.
+
+    Keyed like :func:`cached_projects` (file and mtime), which made ``_gdf``: a store that
+    is not a file must key this by its own version instead.
+    """
     return browser_data(_gdf, gcj02=gcj02, lang=lang)
 
 
