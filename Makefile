@@ -13,7 +13,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint validate bench clean
+.PHONY: run test lint validate bench bench-scale clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ bench: $(STAMP)
 	if [ -f bench/bench_export.py ]; then $(BIN)/python bench/bench_export.py; fi
 	$(BIN)/python bench/bench_health.py
 	$(BIN)/python bench/bench_insight.py
+
+# The live map at 10,000 projects in Chromium beside a naive folium map (about 10 minutes),
+# and the server side at 100,000 in process (README "Performance").
+bench-scale: $(STAMP)
+	./scripts/ensure-chromium
+	$(BIN)/python bench/bench_scale.py --sizes 10000 --server-sizes 100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

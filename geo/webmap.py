@@ -10,7 +10,6 @@ standalone HTML map (:func:`standalone_map`).
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import math
@@ -26,19 +25,18 @@ from branca.element import Element, MacroElement, Template
 from folium.elements import ElementAddToElement
 
 from geo import settings
+from geo.browserdata import HIGHLIGHT_STYLE, BrowserData, layer_symbols, view_codes
 from geo.coords import to_gcj02
 from geo.filter import split_by_placement
 from geo.html import escape_html
 from i18n import t
 from layers import LAYERS, STATUS_STYLES, LayerSpec
 from layers.palette import BACKGROUND, BOUNDARY_STYLE
-from layers.symbols import AREA_MARKER_SIZE, PATTERN_TILES, defs_svg, symbol_for
+from layers.symbols import PATTERN_TILES, defs_svg, symbol_for
 
 #: Coordinates sent to the browser are rounded to this grid (degrees, about 1 m).
 BROWSER_GRID = 1e-5
 SELECTION_STYLE = {"color": "#000000", "weight": 6, "opacity": 0.9, "fillOpacity": 0.0}
-#: How a project looks under the mouse (Leaflet path options).
-HIGHLIGHT_STYLE = {"weight": 6, "fillOpacity": 0.6}
 #: Zoom from which every project is labelled (presenter mode labels at every zoom).
 LABEL_ZOOM = 15
 _DECIMALS = round(-math.log10(BROWSER_GRID))
@@ -246,25 +244,6 @@ var {{ this.get_name() }} = L.geoJson(null, {
         self.get_root().script.add_child(_RawText(script), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
-
-
-@functools.cache
-def layer_symbols(layer: str) -> dict[str, dict[str, Any]]:
-    """Every symbol of a layer, keyed ``"status|target|schematic"`` as the browser looks it up."""
-    table = {}
-    for status in STATUS_STYLES:
-        for target, schematic in itertools.product((0, 1), (0, 1)):
-            symbol = symbol_for(
-                layer, status, target=bool(target), precision="schematic" if schematic else "exact"
-            )
-            table[f"{status}|{target}|{schematic}"] = {
-                "style": symbol.path_style(),
-                "svg": symbol.marker_svg(),
-                "size": round(symbol.marker_size * (1.4 if schematic else 1)),
-                "areaSvg": symbol.marker_svg(AREA_MARKER_SIZE),
-                "area": round(AREA_MARKER_SIZE * (1.4 if schematic else 1)),
-            }
-    return table
 
 
 # Legend ---------------------------------------------------------------------------------------
@@ -522,6 +501,27 @@ def layer_groups(
             ProjectGeoJson(by_layer[spec.id], spec).add_to(group)
         groups.append(group)
     return groups
+
+
+def projects_group(
+    data: BrowserData,
+    gdf_shown: gpd.GeoDataFrame,
+    *,
+    layers: Iterable[str] | None = None,
+    name: str = "projects",
+) -> folium.FeatureGroup:
+    """What the browser should show of ``data``: one character per project, no geometry.
+
+    ``data`` (:func:`geo.browserdata.browser_data`) reaches the page once, apart from the map;
+    ``gdf_shown`` is the filtered frame and ``layers`` the visible layers. This group is the
+    only part of the projects that changes with a filter: about one byte per project.
+    """
+    group = folium.FeatureGroup(name=name, control=False)
+    codes = view_codes(data, gdf_shown, layers=tuple(layers) if layers is not None else None)
+    _Script(
+        f"__PARENT__.addLayer(new Shinan.View({json.dumps(data.key)}, {json.dumps(codes)}));"
+    ).add_to(group)
+    return group
 
 
 def selection_group(

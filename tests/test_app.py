@@ -7,12 +7,12 @@ base map's script and the feature groups sent to the browser.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.browserdata import decode_geometries, read_element, read_views, shown_codes
 from tests.conftest import TEST_DATA
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -38,10 +38,26 @@ def map_args(at) -> dict:
     return json.loads(maps[0].proto.json_args)
 
 
+def map_data(at) -> dict:
+    """The projects sent to the browser once (a script beside the map), as a dict."""
+    bodies = [
+        e.proto.body
+        for e in at.main
+        if type(e).__name__ == "Html" and "/* shinan-data " in e.proto.body
+    ]
+    assert len(bodies) == 1, "expected the project data once beside the map"
+    return read_element(bodies[0])
+
+
+def shown(at) -> dict[str, tuple[str, bool]]:
+    """``{id: (status, is_target)}`` of what the map shows now (the last view sent)."""
+    views = read_views(map_args(at)["feature_group"] or "")
+    assert views, "the map got no view of the projects"
+    return shown_codes(map_data(at), views[-1][1])
+
+
 def shown_ids(at) -> set[str]:
-    groups = map_args(at)["feature_group"] or ""
-    ids = set(re.findall(r'"id": "([a-z0-9-]+)"', groups))
-    return {i for i in ids if not i.isdigit()}  # folium numbers features without an id
+    return set(shown(at))
 
 
 def html_text(at, testid: str) -> str:
@@ -87,7 +103,9 @@ def test_as_of_year_shows_status_in_that_year(app):
     app.select_slider(key="as_of").set_value(2021).run()
     groups = map_args(app)["feature_group"]
     assert len(shown_ids(app)) == 6
-    assert "2021年目标：" in groups  # the tooltip says it is a plan, not a fact
+    # Drawn hollow, and the tooltip says it is a plan, not a fact.
+    assert all(target for _, target in shown(app).values())
+    assert map_data(app)["text"]["target"][0] == "2021年目标："
     assert "2021年目标" in groups and "空心为报告提出的目标" in groups  # and so does the year label
 
 
@@ -123,7 +141,12 @@ def test_basemap_choice_keeps_the_map(app):
     after = map_args(app)
     assert after["script"] == before["script"]
     assert "autonavi" in after["feature_group"]
-    assert "120.374" in after["feature_group"]  # shifted onto the GCJ-02 grid
+    # Shifted onto the GCJ-02 grid, about 460 m east.
+    east = [g.centroid.x for g in decode_geometries(map_data(app))]
+    before_app = AppTest.from_file(APP, default_timeout=60)
+    before_app.run()
+    west = [g.centroid.x for g in decode_geometries(map_data(before_app))]
+    assert all(0.0045 < e - w < 0.0056 for e, w in zip(east, west, strict=True))
 
 
 def _open_edited(monkeypatch, tmp_path, field, value):

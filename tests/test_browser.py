@@ -126,8 +126,9 @@ def _marker_point(frame, project_id):
     return frame.evaluate(
         """(id) => { for (const l of Object.values(map._layers)) {
             if (l._shinanAnchor && l.feature.properties.id === id) {
-              const r = l.getElement().getBoundingClientRect();
-              return [r.left + r.width / 2, r.top + r.height / 2]; } } return null; }""",
+              const p = map.latLngToContainerPoint(l.getLatLng());
+              const r = map.getContainer().getBoundingClientRect();
+              return [r.left + p.x, r.top + p.y]; } } return null; }""",
         project_id,
     )
 

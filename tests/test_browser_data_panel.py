@@ -24,6 +24,10 @@ if find_chromium() is None:
     pytest.skip("Chromium not found: `apt-get install chromium`", allow_module_level=True)
 
 
+#: The main map has drawn its projects (on a canvas: issue 14).
+MAIN_MAP_DRAWN = ".leaflet-shinanProjects-pane canvas"
+
+
 def _frame_with(page, selector: str):
     for _ in range(240):
         for frame in page.frames:
@@ -76,7 +80,7 @@ def test_upload_preview_import_and_draw_tools_offline(tmp_path):
         context.on("request", lambda request: requests.append(request.url))
         page = context.new_page()
         page.goto(url.rstrip("/") + "/?lang=both")  # labels are found by their words
-        _frame_with(page, "path.leaflet-interactive")
+        _frame_with(page, MAIN_MAP_DRAWN)
         main_map = page.locator('iframe[title="streamlit_folium.st_folium"]').first
         page.wait_for_timeout(500)  # the page sizes the map to the window
         map_height = main_map.bounding_box()["height"]
@@ -131,7 +135,7 @@ def test_redraw_a_feature_on_the_map_and_save(tmp_path):
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url.rstrip("/") + "/?lang=both")  # labels are found by their words
-        _frame_with(page, "path.leaflet-interactive")
+        _frame_with(page, MAIN_MAP_DRAWN)
         page.get_by_text("Manage data: import, edit, history").click()
         page.get_by_label("Your name").fill("规划科")
         page.get_by_label("Your name").press("Enter")

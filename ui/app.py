@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
+from geo.browserdata import BrowserData, browser_data
 from geo.coords import add_measures, gcj02_latlon
 from geo.errors import ProjectDataError
 from geo.filter import apply_filter, split_by_placement
@@ -29,11 +30,11 @@ from geo.webmap import (
     basemap_group,
     boundary_group,
     frame_group,
-    layer_groups,
     legend_html,
     load_context,
     load_landmarks,
     overlay_group,
+    projects_group,
     selection_group,
     stable_names,
 )
@@ -78,10 +79,27 @@ MAP_KEY = "map"
 MAP_HEIGHT = 560
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def cached_projects(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
-    """The projects file, loaded once per version of the file (``mtime_ns`` is the key)."""
+    """The projects file, loaded once per version of the file (``mtime_ns`` is the key).
+
+    One copy for every session and rerun (``cache_resource`` hands out the same frame, where
+    ``cache_data`` would copy it on each call: 100,000 projects are hundreds of MB). Nothing
+    may change it in place; ``geo`` functions return new frames.
+    """
     return add_measures(load_projects(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def cached_browser_data(
+    path: str, mtime_ns: int, gcj02: bool, lang: str, _gdf: gpd.GeoDataFrame
+) -> BrowserData:
+    """Every located project in browser form, once per data version, grid and language.
+
+    Keyed like :func:`cached_projects` (file and mtime), which made ``_gdf``: a store that
+    is not a file must key this by its own version instead.
+    """
+    return browser_data(_gdf, gcj02=gcj02, lang=lang)
 
 
 @st.cache_data(show_spinner=False)
@@ -261,11 +279,13 @@ def _draw_map(gdf, on_map, boundary, view: ViewState, frames: list) -> None:
         # Under the projects: service areas and the radius circle, when switched on.
         *map_groups(on_map, boundary, lang=lang, gcj02=basemap.gcj02),
     ]
+    path = settings.data_path()
+    data = cached_browser_data(str(path), _mtime(path), basemap.gcj02, lang, gdf)
     if frames:
-        groups += _frame_groups(gdf, frames, view, gcj02=basemap.gcj02)
+        groups += _frame_groups(gdf, frames, view, data)
         label = note = legend = ""
     else:
-        groups += layer_groups(on_map, layers=view.layers, gcj02=basemap.gcj02, lang=lang)
+        groups += [projects_group(data, on_map, layers=view.layers)]
         label, note = time_label(view, lang)
         legend = legend_html(on_map, layers=view.layers, lang=lang)
     groups += [
@@ -300,6 +320,9 @@ def _draw_map(gdf, on_map, boundary, view: ViewState, frames: list) -> None:
         zoom=zoom,
         on_change=_take_click_callback,
     )
+    # The projects themselves, after the map: the same text on every rerun, so Streamlit
+    # sends it once and then only a reference to it.
+    st.html(data.element, unsafe_allow_javascript=True)
     _remember_position(result or {}, gcj02=basemap.gcj02)
     if _take_click(result or {}):
         # The click was not seen by the callback (AppTest drives the component directly):
@@ -326,12 +349,12 @@ def _take_click(result: dict | None = None) -> bool:
     return take_map_click(result, gcj02=bool(st.session_state.get("map_gcj02")))
 
 
-def _frame_groups(gdf, frames: list, view: ViewState, *, gcj02: bool) -> list:
-    """Every playback frame as its own group: its layers, legend and year label."""
+def _frame_groups(gdf, frames: list, view: ViewState, data: BrowserData) -> list:
+    """Every playback frame as its own group: what it shows, its legend and year label."""
     out = []
     for index, (frame_view, label, note) in enumerate(frames):
         on_map = split_by_placement(apply_filter(gdf, frame_view.project_filter))[0]
-        layers = layer_groups(on_map, layers=view.layers, gcj02=gcj02, lang=view.lang)
+        layers = [projects_group(data, on_map, layers=view.layers)]
         legend = legend_html(on_map, layers=view.layers, lang=view.lang)
         out.append(frame_group(index, layers, legend=legend, time_label=label, time_note=note))
     return out

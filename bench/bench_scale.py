@@ -1,0 +1,405 @@
+"""The live map at 10^4-10^5 projects in Chromium, beside a naive folium map, in one run.
+
+Run from the repository root: ``make bench-scale`` or ``python bench/bench_scale.py``
+(``--sizes 10000 100000``, ``--toggles 6``; ``--help``). Prints figures; asserts nothing.
+
+For each size, synthetic projects (``bench/synthetic.py``: the bundled data's mix of areas,
+lines and points, jittered over the district) are written to a GeoJSON file and served twice
+with the network cut (every request off 127.0.0.1 is refused, no basemap tiles):
+
+- *ours*: ``app.py`` itself;
+- *naive*: ``bench/naive_app.py``, one ``folium.GeoJson`` of the shown projects on the map.
+
+Measured in Chromium (Playwright, one fresh page each):
+
+- **first paint**: from navigation until the projects are on the map (ours: the browser side
+  has applied the first view; naive: Leaflet has drawn the GeoJSON), plus one animation frame;
+- **click to settled**: a status pill is clicked (off, then on again, for several statuses),
+  until the map shows the new state (ours: the browser applied the new view; naive: the
+  remounted map has drawn again), plus one animation frame; median and maximum;
+- **bytes per new / repeated filter state**: websocket bytes the page received from the click
+  to settled; a state is *new* the first time it is seen, *repeated* after;
+- **server peak RSS**: the Streamlit process's high-water mark (``VmHWM``) after the run.
+
+**Server time per rerun** is timed in this process: the app's map code for one filter change
+(filter, groups, ``st_folium``'s own Python work with the component stubbed, and Streamlit's
+hashing of the project data element), against the naive map's (filter, GeoJson, st_folium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+logging.disable(logging.WARNING)  # Streamlit warns in bare mode while its modules import
+import geopandas as gpd  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from bench.bench_map_update import send_map  # noqa: E402
+from bench.naive_app import naive_map  # noqa: E402
+from bench.synthetic import synthetic_collection  # noqa: E402
+from geo import schema  # noqa: E402
+from geo.browserdata import browser_data  # noqa: E402
+from geo.coords import add_measures  # noqa: E402
+from geo.filter import ProjectFilter, apply_filter, split_by_placement  # noqa: E402
+from geo.load import load_boundary, load_projects  # noqa: E402
+from geo.webmap import (  # noqa: E402
+    background_group,
+    base_map,
+    basemap_group,
+    boundary_group,
+    legend_html,
+    load_context,
+    load_landmarks,
+    overlay_group,
+    projects_group,
+    selection_group,
+    stable_names,
+)
+from tests.browser_support import find_chromium, launch_chromium, serve_app  # noqa: E402
+from ui.assets import use_local_assets  # noqa: E402
+
+logging.disable(logging.NOTSET)
+
+#: Statuses clicked off and on again, in turn (their pills' Chinese labels on the page).
+TOGGLE = ("completed", "open", "preparation", "under_construction")
+PILL_TEXT = {"completed": "竣工", "open": "开放运营", "preparation": "前期"}
+PILL_TEXT |= {"under_construction": "在建", "planned": "计划"}
+TARGETS = {10_000: (2.0, 0.3, 100_000), 100_000: (None, 1.0, None)}
+
+# Browser-side probes: has the map drawn, and when did it last apply a view.
+_OURS_READY = """() => !!(window.Shinan && Shinan.lastApply && Shinan.projects
+    && Object.keys(Shinan.group._layers).length)"""
+_NAIVE_READY = """() => !!window.map && !window.__bench_old
+    && document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0"""
+_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--toggles", type=int, default=len(TOGGLE), help="statuses clicked")
+    parser.add_argument("--no-naive", action="store_true", help="measure ours only")
+    parser.add_argument(
+        "--server-sizes",
+        type=int,
+        nargs="*",
+        default=[],
+        help="sizes measured in this process only (data in browser form, per-state bytes)",
+    )
+    args = parser.parse_args(argv)
+    for n in args.server_sizes:
+        server_figures(n)
+    if find_chromium() is None:
+        sys.exit("Chromium not found: apt-get install chromium")
+    use_local_assets()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        naive_app = _naive_app_dir(Path(tmp))
+        for n in args.sizes:
+            path = Path(tmp) / f"synthetic_{n}.geojson"
+            path.write_text(json.dumps(synthetic_collection(n), ensure_ascii=False), "utf-8")
+            print(f"{n:,} projects: {path.stat().st_size / 1e6:.0f} MB GeoJSON", flush=True)
+            toggles = TOGGLE[: args.toggles]
+            server = server_time(path, ours=True)
+            runs = {}
+            for label, query in (("ours", ""), ("ours, presenter", "/?presenter=1")):
+                runs[label] = browse(REPO_ROOT / "app.py", path, toggles, naive=False, query=query)
+                runs[label]["server"] = server
+                print(f"  {label}: {_summary(runs[label])}", flush=True)
+            if not args.no_naive:
+                runs["naive"] = browse(naive_app, path, toggles, naive=True)
+                runs["naive"]["server"] = server_time(path, ours=False)
+                print(f"  naive: {_summary(runs['naive'])}", flush=True)
+            rows.append((n, runs))
+    print_table(rows)
+
+
+def _naive_app_dir(tmp: Path) -> Path:
+    """The naive app beside links to the repository's static files and config."""
+    where = tmp / "naive"
+    (where / ".streamlit").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "bench" / "naive_app.py", where / "naive_app.py")
+    shutil.copy(REPO_ROOT / ".streamlit" / "config.toml", where / ".streamlit" / "config.toml")
+    (where / "static").symlink_to(REPO_ROOT / "static")
+    return where / "naive_app.py"
+
+
+def browse(
+    app: Path, data: Path, toggles: tuple[str, ...], *, naive: bool, query: str = ""
+) -> dict[str, Any]:
+    """First paint, click-to-settled and bytes in Chromium, network cut; the server's peak.
+
+    One page loads first to fill the server's caches (reading and checking the file is
+    timed by ``make bench`` elsewhere); a fresh page is then timed, warm server, cold browser.
+    """
+    from playwright.sync_api import sync_playwright
+
+    env = {"PROJECT_MAP_DATA": str(data), "PROJECT_MAP_BASEMAP": "none"}
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    ready = _NAIVE_READY if naive else _OURS_READY
+    out: dict[str, Any] = {"settle": [], "new": [], "repeated": [], "new_map": [], "rep_map": []}
+    with serve_app(app, env=env, timeout=120) as url, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith(url) else r.abort("failed"),
+        )
+        warm = context.new_page()
+        warm.goto(url + query)
+        _wait(warm, ready, timeout=900)
+        warm.close()
+        page = context.new_page()
+        received = {"all": 0, "map": 0}
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda m: _count(received, m)))
+        start = time.perf_counter()
+        page.goto(url + query)
+        _wait(page, ready, timeout=900)
+        out["first_paint"] = time.perf_counter() - start
+        out["first_bytes"] = dict(received)
+        page.wait_for_timeout(3000)  # the map reports its view once: let that rerun pass
+        seen = {frozenset(schema.STATUSES)}
+        state = set(schema.STATUSES)
+        for status in toggles:
+            for _ in range(2):  # off, then on again
+                state ^= {status}
+                mark = _mark(page, naive)
+                received.update(all=0, map=0)
+                start = time.perf_counter()
+                _click_pill(page, _pill(status, naive))
+                _wait(page, _settled(naive, mark), timeout=900)
+                out["settle"].append(time.perf_counter() - start)
+                page.wait_for_timeout(1500 if naive else 800)  # the rest of the same rerun
+                again = frozenset(state) in seen
+                out["repeated" if again else "new"].append(received["all"])
+                out["rep_map" if again else "new_map"].append(received["map"])
+                seen.add(frozenset(state))
+        browser.close()
+        out["peak_rss"] = _peak_rss(url)
+    return out
+
+
+def _click_pill(page, text: str) -> None:
+    """Click a status pill (by script: presenter mode hides the sidebar that holds them)."""
+    clicked = page.evaluate(
+        """(text) => { for (const b of document.querySelectorAll('.st-key-statuses button')) {
+            if (b.innerText.trim() === text) { b.click(); return true; } } return false; }""",
+        text,
+    )
+    if not clicked:
+        raise RuntimeError(f"no status pill {text!r}")
+
+
+def _pill(status: str, naive: bool) -> str:
+    return status if naive else PILL_TEXT[status]
+
+
+def _count(received: dict[str, int], payload: Any) -> None:
+    """Add a websocket message's bytes: to all, and to the map's when it is the map's."""
+    if not isinstance(payload, bytes):
+        return
+    received["all"] += len(payload)
+    try:
+        msg = ForwardMsg.FromString(payload)
+    except Exception:
+        return
+    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return
+    element = msg.delta.new_element
+    kind = element.WhichOneof("type")
+    if (
+        kind == "component_instance"
+        and "st_folium" in element.component_instance.component_name
+        or kind == "html"
+        and "/* shinan-data " in element.html.body[:40]
+    ):
+        received["map"] += len(payload)
+
+
+def _mark(page, naive: bool) -> float:
+    """Tag the map as it is now, to tell when it has changed."""
+    frame = _map_frame(page)
+    if naive:
+        frame.evaluate("() => { window.__bench_old = true; }")
+        return 0.0
+    return frame.evaluate("() => Shinan.lastApply.at")
+
+
+def _settled(naive: bool, mark: float) -> str:
+    if naive:
+        return _NAIVE_READY
+    return f"() => !!(window.Shinan && Shinan.lastApply && Shinan.lastApply.at !== {mark})"
+
+
+def _map_frame(page):
+    for frame in page.frames:
+        if "streamlit_folium" in frame.url:
+            return frame
+    raise RuntimeError("no map frame")
+
+
+def _wait(page, probe: str, *, timeout: float) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        for frame in page.frames:
+            if "streamlit_folium" not in frame.url:
+                continue
+            try:
+                if frame.evaluate(probe):
+                    frame.evaluate(_FRAME)
+                    return
+            except Exception:
+                continue
+        page.wait_for_timeout(20)  # lets Playwright take in events (time.sleep would not)
+    raise TimeoutError(f"map not ready after {timeout} s")
+
+
+def _peak_rss(url: str) -> int:
+    """VmHWM in bytes of the Streamlit process serving ``url``."""
+    port = url.rsplit(":", 1)[1]
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"streamlit" in b" ".join(cmd) and port.encode() in cmd:
+                for line in (proc / "status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return 0
+
+
+def server_time(path: Path, *, ours: bool, runs: int = 3) -> float:
+    """Median seconds of one rerun's map work after a status is clicked off (see docstring)."""
+    boundary = load_boundary()
+    if ours:
+        gdf = add_measures(load_projects(path))
+        data = browser_data(gdf)
+        context, landmarks = load_context(), load_landmarks()
+    else:
+        gdf = gpd.read_file(path)
+    spec = ProjectFilter(statuses=tuple(s for s in schema.STATUSES if s != "completed"))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        if ours:
+            on_map = split_by_placement(apply_filter(gdf, spec))[0]
+            groups = [
+                background_group(boundary, context, landmarks),
+                basemap_group("none"),
+                boundary_group(boundary),
+                projects_group(data, on_map, layers=spec.layers),
+                selection_group(on_map, None),
+                overlay_group(legend=legend_html(on_map, layers=spec.layers), time_label="x"),
+            ]
+            send_map(base_map(), feature_group_to_add=stable_names(groups))
+            hashlib.md5(data.element.encode()).hexdigest()  # Streamlit hashes every element
+        else:
+            send_map(naive_map(gdf, list(spec.statuses)))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def server_figures(n: int) -> None:
+    """The server side at ``n`` projects, in this process: no browser, no file size limit.
+
+    The app's loader refuses GeoJSON over ``settings.MAX_DATA_BYTES`` (64 MB: about 50,000 of
+    these synthetic projects), so larger sets are built in memory here as the loader would
+    leave them, and measured: browser form (bytes, build time), one view (bytes, time), the
+    map's work per rerun, and this process's peak RSS.
+    """
+    import resource
+
+    start = time.perf_counter()
+    gdf = gpd.GeoDataFrame.from_features(synthetic_collection(n)["features"], crs=4326)
+    gdf = add_measures(gdf)
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    data = browser_data(gdf)
+    payload = time.perf_counter() - start
+    spec = ProjectFilter(statuses=tuple(s for s in schema.STATUSES if s != "completed"))
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        on_map = split_by_placement(apply_filter(gdf, spec))[0]
+        group = projects_group(data, on_map, layers=spec.layers)
+        script = send_map(base_map(), feature_group_to_add=stable_names([group]))["json"]
+        hashlib.md5(data.element.encode()).hexdigest()
+        times.append(time.perf_counter() - start)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(
+        f"{n:,} projects (in process): frame {built:.1f} s; browser form "
+        f"{data.size / 1e6:.1f} MB in {payload:.1f} s; one view {len(script) / 1000:.0f} KB; "
+        f"map work per rerun {statistics.median(times):.3f} s; peak RSS {peak / 2**20:.0f} MB",
+        flush=True,
+    )
+
+
+def _summary(m: dict[str, Any]) -> str:
+    return (
+        f"first paint {m['first_paint']:.2f} s, settle median "
+        f"{statistics.median(m['settle']):.2f} s (max {max(m['settle']):.2f}), "
+        f"new state {_kb(m['new_map'])} map / {_kb(m['new'])} page, "
+        f"repeated {_kb(m['rep_map'])} map / {_kb(m['repeated'])} page, "
+        f"server {m['server']:.3f} s/rerun (map), peak {m['peak_rss'] / 2**20:.0f} MB"
+    )
+
+
+def _kb(values: list[int]) -> str:
+    return f"{statistics.median(values) / 1000:,.1f} KB" if values else "-"
+
+
+def print_table(rows: list) -> None:
+    head = (
+        f"{'projects':>9}  {'map':<16}{'paint s':>8}{'settle s':>9}{'max s':>7}"
+        f"{'new KB map/page':>17}{'repeat KB map/page':>20}{'server s':>9}{'peak MB':>8}"
+    )
+    print("\n" + head + "\n" + "-" * len(head))
+    for n, runs in rows:
+        for label, m in runs.items():
+            new = f"{_kb(m['new_map'])[:-3]}/{_kb(m['new'])[:-3]}"
+            repeat = f"{_kb(m['rep_map'])[:-3]}/{_kb(m['repeated'])[:-3]}"
+            print(
+                f"{n:>9,}  {label:<16}{m['first_paint']:>8.2f}"
+                f"{statistics.median(m['settle']):>9.2f}{max(m['settle']):>7.2f}"
+                f"{new:>17}{repeat:>20}{m['server']:>9.3f}{m['peak_rss'] / 2**20:>8.0f}"
+            )
+    for n, runs in rows:
+        print_targets(n, runs["ours, presenter"], runs["ours"])
+
+
+def print_targets(n: int, presenter: dict[str, Any], page: dict[str, Any]) -> None:
+    """The issue's targets, on presenter mode (the map alone) and the map's own bytes."""
+    paint, settle, new_bytes = TARGETS.get(n, (None, None, None))
+    checks = []
+    if paint is not None:
+        checks.append((f"first paint <= {paint} s", presenter["first_paint"] <= paint))
+    if settle is not None:
+        worst = max(presenter["settle"])
+        checks.append((f"presenter settle <= {settle} s (max {worst:.2f})", worst <= settle))
+    if new_bytes is not None:
+        most = max(page["new_map"])
+        checks.append((f"map <= {new_bytes // 1000} KB per new state", most <= new_bytes))
+    if n >= 100_000:
+        checks.append(("server peak < 1 GB", page["peak_rss"] < 2**30))
+    for label, ok in checks:
+        print(f"  {n:,}: {'PASS' if ok else 'MISS'}  {label}")
+
+
+if __name__ == "__main__":
+    main()

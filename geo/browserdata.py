@@ -1,0 +1,319 @@
+"""The live map's projects in browser form: sent once, then only which are shown and how.
+
+A filter change used to send every shown geometry again (4.8 MB per new filter state at
+10,000 features). Here every located project goes to the browser once per data version,
+basemap grid and language (:func:`browser_data`, put into the page by the UI as a script that
+Streamlit caches by hash), and each filter state is one character per project
+(:func:`view_codes`): ``.`` hidden, or the status and target flag to draw it with. The
+browser (``geo/webmap.js``) keeps the drawn features and only shows, hides or restyles them.
+
+Compact encoding: coordinates are integers on the ``BROWSER_GRID`` (about 1 m) relative to an
+origin, each ring delta-encoded; properties go in columns, strings already HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.coords import to_gcj02
+from geo.filter import split_by_placement
+from geo.html import escape_html
+from i18n import t
+from layers import LAYERS, STATUS_STYLES
+from layers.symbols import AREA_MARKER_SIZE, symbol_for
+
+#: Coordinates sent to the browser are rounded to this grid (degrees, about 1 m).
+BROWSER_GRID = 1e-5
+#: How an area or a line looks under the mouse (Leaflet path options).
+HIGHLIGHT_STYLE = {"weight": 6, "fillOpacity": 0.6}
+#: The character of a hidden project in :func:`view_codes`.
+HIDDEN = "."
+STATUSES = tuple(STATUS_STYLES)
+PRECISIONS = ("exact", "approximate", "schematic")
+#: Geometry kinds as the browser decodes them (points and multipoints become markers).
+_KINDS = {
+    "Point": 1,
+    "LineString": 2,
+    "Polygon": 3,
+    "MultiPoint": 4,
+    "MultiLineString": 5,
+    "MultiPolygon": 6,
+}
+#: shapely's geometry type ids of those kinds.
+_TYPE_NAMES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint"}
+_TYPE_NAMES |= {5: "MultiLineString", 6: "MultiPolygon"}
+# U+2028/9 end a line in older JavaScript.
+_SCRIPT_SAFE = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+@dataclass(frozen=True)
+class BrowserData:
+    """Every located project in browser form, and how to address it.
+
+    ``key`` names this version in the browser (a hash of the payload); ``ids`` gives each
+    project's position in the payload, which :func:`view_codes` follows.
+    """
+
+    key: str
+    payload: str
+    ids: pd.Index = field(repr=False)
+    layers: tuple[str, ...] = field(repr=False)
+
+    @property
+    def element(self) -> str:
+        """HTML for the page: a script that hands the payload to the map's browser side."""
+        return (
+            "<script>/* shinan-data " + self.key + " */(function () {"
+            "var root = window.parent && window.parent.document ? window.parent : window;"
+            "(root.__shinanData = root.__shinanData || {})["
+            + json.dumps(self.key)
+            + "] = "
+            + self.payload
+            + ";})();</script>"
+        )
+
+    @property
+    def size(self) -> int:
+        """Bytes of the payload as sent."""
+        return len(self.payload.encode())
+
+
+def browser_data(gdf: gpd.GeoDataFrame, *, gcj02: bool = False, lang: str = "zh") -> BrowserData:
+    """All of ``gdf``'s located projects (district totals and unlocated left off) for the browser.
+
+    ``gdf`` is the whole loaded frame, not a filtered one: filters only pick from this.
+    """
+    gdf = split_by_placement(gdf)[0]
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    if gcj02 and len(gdf):
+        gdf = to_gcj02(gdf)
+    geoms = gdf.geometry.values
+    xmin, ymin = gdf.total_bounds[:2] if len(gdf) else (0.0, 0.0)
+    origin = (round(float(xmin), 2), round(float(ymin), 2))
+    layers = tuple(LAYERS)
+    names, labels = _names(gdf, lang)
+    payload = {
+        "origin": list(origin),
+        "grid": BROWSER_GRID,
+        "layers": list(layers),
+        "statuses": list(STATUSES),
+        "precisions": list(PRECISIONS),
+        "text": _text(lang),
+        "colors": {s: STATUS_STYLES[s].color for s in STATUSES},
+        "z": {spec.id: spec.z_order for spec in LAYERS.values()},
+        "symbols": {layer: layer_symbols(layer) for layer in layers},
+        "highlight": HIGHLIGHT_STYLE,
+        "id": gdf["id"].astype(str).tolist(),
+        "layer": pd.Index(layers).get_indexer(gdf["layer"]).tolist(),
+        "prec": pd.Index(PRECISIONS).get_indexer(gdf["location_precision"]).tolist(),
+        "name": names,
+        "lbl": labels,
+        "geom": _encode_geometries(geoms, origin),
+        "la": _anchors(geoms, origin),
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    # No "<" at all: it cannot close the script, and the page's sanitizer (DOMPurify) drops a
+    # script whose text holds "<" before a letter, "/" or "!" (its mXSS guard).
+    text = text.replace("<", "\\u003c").translate(_SCRIPT_SAFE)
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return BrowserData(key=key, payload=text, ids=pd.Index(payload["id"]), layers=layers)
+
+
+def view_codes(
+    data: BrowserData, gdf_shown: gpd.GeoDataFrame, *, layers: tuple[str, ...] | None = None
+) -> str:
+    """One character per project of ``data``: hidden, or the status and target to draw.
+
+    ``gdf_shown`` is a filtered frame (``geo.filter.apply_filter``): its ``status`` is the
+    status in the chosen time and ``status_is_target`` marks a 2021 target. Projects of
+    ``layers`` only (all when None); projects not in ``data`` are ignored.
+    """
+    codes = np.full(len(data.ids), ord(HIDDEN), dtype=np.uint8)
+    if layers is not None:
+        gdf_shown = gdf_shown[gdf_shown["layer"].isin(list(layers))]
+    if len(gdf_shown):
+        where = data.ids.get_indexer(gdf_shown["id"])
+        status = pd.Index(STATUSES).get_indexer(gdf_shown["status"])
+        if "status_is_target" in gdf_shown:
+            target = gdf_shown["status_is_target"].fillna(False).astype(bool).to_numpy()
+        else:
+            target = np.zeros(len(gdf_shown), dtype=bool)
+        keep = (where >= 0) & (status >= 0)
+        codes[where[keep]] = ord("a") + 2 * status[keep] + target[keep]
+    return codes.tobytes().decode("ascii")
+
+
+@functools.cache
+def layer_symbols(layer: str) -> dict[str, dict[str, Any]]:
+    """Every symbol of a layer, keyed ``"status|target|schematic"`` as the browser looks it up."""
+    table = {}
+    for status in STATUS_STYLES:
+        for target, schematic in itertools.product((0, 1), (0, 1)):
+            symbol = symbol_for(
+                layer, status, target=bool(target), precision="schematic" if schematic else "exact"
+            )
+            table[f"{status}|{target}|{schematic}"] = {
+                "style": symbol.path_style(),
+                "svg": symbol.marker_svg(),
+                "size": round(symbol.marker_size * (1.4 if schematic else 1)),
+                "areaSvg": symbol.marker_svg(AREA_MARKER_SIZE),
+                "area": round(AREA_MARKER_SIZE * (1.4 if schematic else 1)),
+            }
+    return table
+
+
+def _names(gdf: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[str]]:
+    """Tooltip names and map labels, escaped (no raw name reaches the page)."""
+    zh, en = gdf["name_zh"].astype(str), gdf["name_en"].astype(str)
+    tip = {"en": en, "both": zh + " · " + en}.get(lang, zh)
+    label = en if lang == "en" else zh
+    schematic = (gdf["location_precision"] == "schematic").to_numpy()
+    labels = [
+        t("label.schematic", lang, name=name) if flag else name
+        for name, flag in zip(label, schematic, strict=True)
+    ]
+    return [escape_html(n) for n in tip], [escape_html(n) for n in labels]
+
+
+def _text(lang: str) -> dict[str, object]:
+    """The words the browser builds tooltips from, escaped."""
+    marker = "\x00"
+    target = escape_html(t("tip.target", lang, status=marker)).split(marker)
+    return {
+        "layer": {i: escape_html(t(f"layer.{i}", lang)) for i in LAYERS},
+        "status": {s: escape_html(t(f"status.{s}", lang)) for s in STATUSES},
+        "precision": {p: escape_html(t(f"precision.{p}", lang)) for p in PRECISIONS},
+        "target": target if len(target) == 2 else ["", ""],
+    }
+
+
+def _grid(xy: np.ndarray, origin: tuple[float, float]) -> np.ndarray:
+    return np.round((xy - np.asarray(origin)) / BROWSER_GRID).astype(np.int64)
+
+
+def _encode_geometries(geoms, origin: tuple[float, float]) -> list:
+    """Each geometry as ``[kind, parts]``: integer grid coordinates, rings delta-encoded."""
+    out: list = [None] * len(geoms)
+    kinds = shapely.get_type_id(geoms)
+    for type_id in np.unique(kinds):
+        name = _TYPE_NAMES.get(int(type_id))
+        if name is None:  # the loader admits none other; never guess a shape
+            continue
+        rows = np.flatnonzero(kinds == type_id)
+        for row, encoded in zip(rows, _encode_kind(geoms[rows], name, origin), strict=True):
+            out[row] = [_KINDS[name], encoded]
+    return out
+
+
+def _encode_kind(geoms, name: str, origin: tuple[float, float]) -> list:
+    """Geometries of one kind, encoded with one pass over all their coordinates."""
+    _, coords, offsets = shapely.to_ragged_array(geoms, include_z=False)
+    grid = _grid(coords, origin)
+    if name == "Point":
+        return grid.tolist()
+    # The innermost offsets cut coordinates into rings (or lines); delta-encode each.
+    starts = offsets[0]
+    delta = grid.copy()
+    delta[1:] -= grid[:-1]
+    delta[starts[:-1]] = grid[starts[:-1]]
+    rings = [part.ravel().tolist() for part in np.split(delta, starts[1:-1])]
+    if name in ("LineString", "MultiPoint"):
+        # One run each: a line's vertices, or a multipoint's points (absolute, not deltas).
+        if name == "MultiPoint":
+            return [grid[a:b].tolist() for a, b in zip(starts[:-1], starts[1:], strict=True)]
+        return rings
+    nested = [rings[a:b] for a, b in zip(offsets[1][:-1], offsets[1][1:], strict=True)]
+    if name in ("Polygon", "MultiLineString"):
+        return nested
+    return [nested[a:b] for a, b in zip(offsets[2][:-1], offsets[2][1:], strict=True)]
+
+
+def _anchors(geoms, origin: tuple[float, float]) -> list:
+    """Where an area's or a line's marker and label go (None for points): on the grid.
+
+    Inside an area (``point_on_surface``); halfway along a line (the longest part of many).
+    """
+    out: list = [None] * len(geoms)
+    kinds = shapely.get_type_id(geoms)
+    areas = np.isin(kinds, [3, 6])
+    lines = kinds == 1
+    multi_lines = np.flatnonzero(kinds == 5)
+    points = np.full((len(geoms), 2), np.nan)
+    if areas.any():
+        points[areas] = shapely.get_coordinates(shapely.point_on_surface(geoms[areas]))
+    if lines.any():
+        at = shapely.line_interpolate_point(geoms[lines], 0.5, normalized=True)
+        points[lines] = shapely.get_coordinates(at)
+    for row in multi_lines:
+        longest = max(geoms[row].geoms, key=lambda g: g.length)
+        points[row] = shapely.get_coordinates(longest.interpolate(0.5, normalized=True))[0]
+    have = np.flatnonzero(~np.isnan(points[:, 0]))
+    grid = _grid(points[have], origin).tolist()
+    for row, xy in zip(have, grid, strict=True):
+        out[row] = xy
+    return out
+
+
+# Reading it back (tests, debugging): the inverse of the encoding above ------------------------
+_VIEW = re.compile(r'Shinan\.View\("([0-9a-f]+)", "([^"]*)"\)')
+
+
+def read_element(html: str) -> dict[str, Any]:
+    """The payload of a :attr:`BrowserData.element` as a dict (raises ValueError if none)."""
+    start, end = html.find("] = "), html.rfind(";})();</script>")
+    if "/* shinan-data " not in html:
+        start = -1
+    if start < 0 or end < 0:
+        raise ValueError("not a project data element: expected BrowserData.element")
+    return json.loads(html[start + 4 : end])
+
+
+def read_views(script: str) -> list[tuple[str, str]]:
+    """Every ``(key, codes)`` view in a map's feature-group script, in order."""
+    return _VIEW.findall(script)
+
+
+def shown_codes(payload: dict[str, Any], codes: str) -> dict[str, tuple[str, bool]]:
+    """``{id: (status, is_target)}`` of the projects ``codes`` shows."""
+    out = {}
+    for project_id, code in zip(payload["id"], codes, strict=True):
+        if code != HIDDEN:
+            k = ord(code) - ord("a")
+            out[project_id] = (payload["statuses"][k // 2], bool(k % 2))
+    return out
+
+
+def decode_geometries(payload: dict[str, Any]) -> list[shapely.Geometry]:
+    """Every project's geometry as the browser draws it (on the grid, in degrees)."""
+    ox, oy = payload["origin"]
+    grid = payload["grid"]
+
+    def point(xy):
+        return (ox + xy[0] * grid, oy + xy[1] * grid)
+
+    def ring(flat):
+        xy = np.cumsum(np.asarray(flat, dtype=np.int64).reshape(-1, 2), axis=0)
+        return [point(p) for p in xy]
+
+    makers = {
+        1: lambda c: shapely.Point(point(c)),
+        2: lambda c: shapely.LineString(ring(c)),
+        3: lambda c: shapely.Polygon(ring(c[0]), [ring(r) for r in c[1:]]),
+        4: lambda c: shapely.MultiPoint([point(p) for p in c]),
+        5: lambda c: shapely.MultiLineString([ring(p) for p in c]),
+        6: lambda c: shapely.MultiPolygon(
+            [shapely.Polygon(ring(p[0]), [ring(r) for r in p[1:]]) for p in c]
+        ),
+    }
+    return [makers[kind](coords) for kind, coords in payload["geom"]]
