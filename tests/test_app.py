@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.browserdata import decode_geometries, read_element, read_views, shown_codes
+from geo.browserdata import decode_geometries
 from tests.conftest import TEST_DATA
+from tests.map_reading import map_args, map_data, shown, shown_ids
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -25,39 +26,6 @@ def app(monkeypatch):
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def map_args(at) -> dict:
-    maps = [
-        e
-        for e in at.main
-        if type(e).__name__ == "UnknownElement"
-        and "feature_group" in getattr(e.proto, "json_args", "")
-    ]
-    assert len(maps) == 1, "expected exactly one map"
-    return json.loads(maps[0].proto.json_args)
-
-
-def map_data(at) -> dict:
-    """The projects sent to the browser once (a script beside the map), as a dict."""
-    bodies = [
-        e.proto.body
-        for e in at.main
-        if type(e).__name__ == "Html" and "/* shinan-data " in e.proto.body
-    ]
-    assert len(bodies) == 1, "expected the project data once beside the map"
-    return read_element(bodies[0])
-
-
-def shown(at) -> dict[str, tuple[str, bool]]:
-    """``{id: (status, is_target)}`` of what the map shows now (the last view sent)."""
-    views = read_views(map_args(at)["feature_group"] or "")
-    assert views, "the map got no view of the projects"
-    return shown_codes(map_data(at), views[-1][1])
-
-
-def shown_ids(at) -> set[str]:
-    return set(shown(at))
 
 
 def html_text(at, testid: str) -> str:

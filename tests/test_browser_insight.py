@@ -115,8 +115,9 @@ def test_radius_filter_from_a_real_click_and_a_project_click_still_selects(tmp_p
         # A click on a project inside the circle selects it; the centre stays where it was.
         marker = frame.evaluate(
             "() => { const l = Object.values(map._layers).find(l => l._shinanAnchor);"
-            " const r = l.getElement().getBoundingClientRect();"
-            " return [r.left + r.width / 2, r.top + r.height / 2, l.feature.properties.id]; }"
+            " const p = map.latLngToContainerPoint(l.getLatLng());"
+            " const r = map.getContainer().getBoundingClientRect();"
+            " return [r.left + p.x, r.top + p.y, l.feature.properties.id]; }"
         )
         page.mouse.click(box["x"] + marker[0], box["y"] + marker[1])
         page.locator('[data-testid="project-detail"]').wait_for(timeout=30_000)

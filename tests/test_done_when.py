@@ -4,8 +4,6 @@ map, the figures, the charts and the table together; the targets table holds eve
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +16,7 @@ from geo.filter import ProjectFilter, apply_filter, split_by_placement
 from geo.schema import LAYER_IDS
 from geo.settings import DEFAULT_DATA_PATH
 from geo.targets import load_targets
+from tests.map_reading import shown_ids
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -39,14 +38,7 @@ def app(monkeypatch):
 
 
 def _map_ids(at) -> set[str]:
-    (args,) = [
-        json.loads(e.proto.json_args)
-        for e in at.main
-        if type(e).__name__ == "UnknownElement"
-        and "feature_group" in getattr(e.proto, "json_args", "")
-    ]
-    ids = set(re.findall(r'"id": "([a-z0-9-]+)"', args["feature_group"] or ""))
-    return {i for i in ids if not i.isdigit()}
+    return shown_ids(at)
 
 
 def _charts(at) -> list[pd.DataFrame]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -12,26 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from geo import analysis, load_boundary, load_projects
 from tests.conftest import TEST_DATA
+from tests.map_reading import map_args as main_map
+from tests.map_reading import shown_ids
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 NEAR_PICHAIYUAN = {"lat": 36.0690, "lng": 120.3187}
-
-
-def main_map(at) -> dict:
-    maps = [
-        json.loads(e.proto.json_args)
-        for e in at.main
-        if type(e).__name__ == "UnknownElement"
-        and "feature_group" in getattr(e.proto, "json_args", "")
-        and "map_div2" not in e.proto.json_args
-    ]
-    assert len(maps) == 1
-    return maps[0]
-
-
-def shown_ids(at) -> set[str]:
-    ids = set(re.findall(r'"id": "([a-z0-9-]+)"', main_map(at)["feature_group"] or ""))
-    return {i for i in ids if not i.isdigit()}
 
 
 def _app(monkeypatch, data=TEST_DATA) -> AppTest:
