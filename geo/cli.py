@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo import audit, history, insight_cli, settings
+from geo.db import cli as db_cli
 from geo.errors import ProjectDataError
 from geo.export import DATA_FORMATS, FORMAT_FILES, export_data, export_snapshot_zip
 from geo.filter import ProjectFilter, apply_filter, split_by_placement
@@ -324,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     insight_cli.add_parser(commands)
     imports_cli.add_parser(commands)
     history.add_parser(commands)
+    db_cli.add_parser(commands)
     return parser
 
 

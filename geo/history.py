@@ -36,6 +36,8 @@ class Change:
     source: str | None
     before: str
     after: str
+    #: "committed", or "refused" for a save the database turned down (a stale version).
+    outcome: str = "committed"
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -171,7 +173,8 @@ class ChangeLog:
                 continue
             if feature is not None and record.get("feature") != feature:
                 continue
-            out.append(Change(**{k: record.get(k) for k in Change.__dataclass_fields__}))
+            fields = {k: record.get(k) for k in Change.__dataclass_fields__ if k != "outcome"}
+            out.append(Change(**fields))
         return out
 
 
