@@ -54,7 +54,8 @@ def store(request, tmp_path, collection):
 # The contract: both stores ----------------------------------------------------------------------
 def test_save_is_loaded_back_and_logged_field_by_field(store):
     base = store.load()
-    result = store.save(edit(base, "zhanshan-plaza", name_en="Zhanshan Square"), base=base, who="li")
+    new = edit(base, "zhanshan-plaza", name_en="Zhanshan Square")
+    result = store.save(new, base=base, who="li")
     now = store.load()
     assert now.version == result.version != base.version
     assert feature(now.collection, "zhanshan-plaza")["properties"]["name_en"] == "Zhanshan Square"
@@ -181,7 +182,9 @@ def test_two_writers_racing_one_wins_the_other_is_told_who_and_when(pg_store):
         except VersionConflict as exc:
             outcome[name] = exc
 
-    threads = [threading.Thread(target=write, args=(n, b)) for n, b in zip("AB", bases)]
+    threads = [
+        threading.Thread(target=write, args=(n, b)) for n, b in zip("AB", bases, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
