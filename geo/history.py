@@ -199,10 +199,11 @@ def run(args) -> int:
     import getpass
     import sys
 
+    from geo.auth import AccessDenied
     from geo.errors import ProjectDataError
-    from geo.store import GeoJSONFileStore, VersionConflict
+    from geo.store import VersionConflict, open_store
 
-    store = GeoJSONFileStore(args.data)
+    store = open_store(path=args.data)
     try:
         if args.show:
             return _show(store, args.show, args.feature)
@@ -214,14 +215,14 @@ def run(args) -> int:
                 feature=args.feature,
             )
             print(
-                f"{store.path}: restored {args.restore}; {len(result.changes)} changes, "
+                f"{store.label}: restored {args.restore}; {len(result.changes)} changes, "
                 f"now version {result.version[:12]}"
             )
             return 0
         _list(store, args.feature)
         return 0
-    except (ProjectDataError, VersionConflict) as exc:
-        print(f"{store.path}: {exc}", file=sys.stderr)
+    except (ProjectDataError, VersionConflict, AccessDenied) as exc:
+        print(f"{store.label}: {exc}", file=sys.stderr)
         return 1
 
 
@@ -234,7 +235,7 @@ def _show(store, version: str, feature: str | None) -> int:
         return 0
     found = [f for f in collection["features"] if f["properties"].get("id") == feature]
     if not found:
-        print(f"{store.path}: feature {feature} not in version {version}", file=sys.stderr)
+        print(f"{store.label}: feature {feature} not in version {version}", file=sys.stderr)
         return 1
     print(json.dumps(found[0], ensure_ascii=False, indent=2))
     return 0
@@ -243,7 +244,7 @@ def _show(store, version: str, feature: str | None) -> int:
 def _list(store, feature: str | None) -> None:
     changes = store.history(feature=feature)
     if not changes:
-        print(f"{store.path}: no changes recorded")
+        print(f"{store.label}: no changes recorded")
         return
     current = None
     for change in changes:

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import filelock
 
-from geo import settings
+from geo import auth, settings
 from geo.errors import Problem, ProjectDataError
 from geo.load import read_collection
 from geo.text import strip_hidden
@@ -144,6 +144,7 @@ def add_scene(
     path: str | os.PathLike[str] | None = None,
     *,
     max_scenes: int = settings.MAX_SCENES,
+    actor: auth.Actor | None = None,
 ) -> Scene:
     """Append ``scene`` to the file and return it as stored (its id made unique).
 
@@ -156,6 +157,7 @@ def add_scene(
         When saving is off (read-only file or folder), the file is full or broken, or the
         scene did not stick.
     """
+    auth.require(actor, "scenes")
     path = Path(path) if path else scenes_path()
     scene = _cleaned(scene)
     _check_size(scene)
@@ -175,7 +177,9 @@ def add_scene(
     return scene
 
 
-def delete_scene(scene_id: str, path: str | os.PathLike[str] | None = None) -> None:
+def delete_scene(
+    scene_id: str, path: str | os.PathLike[str] | None = None, *, actor: auth.Actor | None = None
+) -> None:
     """Remove the scene ``scene_id`` from the file (under the writers' lock), checked after.
 
     Raises
@@ -183,6 +187,7 @@ def delete_scene(scene_id: str, path: str | os.PathLike[str] | None = None) -> N
     SceneStoreError
         When saving is off, the scene is not in the file, or it is still there afterwards.
     """
+    auth.require(actor, "scenes")
     path = Path(path) if path else scenes_path()
     reason = saving_disabled(path)
     if reason:

@@ -434,3 +434,22 @@ def open_store(*, actor=None, path: str | os.PathLike[str] | None = None) -> Pro
 
         return PostGISStore(url, actor=actor)
     return GeoJSONFileStore(path, actor=actor)
+
+
+def load_projects_from(store: ProjectStore):
+    """The store's projects as a validated GeoDataFrame (what :func:`geo.load.load_projects`
+    gives for a file)."""
+    from geo.load import projects_frame
+
+    return projects_frame(store.load().collection, store.label)
+
+
+def load_current_projects(path: str | os.PathLike[str] | None = None):
+    """The projects the app and the commands use: ``path`` when given, else the database when
+    ``$PROJECT_MAP_DATABASE_URL`` is set, else the data file."""
+    from geo.db.connect import database_url
+    from geo.load import load_projects
+
+    if path is None and database_url():
+        return load_projects_from(open_store())
+    return load_projects(path)

@@ -15,12 +15,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
+from geo.accounts import view_needs_sign_in
+from geo.auth import ANONYMOUS
 from geo.coords import add_measures, gcj02_latlon
+from geo.db.connect import database_url, describe
 from geo.errors import ProjectDataError
 from geo.filter import apply_filter, split_by_placement
 from geo.html import escape_html as _esc
 from geo.load import load_boundary, load_projects
 from geo.scenes import Scene, load_scenes, scenes_path
+from geo.store import load_projects_from, open_store
 from geo.text import escape_markdown
 from geo.view import ViewState, time_label
 from geo.webmap import (
@@ -43,6 +47,7 @@ from ui.data_panel import data_panel
 from ui.export_panel import export_panel
 from ui.insight_panel import apply_pick, current_pick, insight_panel
 from ui.layout import page_css, presenter_heading
+from ui.login import current_actor, sign_in_box
 from ui.panels import about_html, counts_html, detail_html, figures_html, unlocated_html
 from ui.project_list import project_list
 from ui.scenes import (
@@ -72,6 +77,13 @@ MAP_HEIGHT = 560
 def cached_projects(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
     """The projects file, loaded once per version of the file (``mtime_ns`` is the key)."""
     return add_measures(load_projects(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_store_projects(database: str, data_version: str) -> gpd.GeoDataFrame:
+    """The projects in the database, loaded once per change counter (bumped by trigger on any
+    edit, from this app, another server or QGIS): an outside edit shows on the next rerun."""
+    return add_measures(load_projects_from(open_store()))
 
 
 @st.cache_data(show_spinner=False)
@@ -110,6 +122,10 @@ def main() -> None:
         st.error(t("error.vendor_missing", lang, files=", ".join(missing)))
     for problem in settings.settings_problems():
         st.warning(escape_markdown(problem))
+    sign_in_box(lang)
+    if view_needs_sign_in() and not (current_actor() or ANONYMOUS).signed_in:
+        st.info(t("access.view_needs_sign_in", lang))
+        st.stop()
     gdf = _projects(lang)
     boundary = cached_boundary(str(settings.BOUNDARY_PATH), _mtime(settings.BOUNDARY_PATH))
     scenes = _scenes(lang)
@@ -162,6 +178,9 @@ def main() -> None:
 def _projects(lang: str) -> gpd.GeoDataFrame:
     path = settings.data_path()
     try:
+        url = database_url()
+        if url:  # PostGIS: one cheap query per rerun says whether anything changed
+            return cached_store_projects(describe(url), open_store().data_version())
         return cached_projects(str(path), _mtime(path))
     except ProjectDataError as exc:
         st.error(t("error.data", lang, count=len(exc.problems)))
