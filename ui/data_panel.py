@@ -38,6 +38,7 @@ from ui.login import current_actor, denied_text
 
 _DRAW_FILES = ("leaflet-draw/leaflet.draw.js", "leaflet-draw/leaflet.draw.css")
 _NEW = "__new__"
+_BASE_KEY = "data_panel_base"
 #: Fields the edit form shows a problem next to.
 _FORM_FIELDS = frozenset(
     {"id", "name_zh", "name_en", "status", "year", "note_zh", "document", "quote",
@@ -50,6 +51,7 @@ def data_panel(selected_id: str | None) -> None:
     """The panel under the map; ``selected_id`` is the project selected on the map."""
     lang = st.session_state.get("lang", "both")
     if not st.toggle(t("edit.panel.open", lang), key="data_panel_open"):
+        st.session_state.pop(_BASE_KEY, None)
         return
     flash = st.session_state.pop("data_panel_flash", None)
     if flash:
@@ -100,6 +102,7 @@ def _save(store, new, base, who: str, lang: str, *, source: str | None = None, d
     except OSError as exc:
         st.error(t("edit.os_error", lang, reason=_plain(exc.strerror or str(exc))))
         return False
+    st.session_state.pop(_BASE_KEY, None)
     merged = len(result.merged)
     note = t("edit.merged", lang, count=merged) if merged else ""
     st.session_state["data_panel_flash"] = f"{done} {note}".strip()
@@ -304,8 +307,19 @@ def _import_button(store, snapshot, plan, who: str, lang: str) -> None:
 
 
 # Edit ------------------------------------------------------------------------------------------
-def _edit_tab(store, snapshot, who: str, selected_id: str | None, lang: str) -> None:
-    features = {f["properties"]["id"]: f for f in snapshot.collection["features"]}
+def _pinned(store, snapshot, fid: str):
+    """The data as it was when this feature was opened for editing: the save names its
+    version, so an edit made meanwhile by someone else (another server, QGIS) is detected
+    rather than silently overwritten. Reopening the panel or saving reads afresh."""
+    label, pinned_fid, pinned = st.session_state.get(_BASE_KEY, (None, None, None))
+    if pinned is None or (label, pinned_fid) != (store.label, fid):
+        st.session_state[_BASE_KEY] = (store.label, fid, snapshot)
+        return snapshot
+    return pinned
+
+
+def _edit_tab(store, fresh, who: str, selected_id: str | None, lang: str) -> None:
+    features = {f["properties"]["id"]: f for f in fresh.collection["features"]}
     options = [_NEW, *features]
     default = options.index(selected_id) if selected_id in features else 0
     fid = st.selectbox(
@@ -317,6 +331,8 @@ def _edit_tab(store, snapshot, who: str, selected_id: str | None, lang: str) -> 
         ),
         key="edit_feature",
     )
+    snapshot = _pinned(store, fresh, fid)
+    features = {f["properties"]["id"]: f for f in snapshot.collection["features"]}
     feature = features.get(fid)
     drawn = _draw_map(feature, lang)
     problems: dict[str, list[str]] = st.session_state.get("edit_problems", {}).get(fid, {})
