@@ -150,15 +150,18 @@ def test_qgis_opens_it_primary_key_geometry_4326_gist_index(pg_store, pg_url):
 def test_plain_sql_edit_is_recorded_with_the_role_and_can_be_undone(pg_store, pg_url):
     before = pg_store.load()
     with psycopg.connect(pg_url) as conn:  # as QGIS or psql would, no app setting
-        conn.execute("CREATE ROLE gis_staff LOGIN")
-        conn.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO gis_staff")
-        conn.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO gis_staff")
+        conn.execute("CREATE ROLE gis_staff LOGIN")  # rights on the projects only
+        conn.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON projects TO gis_staff")
+        conn.execute("GRANT USAGE ON SEQUENCE projects_position_seq TO gis_staff")
     staff = pg_url.replace("postgres@", "gis_staff@")
     with psycopg.connect(staff) as conn:
         conn.execute(
             "UPDATE projects SET name_en = 'Edited in QGIS',"
             " geom = ST_Translate(geom, 0.001, 0) WHERE id = 'zhanshan-plaza'"
         )
+        conn.commit()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM project_changes")  # the log cannot be tampered with
     changes = pg_store.history(feature="zhanshan-plaza")
     fields = {c.field: c for c in changes if c.who == "gis_staff"}
     assert fields["name_en"].new == "Edited in QGIS"

@@ -1,6 +1,8 @@
 -- Every change to a project, from the app, the command line, QGIS or psql, is written by
 -- triggers: who (the app's user from the session setting project_map.user, else the database
 -- role), when, and the whole row before and after. A refused save is recorded too.
+-- The functions that write the log run with the owner's rights (SECURITY DEFINER): a QGIS login
+-- needs rights on "projects" only, and cannot edit or delete the log.
 
 -- One number per committed change of the data: bumped once per transaction that changes a
 -- project or a scene. Running apps compare it to know when to reload; history names states
@@ -41,7 +43,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 CREATE FUNCTION project_map_bump() RETURNS bigint
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v bigint;
 BEGIN
@@ -83,7 +85,7 @@ END
 $$;
 
 CREATE FUNCTION projects_after_write() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     old_image jsonb;
     new_image jsonb;
