@@ -7,6 +7,7 @@ store's contract run on both stores.
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from pathlib import Path
 
@@ -254,3 +255,30 @@ def test_unknown_version_is_a_clear_message(pg_store):
         pg_store.collection_at("999")
     with pytest.raises(ProjectDataError, match="no such version"):
         pg_store.collection_at("1; DROP TABLE projects")
+
+
+# The commands on the database ------------------------------------------------------------------
+def test_import_validate_history_and_restore_commands_use_the_database(pg_store, tmp_path, capsys):
+    source = tmp_path / "parking.geojson"
+    row = {
+        "type": "Feature",
+        "properties": {"名称": "测试停车场", "状态": "在建", "年份": 2020},
+        "geometry": {"type": "Point", "coordinates": [120.3156, 36.0679]},
+    }
+    source.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [row]}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    before = pg_store.load()
+    assert main(["import", str(source), "--layer", "parking", "--who", "停车办"]) == 0
+    added = {f["properties"]["name_zh"] for f in pg_store.load().collection["features"]}
+    assert "测试停车场" in added
+    [change] = [c for c in pg_store.history() if c.who == "停车办"]
+    assert change.field == "*" and change.source == source.name
+    capsys.readouterr()
+    assert main(["validate"]) == 0
+    assert "PostGIS" in capsys.readouterr().out
+    assert main(["history"]) == 0
+    assert "停车办" in capsys.readouterr().out
+    assert main(["history", "--restore", before.version, "--who", "ann"]) == 0
+    assert pg_store.load().collection == before.collection

@@ -628,7 +628,7 @@ def _restore_controls(store, snapshot, who, feature, changes, lang) -> None:
         format_func=versions.__getitem__,
         key="history_version",
     )
-    if chosen is None or chosen == "absent":
+    if chosen is None or chosen in ("absent", "0"):  # before the file / the database had data
         return
     then = store.collection_at(chosen)
     if feature is not None:

@@ -49,6 +49,7 @@ _INSERT_SQL = (
     + ", ST_GeomFromGeoJSON(%(geojson)s))"
 )
 _TOP_LEVEL = ("type", "features")
+_SCHEMA_CHECKED: set[str] = set()
 
 
 class PostGISStore:
@@ -65,17 +66,17 @@ class PostGISStore:
         self.label = describe(url)
         self.actor = actor
         self.check_quotes = check_quotes
-        self._schema_checked = False
 
     # Reading ---------------------------------------------------------------------------------
     def _connect(self):
         return connect(self.url)
 
     def _check_schema(self, conn: psycopg.Connection) -> None:
-        if not self._schema_checked:
+        # Once per database per process: the app opens a store on every rerun.
+        if self.url not in _SCHEMA_CHECKED:
             migrate.require_current(conn, self.label)
             conn.commit()
-            self._schema_checked = True
+            _SCHEMA_CHECKED.add(self.url)
 
     def data_version(self) -> str:
         """The database's change counter: one cheap query, changes with any committed edit."""
