@@ -20,6 +20,8 @@ from typing import Any, Final
 import filelock
 
 from geo import auth, settings
+from geo.db.connect import database_url
+from geo.db.scenes import add_db_scene, delete_db_scene, load_db_scenes
 from geo.errors import Problem, ProjectDataError
 from geo.load import read_collection
 from geo.text import strip_hidden
@@ -52,7 +54,7 @@ class Scene:
 
 
 def scenes_path() -> Path:
-    """``$PROJECT_MAP_SCENES`` or ``data/scenes.json``."""
+    """``$PROJECT_MAP_SCENES`` or ``data/scenes.json`` (not used with a database)."""
     env = os.environ.get(SCENES_ENV, "").strip()
     return Path(env) if env else SCENES_PATH
 
@@ -105,6 +107,8 @@ def load_scenes(path: str | os.PathLike[str] | None = None) -> list[Scene]:
     ProjectDataError
         Naming each bad scene, field and fix.
     """
+    if not path and database_url():
+        return load_db_scenes(database_url())
     path = Path(path) if path else scenes_path()
     if not path.exists():
         return []
@@ -158,9 +162,12 @@ def add_scene(
         scene did not stick.
     """
     auth.require(actor, "scenes")
-    path = Path(path) if path else scenes_path()
     scene = _cleaned(scene)
     _check_size(scene)
+    if not path and database_url():
+        who = actor.name if actor else None
+        return add_db_scene(database_url(), scene, who=who, max_scenes=max_scenes)
+    path = Path(path) if path else scenes_path()
     reason = saving_disabled(path)
     if reason:
         raise SceneStoreError(reason, path=path.name)
@@ -188,6 +195,9 @@ def delete_scene(
         When saving is off, the scene is not in the file, or it is still there afterwards.
     """
     auth.require(actor, "scenes")
+    if not path and database_url():
+        delete_db_scene(database_url(), scene_id, who=actor.name if actor else None)
+        return
     path = Path(path) if path else scenes_path()
     reason = saving_disabled(path)
     if reason:

@@ -282,3 +282,19 @@ def test_import_validate_history_and_restore_commands_use_the_database(pg_store,
     assert "停车办" in capsys.readouterr().out
     assert main(["history", "--restore", before.version, "--who", "ann"]) == 0
     assert pg_store.load().collection == before.collection
+
+
+def test_scenes_live_in_the_database_and_move_the_change_counter(pg_store, capsys):
+    from geo.scenes import add_scene, delete_scene, load_scenes
+
+    before = pg_store.data_version()
+    assert main(["db", "load-scenes", str(ROOT / "data" / "scenes.json")]) == 0
+    bundled = load_scenes(ROOT / "data" / "scenes.json")
+    assert [s.id for s in load_scenes()] == [s.id for s in bundled]
+    assert pg_store.data_version() != before
+    again = add_scene(bundled[0], actor=auth.Actor("ed", "editor"))
+    assert again.id != bundled[0].id  # made unique, not written over
+    with pytest.raises(auth.AccessDenied):
+        delete_scene(again.id, actor=auth.Actor("vic", "viewer"))
+    delete_scene(again.id, actor=auth.Actor("ed", "editor"))
+    assert [s.id for s in load_scenes()] == [s.id for s in bundled]

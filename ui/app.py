@@ -102,8 +102,8 @@ def cached_landmarks(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def cached_scenes(path: str, mtime_ns: int) -> list[Scene]:
-    return load_scenes(path)
+def cached_scenes(path: str, mtime_ns: int | str, database: str = "") -> list[Scene]:
+    return load_scenes(path or None)
 
 
 def _mtime(path) -> int:
@@ -192,6 +192,9 @@ def _projects(lang: str) -> gpd.GeoDataFrame:
 def _scenes(lang: str) -> list[Scene]:
     path = scenes_path()
     try:
+        url = database_url()
+        if url:  # scenes live in the database too; the change counter covers them
+            return cached_scenes("", open_store().data_version(), describe(url))
         return cached_scenes(str(path), _mtime(path))
     except ProjectDataError as exc:
         st.warning(t("admin.scenes_ignored", lang, problem=escape_markdown(str(exc))))

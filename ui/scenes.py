@@ -14,6 +14,7 @@ import geopandas as gpd
 import streamlit as st
 
 from geo import auth
+from geo.db.connect import database_url
 from geo.scenes import (
     Scene,
     SceneStoreError,
@@ -273,7 +274,7 @@ def save_scene_form(scenes: list[Scene], view: ViewState) -> None:
     _clean_up_once(str(scenes_path()))
     expander = st.sidebar.expander(t("admin.save_expander", lang))
     path = scenes_path()
-    reason = saving_disabled(path)
+    reason = None if database_url() else saving_disabled(path)
     if reason:
         reason_text = t(reason, lang, path=escape_markdown(path.name))
         expander.info(t("admin.saving_off", lang, reason=reason_text))

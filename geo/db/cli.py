@@ -28,6 +28,8 @@ def add_parser(commands) -> None:
     load = actions.add_parser("load", help="save a GeoJSON file into the database")
     load.add_argument("path", help="projects GeoJSON")
     load.add_argument("--who", help="name recorded in the change log (default: login name)")
+    scenes = actions.add_parser("load-scenes", help="add the scenes of a scenes.json file")
+    scenes.add_argument("path", help="scenes file (data/scenes.json)")
     dump = actions.add_parser("dump", help="write the projects in the database as GeoJSON")
     dump.add_argument("path", help="output file (replaced atomically)")
     cmd.set_defaults(run=run)
@@ -108,4 +110,23 @@ def _dump(url: str, args) -> int:
     return 0
 
 
-_ACTIONS = {"upgrade": _upgrade, "status": _status, "load": _load, "dump": _dump}
+def _load_scenes(url: str, args) -> int:
+    from geo.scenes import SceneStoreError, add_scene, load_scenes
+
+    try:
+        for scene in load_scenes(args.path):
+            stored = add_scene(scene)
+            print(f"{describe(url)}: scene {stored.id}")
+    except SceneStoreError as exc:
+        print(f"python -m geo db load-scenes: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+_ACTIONS = {
+    "upgrade": _upgrade,
+    "status": _status,
+    "load": _load,
+    "load-scenes": _load_scenes,
+    "dump": _dump,
+}
