@@ -23,6 +23,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "未保存：{who} 没有{action}权限（需要“{needed}”角色）",
         "not saved: {who} may not {action} (needs role {needed})",
     ),
+    "access.action.edit": ("编辑", "edit"),
+    "access.action.import": ("导入", "import"),
+    "access.action.restore": ("恢复", "restore"),
+    "access.action.scenes": ("保存或删除场景", "save or delete scenes"),
+    "access.action.users": ("管理账号", "manage accounts"),
     "access.nobody": ("未登录的访客", "a visitor who has not signed in"),
     "access.view_needs_sign_in": (
         "请先登录后查看地图",

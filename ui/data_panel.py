@@ -9,8 +9,10 @@ HTML) or escaped first.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -313,9 +315,11 @@ def _pinned(store, snapshot, fid: str):
     rather than silently overwritten. Reopening the panel or saving reads afresh."""
     label, pinned_fid, pinned = st.session_state.get(_BASE_KEY, (None, None, None))
     if pinned is None or (label, pinned_fid) != (store.label, fid):
+        pinned = snapshot
         st.session_state[_BASE_KEY] = (store.label, fid, snapshot)
-        return snapshot
-    return pinned
+    # A copy each run: the drawing map (folium) changes the dicts it is given, and the kept
+    # version must stay exactly what was read.
+    return replace(pinned, collection=copy.deepcopy(pinned.collection))
 
 
 def _edit_tab(store, fresh, who: str, selected_id: str | None, lang: str) -> None:

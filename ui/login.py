@@ -75,4 +75,5 @@ def sign_in_box(lang: str) -> None:
 def denied_text(exc: auth.AccessDenied, lang: str) -> str:
     who = exc.actor.name or t("access.nobody", lang)
     needed = t(f"access.role.{exc.needed}", lang)
-    return t("access.denied", lang, who=escape_markdown(who), action=exc.action, needed=needed)
+    action = t(f"access.action.{exc.action}", lang)
+    return t("access.denied", lang, who=escape_markdown(who), action=action, needed=needed)

@@ -103,4 +103,14 @@ def connect(url: str) -> Iterator[psycopg.Connection]:
         with pool(url).connection() as conn:
             yield conn
     except (PoolTimeout, psycopg.OperationalError) as exc:
+        # A pool that cannot connect keeps retrying in the background: drop it, and let the
+        # next request start afresh (the server may be back by then).
+        _discard(url)
         raise connection_problem(url, exc) from None
+
+
+def _discard(url: str) -> None:
+    with _lock:
+        found = _pools.pop(url, None)
+    if found is not None:
+        found.close(timeout=1.0)
