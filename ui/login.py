@@ -73,6 +73,8 @@ def sign_in_box(lang: str) -> None:
 
 
 def denied_text(exc: auth.AccessDenied, lang: str) -> str:
+    if lang == "both":  # each language with its own words for the action and the role
+        return f"{denied_text(exc, 'zh')} {denied_text(exc, 'en')}"
     who = exc.actor.name or t("access.nobody", lang)
     needed = t(f"access.role.{exc.needed}", lang)
     action = t(f"access.action.{exc.action}", lang)
