@@ -56,14 +56,14 @@ def diff_collections(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dic
         if fid not in before:
             changes.append({"feature": fid, "field": WHOLE, "old": None, "new": feature})
             continue
-        changes += _feature_diff(fid, before[fid], feature)
+        changes += feature_diff(fid, before[fid], feature)
     for fid, feature in before.items():
         if fid not in after:
             changes.append({"feature": fid, "field": WHOLE, "old": feature, "new": None})
     return changes
 
 
-def _feature_diff(fid: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
+def feature_diff(fid: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
     out = []
     old_props, new_props = old.get("properties", {}), new.get("properties", {})
     for name in [*old_props, *(k for k in new_props if k not in old_props)]:

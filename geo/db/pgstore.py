@@ -31,7 +31,7 @@ from geo.db import migrate
 from geo.db.connect import connect, describe
 from geo.db.rows import JSON_COLUMNS, SELECT_COLUMNS, TEXT_COLUMNS, feature_to_row, row_to_feature
 from geo.errors import Problem, ProjectDataError
-from geo.history import WHOLE, Change, _feature_diff, diff_collections
+from geo.history import WHOLE, Change, diff_collections, feature_diff
 from geo.load import read_report_text, validate_collection
 from geo.store import SaveResult, Snapshot, VersionConflict, merge, restore_feature
 
@@ -384,5 +384,5 @@ def _changes_of(row: Mapping[str, Any]) -> Iterable[Change]:
         if new is not None:
             yield Change(feature=new_id, field=WHOLE, old=None, new=new, **common)
         return
-    for diff in _feature_diff(row["feature"], old, new):
+    for diff in feature_diff(row["feature"], old, new):
         yield Change(**diff, **common)
