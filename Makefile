@@ -31,6 +31,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	./scripts/ensure-chromium
+	./scripts/ensure-postgres
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)

@@ -265,10 +265,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the audit from the command line; 0 when nothing is wrong, else 1."""
-    from geo.load import load_projects  # geo.load imports geo.evidence, not this module
+    # geo.load imports geo.evidence, not this module; the store (file or PostGIS) reads it.
+    from geo.store import load_current_projects
 
     try:
-        gdf = load_projects(settings.data_path(args.path))
+        gdf = load_current_projects(args.path)
         references = load_references(args.references)
     except ProjectDataError as exc:
         exc.print_problems()

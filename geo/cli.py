@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import audit, history, insight_cli, settings
+from geo import accounts, audit, history, insight_cli, settings
+from geo.db import cli as db_cli
+from geo.db.connect import database_url, describe
 from geo.errors import ProjectDataError
 from geo.export import DATA_FORMATS, FORMAT_FILES, export_data, export_snapshot_zip
 from geo.filter import ProjectFilter, apply_filter, split_by_placement
 from geo.imports import cli as imports_cli
-from geo.load import load_boundary, load_projects
+from geo.load import load_boundary
 from geo.render import (
     DEFAULT_PRESET,
     IMAGE_FORMATS,
@@ -34,13 +36,16 @@ from geo.render import (
     request_pixels,
 )
 from geo.schema import LAYER_IDS, PRECISIONS, STATUSES
+from geo.store import load_current_projects
 from geo.text import strip_hidden
 
 
 def _validate(args: argparse.Namespace) -> int:
     path = settings.data_path(args.path)
+    if args.path is None and database_url():  # the database, when one is configured
+        path = describe(database_url())
     try:
-        gdf = load_projects(path)
+        gdf = load_current_projects(args.path)
     except ProjectDataError as exc:
         exc.print_problems()
         count = len(exc.problems)
@@ -86,7 +91,7 @@ def _export(args: argparse.Namespace) -> int:
         print(f"python -m geo export: error: {exc}", file=sys.stderr)
         return 2
     try:
-        gdf = load_projects(settings.data_path())
+        gdf = load_current_projects()
     except ProjectDataError as exc:
         exc.print_problems()
         return 1
@@ -324,6 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
     insight_cli.add_parser(commands)
     imports_cli.add_parser(commands)
     history.add_parser(commands)
+    db_cli.add_parser(commands)
+    accounts.add_parser(commands)
     return parser
 
 

@@ -36,6 +36,8 @@ class Change:
     source: str | None
     before: str
     after: str
+    #: "committed", or "refused" for a save the database turned down (a stale version).
+    outcome: str = "committed"
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -54,14 +56,14 @@ def diff_collections(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dic
         if fid not in before:
             changes.append({"feature": fid, "field": WHOLE, "old": None, "new": feature})
             continue
-        changes += _feature_diff(fid, before[fid], feature)
+        changes += feature_diff(fid, before[fid], feature)
     for fid, feature in before.items():
         if fid not in after:
             changes.append({"feature": fid, "field": WHOLE, "old": feature, "new": None})
     return changes
 
 
-def _feature_diff(fid: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
+def feature_diff(fid: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
     out = []
     old_props, new_props = old.get("properties", {}), new.get("properties", {})
     for name in [*old_props, *(k for k in new_props if k not in old_props)]:
@@ -171,7 +173,8 @@ class ChangeLog:
                 continue
             if feature is not None and record.get("feature") != feature:
                 continue
-            out.append(Change(**{k: record.get(k) for k in Change.__dataclass_fields__}))
+            fields = {k: record.get(k) for k in Change.__dataclass_fields__ if k != "outcome"}
+            out.append(Change(**fields))
         return out
 
 
@@ -196,10 +199,11 @@ def run(args) -> int:
     import getpass
     import sys
 
+    from geo.auth import AccessDenied
     from geo.errors import ProjectDataError
-    from geo.store import GeoJSONFileStore, VersionConflict
+    from geo.store import VersionConflict, open_store
 
-    store = GeoJSONFileStore(args.data)
+    store = open_store(path=args.data)
     try:
         if args.show:
             return _show(store, args.show, args.feature)
@@ -211,14 +215,14 @@ def run(args) -> int:
                 feature=args.feature,
             )
             print(
-                f"{store.path}: restored {args.restore}; {len(result.changes)} changes, "
+                f"{store.label}: restored {args.restore}; {len(result.changes)} changes, "
                 f"now version {result.version[:12]}"
             )
             return 0
         _list(store, args.feature)
         return 0
-    except (ProjectDataError, VersionConflict) as exc:
-        print(f"{store.path}: {exc}", file=sys.stderr)
+    except (ProjectDataError, VersionConflict, AccessDenied) as exc:
+        print(f"{store.label}: {exc}", file=sys.stderr)
         return 1
 
 
@@ -231,7 +235,7 @@ def _show(store, version: str, feature: str | None) -> int:
         return 0
     found = [f for f in collection["features"] if f["properties"].get("id") == feature]
     if not found:
-        print(f"{store.path}: feature {feature} not in version {version}", file=sys.stderr)
+        print(f"{store.label}: feature {feature} not in version {version}", file=sys.stderr)
         return 1
     print(json.dumps(found[0], ensure_ascii=False, indent=2))
     return 0
@@ -240,7 +244,7 @@ def _show(store, version: str, feature: str | None) -> int:
 def _list(store, feature: str | None) -> None:
     changes = store.history(feature=feature)
     if not changes:
-        print(f"{store.path}: no changes recorded")
+        print(f"{store.label}: no changes recorded")
         return
     current = None
     for change in changes:

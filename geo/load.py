@@ -274,6 +274,20 @@ def load_projects(
     return gdf
 
 
+def projects_frame(
+    collection: dict[str, Any], source: str, *, check_quotes: bool = True
+) -> gpd.GeoDataFrame:
+    """Validate a collection read from any store (e.g. PostGIS) into a frame like
+    :func:`load_projects` gives; raises :class:`ProjectDataError` naming ``source``."""
+    report_text = read_report_text() if check_quotes else None
+    problems = validate_collection(collection, report_text=report_text)
+    if problems:
+        raise ProjectDataError(source, problems)
+    gdf = _to_frame(collection["features"])
+    gdf.attrs["source_path"] = source
+    return gdf
+
+
 def _to_frame(features: list[Feature]) -> gpd.GeoDataFrame:
     """Features to a frame whose first columns are the required properties, in order."""
     if not features:

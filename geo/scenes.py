@@ -19,7 +19,9 @@ from typing import Any, Final
 
 import filelock
 
-from geo import settings
+from geo import auth, settings
+from geo.db.connect import database_url
+from geo.db.scenes import add_db_scene, delete_db_scene, load_db_scenes
 from geo.errors import Problem, ProjectDataError
 from geo.load import read_collection
 from geo.text import strip_hidden
@@ -52,7 +54,7 @@ class Scene:
 
 
 def scenes_path() -> Path:
-    """``$PROJECT_MAP_SCENES`` or ``data/scenes.json``."""
+    """``$PROJECT_MAP_SCENES`` or ``data/scenes.json`` (not used with a database)."""
     env = os.environ.get(SCENES_ENV, "").strip()
     return Path(env) if env else SCENES_PATH
 
@@ -105,6 +107,8 @@ def load_scenes(path: str | os.PathLike[str] | None = None) -> list[Scene]:
     ProjectDataError
         Naming each bad scene, field and fix.
     """
+    if not path and database_url():
+        return load_db_scenes(database_url())
     path = Path(path) if path else scenes_path()
     if not path.exists():
         return []
@@ -144,6 +148,7 @@ def add_scene(
     path: str | os.PathLike[str] | None = None,
     *,
     max_scenes: int = settings.MAX_SCENES,
+    actor: auth.Actor | None = None,
 ) -> Scene:
     """Append ``scene`` to the file and return it as stored (its id made unique).
 
@@ -156,9 +161,13 @@ def add_scene(
         When saving is off (read-only file or folder), the file is full or broken, or the
         scene did not stick.
     """
-    path = Path(path) if path else scenes_path()
+    auth.require(actor, "scenes")
     scene = _cleaned(scene)
     _check_size(scene)
+    if not path and database_url():
+        who = actor.name if actor else None
+        return add_db_scene(database_url(), scene, who=who, max_scenes=max_scenes)
+    path = Path(path) if path else scenes_path()
     reason = saving_disabled(path)
     if reason:
         raise SceneStoreError(reason, path=path.name)
@@ -175,7 +184,9 @@ def add_scene(
     return scene
 
 
-def delete_scene(scene_id: str, path: str | os.PathLike[str] | None = None) -> None:
+def delete_scene(
+    scene_id: str, path: str | os.PathLike[str] | None = None, *, actor: auth.Actor | None = None
+) -> None:
     """Remove the scene ``scene_id`` from the file (under the writers' lock), checked after.
 
     Raises
@@ -183,6 +194,10 @@ def delete_scene(scene_id: str, path: str | os.PathLike[str] | None = None) -> N
     SceneStoreError
         When saving is off, the scene is not in the file, or it is still there afterwards.
     """
+    auth.require(actor, "scenes")
+    if not path and database_url():
+        delete_db_scene(database_url(), scene_id, who=actor.name if actor else None)
+        return
     path = Path(path) if path else scenes_path()
     reason = saving_disabled(path)
     if reason:

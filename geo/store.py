@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from geo import settings
+from geo import auth, settings
 from geo.errors import Problem, ProjectDataError
 from geo.history import WHOLE, Change, ChangeLog, diff_collections
 from geo.load import read_report_text, validate_collection
@@ -48,6 +48,8 @@ class Snapshot:
 
     collection: dict[str, Any]
     version: str
+    #: Feature id -> the row version read (a database store; a save names them).
+    rows: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,17 +68,25 @@ class VersionConflict(Exception):
 
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     who: str | None = None
+    #: When the other change was made (ISO 8601, UTC), where the store knows it.
+    when: str | None = None
 
     def __str__(self) -> str:
         pairs = "; ".join(f"feature {f}, field {n}" for f, n in self.conflicts)
         by = f" by {self.who}" if self.who else ""
-        return f"changed{by} since you loaded it: {pairs}; reload and apply your edit again"
+        at = f" at {self.when}" if self.when else ""
+        return f"changed{by}{at} since you loaded it: {pairs}; reload and apply your edit again"
 
 
 class ProjectStore(Protocol):
-    """The projects' storage, whatever it is (a GeoJSON file now, PostGIS later)."""
+    """The projects' storage: the GeoJSON file, or PostGIS (:mod:`geo.db`)."""
+
+    #: What to call the store in messages (a path, or the database without credentials).
+    label: str
 
     def load(self) -> Snapshot: ...
+
+    def data_version(self) -> str: ...
 
     def save(
         self,
@@ -137,11 +147,15 @@ def _fsync_dir(folder: Path) -> None:
 class GeoJSONFileStore:
     """The projects in one GeoJSON file, with its history in ``<stem>.history/`` beside it."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, check_quotes=True) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, check_quotes=True, actor=None
+    ) -> None:
         self.path = settings.data_path(path)
+        self.actor = actor
         self.folder = self.path.with_name(f"{self.path.stem}.history")
         self.log = ChangeLog(self.folder / "changes.jsonl")
         self.check_quotes = check_quotes
+        self.label = str(self.path)
 
     # Reading ---------------------------------------------------------------------------------
     def load(self) -> Snapshot:
@@ -150,6 +164,14 @@ class GeoJSONFileStore:
         if data is None:
             return Snapshot({"type": "FeatureCollection", "features": []}, ABSENT)
         return Snapshot(self._parse(data), version_of(data))
+
+    def data_version(self) -> str:
+        """A key that changes whenever the file does (cheap: no read of the data)."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return ABSENT
+        return f"{stat.st_mtime_ns}-{stat.st_size}"
 
     def _read_bytes(self) -> bytes | None:
         try:
@@ -211,7 +233,10 @@ class GeoJSONFileStore:
             Someone changed the same field of the same feature since ``base`` was loaded.
         ProjectDataError
             The result breaks a data rule (nothing is written).
+        AccessDenied
+            The signed-in user may not edit.
         """
+        auth.require(self.actor, "edit")
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._locked():
             current_data = self._read_bytes()
@@ -237,6 +262,7 @@ class GeoJSONFileStore:
         self, version: str, *, base: Snapshot, who: str, feature: str | None = None
     ) -> SaveResult:
         """Bring back the whole data, or one feature, as it was at ``version`` (a new save)."""
+        auth.require(self.actor, "restore")
         then = self.collection_at(version)
         label = self._version_path(version).stem[:12]
         if feature is None:
@@ -268,7 +294,8 @@ class GeoJSONFileStore:
         self.log.append(records)
         write_atomic(self.path, data)
         self.log.append([{"commit": save_id}])
-        return tuple(Change(**{k: r[k] for k in Change.__dataclass_fields__}) for r in records)
+        fields = Change.__dataclass_fields__
+        return tuple(Change(**{k: r[k] for k in fields if k in r}) for r in records)
 
     def _keep_version(self, version: str, data: bytes) -> None:
         folder = self.folder / "versions"
@@ -391,3 +418,38 @@ def restore_feature(
     else:
         out["features"][index] = copy.deepcopy(old)
     return out
+
+
+def open_store(*, actor=None, path: str | os.PathLike[str] | None = None) -> ProjectStore:
+    """The store to use: PostGIS when ``$PROJECT_MAP_DATABASE_URL`` is set, else the file.
+
+    ``actor`` is who is signed in (:class:`geo.auth.Actor`); the store checks their role on
+    every write. None is the command line (trusted: it holds the file or the database login).
+    """
+    from geo.db.connect import database_url
+
+    url = database_url()
+    if url and path is None:
+        from geo.db.pgstore import PostGISStore
+
+        return PostGISStore(url, actor=actor)
+    return GeoJSONFileStore(path, actor=actor)
+
+
+def load_projects_from(store: ProjectStore):
+    """The store's projects as a validated GeoDataFrame (what :func:`geo.load.load_projects`
+    gives for a file)."""
+    from geo.load import projects_frame
+
+    return projects_frame(store.load().collection, store.label)
+
+
+def load_current_projects(path: str | os.PathLike[str] | None = None):
+    """The projects the app and the commands use: ``path`` when given, else the database when
+    ``$PROJECT_MAP_DATABASE_URL`` is set, else the data file."""
+    from geo.db.connect import database_url
+    from geo.load import load_projects
+
+    if path is None and database_url():
+        return load_projects_from(open_store())
+    return load_projects(path)

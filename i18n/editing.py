@@ -264,6 +264,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "not saved: {who} changed the same field since you opened it ({pairs}); reload and "
         "edit again",
     ),
+    "edit.conflict.when": (
+        "保存被拒绝：{who} 于 {when} 修改了相同内容（{pairs}）；你的修改未保存。"
+        "请刷新（重新打开数据管理）查看对方的修改，再重新修改",
+        "not saved: {who} changed the same field at {when} ({pairs}); your edit was not "
+        "saved. Reload (reopen Manage data) to see their change, then edit again",
+    ),
     "edit.invalid": ("未保存：数据不符合规则", "not saved: the data breaks a rule"),
     "edit.os_error": ("无法写入数据文件：{reason}", "cannot write the data file: {reason}"),
     "edit.merged": (

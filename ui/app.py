@@ -15,13 +15,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
+from geo.accounts import view_needs_sign_in
+from geo.auth import ANONYMOUS
 from geo.browserdata import BrowserData, browser_data
 from geo.coords import add_measures, gcj02_latlon
+from geo.db.connect import database_url, describe
 from geo.errors import ProjectDataError
 from geo.filter import apply_filter, split_by_placement
 from geo.html import escape_html as _esc
 from geo.load import load_boundary, load_projects
 from geo.scenes import Scene, load_scenes, scenes_path
+from geo.store import load_projects_from, open_store
 from geo.text import escape_markdown
 from geo.view import ViewState, time_label
 from geo.webmap import (
@@ -54,6 +58,7 @@ from ui.insight_panel import (
     take_map_click,
 )
 from ui.layout import page_css, presenter_heading
+from ui.login import current_actor, sign_in_box
 from ui.panels import about_html, counts_html, detail_html, figures_html, unlocated_html
 from ui.project_list import project_list
 from ui.scenes import (
@@ -92,14 +97,30 @@ def cached_projects(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=6)
 def cached_browser_data(
-    path: str, mtime_ns: int, gcj02: bool, lang: str, _gdf: gpd.GeoDataFrame
+    data_key: str, gcj02: bool, lang: str, _gdf: gpd.GeoDataFrame
 ) -> BrowserData:
     """Every located project in browser form, once per data version, grid and language.
 
-    Keyed like :func:`cached_projects` (file and mtime), which made ``_gdf``: a store that
-    is not a file must key this by its own version instead.
+    ``data_key`` (:func:`_data_key`) names the version of the data that made ``_gdf``: the
+    file and its mtime, or the database and its change counter.
     """
     return browser_data(_gdf, gcj02=gcj02, lang=lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def cached_store_projects(database: str, data_version: str) -> gpd.GeoDataFrame:
+    """The projects in the database, loaded once per change counter (bumped by trigger on any
+    edit, from this app, another server or QGIS): an outside edit shows on the next rerun."""
+    return add_measures(load_projects_from(open_store()))
+
+
+def _data_key() -> str:
+    """The version of the projects this rerun reads: file and mtime, or database and counter."""
+    url = database_url()
+    if url:
+        return f"db:{describe(url)}:{open_store().data_version()}"
+    path = settings.data_path()
+    return f"file:{path}:{_mtime(path)}"
 
 
 @st.cache_data(show_spinner=False)
@@ -118,8 +139,8 @@ def cached_landmarks(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def cached_scenes(path: str, mtime_ns: int) -> list[Scene]:
-    return load_scenes(path)
+def cached_scenes(path: str, mtime_ns: int | str, database: str = "") -> list[Scene]:
+    return load_scenes(path or None)
 
 
 def _mtime(path) -> int:
@@ -129,15 +150,24 @@ def _mtime(path) -> int:
         return 0
 
 
-def main() -> None:
-    lang = current_lang()
-    st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
+def _page_checks(lang: str) -> None:
+    """Local assets, settings problems and sign-in, before any data is read."""
     use_local_assets()
     missing = missing_vendor_files()
     if missing:
         st.error(t("error.vendor_missing", lang, files=", ".join(missing)))
     for problem in settings.settings_problems():
         st.warning(escape_markdown(problem))
+    sign_in_box(lang)
+    if view_needs_sign_in() and not (current_actor() or ANONYMOUS).signed_in:
+        st.info(t("access.view_needs_sign_in", lang))
+        st.stop()
+
+
+def main() -> None:
+    lang = current_lang()
+    st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
+    _page_checks(lang)
     gdf = _projects(lang)
     boundary = cached_boundary(str(settings.BOUNDARY_PATH), _mtime(settings.BOUNDARY_PATH))
     scenes = _scenes(lang)
@@ -204,6 +234,9 @@ def main() -> None:
 def _projects(lang: str) -> gpd.GeoDataFrame:
     path = settings.data_path()
     try:
+        url = database_url()
+        if url:  # PostGIS: one cheap query per rerun says whether anything changed
+            return cached_store_projects(describe(url), open_store().data_version())
         return cached_projects(str(path), _mtime(path))
     except ProjectDataError as exc:
         st.error(t("error.data", lang, count=len(exc.problems)))
@@ -215,6 +248,9 @@ def _projects(lang: str) -> gpd.GeoDataFrame:
 def _scenes(lang: str) -> list[Scene]:
     path = scenes_path()
     try:
+        url = database_url()
+        if url:  # scenes live in the database too; the change counter covers them
+            return cached_scenes("", open_store().data_version(), describe(url))
         return cached_scenes(str(path), _mtime(path))
     except ProjectDataError as exc:
         st.warning(t("admin.scenes_ignored", lang, problem=escape_markdown(str(exc))))
@@ -279,8 +315,7 @@ def _draw_map(gdf, on_map, boundary, view: ViewState, frames: list) -> None:
         # Under the projects: service areas and the radius circle, when switched on.
         *map_groups(on_map, boundary, lang=lang, gcj02=basemap.gcj02),
     ]
-    path = settings.data_path()
-    data = cached_browser_data(str(path), _mtime(path), basemap.gcj02, lang, gdf)
+    data = cached_browser_data(_data_key(), basemap.gcj02, lang, gdf)
     if frames:
         groups += _frame_groups(gdf, frames, view, data)
         label = note = legend = ""

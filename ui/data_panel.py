@@ -9,8 +9,10 @@ HTML) or escaped first.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import streamlit as st
 from folium.plugins import Draw
 from streamlit_folium import st_folium
 
-from geo import settings
+from geo import auth, settings
 from geo.edits import FeatureEdit, add_feature, check_edit, delete_feature, edit_feature
 from geo.errors import ProjectDataError
 from geo.history import summarise
@@ -31,12 +33,14 @@ from geo.imports.crs import parse_crs
 from geo.imports.files import MAX_FILE_BYTES, SUFFIXES
 from geo.load import load_boundary, read_report_text
 from geo.schema import FIGURE_UNITS, LAYER_IDS, PRECISIONS, STATUSES
-from geo.store import GeoJSONFileStore, VersionConflict
+from geo.store import VersionConflict, open_store
 from geo.text import escape_markdown
 from i18n import t
+from ui.login import current_actor, denied_text
 
 _DRAW_FILES = ("leaflet-draw/leaflet.draw.js", "leaflet-draw/leaflet.draw.css")
 _NEW = "__new__"
+_BASE_KEY = "data_panel_base"
 #: Fields the edit form shows a problem next to.
 _FORM_FIELDS = frozenset(
     {"id", "name_zh", "name_en", "status", "year", "note_zh", "document", "quote",
@@ -49,12 +53,20 @@ def data_panel(selected_id: str | None) -> None:
     """The panel under the map; ``selected_id`` is the project selected on the map."""
     lang = st.session_state.get("lang", "both")
     if not st.toggle(t("edit.panel.open", lang), key="data_panel_open"):
+        st.session_state.pop(_BASE_KEY, None)
         return
     flash = st.session_state.pop("data_panel_flash", None)
     if flash:
         st.success(flash)
-    who = st.text_input(t("edit.who", lang), key="editor_name", max_chars=60).strip()
-    store = GeoJSONFileStore(settings.data_path())
+    actor = current_actor()
+    if actor is None:  # sign-in off: one planner, who names themselves for the log
+        who = st.text_input(t("edit.who", lang), key="editor_name", max_chars=60).strip()
+    else:
+        who = actor.name or ""
+        if not auth.can(actor, "edit"):
+            st.info(t("access.needs_editor", lang))
+    # The store checks the role again on every write, whatever this page shows.
+    store = open_store(actor=actor)
     try:
         snapshot = store.load()
     except ProjectDataError as exc:
@@ -74,14 +86,16 @@ def data_panel(selected_id: str | None) -> None:
 # Saving ----------------------------------------------------------------------------------------
 def _save(store, new, base, who: str, lang: str, *, source: str | None = None, done: str) -> bool:
     """Save through the store; say what went wrong next to the button, never a traceback."""
-    if not who:
+    if not who and store.actor is None:
         st.error(t("edit.who.missing", lang))
         return False
     try:
         result = store.save(new, base=base, who=who, source=source)
+    except auth.AccessDenied as exc:
+        st.error(denied_text(exc, lang))
+        return False
     except VersionConflict as exc:
-        pairs = "; ".join(f"{f} · {n}" for f, n in exc.conflicts)
-        st.error(t("edit.conflict", lang, pairs=_plain(pairs), who=_plain(exc.who or "?")))
+        st.error(_conflict_text(exc, lang))
         return False
     except ProjectDataError as exc:
         st.error(t("edit.invalid", lang))
@@ -90,11 +104,20 @@ def _save(store, new, base, who: str, lang: str, *, source: str | None = None, d
     except OSError as exc:
         st.error(t("edit.os_error", lang, reason=_plain(exc.strerror or str(exc))))
         return False
+    st.session_state.pop(_BASE_KEY, None)
     merged = len(result.merged)
     note = t("edit.merged", lang, count=merged) if merged else ""
     st.session_state["data_panel_flash"] = f"{done} {note}".strip()
     st.rerun()
     return True
+
+
+def _conflict_text(exc: VersionConflict, lang: str) -> str:
+    pairs = _plain("; ".join(f"{f} · {n}" for f, n in exc.conflicts))
+    who = _plain(exc.who or "?")
+    if exc.when:
+        return t("edit.conflict.when", lang, pairs=pairs, who=who, when=exc.when)
+    return t("edit.conflict", lang, pairs=pairs, who=who)
 
 
 def _plain(text: str) -> str:
@@ -273,7 +296,7 @@ def _import_button(store, snapshot, plan, who: str, lang: str) -> None:
         skip = st.checkbox(t("edit.import.skip", lang, count=len(plan.rejected)), key="import_skip")
     label = t("edit.import.go", lang, count=len(plan.added) + len(plan.changed))
     if st.button(label, type="primary", disabled=not skip, key="import_go"):
-        done = t("import.plan.written", lang, path=store.path.name)
+        done = t("import.plan.written", lang, path=Path(store.label).name)
         _save(
             store,
             plan.apply(snapshot.collection),
@@ -286,8 +309,21 @@ def _import_button(store, snapshot, plan, who: str, lang: str) -> None:
 
 
 # Edit ------------------------------------------------------------------------------------------
-def _edit_tab(store, snapshot, who: str, selected_id: str | None, lang: str) -> None:
-    features = {f["properties"]["id"]: f for f in snapshot.collection["features"]}
+def _pinned(store, snapshot, fid: str):
+    """The data as it was when this feature was opened for editing: the save names its
+    version, so an edit made meanwhile by someone else (another server, QGIS) is detected
+    rather than silently overwritten. Reopening the panel or saving reads afresh."""
+    label, pinned_fid, pinned = st.session_state.get(_BASE_KEY, (None, None, None))
+    if pinned is None or (label, pinned_fid) != (store.label, fid):
+        pinned = snapshot
+        st.session_state[_BASE_KEY] = (store.label, fid, snapshot)
+    # A copy each run: the drawing map (folium) changes the dicts it is given, and the kept
+    # version must stay exactly what was read.
+    return replace(pinned, collection=copy.deepcopy(pinned.collection))
+
+
+def _edit_tab(store, fresh, who: str, selected_id: str | None, lang: str) -> None:
+    features = {f["properties"]["id"]: f for f in fresh.collection["features"]}
     options = [_NEW, *features]
     default = options.index(selected_id) if selected_id in features else 0
     fid = st.selectbox(
@@ -299,6 +335,8 @@ def _edit_tab(store, snapshot, who: str, selected_id: str | None, lang: str) -> 
         ),
         key="edit_feature",
     )
+    snapshot = _pinned(store, fresh, fid)
+    features = {f["properties"]["id"]: f for f in snapshot.collection["features"]}
     feature = features.get(fid)
     drawn = _draw_map(feature, lang)
     problems: dict[str, list[str]] = st.session_state.get("edit_problems", {}).get(fid, {})
@@ -594,7 +632,7 @@ def _restore_controls(store, snapshot, who, feature, changes, lang) -> None:
         format_func=versions.__getitem__,
         key="history_version",
     )
-    if chosen is None or chosen == "absent":
+    if chosen is None or chosen in ("absent", "0"):  # before the file / the database had data
         return
     then = store.collection_at(chosen)
     if feature is not None:
@@ -617,14 +655,16 @@ def _restore_controls(store, snapshot, who, feature, changes, lang) -> None:
 
 
 def _restore(store, snapshot, version, who, lang, *, feature, done) -> None:
-    if not who:
+    if not who and store.actor is None:
         st.error(t("edit.who.missing", lang))
         return
     try:
         store.restore(version, base=snapshot, who=who, feature=feature)
+    except auth.AccessDenied as exc:
+        st.error(denied_text(exc, lang))
+        return
     except VersionConflict as exc:
-        pairs = "; ".join(f"{f} · {n}" for f, n in exc.conflicts)
-        st.error(t("edit.conflict", lang, pairs=_plain(pairs), who=_plain(exc.who or "?")))
+        st.error(_conflict_text(exc, lang))
         return
     except ProjectDataError as exc:
         st.error(t("edit.invalid", lang))

@@ -13,6 +13,8 @@ from dataclasses import replace
 import geopandas as gpd
 import streamlit as st
 
+from geo import auth
+from geo.db.connect import database_url
 from geo.scenes import (
     Scene,
     SceneStoreError,
@@ -28,6 +30,7 @@ from geo.timeline import period_steps
 from geo.view import ViewState, time_label
 from i18n import t
 from ui.layout import scene_title
+from ui.login import current_actor, denied_text
 from ui.state import apply_view, steps_of
 
 #: Seconds each year step stays on screen while playing.
@@ -271,10 +274,13 @@ def save_scene_form(scenes: list[Scene], view: ViewState) -> None:
     _clean_up_once(str(scenes_path()))
     expander = st.sidebar.expander(t("admin.save_expander", lang))
     path = scenes_path()
-    reason = saving_disabled(path)
+    reason = None if database_url() else saving_disabled(path)
     if reason:
         reason_text = t(reason, lang, path=escape_markdown(path.name))
         expander.info(t("admin.saving_off", lang, reason=reason_text))
+        return
+    if not auth.can(current_actor(), "scenes"):
+        expander.info(t("access.needs_editor", lang))
         return
     with expander, st.form("save_scene", clear_on_submit=False):
         st.text_input(t("admin.title_zh", lang), max_chars=60, key="new_title_zh")
@@ -317,7 +323,10 @@ def _save(view: ViewState) -> None:
     try:
         # add_scene re-reads the file under a lock: another presenter may have saved since
         # this page loaded, and their scene must stay.
-        scene = add_scene(proposed)
+        scene = add_scene(proposed, actor=current_actor())
+    except auth.AccessDenied as exc:
+        st.session_state["scene_save_result"] = ("error", denied_text(exc, lang))
+        return
     except SceneStoreError as exc:
         reason = escape_markdown(exc.message(lang))
         st.session_state["scene_save_result"] = ("error", t("admin.not_saved", lang, reason=reason))
@@ -364,7 +373,10 @@ def _delete_control(scenes: list[Scene], lang: str) -> None:
     if yes_col.button(t("admin.delete_yes", lang), key="delete_scene_yes", type="primary"):
         st.session_state["delete_scene_pending"] = None
         try:
-            delete_scene(chosen)
+            delete_scene(chosen, actor=current_actor())
+        except auth.AccessDenied as exc:
+            st.error(denied_text(exc, lang))
+            return
         except SceneStoreError as exc:
             st.error(t("admin.not_deleted", lang, reason=escape_markdown(exc.message(lang))))
             return

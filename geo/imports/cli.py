@@ -20,7 +20,7 @@ from geo.imports.message import ImportFailed
 from geo.imports.plan import ImportOptions, ImportPlan, plan_import
 from geo.load import read_report_text, validate_collection
 from geo.schema import LAYER_IDS
-from geo.store import GeoJSONFileStore, VersionConflict
+from geo.store import GeoJSONFileStore, VersionConflict, open_store
 from i18n import t
 
 LANG = "en"
@@ -87,13 +87,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"python -m geo import: error: {exc}", file=sys.stderr)
         return 2
-    store = GeoJSONFileStore(settings.data_path(args.data))
+    store = open_store(path=args.data)
     try:
         base = store.load()
         report = read_report_text()
         problems = validate_collection(base.collection, report_text=report)
         if problems:
-            raise ProjectDataError(str(store.path), problems)
+            raise ProjectDataError(store.label, problems)
         table = read_source(args.path, source_layer=args.source_layer)
         plan = plan_import(table, base.collection, options, report_text=report)
     except ImportFailed as exc:
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     except ProjectDataError as exc:
         exc.print_problems()
         return 1
-    target = args.out or str(store.path)
+    target = args.out or store.label
     print_plan(plan, target)
     for rejection in plan.rejected:
         print(f"{plan.source}: {rejection.text(LANG)}", file=sys.stderr)
