@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo import accounts
 from geo.db.pgstore import PostGISStore
 from tests.conftest import TEST_DATA
+from tests.map_reading import map_data, shown_ids
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FID = "zhanshan-plaza"
@@ -40,13 +41,21 @@ def app(db):
 
 
 def map_json(at) -> str:
-    [found] = [
-        e.proto.json_args
-        for e in at.main
-        if type(e).__name__ == "UnknownElement"
-        and "feature_group" in getattr(e.proto, "json_args", "")
-    ]
-    return json.loads(found)["feature_group"] or ""
+    """The projects the map shows now, as sent to the browser (their names and tooltips)."""
+    payload = map_data(at)
+    shown = shown_ids(at)
+    return json.dumps(
+        [
+            {
+                key: values[i]
+                for key, values in payload.items()
+                if isinstance(values, list) and len(values) == len(payload["id"])
+            }
+            for i, project_id in enumerate(payload["id"])
+            if project_id in shown
+        ],
+        ensure_ascii=False,
+    )
 
 
 def sign_in(at, name: str) -> None:
