@@ -1,14 +1,13 @@
 """Static map snapshots for reports and slides (PNG, SVG, PDF), drawn with matplotlib.
 
 Coordinates: every snapshot is drawn in CGCS2000 / 3-degree Gauss-Kruger CM 120E
-(EPSG:4549, ``settings.METRIC_CRS``), where one map unit is one true metre: the scale bar
-(matplotlib-scalebar, ``dx`` = 1 m) is right to within 0.01 % across the district. Basemap
+(EPSG:4549, ``settings.METRIC_CRS``), where one map unit is one true metre: the segmented
+scale bar (``maps.scalebar``) is right to within 0.01 % across the district. Basemap
 tiles, which are Web Mercator, are warped onto that grid by an affine fit; Web Mercator is
 never used for the scale. The north arrow is turned by the grid's convergence (about 0.2°).
 
-Font: Noto Sans CJK SC Regular, as shipped by the ``mplfonts`` package (SIL Open Font
-License 1.1: free to use and to embed in images and PDFs). ``mplfonts`` also ships SimHei,
-whose licence does not allow this; it is never registered or used.
+Font: Noto Sans CJK SC Regular (``maps.fonts``). Page layout and type sizes per preset:
+``maps.layout``; legend: ``maps.legend``; figures box: ``maps.figures_box``.
 
 Only ``matplotlib.figure.Figure`` with the Agg canvas is used: no pyplot, no change to global
 rcParams, so the Streamlit app can render from any thread.
@@ -17,30 +16,28 @@ rcParams, so the Streamlit app can render from any thread.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
+import itertools
 import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
 import numpy as np
 import shapely
-from matplotlib import font_manager, rc_context
+import shapely.affinity
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, ScaledTranslation
-from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
 
 from geo import schema, settings, tiles
@@ -51,14 +48,25 @@ from geo.text import strip_hidden
 from i18n import t
 from layers import LAYERS, STATUS_STYLES
 from layers.palette import BOUNDARY_STYLE
-from layers.spec import LegendEntry
-from layers.symbols import Symbol, symbol_for
+from layers.symbols import symbol_for
+from maps import figures_box, print_symbols, scalebar
 from maps import inset as old_city
-from maps import print_symbols
 from maps.figures_box import district_figures
+from maps.fonts import (
+    FONT_FILE,
+    FONT_LICENCE,
+    FauxBold,
+    bold,
+    cjk_font,
+    font_path,
+    text_size_px,
+    text_width_pt,
+)
+from maps.layout import CAPTION_LINES, FrameContent, Layout, land_grid, page_layout, place_box
+from maps.legend import LegendRow, draw_legend, legend_rows, measure_legend
 
-FONT_FILE: Final = "NotoSansCJKsc-Regular.otf"
-FONT_LICENCE: Final = "SIL Open Font License 1.1"
+__all__ = ["FONT_FILE", "FONT_LICENCE", "CAPTION_LINES", "font_path", "LegendRow", "legend_rows"]
+
 IMAGE_FORMATS: Final = ("png", "svg", "pdf")
 
 SEA_COLOR: Final = "#d6e6f0"
@@ -171,17 +179,6 @@ class SnapshotSpec:
 
 
 @dataclass(frozen=True)
-class LegendRow:
-    """One legend line: a layer heading, a status entry, or a note with its own swatch."""
-
-    kind: str  # "heading", "entry", "target", "schematic", "boundary", "note"
-    text: str
-    entry: LegendEntry | None = None
-    #: The symbol the swatch draws (entries, the hollow and schematic notes).
-    symbol: Symbol | None = None
-
-
-@dataclass(frozen=True)
 class DrawnSnapshot:
     """A drawn figure and what went into it (for tests, previews and captions)."""
 
@@ -200,6 +197,12 @@ class DrawnSnapshot:
     with_leader: tuple[str, ...] = ()
     #: The old-city inset, when the old city holds more than fits (see ``maps.inset``).
     inset: Inset | None = None
+    #: The main map's scale bar.
+    scale_bar: scalebar.ScaleBar | None = None
+    #: Boxes inside the map frame (legend, figures, inset, scalebar, north), display pixels.
+    boxes: dict = field(default_factory=dict)
+    #: The main map's labels: boxes, leaders (display pixels).
+    placement: LabelPlacement | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,7 @@ class Inset:
     ground: tuple[float, float, float, float]
     keys: tuple[str, ...]
     placement: LabelPlacement
+    scale_bar: scalebar.ScaleBar | None = None
 
 
 # Titles and captions --------------------------------------------------------------------------
@@ -274,117 +278,6 @@ def _period_zh(view: ProjectFilter) -> str:
 def _year_span(years: tuple[int, int]) -> str:
     first, last = years
     return str(first) if first == last else f"{first}–{last}"
-
-
-# Fonts ----------------------------------------------------------------------------------------
-@functools.cache
-def font_path() -> Path:
-    """The Noto Sans CJK SC file shipped by ``mplfonts``, registered with matplotlib once.
-
-    Raises
-    ------
-    RuntimeError
-        When ``mplfonts`` is not installed (``pip install -r requirements.txt``).
-    """
-    spec = importlib.util.find_spec("mplfonts")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        path = Path(location) / "fonts" / FONT_FILE
-        if path.is_file():
-            font_manager.fontManager.addfont(str(path))
-            return path
-    raise RuntimeError(
-        f"the CJK font {FONT_FILE} was not found; install the pinned requirements "
-        "(pip install -r requirements.txt, package mplfonts)"
-    )
-
-
-def cjk_font(size: float) -> font_manager.FontProperties:
-    """Noto Sans CJK SC at ``size`` points."""
-    return font_manager.FontProperties(fname=str(font_path()), size=size)
-
-
-# Layout ---------------------------------------------------------------------------------------
-#: Lines kept for the caption under the map (filters and counts, then sources and credits).
-CAPTION_LINES: Final = 3
-_BASE_SIZES: Final = {
-    "title": 20.0,
-    "legend": 9.5,
-    "label": 7.6,
-    "caption": 7.4,
-    "scalebar": 8.5,
-    "context": 9.0,
-    "north": 10.0,
-}
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """Where things go, in figure fractions, and the type scale."""
-
-    map_rect: tuple[float, float, float, float]
-    legend_rect: tuple[float, float, float, float]
-    title_xy: tuple[float, float]
-    text_width: float
-    caption_y: float
-    scale: float
-
-    @property
-    def sizes(self) -> dict[str, float]:
-        """Type sizes in points: larger pages get larger type (slides are the unit)."""
-        sizes = {name: size * self.scale for name, size in _BASE_SIZES.items()}
-        # Labels grow slower than the page: more of them fit on paper than on a slide.
-        sizes["label"] = _BASE_SIZES["label"] * self.scale**0.5
-        return sizes
-
-
-def _layout(page: PageSize, *, content_aspect: float) -> _Layout:
-    """Title on top, caption at the foot; the legend right of the map (landscape) or below."""
-    width, height = page.size_in
-    scale = min(max(min(width, height) / 7.2, 0.7), 2.0)
-    margin, gap = 0.3 * scale, 0.18 * scale
-    title_band = _BASE_SIZES["title"] * scale * 1.9 / 72
-    caption_band = _BASE_SIZES["caption"] * scale * 1.55 * CAPTION_LINES / 72 + 0.1 * scale
-    top, bottom = height - margin - title_band, margin + caption_band
-    inner_w = width - 2 * margin
-    if page.landscape:
-        legend_w = min(max(0.22 * width, 2.5 * scale), 0.32 * width)
-        map_w = inner_w - legend_w - gap
-        map_box = (margin, bottom, map_w, top - bottom)
-        legend_box = (margin + map_w + gap, bottom, legend_w, top - bottom)
-    else:
-        legend_h = min(max(0.2 * height, 2.0 * scale), 0.3 * height)
-        room = top - bottom - legend_h - gap
-        map_h = min(room, max(inner_w / content_aspect * 1.25, 0.5 * height))
-        map_box = (margin, top - map_h, inner_w, map_h)
-        legend_box = (margin, top - map_h - gap - legend_h, inner_w, legend_h)
-    return _Layout(
-        map_rect=_fraction(map_box, width, height),
-        legend_rect=_fraction(legend_box, width, height),
-        title_xy=(margin / width, (height - margin - title_band * 0.45) / height),
-        text_width=inner_w / width,
-        caption_y=(margin + caption_band - 0.06 * scale) / height,
-        scale=scale,
-    )
-
-
-def _map_frame(
-    spec: SnapshotSpec, gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame
-) -> tuple[_Layout, tuple[float, float], tuple[float, float]]:
-    """The layout and the map's axis limits (EPSG:4549) for this spec and data."""
-    extent = spec.extent or snapshot_extent(gdf_shown, boundary)
-    content_x, content_y = _metric_limits(extent, 0.0)
-    aspect = (content_x[1] - content_x[0]) / max(content_y[1] - content_y[0], 1.0)
-    layout = _layout(spec.page, content_aspect=aspect)
-    width, height = spec.page.size_in
-    map_aspect = (layout.map_rect[2] * width) / (layout.map_rect[3] * height)
-    xlim, ylim = _metric_limits(extent, map_aspect)
-    return layout, xlim, ylim
-
-
-def _fraction(box, width: float, height: float) -> tuple[float, float, float, float]:
-    x, y, w, h = box
-    return x / width, y / height, w / width, h / height
 
 
 # Extent ---------------------------------------------------------------------------------------
@@ -556,7 +449,7 @@ def _plain_for_vectors(text: Text) -> None:
     effects = text.get_path_effects() or []
     if not effects:
         return
-    halo = next((e for e in effects if not isinstance(e, _FauxBold)), None)
+    halo = next((e for e in effects if not isinstance(e, FauxBold)), None)
     text.set_path_effects([])
     if halo is not None and text.get_bbox_patch() is None:
         text.set_bbox(
@@ -598,7 +491,11 @@ def render_layer_snapshots(
     visible = gdf_shown[gdf_shown["layer"].isin(spec.view.layers)]
     extent = spec.extent or snapshot_extent(split_by_placement(visible)[0], boundary)
     spec = replace(spec, extent=extent)
-    layout, xlim, ylim = _map_frame(spec, visible, boundary)
+    layout = page_layout(spec.page)
+    width, height = spec.page.size_in
+    aspect = (layout.map_rect[2] * width) / (layout.map_rect[3] * height)
+    # Tiles for the widest frame the layout may choose (it widens to find room for boxes).
+    xlim, ylim = _zoomed(*_metric_limits(extent, aspect), _ZOOMS[-1])
     basemap_image = _fetch_for(spec, layout, xlim, ylim)
     if basemap_image is None:
         spec = replace(spec, basemap="none")
@@ -619,6 +516,192 @@ def render_layer_snapshots(
     return out
 
 
+#: How far the frame may widen (around the chosen extent) to find room for its boxes.
+_ZOOMS: Final = (1.0, 1.12, 1.25, 1.4, 1.6)
+#: Each zoom centred, then with its room gained on one side.
+_VIEWS: Final = tuple(
+    (zoom, shift)
+    for zoom in _ZOOMS
+    for shift in ([(0, 0)] if zoom == 1.0 else [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)])
+)
+
+
+@dataclass(frozen=True)
+class _FramePlan:
+    """The chosen limits and where each box inside the frame goes (display pixels)."""
+
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    boxes: dict
+    hidden: int
+    inset_ground: tuple[float, float, float, float] | None
+    legend: object
+
+
+def _frame_px(fig: Figure, layout: Layout) -> tuple[float, float, float, float]:
+    x, y, w, h = layout.map_rect
+    fw, fh = fig.bbox.width, fig.bbox.height
+    return x * fw, y * fh, (x + w) * fw, (y + h) * fh
+
+
+def _zoomed(xlim, ylim, zoom: float, shift=(0, 0)):
+    """Limits ``zoom`` times as wide; ``shift`` (-1, 0, 1 per axis) puts the gained room on
+    one side (the original extent then touches the other)."""
+    hw, hh = (xlim[1] - xlim[0]) * zoom / 2, (ylim[1] - ylim[0]) * zoom / 2
+    cx = sum(xlim) / 2 + shift[0] * (hw - (xlim[1] - xlim[0]) / 2)
+    cy = sum(ylim) / 2 + shift[1] * (hh - (ylim[1] - ylim[0]) / 2)
+    return (cx - hw, cx + hw), (cy - hh, cy + hh)
+
+
+def _plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer) -> _FramePlan:
+    """Limits and boxes: the first zoom (from the chosen extent outwards) at which legend,
+    figures box, inset and scale bar hide no symbol; else the one hiding the fewest."""
+    frame = _frame_px(fig, layout)
+    fw, fh = frame[2] - frame[0], frame[3] - frame[1]
+    px_per_pt = renderer.points_to_pixels(1.0)
+    sizes, scale = layout.sizes, layout.scale
+    extent = spec.extent or snapshot_extent(
+        shown_m.to_crs(settings.STORAGE_CRS), boundary_m.to_crs(settings.STORAGE_CRS)
+    )
+    base_x, base_y = _metric_limits(extent, fw / fh)
+    anchors_m = np.array([_anchor(g) for g in shown_m.geometry], dtype=float).reshape(-1, 2)
+    radii = (
+        np.array(
+            [
+                _marker_radius_pt(layer, p == "schematic", g.geom_type.endswith("Point"), scale)
+                for layer, p, g in zip(
+                    shown_m["layer"], _precisions(shown_m), shown_m.geometry, strict=True
+                )
+            ],
+            dtype=float,
+        )
+        * px_per_pt
+    )
+    margin = 6 * px_per_pt
+    figures_size = (
+        figures_box.measure_box(figures, spec.lang, sizes["figures"], renderer) if figures else None
+    )
+    best, rows_for = None, {}
+    # A larger inset (readable labels) before a closer view: the old city is what is crowded.
+    for share, (zoom, (sx, sy)) in itertools.product((1.0, 0.84, 0.7), _VIEWS):
+        xlim, ylim = _zoomed(base_x, base_y, zoom, shift=(sx, sy))
+        k = fw / (xlim[1] - xlim[0])
+        to_px = (k, 0, 0, k, frame[0] - xlim[0] * k, frame[1] - ylim[0] * k)
+        inside = (
+            (anchors_m[:, 0] > xlim[0])
+            & (anchors_m[:, 0] < xlim[1])
+            & (anchors_m[:, 1] > ylim[0])
+            & (anchors_m[:, 1] < ylim[1])
+        )
+        anchors_px = anchors_m[inside] * k + np.array([to_px[4], to_px[5]])
+        district = shapely.affinity.affine_transform(boundary_m.union_all(), to_px)
+        land = land_grid(district, frame, max(fw, fh) / 60)
+        taken = []
+        ground = _inset_ground(spec, shown_m[inside], k, sizes, px_per_pt)
+        if ground is not None:
+            g = shapely.affinity.affine_transform(shapely.box(*ground), to_px).bounds
+            taken.append((g[0] - margin, g[1] - margin, g[2] + margin, g[3] + margin))
+        content = FrameContent(anchors_px, radii[inside], land, max(fw, fh) / 60, taken)
+        key = tuple(np.flatnonzero(inside))
+        if key not in rows_for:
+            rows_for[key] = legend_rows(
+                shown_m[inside].to_crs(settings.STORAGE_CRS),
+                layers=spec.view.layers,
+                lang=spec.lang,
+            )
+        rows = rows_for[key]
+        fixed = {}
+        if figures_size is not None:
+            fixed["figures"] = figures_size
+        bar_w, bar_h, *_ = scalebar.measure(
+            _PlanAxes(frame, xlim),
+            font=cjk_font(sizes["scalebar"]),
+            text_size=functools.partial(_text_px, size=sizes["scalebar"], renderer=renderer),
+            px_per_pt=px_per_pt,
+        )
+        # A larger inset first; a tall legend in one column, or a wide one in two or three.
+        if ground is None and share < 1.0:
+            continue
+        for columns in (1, 2, 3):
+            legend = measure_legend(
+                rows,
+                size=sizes["legend"],
+                max_height_pt=fh * 0.92 / px_per_pt,
+                renderer=renderer,
+                lang=spec.lang,
+                min_columns=columns,
+            )
+            wanted = {
+                "inset": _inset_size(ground, k, fw, fh, share) if ground else None,
+                "legend": (legend.width_pt * px_per_pt, legend.height_pt * px_per_pt),
+                "figures": fixed.get("figures"),
+                "scalebar": (bar_w, bar_h),
+                "north": (2.2 * sizes["north"] * px_per_pt, 4.6 * sizes["north"] * px_per_pt),
+            }
+            boxes, hidden, placed = {}, 0, []
+            for name, size in wanted.items():
+                if size is None:
+                    continue
+                box, covered = place_box(frame, size, content, margin=margin, taken=placed)
+                boxes[name] = box
+                placed.append(box)
+                hidden += covered
+            plan = _FramePlan(xlim, ylim, boxes, hidden, ground, legend)
+            if best is None or hidden < best.hidden:
+                best = plan
+            if hidden == 0:
+                return best
+    return best
+
+
+class _PlanAxes:
+    """Enough of an axes for :func:`maps.scalebar.measure` before the axes exist."""
+
+    def __init__(self, frame, xlim) -> None:
+        from matplotlib.transforms import Bbox
+
+        self._bbox = Bbox.from_extents(*frame)
+        self._xlim = xlim
+
+    def get_window_extent(self, renderer=None):
+        return self._bbox
+
+    def get_xlim(self):
+        return self._xlim
+
+
+def _precisions(gdf: gpd.GeoDataFrame):
+    if "location_precision" in gdf:
+        return gdf["location_precision"].fillna("approximate")
+    return gdf["status"].map(lambda _s: "approximate")
+
+
+def _inset_ground(spec, shown_m, px_per_m: float, sizes, px_per_pt: float):
+    """The old city's ground when its labels cannot fit at the main map's scale."""
+    if not spec.labels or not len(shown_m):
+        return None
+    inside = old_city.in_old_city(shown_m)
+    if not len(inside):
+        return None
+    x0, y0, x1, y1 = inside.total_bounds
+    area = max((x1 - x0) * (y1 - y0) * px_per_m**2, 1.0)
+    return old_city.inset_ground(
+        shown_m, window_px_area=area, label_height_px=sizes["label"] * px_per_pt * 1.3
+    )
+
+
+def _inset_size(ground, px_per_m: float, fw: float, fh: float, share: float) -> tuple[float, float]:
+    """The inset ``share`` of its largest size: half the frame's width (62 % on frames not much
+    wider than high), 62 % of its height; at least twice the main map's scale."""
+    gw, gh = ground[2] - ground[0], ground[3] - ground[1]
+    width = max(share * fw * (0.5 if fw > 1.3 * fh else 0.62), 2.05 * gw * px_per_m)
+    height = width * gh / gw
+    if height > fh * 0.62:
+        height = fh * 0.62
+        width = height * gw / gh
+    return width, height
+
+
 def draw_snapshot(
     gdf_shown: gpd.GeoDataFrame,
     boundary: gpd.GeoDataFrame,
@@ -633,56 +716,79 @@ def draw_snapshot(
     # District totals go into the figures box and unlocated projects into the caption count:
     # neither is a site, so neither is drawn, labelled or used to frame the map.
     shown, totals, unlocated = split_by_placement(visible)
-    layout, xlim, ylim = _map_frame(spec, shown, boundary)
-    # Legend, labels and counts describe what is inside the frame, not what a custom extent
-    # leaves out.
-    shown = shown[shown.intersects(shapely.box(*_lonlat_bounds(xlim, ylim)))]
-    sizes = layout.sizes
+    layout = page_layout(spec.page)
+    sizes, scale = layout.sizes, layout.scale
     fig = Figure(figsize=spec.page.size_in, dpi=spec.page.dpi, facecolor="white")
     FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    px_per_pt = renderer.points_to_pixels(1.0)
+    context = context if context is not None else _read_context()
+    boundary_m = boundary.to_crs(settings.METRIC_CRS)
+    figures = district_figures(totals, spec.lang)
+    plan = _plan_frame(
+        fig, layout, spec, shown.to_crs(settings.METRIC_CRS), boundary_m, figures, renderer
+    )
+    xlim, ylim = plan.xlim, plan.ylim
+    # Legend, labels and counts describe what is inside the frame, not what a custom extent
+    # leaves out; a symbol is drawn whole or not at all (never cut by the frame's edge).
+    metres_per_px = (xlim[1] - xlim[0]) / (layout.map_rect[2] * fig.bbox.width)
+    shown = _inside_frame(shown, xlim, ylim, 9 * scale * px_per_pt * metres_per_px)
     ax = fig.add_axes(layout.map_rect, label="map")
     if basemap_image is None and spec.basemap != "none":
         basemap_image = _fetch_for(spec, layout, xlim, ylim)
-    context = context if context is not None else _read_context()
     if basemap_image is not None and basemap_image.gcj02:
         shown, boundary, context = to_gcj02(shown), to_gcj02(boundary), to_gcj02(context)
+        boundary_m = boundary.to_crs(settings.METRIC_CRS)
     shown_m = shown.to_crs(settings.METRIC_CRS).reset_index(drop=True)
-    boundary_m = boundary.to_crs(settings.METRIC_CRS)
+    context_m = context.to_crs(settings.METRIC_CRS)
     _setup_map_axes(ax, xlim, ylim)
     if basemap_image is not None:
         _draw_tiles(ax, basemap_image)
     else:
-        _draw_offline_context(ax, boundary_m, context.to_crs(settings.METRIC_CRS))
-    scale = layout.scale
+        _draw_offline_context(ax, boundary_m, context_m)
     _draw_features(ax, shown_m, scale=scale)
     _draw_boundary(ax, boundary_m, scale=scale)
-    _draw_scalebar(ax, size=sizes["scalebar"])
-    _draw_north_arrow(ax, xlim, ylim, size=sizes["north"])
-    renderer = fig.canvas.get_renderer()
-    obstacles = _reserved_boxes(ax, renderer, scale=scale)
-    inset = _draw_inset(
+    bar = _draw_scalebar(ax, plan.boxes["scalebar"][:2], size=sizes["scalebar"], renderer=renderer)
+    north = plan.boxes["north"]
+    frame = _frame_px(fig, layout)
+    _draw_north_arrow(
         ax,
-        shown_m,
-        (boundary_m, context.to_crs(settings.METRIC_CRS)),
-        spec=spec,
-        sizes=sizes,
-        scale=scale,
-        renderer=renderer,
+        xlim,
+        ylim,
+        size=sizes["north"],
+        at=(
+            ((north[0] + north[2]) / 2 - frame[0]) / (frame[2] - frame[0]),
+            (north[1] + 1.4 * sizes["north"] * px_per_pt - frame[1]) / (frame[3] - frame[1]),
+        ),
     )
-    if inset is not None:
-        obstacles.append(inset.box)
-    figures = district_figures(totals, spec.lang)
-    if figures:
-        box = _draw_figures_box(
+    obstacles = [bar.box, north]
+    inset = None
+    if plan.inset_ground is not None:
+        inset = _draw_inset(
             ax,
-            figures,
-            spec.lang,
-            sizes["legend"] * 0.9,
-            renderer,
-            avoid=(shown_m, boundary_m),
-            taken=obstacles[len(obstacles) - (inset is not None) :],
+            shown_m,
+            (boundary_m, context_m),
+            plan.boxes["inset"],
+            plan.inset_ground,
+            spec=spec,
+            sizes=sizes,
+            scale=scale,
+            renderer=renderer,
         )
-        obstacles.append(box)
+        obstacles.append(inset.box)
+        # Labels stay off the old city's outline: its features are labelled in the inset.
+        (gx0, gy0), (gx1, gy1) = ax.transData.transform(
+            [plan.inset_ground[:2], plan.inset_ground[2:]]
+        )
+        pad = 3 * px_per_pt
+        obstacles.append((gx0 - pad, gy0 - pad, gx1 + pad, gy1 + pad))
+    if figures:
+        figures_box.draw_box(
+            ax, plan.boxes["figures"], figures, spec.lang, sizes["figures"], renderer
+        )
+        obstacles.append(plan.boxes["figures"])
+    legend_box = plan.boxes["legend"]
+    obstacles.append(legend_box)
     if basemap_image is None:
         obstacles += _draw_context_labels(ax, context, xlim, ylim, renderer, sizes["context"])
     placement = LabelPlacement(placed=(), omitted=())
@@ -690,19 +796,35 @@ def draw_snapshot(
     in_inset = shown_m["id"].isin(inset.keys if inset is not None else ())
     main_m = shown_m[~in_inset]
     if spec.labels and len(main_m):
-        requests = _label_requests(main_m, scale=scale)
-        font = cjk_font(sizes["label"])
         placement = place_labels(
             ax,
-            requests,
+            _label_requests(main_m, scale=scale),
             renderer=renderer,
-            font=font,
+            font=cjk_font(sizes["label"]),
             obstacles=obstacles,
             halo_pt=2.4 * scale,
             neighbours=[_anchor(g) for g in shown_m.geometry[in_inset]],
         )
     rows = legend_rows(shown, layers=spec.view.layers, lang=spec.lang)
-    _draw_legend(fig, layout, rows, renderer, lang=spec.lang)
+    legend = measure_legend(
+        rows,
+        size=sizes["legend"],
+        max_height_pt=(legend_box[3] - legend_box[1]) / px_per_pt,
+        renderer=renderer,
+        lang=spec.lang,
+        min_columns=len(plan.legend.columns),
+    )
+    fw, fh = fig.bbox.width, fig.bbox.height
+    draw_legend(
+        fig,
+        (
+            legend_box[0] / fw,
+            legend_box[1] / fh,
+            (legend_box[2] - legend_box[0]) / fw,
+            (legend_box[3] - legend_box[1]) / fh,
+        ),
+        legend,
+    )
     _draw_title(fig, layout, spec.shown_title, renderer)
     attribution = basemap_image.attribution if basemap_image is not None else None
     caption = _caption(
@@ -711,7 +833,7 @@ def draw_snapshot(
         off_map=(len(totals), len(unlocated)),
         omitted=len(placement.omitted) + (len(inset.placement.omitted) if inset else 0),
         attribution=attribution,
-        numeric_scale=numeric_scale(ax, renderer) if spec.page.id.startswith("a") else None,
+        numeric_scale=numeric_scale(ax, renderer) if layout.on_paper else None,
     )
     _draw_caption(fig, layout, caption, renderer)
     return DrawnSnapshot(
@@ -724,48 +846,48 @@ def draw_snapshot(
         figures=tuple(f.text() for f in figures),
         with_leader=placement.with_leader,
         inset=inset,
+        scale_bar=bar,
+        boxes={**plan.boxes, "scalebar": bar.box},
+        placement=placement,
     )
 
 
-def _draw_inset(ax: Axes, shown_m, background, *, spec, sizes, scale, renderer) -> Inset | None:
+def _inside_frame(shown: gpd.GeoDataFrame, xlim, ylim, margin_m: float) -> gpd.GeoDataFrame:
+    """The features whose symbol lies wholly inside the frame: a point at least ``margin_m``
+    (its symbol's radius) from the edge, an area or line whose marker does."""
+    if not len(shown):
+        return shown
+    shown_m = shown.to_crs(settings.METRIC_CRS)
+    anchors = np.array([_anchor(g) for g in shown_m.geometry], dtype=float).reshape(-1, 2)
+    keep = (
+        (anchors[:, 0] > xlim[0] + margin_m)
+        & (anchors[:, 0] < xlim[1] - margin_m)
+        & (anchors[:, 1] > ylim[0] + margin_m)
+        & (anchors[:, 1] < ylim[1] - margin_m)
+    )
+    return shown[keep]
+
+
+def _draw_inset(
+    ax: Axes, shown_m, background, box, ground, *, spec, sizes, scale, renderer
+) -> Inset:
     """The old city at a larger scale inside the frame, its ground outlined on the main map,
-    with its own scale bar and its features labelled; None when the old city's labels fit."""
-    if not spec.labels or not len(shown_m):
-        return None
-    inside = old_city.in_old_city(shown_m)
-    if not len(inside):
-        return None
-    x0, y0, x1, y1 = inside.total_bounds
-    (px0, py0), (px1, py1) = ax.transData.transform([(x0, y0), (x1, y1)])
-    label_h = sizes["label"] * renderer.points_to_pixels(1.0) * 1.3
-    ground = old_city.inset_ground(
-        shown_m, window_px_area=max(abs(px1 - px0) * abs(py1 - py0), 1.0), label_height_px=label_h
-    )
-    if ground is None:
-        return None
+    with its own scale bar and its features labelled."""
     gx0, gy0, gx1, gy1 = ground
-    aspect = (gx1 - gx0) / (gy1 - gy0)
-    frame = ax.get_window_extent(renderer)
-    width = frame.width * (0.5 if frame.width > 1.6 * frame.height else 0.6)
-    height = width / aspect
-    if height > frame.height * 0.66:
-        height = frame.height * 0.66
-        width = height * aspect
-    margin = 8 * renderer.points_to_pixels(1.0)
-    # The inset may not cover the old city itself: its features count as hidden.
-    box = _quiet_corner(ax, frame, (width, height), margin, renderer, (shown_m, background[0]))
     fig = ax.figure
     fig_w, fig_h = fig.bbox.width, fig.bbox.height
+    width, height = box[2] - box[0], box[3] - box[1]
     rect = (box[0] / fig_w, box[1] / fig_h, width / fig_w, height / fig_h)
     iax = fig.add_axes(rect, label="inset", zorder=ax.get_zorder() + 1)
     _setup_map_axes(iax, (gx0, gx1), (gy0, gy1))
+    # A box not exactly the ground's aspect: the axes keep the equal scale and widen a side.
+    iax.set_aspect("equal", adjustable="datalim")
     for spine in iax.spines.values():
         spine.set_linewidth(1.4 * scale)
         spine.set_edgecolor(TEXT_COLOR)
     _draw_offline_context(iax, *background)
     _draw_features(iax, shown_m, scale=scale)
     _draw_boundary(iax, background[0], scale=scale)
-    _draw_scalebar(iax, size=sizes["scalebar"] * 0.85)
     title = iax.text(
         0.02,
         0.97,
@@ -793,19 +915,33 @@ def _draw_inset(ax: Axes, shown_m, background, *, spec, sizes, scale, renderer) 
     ground_box = shapely.box(gx0, gy0, gx1, gy1)
     in_ground = shown_m[shown_m.geometry.representative_point().within(ground_box)]
     extent = title.get_window_extent(renderer)
-    obstacles = [
-        (extent.x0, extent.y0, extent.x1, extent.y1),
-        *_reserved_boxes(iax, renderer, scale=scale)[:1],
+    title_box = (extent.x0, extent.y0, extent.x1, extent.y1)
+    # The scale bar takes the corner where it hides no symbol (nor the title).
+    px_per_pt = renderer.points_to_pixels(1.0)
+    font = cjk_font(sizes["scalebar"])
+    text_size = functools.partial(_text_px, size=sizes["scalebar"], renderer=renderer)
+    bar_w, bar_h, *_ = scalebar.measure(iax, font=font, text_size=text_size, px_per_pt=px_per_pt)
+    radius = 8 * scale * px_per_pt
+    blocked = [
+        shapely.Point(p).buffer(radius)
+        for p in iax.transData.transform([_anchor(g) for g in in_ground.geometry]).reshape(-1, 2)
     ]
+    frame = iax.get_window_extent(renderer)
+    origin = scalebar.free_corner(frame, (bar_w, bar_h), 4 * px_per_pt, blocked, [title_box])
+    bar = scalebar.draw_scale_bar(iax, origin, font=font, text_size=text_size, px_per_pt=px_per_pt)
     placement = place_labels(
         iax,
         _label_requests(in_ground, scale=scale),
         renderer=renderer,
         font=cjk_font(sizes["label"]),
-        obstacles=obstacles,
+        obstacles=[title_box, bar.box],
         halo_pt=2.4 * scale,
     )
-    return Inset(iax, box, ground, tuple(in_ground["id"]), placement)
+    return Inset(iax, tuple(box), ground, tuple(in_ground["id"]), placement, bar)
+
+
+def _text_px(text: str, *, size: float, renderer) -> tuple[float, float]:
+    return text_size_px(text, size, renderer)
 
 
 def numeric_scale(ax: Axes, renderer) -> int:
@@ -1055,16 +1191,6 @@ def _marker_radius_pt(layer: str, schematic: bool, point: bool, scale: float) ->
     return size / 2 * (1.45 if schematic else 1.0)
 
 
-def _reserved_boxes(ax: Axes, renderer, *, scale: float) -> list:
-    """Pixel boxes labels must avoid: the scale bar and north arrow corners."""
-    frame = ax.get_window_extent(renderer)
-    px = ax.figure.dpi / 72.0
-    return [
-        (frame.x0, frame.y0, frame.x0 + frame.width * 0.3, frame.y0 + 46 * scale * px),
-        (frame.x1 - 46 * scale * px, frame.y1 - 78 * scale * px, frame.x1, frame.y1),
-    ]
-
-
 def _label_requests(shown_m: gpd.GeoDataFrame, *, scale: float) -> list[LabelRequest]:
     """One label per feature, most trustworthy and largest first; ``*`` marks schematic."""
     precision_rank = {p: i for i, p in enumerate(schema.PRECISIONS)}
@@ -1101,24 +1227,14 @@ def _label_requests(shown_m: gpd.GeoDataFrame, *, scale: float) -> list[LabelReq
 
 
 # Scale bar and north arrow --------------------------------------------------------------------
-def _draw_scalebar(ax: Axes, *, size: float) -> None:
-    """A scale bar in true metres: the axes are in EPSG:4549, so one data unit is 1 m."""
-    ax.add_artist(
-        ScaleBar(
-            1.0,
-            "m",
-            dimension="si-length",
-            location="lower left",
-            length_fraction=0.2,
-            width_fraction=0.008,
-            border_pad=0.8,
-            pad=0.5,
-            sep=3,
-            color=TEXT_COLOR,
-            box_color="white",
-            box_alpha=0.85,
-            font_properties={"fname": str(font_path()), "size": size},
-        )
+def _draw_scalebar(ax: Axes, origin, *, size: float, renderer) -> scalebar.ScaleBar:
+    """The segmented bar (0–1–2 km) in true metres: the axes are EPSG:4549 (1 unit = 1 m)."""
+    return scalebar.draw_scale_bar(
+        ax,
+        origin,
+        font=cjk_font(size),
+        text_size=functools.partial(_text_px, size=size, renderer=renderer),
+        px_per_pt=renderer.points_to_pixels(1.0),
     )
 
 
@@ -1136,13 +1252,13 @@ def grid_convergence(xlim, ylim) -> float:
     return math.degrees(math.atan2(nx - cx, ny - cy))
 
 
-def _draw_north_arrow(ax: Axes, xlim, ylim, *, size: float) -> None:
-    """A two-tone arrow pointing to true north, in the map's top right corner."""
+def _draw_north_arrow(ax: Axes, xlim, ylim, *, size: float, at=(0.955, 0.9)) -> None:
+    """A two-tone arrow pointing to true north, its foot at ``at`` (axes fraction)."""
     # Shape in units of ``size`` points, placed at a fixed spot of the axes.
     place = (
         Affine2D().rotate_deg(grid_convergence(xlim, ylim)).scale(size / 72.0)
         + ax.figure.dpi_scale_trans
-        + ScaledTranslation(0.955, 0.9, ax.transAxes)
+        + ScaledTranslation(*at, ax.transAxes)
     )
     ax.add_patch(
         Rectangle(
@@ -1188,313 +1304,14 @@ def _draw_north_arrow(ax: Axes, xlim, ylim, *, size: float) -> None:
     )
 
 
-# Legend ---------------------------------------------------------------------------------------
-def legend_rows(
-    gdf_shown: gpd.GeoDataFrame, *, layers: Iterable[str], lang: str = "zh"
-) -> list[LegendRow]:
-    """The legend by layer × status, in one language, with the map's own symbols.
-
-    Per visible layer with features on the map: a heading (its name and count), then one row
-    per status present, whose swatch is exactly the symbol drawn (layer shape, status colour,
-    hollow when that layer shows that status only as a target or plan). No two swatches are
-    the same. Notes follow for hollow symbols, schematic positions and the boundary.
-    """
-    visible = set(layers)
-    rows: list[LegendRow] = []
-    on_map = split_by_placement(gdf_shown)[0]
-    targets = _targets(on_map)
-    hollow_any = schematic_any = False
-    for layer_id in (i for i in schema.LAYER_IDS if i in visible):
-        in_layer = on_map["layer"] == layer_id
-        part = on_map[in_layer]
-        if not len(part):
-            continue
-        name = t(f"layer.{layer_id}", lang)
-        rows.append(LegendRow("heading", t("print.layer.count", lang, layer=name, count=len(part))))
-        present = tuple(s for s in schema.STATUSES if s in set(part["status"]))
-        for entry in LAYERS[layer_id].legend_entries(present):
-            in_status = part["status"] == entry.status
-            kinds = part.loc[in_status].geometry.geom_type
-            kind = kinds.str.replace("Multi", "", regex=False).mode().iloc[0]
-            # Hollow only when every such feature is a target or a plan: the swatch shows what
-            # most of the map shows for that cell; the note explains hollow.
-            hollow_only = bool((targets[in_layer][in_status]).all()) or entry.status == "planned"
-            symbol = symbol_for(layer_id, entry.status, target=hollow_only)
-            hollow_any = hollow_any or bool(targets[in_layer][in_status].any())
-            hollow_any = hollow_any or entry.status == "planned"
-            rows.append(
-                LegendRow(
-                    "entry",
-                    t(f"status.{entry.status}", lang),
-                    replace(entry, geometry=kind),
-                    symbol,
-                )
-            )
-        precision = part.get("location_precision")
-        schematic_any = schematic_any or bool(
-            precision is not None and (precision == "schematic").any()
-        )
-    if not rows:
-        rows.append(LegendRow("note", t("print.legend.none", lang)))
-    if hollow_any:
-        rows.append(
-            LegendRow(
-                "target",
-                t("legend.hollow", lang),
-                symbol=symbol_for("renewal", "completed", target=True),
-            )
-        )
-    if schematic_any:
-        rows.append(
-            LegendRow(
-                "schematic",
-                t("legend.schematic", lang),
-                symbol=symbol_for("renewal", "completed", precision="schematic"),
-            )
-        )
-    rows.append(LegendRow("boundary", t("legend.boundary", lang)))
-    return rows
-
-
-def _draw_legend(
-    fig: Figure, layout: _Layout, rows: Sequence[LegendRow], renderer, *, lang: str = "zh"
-) -> None:
-    """Rows top-down in the legend panel, shrunk and split into columns until they fit."""
-    ax = fig.add_axes(layout.legend_rect, label="legend")
-    ax.set_axis_off()
-    width_pt = layout.legend_rect[2] * fig.get_figwidth() * 72
-    height_pt = layout.legend_rect[3] * fig.get_figheight() * 72
-    ax.set_xlim(0, width_pt)
-    ax.set_ylim(0, height_pt)
-    base = layout.sizes["legend"]
-    columns, size = _legend_fit(rows, width_pt, height_pt, base, renderer)
-    step = size * 1.75
-    swatch_w = size * 2.6
-    column_w = width_pt / len(columns)
-    ax.text(
-        0,
-        height_pt,
-        t("print.legend.title", lang),
-        fontproperties=cjk_font(size * 1.2),
-        va="top",
-        color=TEXT_COLOR,
-        path_effects=_bold(size * 1.2),
-        parse_math=False,
-    )
-    for c, column in enumerate(columns):
-        y = height_pt - size * 1.2 * 2.0
-        x = c * column_w
-        for row in column:
-            if row.kind == "heading":
-                y -= size * 0.35
-                ax.text(
-                    x,
-                    y,
-                    row.text,
-                    fontproperties=cjk_font(size * 1.05),
-                    path_effects=_bold(size * 1.05),
-                    va="center",
-                    color=TEXT_COLOR,
-                    parse_math=False,
-                )
-            else:
-                _draw_swatch(ax, row, x, y, swatch_w, size)
-                ax.text(
-                    x + swatch_w + size * 0.6,
-                    y,
-                    row.text,
-                    fontproperties=cjk_font(size),
-                    va="center",
-                    color=TEXT_COLOR,
-                    parse_math=False,
-                )
-            y -= step
-
-
-def _legend_fit(rows, width_pt, height_pt, base, renderer):
-    """Columns of rows and a type size such that the legend fits its panel."""
-    px = renderer.points_to_pixels(1.0)
-    widest = max(
-        renderer.get_text_width_height_descent(r.text, cjk_font(base), ismath=False)[0] / px
-        for r in rows
-    )
-    for factor in (1.0, 0.92, 0.84, 0.76, 0.68, 0.6):
-        size = base * factor
-        row_w = widest * factor + size * 3.4
-        max_columns = max(1, int(width_pt // row_w))
-        for count in range(1, max_columns + 1):
-            columns = _split_rows(rows, count)
-            tallest = max(len(col) + sum(r.kind == "heading" for r in col) * 0.2 for col in columns)
-            if (tallest * 1.75 + 2.6) * size <= height_pt:
-                return columns, size
-    return _split_rows(rows, 1), base * 0.6
-
-
-def _split_rows(rows: Sequence[LegendRow], count: int) -> list[list[LegendRow]]:
-    """Rows into ``count`` columns, breaking only before a heading or the notes."""
-    blocks: list[list[LegendRow]] = []
-    for row in rows:
-        if (
-            not blocks
-            or row.kind == "heading"
-            or (row.kind != "entry" and blocks[-1][0].kind == "heading")
-        ):
-            blocks.append([row])
-        else:
-            blocks[-1].append(row)
-    target = math.ceil(sum(len(b) for b in blocks) / count)
-    columns: list[list[LegendRow]] = [[]]
-    for block in blocks:
-        if columns[-1] and len(columns[-1]) + len(block) > target and len(columns) < count:
-            columns.append([])
-        columns[-1].extend(block)
-    return columns
-
-
-def _draw_swatch(ax: Axes, row: LegendRow, x: float, y: float, width: float, size: float) -> None:
-    """A small sample drawn exactly as the row's features are (sizes in points)."""
-    scale = size / 9.5
-    if row.kind == "boundary":
-        weight = float(BOUNDARY_STYLE["weight"])
-        ax.plot(
-            [x, x + width],
-            [y, y],
-            color=BOUNDARY_STYLE["color"],
-            linewidth=weight * POINTS_PER_WEB_PX * scale,
-            linestyle=_dashes(str(BOUNDARY_STYLE["dashArray"]), weight),
-        )
-        return
-    symbol = row.symbol
-    if symbol is None:
-        return
-    kind = row.entry.geometry if row.entry is not None else "Point"
-    centre = np.array([[x + width / 2, y]])
-    marker = print_symbols.marker_size_pt(symbol, scale)
-    if kind == "Polygon":
-        box = MplPath(
-            [
-                (x, y - size * 0.45),
-                (x + width, y - size * 0.45),
-                (x + width, y + size * 0.45),
-                (x, y + size * 0.45),
-                (x, y - size * 0.45),
-            ],
-            closed=True,
-        )
-        print_symbols.draw_areas(ax, [box], symbol, scale=scale, zorder=2)
-        marker = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
-    elif kind == "LineString":
-        line = np.array([[x, y], [x + width, y]])
-        print_symbols.draw_lines(ax, [line], symbol, scale=scale, zorder=2)
-        marker = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
-    print_symbols.draw_markers(ax, centre, symbol, size_pt=marker, zorder=3)
-
-
-def _draw_figures_box(
-    ax: Axes, figures, lang: str, size: float, renderer, *, avoid, taken=()
-) -> tuple:
-    """The figures box (数据框) in the map corner that hides the fewest features and the least
-    of the district (usually sea or a neighbour); returns its pixel box for the labels."""
-    frame = ax.get_window_extent(renderer)
-    px = renderer.points_to_pixels(1.0)
-    title = t("print.figures.title", lang)
-    lines = [f.text() for f in figures]
-    widest = max(_text_width_pt(text, size, renderer) for text in [title, *lines])
-    room = frame.width / px * 0.45
-    if widest > room:
-        size *= room / widest
-        widest = room
-    pad, step = size * 0.6, size * 1.55
-    box_w = (widest + 2 * pad) * px
-    box_h = (step * (len(lines) + 1) + pad * 1.4) * px
-    x0, y0, x1, y1 = _quiet_corner(ax, frame, (box_w, box_h), 8 * px, renderer, avoid, taken)
-    to_axes = ax.transAxes.inverted()
-    (ax0, ay0), (ax1, ay1) = to_axes.transform([(x0, y0), (x1, y1)])
-    ax.add_patch(
-        Rectangle(
-            (ax0, ay0),
-            ax1 - ax0,
-            ay1 - ay0,
-            transform=ax.transAxes,
-            facecolor="white",
-            alpha=0.92,
-            edgecolor="#4d4d4d",
-            linewidth=0.6,
-            zorder=11,
-        )
-    )
-    texts = [(title, size, True), *((line, size, False) for line in lines)]
-    for row, (text, font_size, bold) in enumerate(texts):
-        y = y1 - (pad * 0.7 + step * (row + 0.5)) * px
-        _, ay = to_axes.transform((x0, y))
-        ax.text(
-            ax0 + pad * px / frame.width,
-            ay,
-            text,
-            transform=ax.transAxes,
-            fontproperties=cjk_font(font_size),
-            path_effects=_bold(font_size) if bold else None,
-            va="center",
-            color=TEXT_COLOR,
-            zorder=12,
-            parse_math=False,
-        )
-    return x0, y0, x1, y1
-
-
-def _quiet_corner(ax: Axes, frame, size, margin: float, renderer, avoid, taken=()) -> tuple:
-    """Of the places along the frame's edges free of the scale bar and north arrow, the one
-    whose box covers the fewest features, then the least district area (pixel coordinates)."""
-    shown_m, boundary_m = avoid
-    box_w, box_h = size
-    reserved = [shapely.box(*b) for b in _reserved_boxes(ax, renderer, scale=1.0)]
-    reserved += [shapely.box(*b) for b in taken]
-    # Along the bottom and top edges (sea lies south, neighbours north), then the side corners.
-    free_w = max(frame.width - 2 * margin - box_w, 0.0)
-    xs = [frame.x0 + margin + free_w * f for f in (1.0, 0.75, 0.5, 0.25, 0.0)]
-    candidates = [(x, frame.y0 + margin) for x in xs]
-    candidates += [(x, frame.y1 - margin - box_h) for x in xs]
-    candidates.append((frame.x1 - margin - box_w, frame.y1 - margin - box_h - frame.height * 0.14))
-    to_data = ax.transData.inverted()
-    district = boundary_m.union_all()
-    anchors = [shapely.Point(_anchor(g)) for g in shown_m.geometry]
-
-    def cost(corner) -> tuple[float, float]:
-        x0, y0 = corner
-        (dx0, dy0), (dx1, dy1) = to_data.transform([(x0, y0), (x0 + box_w, y0 + box_h)])
-        area = shapely.box(dx0, dy0, dx1, dy1)
-        blocked = any(
-            area_px.intersects(shapely.box(x0, y0, x0 + box_w, y0 + box_h)) for area_px in reserved
-        )
-        hidden = sum(area.contains(a) for a in anchors) + 100 * blocked
-        return hidden, area.intersection(district).area / max(area.area, 1.0)
-
-    x0, y0 = min(candidates, key=cost)
-    return x0, y0, x0 + box_w, y0 + box_h
-
-
 # Title and caption ----------------------------------------------------------------------------
-def _text_width_pt(text: str, size: float, renderer) -> float:
-    width = renderer.get_text_width_height_descent(text, cjk_font(size), ismath=False)[0]
-    return width / renderer.points_to_pixels(1.0)
-
-
 def _fit_size(text: str, size: float, width_pt: float, renderer, *, floor: float = 0.5) -> float:
     """``size``, reduced (down to ``floor`` of it) until ``text`` fits ``width_pt``."""
-    width = _text_width_pt(text, size, renderer)
+    width = text_width_pt(text, size, renderer)
     return size if width <= width_pt else max(size * width_pt / width, size * floor)
 
 
-def _bold(size: float, color: str = TEXT_COLOR) -> list:
-    """A stroke in the text's own colour: a bold face for a font shipped only in Regular."""
-    return [_FauxBold(linewidth=size * 0.045, foreground=color)]
-
-
-class _FauxBold(withStroke):
-    """The bold stroke of :func:`_bold`, told apart from label halos when saving vectors."""
-
-
-def _draw_title(fig: Figure, layout: _Layout, title: str, renderer) -> None:
+def _draw_title(fig: Figure, layout: Layout, title: str, renderer) -> None:
     width_pt = layout.text_width * fig.get_figwidth() * 72
     size = _fit_size(title, layout.sizes["title"], width_pt, renderer)
     x, y = layout.title_xy
@@ -1505,7 +1322,7 @@ def _draw_title(fig: Figure, layout: _Layout, title: str, renderer) -> None:
         fontproperties=cjk_font(size),
         va="center",
         color=TEXT_COLOR,
-        path_effects=_bold(size),
+        path_effects=bold(size),
         parse_math=False,
     )
 
@@ -1560,14 +1377,14 @@ def _wrap(segments: Sequence[str], sep: str, size: float, width_pt: float, rende
     lines: list[str] = []
     for segment in segments:
         candidate = f"{lines[-1]}{sep}{segment}" if lines else segment
-        if lines and _text_width_pt(candidate, size, renderer) <= width_pt:
+        if lines and text_width_pt(candidate, size, renderer) <= width_pt:
             lines[-1] = candidate
         else:
             lines.append(segment)
     return lines
 
 
-def _draw_caption(fig: Figure, layout: _Layout, paragraphs, renderer) -> None:
+def _draw_caption(fig: Figure, layout: Layout, paragraphs, renderer) -> None:
     """The caption wrapped into at most ``CAPTION_LINES`` lines, type reduced if need be."""
     width_pt = layout.text_width * fig.get_figwidth() * 72
     size = layout.sizes["caption"]
@@ -1595,7 +1412,7 @@ def _draw_caption(fig: Figure, layout: _Layout, paragraphs, renderer) -> None:
         )
 
 
-def _fetch_for(spec: SnapshotSpec, layout: _Layout, xlim, ylim) -> tiles.TileImage | None:
+def _fetch_for(spec: SnapshotSpec, layout: Layout, xlim, ylim) -> tiles.TileImage | None:
     """The basemap for the map's limits (None for "none" or when it cannot be fetched)."""
     if spec.basemap == "none":
         return None
