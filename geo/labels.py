@@ -90,8 +90,10 @@ def place_labels(
     frame = ax.get_window_extent(renderer)
     pad = margin_pt * px_per_pt
     limits = (frame.x0 + pad, frame.y0 + pad, frame.x1 - pad, frame.y1 - pad)
+    # A footprint is cut to the frame, so that a leader never points past its edge.
     sized = [
-        (r, _measure(renderer, r.text, font), _footprint_px(ax, r, px_per_pt)) for r in requests
+        (r, _measure(renderer, r.text, font), _clip(_footprint_px(ax, r, px_per_pt), frame))
+        for r in requests
     ]
     taken = _Boxes([*obstacles, *(box for r, size, box in sized if not _holds(r, box, size))])
     # Leaders may pass over symbols, never through another label or across another leader.
@@ -148,6 +150,16 @@ def _footprint_px(ax: Axes, request: LabelRequest, px_per_pt: float):
     (x0, y0), (x1, y1) = ax.transData.transform([request.footprint[:2], request.footprint[2:]])
     grow = request.clearance_pt * px_per_pt
     return min(x0, x1) - grow, min(y0, y1) - grow, max(x0, x1) + grow, max(y0, y1) + grow
+
+
+def _clip(box, frame) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    return (
+        min(max(x0, frame.x0), frame.x1),
+        min(max(y0, frame.y0), frame.y1),
+        max(min(x1, frame.x1), frame.x0),
+        max(min(y1, frame.y1), frame.y0),
+    )
 
 
 def _holds(request: LabelRequest, box, size: tuple[float, float]) -> bool:

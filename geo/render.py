@@ -295,17 +295,42 @@ def snapshot_extent(
 
 
 def data_extent(
-    gdf_shown: gpd.GeoDataFrame, *, pad: float = 0.12, min_span: float = 0.012
+    gdf_shown: gpd.GeoDataFrame,
+    *,
+    pad: float = 0.12,
+    min_span: float = 0.012,
+    reach: float = 2.5,
 ) -> tuple[float, float, float, float] | None:
-    """The shown features' extent (lon/lat) with a margin, at least ``min_span`` degrees
-    (about 1 km) across; None when nothing is shown."""
+    """The extent (lon/lat) of the bulk of the shown features, with a margin, at least
+    ``min_span`` degrees (about 1 km) across; None when nothing is shown.
+
+    A feature far from the others (farther from their median than ``reach`` times the 80th
+    percentile of all distances, and more than 800 m) does not drag the frame: two renewal
+    sites 6 km east of the old city would otherwise leave the old city in a sixth of the page.
+    Such features fall outside the frame and the caption counts them.
+    """
     if not len(gdf_shown):
         return None
-    west, south, east, north = gdf_shown.total_bounds
+    bulk = _bulk(gdf_shown, reach=reach)
+    west, south, east, north = bulk.total_bounds
     cx, cy = (west + east) / 2, (south + north) / 2
     half_w = max((east - west) * (1 + 2 * pad), min_span) / 2
     half_h = max((north - south) * (1 + 2 * pad), min_span * 0.8) / 2
     return cx - half_w, cy - half_h, cx + half_w, cy + half_h
+
+
+def _bulk(gdf: gpd.GeoDataFrame, *, reach: float) -> gpd.GeoDataFrame:
+    """The features near the others (see :func:`data_extent`)."""
+    if len(gdf) < 4:
+        return gdf
+    points = gdf.geometry.representative_point()
+    lat = float(points.y.median())
+    # Metres, near enough over a district: a degree of longitude shrinks with the latitude.
+    x = (points.x - points.x.median()) * 111_320.0 * math.cos(math.radians(lat))
+    y = (points.y - lat) * 111_320.0
+    distance = np.hypot(x, y)
+    limit = max(reach * float(np.quantile(distance, 0.8)), 800.0)
+    return gdf[np.asarray(distance <= limit)]
 
 
 def clamp_extent(extent) -> tuple[float, float, float, float] | None:
@@ -582,8 +607,15 @@ def _plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, rendere
         figures_box.measure_box(figures, spec.lang, sizes["figures"], renderer) if figures else None
     )
     best, rows_for = None, {}
-    # A larger inset (readable labels) before a closer view: the old city is what is crowded.
-    for share, (zoom, (sx, sy)) in itertools.product((1.0, 0.84, 0.7), _VIEWS):
+    # The closest view with the largest inset first: losing a sixth of the inset costs about
+    # as much as widening the view by an eighth.
+    options = sorted(
+        # Share 0: no inset, its features labelled on the main map where they fit (when the
+        # inset would cover its own ground or cannot be twice the main map's scale).
+        itertools.product((1.0, 0.84, 0.7, 0.0), _VIEWS),
+        key=lambda o: (o[1][0] - 1.0) + 0.8 * (1.0 - o[0]),
+    )
+    for share, (zoom, (sx, sy)) in options:
         xlim, ylim = _zoomed(base_x, base_y, zoom, shift=(sx, sy))
         k = fw / (xlim[1] - xlim[0])
         to_px = (k, 0, 0, k, frame[0] - xlim[0] * k, frame[1] - ylim[0] * k)
@@ -597,7 +629,16 @@ def _plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, rendere
         district = shapely.affinity.affine_transform(boundary_m.union_all(), to_px)
         land = land_grid(district, frame, max(fw, fh) / 60)
         taken = []
-        ground = _inset_ground(spec, shown_m[inside], k, sizes, px_per_pt)
+        bar_w, bar_h, *_ = scalebar.measure(
+            _PlanAxes(frame, xlim),
+            font=cjk_font(sizes["scalebar"]),
+            text_size=functools.partial(_text_px, size=sizes["scalebar"], renderer=renderer),
+            px_per_pt=px_per_pt,
+        )
+        ground = _inset_ground(spec, shown_m[inside], k, sizes, px_per_pt) if share else None
+        inset_size = _inset_size(ground, k, (fw, fh), share, bar_h + margin) if ground else None
+        if inset_size is None:
+            ground = None
         if ground is not None:
             g = shapely.affinity.affine_transform(shapely.box(*ground), to_px).bounds
             taken.append((g[0] - margin, g[1] - margin, g[2] + margin, g[3] + margin))
@@ -613,15 +654,9 @@ def _plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, rendere
         fixed = {}
         if figures_size is not None:
             fixed["figures"] = figures_size
-        bar_w, bar_h, *_ = scalebar.measure(
-            _PlanAxes(frame, xlim),
-            font=cjk_font(sizes["scalebar"]),
-            text_size=functools.partial(_text_px, size=sizes["scalebar"], renderer=renderer),
-            px_per_pt=px_per_pt,
-        )
-        # A larger inset first; a tall legend in one column, or a wide one in two or three.
-        if ground is None and share < 1.0:
+        if ground is None and 0 < share < 1.0:
             continue
+        # A tall legend in one column, or a wide one in two or three.
         for columns in (1, 2, 3):
             legend = measure_legend(
                 rows,
@@ -632,7 +667,7 @@ def _plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, rendere
                 min_columns=columns,
             )
             wanted = {
-                "inset": _inset_size(ground, k, fw, fh, share) if ground else None,
+                "inset": inset_size,
                 "legend": (legend.width_pt * px_per_pt, legend.height_pt * px_per_pt),
                 "figures": fixed.get("figures"),
                 "scalebar": (bar_w, bar_h),
@@ -642,7 +677,14 @@ def _plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, rendere
             for name, size in wanted.items():
                 if size is None:
                     continue
-                box, covered = place_box(frame, size, content, margin=margin, taken=placed)
+                box, covered = place_box(
+                    frame,
+                    size,
+                    content,
+                    margin=margin,
+                    taken=placed,
+                    top_right_first=name == "north",
+                )
                 boxes[name] = box
                 placed.append(box)
                 hidden += covered
@@ -690,15 +732,22 @@ def _inset_ground(spec, shown_m, px_per_m: float, sizes, px_per_pt: float):
     )
 
 
-def _inset_size(ground, px_per_m: float, fw: float, fh: float, share: float) -> tuple[float, float]:
+def _inset_size(
+    ground, px_per_m: float, frame_size: tuple[float, float], share: float, strip: float
+) -> tuple[float, float] | None:
     """The inset ``share`` of its largest size: half the frame's width (62 % on frames not much
-    wider than high), 62 % of its height; at least twice the main map's scale."""
+    wider than high), 62 % of its height; at least twice the main map's scale. A ``strip`` of
+    pixels below the ground (the bay) holds its scale bar, clear of every symbol."""
+    fw, fh = frame_size
     gw, gh = ground[2] - ground[0], ground[3] - ground[1]
-    width = max(share * fw * (0.5 if fw > 1.3 * fh else 0.62), 2.05 * gw * px_per_m)
-    height = width * gh / gw
-    if height > fh * 0.62:
-        height = fh * 0.62
-        width = height * gw / gh
+    most_w, most_h = fw * (0.5 if fw > 1.3 * fh else 0.62), fh * 0.62
+    width = share * most_w
+    height = width * gh / gw + strip
+    if height > most_h:
+        height = most_h
+        width = (height - strip) * gw / gh
+    if width < 2.05 * gw * px_per_m:
+        return None  # not worth an inset: the main map is nearly as large
     return width, height
 
 
@@ -732,6 +781,7 @@ def draw_snapshot(
     # Legend, labels and counts describe what is inside the frame, not what a custom extent
     # leaves out; a symbol is drawn whole or not at all (never cut by the frame's edge).
     metres_per_px = (xlim[1] - xlim[0]) / (layout.map_rect[2] * fig.bbox.width)
+    located = len(shown)
     shown = _inside_frame(shown, xlim, ylim, 9 * scale * px_per_pt * metres_per_px)
     ax = fig.add_axes(layout.map_rect, label="map")
     if basemap_image is None and spec.basemap != "none":
@@ -832,6 +882,7 @@ def draw_snapshot(
         shown,
         off_map=(len(totals), len(unlocated)),
         omitted=len(placement.omitted) + (len(inset.placement.omitted) if inset else 0),
+        outside=located - len(shown),
         attribution=attribution,
         numeric_scale=numeric_scale(ax, renderer) if layout.on_paper else None,
     )
@@ -879,8 +930,10 @@ def _draw_inset(
     width, height = box[2] - box[0], box[3] - box[1]
     rect = (box[0] / fig_w, box[1] / fig_h, width / fig_w, height / fig_h)
     iax = fig.add_axes(rect, label="inset", zorder=ax.get_zorder() + 1)
-    _setup_map_axes(iax, (gx0, gx1), (gy0, gy1))
-    # A box not exactly the ground's aspect: the axes keep the equal scale and widen a side.
+    # The box is the ground's width and more than its height: the strip below it (see
+    # ``_inset_size``) shows the bay and holds the scale bar.
+    strip_m = height * (gx1 - gx0) / width - (gy1 - gy0)
+    _setup_map_axes(iax, (gx0, gx1), (gy0 - max(strip_m, 0.0), gy1))
     iax.set_aspect("equal", adjustable="datalim")
     for spine in iax.spines.values():
         spine.set_linewidth(1.4 * scale)
@@ -921,13 +974,14 @@ def _draw_inset(
     font = cjk_font(sizes["scalebar"])
     text_size = functools.partial(_text_px, size=sizes["scalebar"], renderer=renderer)
     bar_w, bar_h, *_ = scalebar.measure(iax, font=font, text_size=text_size, px_per_pt=px_per_pt)
-    radius = 8 * scale * px_per_pt
-    blocked = [
-        shapely.Point(p).buffer(radius)
-        for p in iax.transData.transform([_anchor(g) for g in in_ground.geometry]).reshape(-1, 2)
-    ]
+    # The scale bar goes where it hides no symbol of the inset (its markers, areas' markers).
+    anchors = iax.transData.transform([_anchor(g) for g in shown_m.geometry]).reshape(-1, 2)
     frame = iax.get_window_extent(renderer)
-    origin = scalebar.free_corner(frame, (bar_w, bar_h), 4 * px_per_pt, blocked, [title_box])
+    content = FrameContent(
+        anchors, np.full(len(anchors), 9 * scale * px_per_pt), np.zeros((2, 2)), 1e9, [title_box]
+    )
+    bar_box, _ = place_box(frame.extents, (bar_w, bar_h), content, margin=4 * px_per_pt)
+    origin = bar_box[:2]
     bar = scalebar.draw_scale_bar(iax, origin, font=font, text_size=text_size, px_per_pt=px_per_pt)
     placement = place_labels(
         iax,
@@ -1333,6 +1387,7 @@ def _caption(
     *,
     off_map: tuple[int, int] = (0, 0),
     omitted: int,
+    outside: int = 0,
     attribution: str | None,
     numeric_scale: int | None = None,
 ) -> list[list[str]]:
@@ -1352,6 +1407,8 @@ def _caption(
         counts.append(t("print.count.totals", lang, count=totals))
     if unlocated:
         counts.append(t("print.count.unlocated", lang, count=unlocated))
+    if outside:
+        counts.append(t("print.count.outside", lang, count=outside))
     if omitted:
         counts.append(t("print.count.omitted", lang, count=omitted))
     count = "，".join(counts)

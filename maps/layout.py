@@ -21,8 +21,8 @@ import shapely
 SLIDE_PX: Final[Mapping[str, float]] = {
     "title": 52.0,
     "label": 22.0,
-    "legend": 20.0,
-    "figures": 19.0,
+    "legend": 18.0,
+    "figures": 17.0,
     "caption": 16.0,
     "scalebar": 19.0,
     "context": 20.0,
@@ -166,13 +166,18 @@ def place_box(
     *,
     margin: float,
     taken: Sequence[tuple[float, float, float, float]] = (),
+    top_right_first: bool = False,
 ) -> tuple[tuple[float, float, float, float], int]:
     """The box of ``size`` along the frame's edges that hides the fewest symbols, overlaps no
-    taken box, and covers the least of the district; and how many symbols it hides."""
+    taken box, and covers the least of the district; and how many symbols it hides. Ties go
+    to the first place tried: the lower left, or the upper right (for the north arrow)."""
     width, height = size
     best = None
     blockers = [*content.taken, *taken]
-    for x0, y0 in _candidates(frame, width, height, margin):
+    places = list(_candidates(frame, width, height, margin))
+    if top_right_first:
+        places.sort(key=lambda p: (-p[1], -p[0]))
+    for x0, y0 in places:
         box = (x0, y0, x0 + width, y0 + height)
         clash = any(
             b[0] < box[2] and b[2] > box[0] and b[1] < box[3] and b[3] > box[1] for b in blockers

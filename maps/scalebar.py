@@ -7,7 +7,7 @@ chosen by the caller (the one that hides no symbol).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -159,28 +159,3 @@ def draw_scale_bar(
         )
     bar = (bar_x0, bar_y0, bar_x0 + blocks * block_px, bar_y0 + bar_h)
     return ScaleBar(block_m, blocks, px_per_m, bar, (x0, y0, x0 + width, y0 + height), labels)
-
-
-def free_corner(
-    frame, size: tuple[float, float], margin: float, blocked: Sequence[object], taken=()
-) -> tuple[float, float]:
-    """The first corner (lower left, lower right, upper left, upper right) of ``frame`` where a
-    box of ``size`` covers none of ``blocked`` (shapely geometries in pixels) nor ``taken``
-    boxes; the lower left when every corner covers something (fewest covered wins)."""
-    import shapely
-
-    width, height = size
-    corners = [
-        (frame.x0 + margin, frame.y0 + margin),
-        (frame.x1 - margin - width, frame.y0 + margin),
-        (frame.x0 + margin, frame.y1 - margin - height),
-        (frame.x1 - margin - width, frame.y1 - margin - height),
-    ]
-    taken_boxes = [shapely.box(*b) for b in taken]
-
-    def cost(corner) -> tuple[int, int]:
-        box = shapely.box(corner[0], corner[1], corner[0] + width, corner[1] + height)
-        clash = sum(box.intersects(b) for b in taken_boxes)
-        return clash, sum(box.intersects(g) for g in blocked)
-
-    return min(corners, key=cost)

@@ -273,7 +273,14 @@ def _label_geometry(drawn, shown, where: str = "map"):
     return boxes, leaders, anchors, with_leader
 
 
-PRINT_PRESETS = ["slide-16x9", "slide-4x3", "a4-portrait", "a4-landscape", "a3-landscape"]
+PRINT_PRESETS = [
+    "slide-16x9",
+    "slide-4x3",
+    "a4-portrait",
+    "a4-landscape",
+    "a3-portrait",
+    "a3-landscape",
+]
 
 
 @pytest.mark.parametrize("where", ["map", "inset"])
