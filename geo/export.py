@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 from xml.etree import ElementTree as ET
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -29,30 +28,17 @@ import shapely
 from geo import settings
 from geo.html import escape_html
 from geo.render import (
-    DISTRICT_COLOR,
-    LAND_COLOR,
     SEA_COLOR,
     SnapshotSpec,
     render_layer_snapshots,
     request_pixels,
 )
-from geo.webmap import standalone_map
 from layers import LAYERS, STATUS_STYLES
 from layers.palette import PRECISION_LABELS, TARGET_FILL_FACTOR
+from maps.formats import DATA_FORMATS, FORMAT_FILES
 
-DATA_FORMATS: Final = ("geojson", "gpkg", "csv", "kml", "html")
-#: File suffix and MIME type of every format this project writes.
-FORMAT_FILES: Final[dict[str, tuple[str, str]]] = {
-    "png": (".png", "image/png"),
-    "svg": (".svg", "image/svg+xml"),
-    "pdf": (".pdf", "application/pdf"),
-    "geojson": (".geojson", "application/geo+json"),
-    "gpkg": (".gpkg", "application/geopackage+sqlite3"),
-    "csv": (".csv", "text/csv"),
-    "kml": (".kml", "application/vnd.google-earth.kml+xml"),
-    "html": (".html", "text/html"),
-    "zip": (".zip", "application/zip"),
-}
+__all__ = ["DATA_FORMATS", "FORMAT_FILES"]
+
 NESTED_COLUMNS: Final = ("milestones", "source", "figures")
 GPKG_LAYER: Final = "projects"
 VENDOR_DIR: Final = settings.PROJECT_ROOT / "static" / "vendor" / "leaflet"
@@ -286,17 +272,28 @@ def export_html(
     """An interactive map in one HTML file that opens from disk with no internet, no server.
 
     Leaflet's JS and CSS (``static/vendor/leaflet``) are inlined, with the CSS's images as
-    data URIs; no script or stylesheet is loaded from any URL. Tiles, if a basemap is chosen,
-    still come from the internet: without it the map shows the data and the boundary, over the
-    bundled land/sea context when ``basemap`` is ``"none"``.
+    data URIs; no script or stylesheet is loaded from any URL. The map is the live map's
+    (``geo.webmap.standalone_map``): the offline background as vector data (sea, Shinan and
+    its neighbours, district and place names), layers by symbol with points above areas,
+    labels from zoom 15, legend inside the map, and the title. Tiles are asked for only when
+    ``basemap`` names a tile basemap; they then lie over the offline background, which shows
+    through wherever they fail.
     """
+    # folium and the web map are imported here: image exports never need them.
+    import folium
+
+    from geo.webmap import standalone_map
+
     m = standalone_map(gdf_shown, boundary, layers=layers, basemap_id=basemap, title=title)
     m.default_js = []
     m.default_css = []
     header = m.get_root().header
     header.add_child(folium.Element(_inline_leaflet()), name="leaflet_inline")
-    if basemap == "none":
-        _add_land_context(m, boundary)
+    # The sea is the map's own colour (the background draws land only), as in the images.
+    header.add_child(
+        folium.Element(f"<style>.leaflet-container{{background:{SEA_COLOR}}}</style>"),
+        name="sea_background",
+    )
     if title:
         header.add_child(folium.Element(f"<title>{escape_html(title)}</title>"), name="page_title")
     return m.get_root().render().encode("utf-8")
@@ -315,33 +312,6 @@ def _inline_leaflet() -> str:
 def _data_uri(match: re.Match) -> str:
     data = (VENDOR_DIR / match.group(1)).read_bytes()
     return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
-
-
-def _add_land_context(m: folium.Map, boundary: gpd.GeoDataFrame) -> None:
-    """Land and sea as in the offline images, in a pane under the data (after Leaflet's CSS)."""
-    context = gpd.read_file(settings.CONTEXT_PATH).to_crs(settings.STORAGE_CRS)
-    folium.map.CustomPane("context", z_index=250).add_to(m)
-    m.get_root().header.add_child(
-        folium.Element(f"<style>.leaflet-container{{background:{SEA_COLOR}}}</style>"),
-        name="sea_background",
-    )
-    for gdf, fill in ((context, LAND_COLOR), (boundary, DISTRICT_COLOR)):
-        shapes = shapely.to_geojson(shapely.set_precision(gdf.geometry.values, 1e-5))
-        features = [
-            {"type": "Feature", "properties": {}, "geometry": json.loads(g)} for g in shapes
-        ]
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            pane="context",
-            interactive=False,
-            style_function=lambda _f, fill=fill: {
-                "color": "#c9c6bd",
-                "weight": 0.6,
-                "fillColor": fill,
-                "fillOpacity": 1.0,
-            },
-            control=False,
-        ).add_to(m)
 
 
 # Zip of snapshots -----------------------------------------------------------------------------

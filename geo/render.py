@@ -49,7 +49,7 @@ from i18n import t
 from layers import LAYERS, STATUS_STYLES
 from layers.palette import BOUNDARY_STYLE
 from layers.symbols import symbol_for
-from maps import figures_box, print_symbols, scalebar
+from maps import figures_box, offline, print_symbols, scalebar
 from maps import inset as old_city
 from maps.figures_box import district_figures
 from maps.fonts import (
@@ -62,12 +62,20 @@ from maps.fonts import (
     text_size_px,
     text_width_pt,
 )
+from maps.formats import IMAGE_FORMATS
 from maps.layout import CAPTION_LINES, FrameContent, Layout, land_grid, page_layout, place_box
 from maps.legend import LegendRow, draw_legend, legend_rows, measure_legend
 
-__all__ = ["FONT_FILE", "FONT_LICENCE", "CAPTION_LINES", "font_path", "LegendRow", "legend_rows"]
+__all__ = [
+    "CAPTION_LINES",
+    "FONT_FILE",
+    "FONT_LICENCE",
+    "IMAGE_FORMATS",
+    "LegendRow",
+    "font_path",
+    "legend_rows",
+]
 
-IMAGE_FORMATS: Final = ("png", "svg", "pdf")
 
 SEA_COLOR: Final = "#d6e6f0"
 LAND_COLOR: Final = "#e9e7e1"
@@ -1470,8 +1478,14 @@ def _draw_caption(fig: Figure, layout: Layout, paragraphs, renderer) -> None:
 
 
 def _fetch_for(spec: SnapshotSpec, layout: Layout, xlim, ylim) -> tiles.TileImage | None:
-    """The basemap for the map's limits (None for "none" or when it cannot be fetched)."""
-    if spec.basemap == "none":
+    """The basemap for the map's limits (None for "none" or when it cannot be fetched).
+
+    A basemap that failed in any process in the last minutes is not asked again
+    (``maps.offline``): the export draws the offline background at once.
+    """
+    if spec.basemap == "none" or offline.known_offline(spec.basemap):
         return None
     width_px = round(layout.map_rect[2] * spec.page.width_px)
-    return tiles.fetch_basemap(spec.basemap, _lonlat_bounds(xlim, ylim), width_px=width_px)
+    image = tiles.fetch_basemap(spec.basemap, _lonlat_bounds(xlim, ylim), width_px=width_px)
+    offline.remember(spec.basemap, reachable=image is not None)
+    return image
