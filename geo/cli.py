@@ -18,23 +18,13 @@ from geo import settings
 from geo.errors import ProjectDataError
 from geo.filter import ProjectFilter, apply_filter, split_by_placement
 from geo.load import load_boundary, load_projects
-from geo.render import (
-    DEFAULT_PRESET,
-    IMAGE_FORMATS,
-    PRESETS,
-    PageSize,
-    SnapshotSpec,
-    clamp_extent,
-    custom_page,
-    data_extent,
-    default_title,
-    render_layer_snapshots,
-    render_snapshot,
-    request_pixels,
-)
 from geo.schema import LAYER_IDS, PRECISIONS, STATUSES
 from geo.text import strip_hidden
-from maps.formats import DATA_FORMATS
+from maps.caption import default_title
+from maps.extent import clamp_extent, data_extent
+from maps.formats import DATA_FORMATS, IMAGE_FORMATS
+from maps.page import DEFAULT_PRESET, PRESETS, PageSize, custom_page, request_pixels
+from maps.snapshot import SnapshotSpec, render_layer_snapshots, render_snapshot
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -150,13 +150,14 @@ def land_grid(district, frame, cell: float) -> np.ndarray:
     return np.pad(inside.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
 
 
-def _land_share(box, frame, content: FrameContent) -> float:
+def _land_shares(boxes: np.ndarray, frame, content: FrameContent) -> np.ndarray:
+    """Share of each box (n × 4, pixels) over the district's land, from the integral image."""
     grid, cell = content.land, content.cell
     rows, cols = grid.shape[0] - 1, grid.shape[1] - 1
-    c0, c1 = (min(max(int((v - frame[0]) / cell), 0), cols) for v in (box[0], box[2]))
-    r0, r1 = (min(max(int((v - frame[1]) / cell), 0), rows) for v in (box[1], box[3]))
-    cells = max((c1 - c0) * (r1 - r0), 1)
-    return float(grid[r1, c1] - grid[r0, c1] - grid[r1, c0] + grid[r0, c0]) / cells
+    c0, c1 = (np.clip(((boxes[:, i] - frame[0]) / cell).astype(int), 0, cols) for i in (0, 2))
+    r0, r1 = (np.clip(((boxes[:, i] - frame[1]) / cell).astype(int), 0, rows) for i in (1, 3))
+    cells = np.maximum((c1 - c0) * (r1 - r0), 1)
+    return (grid[r1, c1] - grid[r0, c1] - grid[r1, c0] + grid[r0, c0]) / cells
 
 
 def place_box(
@@ -169,22 +170,31 @@ def place_box(
     top_right_first: bool = False,
 ) -> tuple[tuple[float, float, float, float], int]:
     """The box of ``size`` along the frame's edges that hides the fewest symbols, overlaps no
-    taken box, and covers the least of the district; and how many symbols it hides. Ties go
-    to the first place tried: the lower left, or the upper right (for the north arrow)."""
+    taken box, and covers the least of the district; and how many symbols it hides (plus
+    1000 when every place overlaps a taken box). Ties go to the first place tried: the lower
+    left, or the upper right (for the north arrow)."""
     width, height = size
-    best = None
-    blockers = [*content.taken, *taken]
-    places = list(_candidates(frame, width, height, margin))
+    places = np.array(list(_candidates(frame, width, height, margin)), dtype=float)
     if top_right_first:
-        places.sort(key=lambda p: (-p[1], -p[0]))
-    for x0, y0 in places:
-        box = (x0, y0, x0 + width, y0 + height)
-        clash = any(
-            b[0] < box[2] and b[2] > box[0] and b[1] < box[3] and b[3] > box[1] for b in blockers
-        )
-        hidden = hidden_by(box, content)
-        cost = (clash, hidden, round(_land_share(box, frame, content), 2))
-        if best is None or cost < best[0]:
-            best = (cost, box)
-    (clash, hidden, _), box = best
-    return box, hidden + 1000 * clash
+        places = places[np.lexsort((-places[:, 0], -places[:, 1]))]
+    boxes = np.column_stack([places, places + (width, height)])
+    blockers = np.array([*content.taken, *taken], dtype=float).reshape(-1, 4)
+    clash = (
+        (blockers[None, :, 0] < boxes[:, None, 2])
+        & (blockers[None, :, 2] > boxes[:, None, 0])
+        & (blockers[None, :, 1] < boxes[:, None, 3])
+        & (blockers[None, :, 3] > boxes[:, None, 1])
+    ).any(axis=1)
+    hidden = np.zeros(len(boxes), dtype=int)
+    if len(content.anchors):
+        x, y, r = content.anchors[:, 0], content.anchors[:, 1], content.radii
+        hidden = (
+            (x[None, :] + r[None, :] > boxes[:, None, 0])
+            & (x[None, :] - r[None, :] < boxes[:, None, 2])
+            & (y[None, :] + r[None, :] > boxes[:, None, 1])
+            & (y[None, :] - r[None, :] < boxes[:, None, 3])
+        ).sum(axis=1)
+    land = np.round(_land_shares(boxes, frame, content), 2)
+    # Lexicographic: no clash, then fewest hidden, then least land; stable, so ties keep order.
+    best = np.lexsort((land, hidden, clash))[0]
+    return tuple(float(v) for v in boxes[best]), int(hidden[best] + 1000 * clash[best])

@@ -12,7 +12,7 @@ from geo import ProjectFilter, apply_filter, load_boundary
 from geo.cli import main
 from geo.export import export_html
 from geo.load import load_projects
-from geo.render import default_title
+from maps.caption import default_title
 from tests.browser_support import find_chromium, launch_chromium
 
 TITLE = "市南区重点项目与城市更新 · 2021年1月现状"

@@ -10,7 +10,8 @@ import shapely
 
 from geo import ProjectFilter, apply_filter, load_boundary
 from geo.load import load_projects
-from geo.render import PRESETS, SnapshotSpec, draw_snapshot
+from maps.page import PRESETS
+from maps.snapshot import SnapshotSpec, draw_snapshot
 
 VIEWS = {
     "now": ProjectFilter(),
@@ -240,7 +241,7 @@ def test_extent_data_frames_the_bulk_and_counts_the_outliers():
     empty 6 km between; the two are counted in the caption; no symbol is cut by the frame and
     no leader starts outside it."""
     from geo.filter import split_by_placement
-    from geo.render import data_extent
+    from maps.extent import data_extent
 
     view = ProjectFilter(layers=("renewal",))
     shown = apply_filter(load_projects(), view)
@@ -267,7 +268,7 @@ def test_extent_data_frames_the_bulk_and_counts_the_outliers():
 
 
 def test_extent_data_keeps_a_tight_group_whole():
-    from geo.render import data_extent
+    from maps.extent import data_extent
 
     gdf = load_projects()
     few = gdf[gdf["id"].isin(["qingdao-bay-plaza", "jixiangli", "zhongdao-cluster"])]

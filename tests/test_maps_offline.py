@@ -9,8 +9,9 @@ import pytest
 from geo import ProjectFilter, apply_filter, load_boundary, tiles
 from geo.cli import main
 from geo.load import load_projects
-from geo.render import SnapshotSpec, custom_page, render_snapshot
 from maps import offline
+from maps.page import custom_page
+from maps.snapshot import SnapshotSpec, render_snapshot
 
 
 @pytest.fixture
