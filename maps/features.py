@@ -29,32 +29,48 @@ def draw_features(ax: Axes, shown_m: gpd.GeoDataFrame, *, scale: float) -> None:
     if not len(shown_m):
         return
     symbols = _symbols(shown_m)
-    kinds = shown_m.geometry.geom_type.str.replace("Multi", "", regex=False)
-    for layer in sorted(set(shown_m["layer"]), key=lambda i: LAYERS[i].z_order):
-        zorder = 3 + LAYERS[layer].z_order * 0.1
-        in_layer = shown_m.index[shown_m["layer"] == layer]
-        for symbol in dict.fromkeys(symbols[i] for i in in_layer):
-            rows = [i for i in in_layer if symbols[i] == symbol]
-            geoms = shown_m.geometry.loc[rows]
-            kind = kinds.loc[rows]
-            areas = [p for p in map(polygon_path, geoms[kind == "Polygon"]) if p is not None]
-            print_symbols.draw_areas(ax, areas, symbol, scale=scale, zorder=zorder)
-            lines = [
-                np.asarray(part.coords)
-                for g in geoms[kind == "LineString"]
-                for part in getattr(g, "geoms", [g])
-            ]
-            print_symbols.draw_lines(ax, lines, symbol, scale=scale, zorder=zorder + 1)
-            points = np.array(
-                [np.asarray(p.coords)[0] for g in geoms[kind == "Point"] for p in _parts(g)]
-            ).reshape(-1, 2)
-            size = print_symbols.marker_size_pt(symbol, scale)
-            print_symbols.draw_markers(ax, points, symbol, size_pt=size, zorder=zorder + 2)
-            anchors = np.array(
-                [feature_anchor(g) for g in geoms[kind != "Point"]], dtype=float
-            ).reshape(-1, 2)
-            small = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
-            print_symbols.draw_markers(ax, anchors, symbol, size_pt=small, zorder=zorder + 2)
+    # Plain lists, grouped once: pandas indexing per symbol costs more than the drawing.
+    groups: dict = {}
+    for index, layer, geom in zip(shown_m.index, shown_m["layer"], shown_m.geometry, strict=True):
+        groups.setdefault((LAYERS[layer].z_order, layer), {}).setdefault(symbols[index], []).append(
+            geom
+        )
+    for (z_order, _layer), by_symbol in sorted(groups.items()):
+        zorder = 3 + z_order * 0.1
+        for symbol, geoms in by_symbol.items():
+            _draw_symbol(ax, symbol, geoms, scale=scale, zorder=zorder)
+
+
+def _draw_symbol(ax: Axes, symbol, geoms: list, *, scale: float, zorder: float) -> None:
+    """Areas, lines and points of one symbol, and the layer marker on each area and line."""
+    kinds = [g.geom_type.replace("Multi", "") for g in geoms]
+    areas = [polygon_path(g) for g, k in zip(geoms, kinds, strict=True) if k == "Polygon"]
+    print_symbols.draw_areas(
+        ax, [p for p in areas if p is not None], symbol, scale=scale, zorder=zorder
+    )
+    lines = [
+        np.asarray(part.coords)
+        for g, k in zip(geoms, kinds, strict=True)
+        if k == "LineString"
+        for part in _parts(g)
+    ]
+    print_symbols.draw_lines(ax, lines, symbol, scale=scale, zorder=zorder + 1)
+    points = np.array(
+        [
+            np.asarray(p.coords)[0]
+            for g, k in zip(geoms, kinds, strict=True)
+            if k == "Point"
+            for p in _parts(g)
+        ]
+    ).reshape(-1, 2)
+    size = print_symbols.marker_size_pt(symbol, scale)
+    print_symbols.draw_markers(ax, points, symbol, size_pt=size, zorder=zorder + 2)
+    anchors = np.array(
+        [feature_anchor(g) for g, k in zip(geoms, kinds, strict=True) if k != "Point"],
+        dtype=float,
+    ).reshape(-1, 2)
+    small = print_symbols.marker_size_pt(symbol, scale, area_marker=True)
+    print_symbols.draw_markers(ax, anchors, symbol, size_pt=small, zorder=zorder + 2)
 
 
 def _symbols(gdf: gpd.GeoDataFrame) -> dict:

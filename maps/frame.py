@@ -91,7 +91,7 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
     figures_size = (
         figures_box.measure_box(figures, spec.lang, sizes["figures"], renderer) if figures else None
     )
-    best, rows_for, grounds = None, {}, {}
+    best, rows_for, grounds, parts = None, {}, {}, {}
     # The closest view with the largest inset first: losing a sixth of the inset costs about
     # as much as widening the view by an eighth.
     options = sorted(
@@ -121,8 +121,10 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
             px_per_pt=px_per_pt,
         )
         key = tuple(np.flatnonzero(inside))
+        if key not in parts:
+            parts[key] = shown_m[inside]
         if share and (key, k) not in grounds:
-            grounds[key, k] = inset_ground_for(spec, shown_m[inside], k, sizes, px_per_pt)
+            grounds[key, k] = inset_ground_for(spec, parts[key], k, sizes, px_per_pt)
         ground = grounds[key, k] if share else None
         inset_box = measure_inset(ground, k, (fw, fh), share, bar_h + margin) if ground else None
         if inset_box is None:
@@ -133,7 +135,7 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
         content = FrameContent(anchors_px, radii[inside], land, max(fw, fh) / 60, taken)
         if key not in rows_for:
             rows_for[key] = legend_rows(
-                shown_m[inside].to_crs(settings.STORAGE_CRS),
+                parts[key].to_crs(settings.STORAGE_CRS),
                 layers=spec.view.layers,
                 lang=spec.lang,
             )

@@ -28,7 +28,15 @@ def figure_bytes(fig: Figure, *, fmt: str, title: str) -> bytes:
         metadata["Author"] = "市南区项目地图 Shinan project map"
     buffer = io.BytesIO()
     if fmt == "png":
-        fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata, facecolor="white")
+        # zlib level 3: a third of the default level's time for a file about 10 % larger.
+        fig.savefig(
+            buffer,
+            format=fmt,
+            dpi=fig.dpi,
+            metadata=metadata,
+            facecolor="white",
+            pil_kwargs={"compress_level": 3},
+        )
         return buffer.getvalue()
     # matplotlib draws any text with a path effect as outlines, never as text.
     for text in fig.findobj(Text):
