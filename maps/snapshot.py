@@ -308,13 +308,18 @@ def draw_snapshot(
             neighbours=[feature_anchor(g) for g in shown_m.geometry[in_inset]],
         )
     rows = legend_rows(shown, layers=spec.view.layers, lang=spec.lang)
-    legend = measure_legend(
+    box_w, box_h = (
+        (legend_box[2] - legend_box[0]) / px_per_pt,
+        (legend_box[3] - legend_box[1]) / px_per_pt,
+    )
+    legend = _legend_in(
         rows,
+        box_w,
+        box_h,
         size=sizes["legend"],
-        max_height_pt=(legend_box[3] - legend_box[1]) / px_per_pt,
+        columns=len(plan.legend.columns),
         renderer=renderer,
         lang=spec.lang,
-        min_columns=len(plan.legend.columns),
     )
     fw, fh = fig.bbox.width, fig.bbox.height
     draw_legend(
@@ -353,6 +358,31 @@ def draw_snapshot(
         boxes={**plan.boxes, "scalebar": bar.box},
         placement=placement,
     )
+
+
+def _legend_in(rows, width_pt: float, height_pt: float, *, size, columns, renderer, lang):
+    """The legend in ``columns`` columns, its type reduced if the frame's features changed it
+    since planning so much that it would overflow its box."""
+    # A point of slack: the box is the planned legend's own size, back from pixels.
+    legend = measure_legend(
+        rows,
+        size=size,
+        max_height_pt=height_pt + 1.0,
+        renderer=renderer,
+        lang=lang,
+        min_columns=columns,
+    )
+    overflow = max(legend.width_pt / width_pt, legend.height_pt / height_pt)
+    if overflow > 1.0:
+        legend = measure_legend(
+            rows,
+            size=size / overflow,
+            max_height_pt=1e9,
+            renderer=renderer,
+            lang=lang,
+            min_columns=len(legend.columns),
+        )
+    return legend
 
 
 def _inside_frame(shown: gpd.GeoDataFrame, xlim, ylim, margin_m: float) -> gpd.GeoDataFrame:

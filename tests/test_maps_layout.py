@@ -274,3 +274,20 @@ def test_extent_data_keeps_a_tight_group_whole():
     few = gdf[gdf["id"].isin(["qingdao-bay-plaza", "jixiangli", "zhongdao-cluster"])]
     west, south, east, north = data_extent(few)
     assert shapely.box(west, south, east, north).contains(few.geometry.union_all())
+
+
+@pytest.mark.parametrize("preset", [*SLIDES, *PAPER, "custom-600x450"])
+def test_the_legend_text_stays_inside_its_box(drawings, preset):
+    if preset.startswith("custom"):
+        from maps.page import custom_page
+
+        view = ProjectFilter(years=(2016, 2020))
+        spec = SnapshotSpec(view=view, page=custom_page(600, 450, 150))
+        drawn = draw_snapshot(apply_filter(load_projects(), view), load_boundary(), spec=spec)
+    else:
+        drawn = drawings(preset)
+    renderer = _renderer(drawn)
+    legend = next(ax for ax in drawn.figure.axes if ax.get_label() == "legend")
+    box = _extent(legend, renderer).buffer(1.0)
+    outside = [t.get_text() for t in legend.texts if not box.contains(_extent(t, renderer))]
+    assert not outside, outside
