@@ -14,33 +14,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import accounts, audit, history, insight_cli, settings
-from geo.db import cli as db_cli
-from geo.db.connect import database_url, describe
+from geo import settings
 from geo.errors import ProjectDataError
-from geo.export import DATA_FORMATS, FORMAT_FILES, export_data, export_snapshot_zip
 from geo.filter import ProjectFilter, apply_filter, split_by_placement
-from geo.imports import cli as imports_cli
 from geo.load import load_boundary
-from geo.render import (
-    DEFAULT_PRESET,
-    IMAGE_FORMATS,
-    PRESETS,
-    PageSize,
-    SnapshotSpec,
-    clamp_extent,
-    custom_page,
-    data_extent,
-    render_layer_snapshots,
-    render_snapshot,
-    request_pixels,
-)
 from geo.schema import LAYER_IDS, PRECISIONS, STATUSES
 from geo.store import load_current_projects
 from geo.text import strip_hidden
+from maps.caption import default_title
+from maps.extent import clamp_extent, data_extent
+from maps.formats import DATA_FORMATS, IMAGE_FORMATS
+from maps.page import DEFAULT_PRESET, PRESETS, PageSize, custom_page, request_pixels
+from maps.snapshot import SnapshotSpec, render_layer_snapshots, render_snapshot
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from geo.db.connect import database_url, describe  # psycopg only when validating
+
     path = settings.data_path(args.path)
     if args.path is None and database_url():  # the database, when one is configured
         path = describe(database_url())
@@ -80,6 +70,8 @@ class ExportRequest:
     extent: str | tuple[float, float, float, float] = "district"
     #: Language of the legend, figures box and counts: "zh" or "en".
     lang: str = "zh"
+    #: Tiles under the map: an id of ``settings.available_basemaps()`` or "none".
+    basemap: str = "none"
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -148,7 +140,19 @@ def parse_export(args: argparse.Namespace) -> ExportRequest:
         title=strip_hidden(args.title).strip() or None if args.title else None,
         extent=_extent(args.extent),
         lang=getattr(args, "lang", "zh"),
+        basemap=_basemap(getattr(args, "basemap", None), fmt),
     )
+
+
+def _basemap(wanted: str | None, fmt: str) -> str:
+    """The HTML map draws its offline background and asks for tiles only when told to; images
+    try the app's default basemap (a failure is remembered, see ``maps.offline``)."""
+    valid = ("none", *settings.available_basemaps())
+    if wanted is None:
+        return "none" if fmt == "html" else settings.default_basemap()
+    if wanted not in valid:
+        raise UsageError(f"unknown basemap {wanted!r}; valid: {', '.join(valid)}")
+    return wanted
 
 
 def _check_out(out: Path, *, folder: bool, force: bool) -> None:
@@ -266,6 +270,9 @@ def _page(args: argparse.Namespace) -> PageSize:
 def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
     """File name -> bytes for the request: one file, or one per layer."""
 
+    # Data formats, the zip and the HTML map need folium and pyogrio: imported only for them.
+    from geo.export import FORMAT_FILES, export_data, export_snapshot_zip
+
     suffix = FORMAT_FILES[request.fmt][0]
     if request.fmt not in IMAGE_FORMATS:
         data = export_data(
@@ -273,8 +280,8 @@ def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
             request.fmt,
             boundary=boundary,
             layers=request.view.layers,
-            basemap=settings.default_basemap(),
-            title=request.title,
+            basemap=request.basemap,
+            title=request.title or default_title(request.view),
         )
         return {request.out.name: data}
     extent = request.extent
@@ -286,7 +293,7 @@ def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
         page=request.page,
         fmt=request.fmt,
         title=request.title,
-        basemap=settings.default_basemap(),
+        basemap=request.basemap,
         extent=None if extent == "district" else extent,
         lang=request.lang,
     )
@@ -325,6 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(run=_validate)
     _add_export(commands)
+    # The other commands' modules are heavy (analysis, imports): imported only when asked for.
+    from geo import accounts, audit, history, insight_cli
+    from geo.db import cli as db_cli
+    from geo.imports import cli as imports_cli
+
     audit.add_parser(commands)
     insight_cli.add_parser(commands)
     imports_cli.add_parser(commands)
@@ -383,9 +395,25 @@ def _add_export(commands) -> None:
         default="zh",
         help="language of the legend, figures box and counts (default zh)",
     )
+    export.add_argument(
+        "--basemap",
+        help="tiles under the map: "
+        + ", ".join(("none", *settings.BASEMAPS))
+        + " (default: none for html, the app's basemap for images; unreachable tiles are "
+        "skipped for 10 minutes)",
+    )
     export.set_defaults(run=_export)
 
 
+def _export_parser() -> argparse.ArgumentParser:
+    """A parser of the export command alone: an export imports nothing it does not use."""
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.splitlines()[0])
+    _add_export(parser.add_subparsers(dest="command", required=True))
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _export_parser() if argv[:1] == ["export"] else build_parser()
+    args = parser.parse_args(argv)
     return args.run(args)

@@ -1,4 +1,7 @@
-"""Export what the map shows: data files, a standalone HTML map, and zips of snapshots.
+"""Export what the map shows as data files (GeoJSON, GeoPackage, CSV, KML).
+
+The standalone HTML map and the zip of snapshots are drawings: ``maps.file_exports`` (they
+are re-exported here, and ``export_data`` dispatches ``html`` to it).
 
 Every function takes the frame as shown (``geo.apply_filter``: ``status`` is the status shown,
 ``status_is_target`` marks a 2021 plan target), never changes it, and returns bytes.
@@ -8,18 +11,15 @@ JSON text columns where a format has only flat fields (GeoPackage, CSV, KML).
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 from xml.etree import ElementTree as ET
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -28,34 +28,15 @@ import shapely
 
 from geo import settings
 from geo.html import escape_html
-from geo.render import (
-    DISTRICT_COLOR,
-    LAND_COLOR,
-    SEA_COLOR,
-    SnapshotSpec,
-    render_layer_snapshots,
-    request_pixels,
-)
-from geo.webmap import standalone_map
 from layers import LAYERS, STATUS_STYLES
 from layers.palette import PRECISION_LABELS, TARGET_FILL_FACTOR
+from maps.file_exports import export_html, export_snapshot_zip, zip_files
+from maps.formats import DATA_FORMATS, FORMAT_FILES
 
-DATA_FORMATS: Final = ("geojson", "gpkg", "csv", "kml", "html")
-#: File suffix and MIME type of every format this project writes.
-FORMAT_FILES: Final[dict[str, tuple[str, str]]] = {
-    "png": (".png", "image/png"),
-    "svg": (".svg", "image/svg+xml"),
-    "pdf": (".pdf", "application/pdf"),
-    "geojson": (".geojson", "application/geo+json"),
-    "gpkg": (".gpkg", "application/geopackage+sqlite3"),
-    "csv": (".csv", "text/csv"),
-    "kml": (".kml", "application/vnd.google-earth.kml+xml"),
-    "html": (".html", "text/html"),
-    "zip": (".zip", "application/zip"),
-}
+__all__ = ["DATA_FORMATS", "FORMAT_FILES", "export_html", "export_snapshot_zip", "zip_files"]
+
 NESTED_COLUMNS: Final = ("milestones", "source", "figures")
 GPKG_LAYER: Final = "projects"
-VENDOR_DIR: Final = settings.PROJECT_ROOT / "static" / "vendor" / "leaflet"
 KML_NS: Final = "http://www.opengis.net/kml/2.2"
 #: Spreadsheets run a cell that starts with one of these as a formula (CSV injection): at
 #: the start of the text or after any line break in it.
@@ -272,108 +253,6 @@ def _kml_geometry(geom) -> ET.Element:
 
 def _kml_coords(coords) -> str:
     return " ".join(f"{x:.6f},{y:.6f}" for x, y, *_ in coords)
-
-
-# Standalone HTML ------------------------------------------------------------------------------
-def export_html(
-    gdf_shown: gpd.GeoDataFrame,
-    boundary: gpd.GeoDataFrame,
-    *,
-    layers: Iterable[str] | None = None,
-    basemap: str = "none",
-    title: str | None = None,
-) -> bytes:
-    """An interactive map in one HTML file that opens from disk with no internet, no server.
-
-    Leaflet's JS and CSS (``static/vendor/leaflet``) are inlined, with the CSS's images as
-    data URIs; no script or stylesheet is loaded from any URL. Tiles, if a basemap is chosen,
-    still come from the internet: without it the map shows the data and the boundary, over the
-    bundled land/sea context when ``basemap`` is ``"none"``.
-    """
-    m = standalone_map(gdf_shown, boundary, layers=layers, basemap_id=basemap, title=title)
-    m.default_js = []
-    m.default_css = []
-    header = m.get_root().header
-    header.add_child(folium.Element(_inline_leaflet()), name="leaflet_inline")
-    if basemap == "none":
-        _add_land_context(m, boundary)
-    if title:
-        header.add_child(folium.Element(f"<title>{escape_html(title)}</title>"), name="page_title")
-    return m.get_root().render().encode("utf-8")
-
-
-def _inline_leaflet() -> str:
-    """Leaflet's CSS (images as data URIs) and JS, to paste into the page's head."""
-    css = (VENDOR_DIR / "leaflet.css").read_text(encoding="utf-8")
-    css = re.sub(r"url\((images/[\w.-]+\.png)\)", _data_uri, css)
-    js = (VENDOR_DIR / "leaflet.js").read_text(encoding="utf-8")
-    # A literal "</script" would close the tag early; Leaflet has none, but never risk it.
-    js = js.replace("</script", "<\\/script")
-    return f"<style>\n{css}\n</style>\n<script>\n{js}\n</script>"
-
-
-def _data_uri(match: re.Match) -> str:
-    data = (VENDOR_DIR / match.group(1)).read_bytes()
-    return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
-
-
-def _add_land_context(m: folium.Map, boundary: gpd.GeoDataFrame) -> None:
-    """Land and sea as in the offline images, in a pane under the data (after Leaflet's CSS)."""
-    context = gpd.read_file(settings.CONTEXT_PATH).to_crs(settings.STORAGE_CRS)
-    folium.map.CustomPane("context", z_index=250).add_to(m)
-    m.get_root().header.add_child(
-        folium.Element(f"<style>.leaflet-container{{background:{SEA_COLOR}}}</style>"),
-        name="sea_background",
-    )
-    for gdf, fill in ((context, LAND_COLOR), (boundary, DISTRICT_COLOR)):
-        shapes = shapely.to_geojson(shapely.set_precision(gdf.geometry.values, 1e-5))
-        features = [
-            {"type": "Feature", "properties": {}, "geometry": json.loads(g)} for g in shapes
-        ]
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            pane="context",
-            interactive=False,
-            style_function=lambda _f, fill=fill: {
-                "color": "#c9c6bd",
-                "weight": 0.6,
-                "fillColor": fill,
-                "fillOpacity": 1.0,
-            },
-            control=False,
-        ).add_to(m)
-
-
-# Zip of snapshots -----------------------------------------------------------------------------
-def export_snapshot_zip(
-    gdf_shown: gpd.GeoDataFrame,
-    boundary: gpd.GeoDataFrame,
-    *,
-    spec: SnapshotSpec,
-    prefix: str = "shinan",
-) -> bytes:
-    """A zip of the all-layers snapshot and one per visible layer, same extent and size.
-
-    Raises
-    ------
-    ValueError
-        When the images together would pass ``settings.MAX_REQUEST_PIXELS``.
-    """
-    request_pixels(spec.page, 1 + len(spec.view.layers))
-    images = render_layer_snapshots(gdf_shown, boundary, spec=spec)
-    suffix = FORMAT_FILES[spec.fmt][0]
-    return zip_files({f"{prefix}-{key}{suffix}": data for key, data in images.items()})
-
-
-def zip_files(files: Mapping[str, bytes]) -> bytes:
-    """Files (name -> bytes) in a zip; images are stored, text is deflated."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            stored = name.endswith((".png", ".pdf", ".gpkg"))
-            method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            archive.writestr(name, data, compress_type=method)
-    return buffer.getvalue()
 
 
 # Shared ---------------------------------------------------------------------------------------

@@ -21,6 +21,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{count} 个项目报告未给出地点，未标注",
         "{count} projects without a site in the report, not drawn",
     ),
+    "print.count.outside": (
+        "{count} 个项目在图幅范围外，未显示",
+        "{count} projects outside the frame, not shown",
+    ),
     "print.count.omitted": (
         "{count} 个标注因空间不足从略",
         "{count} labels left out for lack of room",

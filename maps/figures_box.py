@@ -75,3 +75,59 @@ def district_figures(totals: gpd.GeoDataFrame, lang: str = "zh") -> list[Figure]
                 )
             )
     return out
+
+
+# Drawing --------------------------------------------------------------------------------------
+def measure_box(figures: list[Figure], lang: str, size: float, renderer) -> tuple[float, float]:
+    """Width and height in display pixels of the figures box at ``size`` points."""
+    from maps.fonts import text_width_pt
+
+    px = renderer.points_to_pixels(1.0)
+    title = t("print.figures.title", lang)
+    widest = max(
+        text_width_pt(text, size, renderer) for text in [title, *map(Figure.text, figures)]
+    )
+    pad, step = size * 0.6, size * 1.55
+    return (widest + 2 * pad) * px, (step * (len(figures) + 1) + pad * 1.4) * px
+
+
+def draw_box(ax, box, figures: list[Figure], lang: str, size: float, renderer) -> None:
+    """The figures box at ``box`` (display pixels) on the map axes ``ax``."""
+    from matplotlib.patches import Rectangle
+
+    from maps.fonts import TEXT_COLOR, bold, cjk_font
+
+    px = renderer.points_to_pixels(1.0)
+    x0, y0, x1, y1 = box
+    frame = ax.get_window_extent(renderer)
+    to_axes = ax.transAxes.inverted()
+    (ax0, ay0), (ax1, ay1) = to_axes.transform([(x0, y0), (x1, y1)])
+    ax.add_patch(
+        Rectangle(
+            (ax0, ay0),
+            ax1 - ax0,
+            ay1 - ay0,
+            transform=ax.transAxes,
+            facecolor="white",
+            alpha=0.92,
+            edgecolor="#4d4d4d",
+            linewidth=0.6,
+            zorder=11,
+        )
+    )
+    pad, step = size * 0.6, size * 1.55
+    rows = [(t("print.figures.title", lang), True), *((f.text(), False) for f in figures)]
+    for row, (text, heading) in enumerate(rows):
+        _, ay = to_axes.transform((x0, y1 - (pad * 0.7 + step * (row + 0.5)) * px))
+        ax.text(
+            ax0 + pad * px / frame.width,
+            ay,
+            text,
+            transform=ax.transAxes,
+            fontproperties=cjk_font(size),
+            path_effects=bold(size) if heading else None,
+            va="center",
+            color=TEXT_COLOR,
+            zorder=12,
+            parse_math=False,
+        )

@@ -8,6 +8,7 @@ main map draws its frame.
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 import geopandas as gpd
@@ -26,6 +27,7 @@ _CROWDED: Final = 0.35
 _PAD: Final = 0.12
 
 
+@functools.cache
 def old_city_window_m() -> shapely.Polygon:
     """The old-city window in the map's metric CRS."""
     to_metric = Transformer.from_crs(settings.STORAGE_CRS, settings.METRIC_CRS, always_xy=True)

@@ -15,7 +15,7 @@ import pypdf
 import pytest
 import shapely
 from matplotlib.collections import PathCollection
-from matplotlib_scalebar.scalebar import ScaleBar
+from matplotlib.patches import Rectangle
 from PIL import Image
 from pyproj import Geod, Transformer
 
@@ -188,11 +188,19 @@ def test_scale_bar_matches_a_known_geodesic_distance(mini_gdf, boundary, preset)
     drawn = draw_snapshot(_shown(mini_gdf), boundary, spec=SnapshotSpec(page=PRESETS[preset]))
     drawn.figure.canvas.draw()
     ax = drawn.map_ax
-    bar = next(a for a in ax.artists if isinstance(a, ScaleBar))
-    info = bar.info
-    metres = info.value * {"m": 1.0, "km": 1000.0}[info.units]
-    (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (info.length_px, 0.0)])
-    bar_m_per_px = metres / abs(x1 - x0)
+    bar = drawn.scale_bar
+    # The first black block as drawn (its patch, in pixels) against the metres its number says.
+    renderer = drawn.figure.canvas.get_renderer()
+    blocks = [
+        p.get_window_extent(renderer)
+        for p in ax.patches
+        if isinstance(p, Rectangle) and p.get_facecolor()[:3] == (0.10196078431372549,) * 3
+    ]
+    first = min(blocks, key=lambda b: b.x0)
+    numbers = [float(x.split(" ")[0]) for x in bar.labels]
+    unit = 1000.0 if bar.labels[-1].endswith("km") else 1.0
+    bar_m_per_px = (numbers[1] - numbers[0]) * unit / first.width
+    assert len(bar.labels) == bar.blocks + 1 >= 3, "a segmented bar: 0, 1, 2 … blocks"
 
     _, _, true_m = Geod(ellps="WGS84").inv(*STATION, *TV_TOWER)
     to_map = Transformer.from_crs("EPSG:4326", drawn.crs, always_xy=True)

