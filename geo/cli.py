@@ -398,7 +398,7 @@ def _add_export(commands) -> None:
     export.add_argument(
         "--basemap",
         help="tiles under the map: "
-        + ", ".join(("none", *settings.BASEMAPS))
+        + ", ".join(dict.fromkeys(("none", *settings.BASEMAPS)))
         + " (default: none for html, the app's basemap for images; unreachable tiles are "
         "skipped for 10 minutes)",
     )
