@@ -35,7 +35,8 @@ _COUNT_JS = "() => Object.values(map._layers).filter(l => l._shinanAnchor).lengt
 def _map_frame(page):
     """The streamlit-folium iframe once Leaflet has drawn the project layers."""
     page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
-    for _ in range(240):
+    # Up to 2 minutes: the first page of a cold server on a busy 2-core machine is slow.
+    for _ in range(480):
         for frame in page.frames:
             try:
                 if frame.evaluate("() => !!window.map && !!window.Shinan") and frame.evaluate(
