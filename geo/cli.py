@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import accounts, audit, history, insight_cli, settings
+from geo import accounts, audit, history, insight_cli, parquet, settings
 from geo.db import cli as db_cli
 from geo.db.connect import database_url, describe
 from geo.errors import ProjectDataError
@@ -325,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(run=_validate)
     _add_export(commands)
+    parquet.add_parser(commands)
     audit.add_parser(commands)
     insight_cli.add_parser(commands)
     imports_cli.add_parser(commands)
