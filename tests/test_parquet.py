@@ -128,3 +128,18 @@ def test_cli_reports_bad_input_without_traceback(tmp_path):
     assert not (tmp_path / "x.parquet").exists()
     wrong = _cli(str(TEST_DATA), "--out", str(tmp_path / "x.geojson"), cwd=tmp_path)
     assert wrong.returncode == 2 and ".parquet" in wrong.stderr
+
+
+def test_a_parquet_data_file_is_never_overwritten_by_an_edit(mini_gdf, tmp_path):
+    from geo.store import GeoJSONFileStore
+
+    path = write_projects_parquet(mini_gdf, tmp_path / "p.parquet")
+    before = path.read_bytes()
+    store = GeoJSONFileStore(path)
+    with pytest.raises(ProjectDataError, match="cannot be edited here"):
+        store.load()
+    empty = {"type": "FeatureCollection", "features": []}
+    snapshot = type("Base", (), {"collection": empty, "version": "absent"})()
+    with pytest.raises(ProjectDataError, match="python -m geo parquet"):
+        store.save(empty, base=snapshot, who="test")
+    assert path.read_bytes() == before
