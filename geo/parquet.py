@@ -90,7 +90,13 @@ def read_projects_parquet(
     if b"geo" not in meta:
         fix = "a Parquet file without GeoParquet metadata; write it with python -m geo parquet"
         raise _file_error(path, path.name, fix)
-    gdf = gpd.read_parquet(path, columns=None)
+    try:
+        gdf = gpd.read_parquet(path)
+    except (OSError, ValueError, TypeError, shapely.errors.ShapelyError) as exc:
+        # A damaged file, or "geo" metadata another tool wrote wrongly; never a traceback.
+        first = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        fix = f"the GeoParquet cannot be read ({first}); write it again with python -m geo parquet"
+        raise _file_error(path, path.name, fix) from None
     _check_crs(path, gdf)
     missing = [c for c in schema.REQUIRED_PROPERTIES if c not in gdf.columns]
     if missing:

@@ -143,3 +143,13 @@ def test_a_parquet_data_file_is_never_overwritten_by_an_edit(mini_gdf, tmp_path)
     with pytest.raises(ProjectDataError, match="python -m geo parquet"):
         store.save(empty, base=snapshot, who="test")
     assert path.read_bytes() == before
+
+
+def test_broken_geoparquet_metadata_is_one_clear_problem(mini_gdf, tmp_path):
+    import pyarrow.parquet as pq
+
+    path = write_projects_parquet(mini_gdf, tmp_path / "p.parquet")
+    table = pq.read_table(path)
+    meta = {**table.schema.metadata, b"geo": b'{"primary_column": "nowhere", "columns": {}}'}
+    pq.write_table(table.replace_schema_metadata(meta), path)
+    assert "cannot be read" in _one_problem(path)
