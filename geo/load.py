@@ -254,7 +254,8 @@ def load_projects(
     Parameters
     ----------
     path
-        The file; default ``$PROJECT_MAP_DATA`` or ``data/projects.geojson``.
+        The file; default ``$PROJECT_MAP_DATA`` or ``data/projects.geojson``. A ``.parquet``
+        file is read as GeoParquet (:mod:`geo.parquet`) with the same checks.
     check_quotes
         Check every quote against the bundled report (skipped if the report is absent).
 
@@ -264,6 +265,10 @@ def load_projects(
         Listing every problem: feature id, field, value and fix.
     """
     path = settings.data_path(path)
+    if path.suffix.lower() == ".parquet":  # GeoParquet (geo/parquet.py), same validation
+        from geo.parquet import read_projects_parquet
+
+        return read_projects_parquet(path, check_quotes=check_quotes)
     collection = read_collection(path)
     report_text = read_report_text() if check_quotes else None
     problems = validate_collection(collection, report_text=report_text)

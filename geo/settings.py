@@ -25,6 +25,9 @@ REPORT_PATH: Final = DATA_DIR / "source" / "2021_shinan_government_work_report.t
 #: must not fill the server's memory. The bundled data is about 0.1 MB.
 MAX_DATA_BYTES: Final = 64_000_000
 MAX_SCENES_BYTES: Final = 2_000_000
+#: Largest GeoParquet projects file read (bytes). Parquet is compressed and read by columns,
+#: so a million projects (about 150 MB) fit; the limit still refuses a mistaken huge file.
+MAX_PARQUET_BYTES: Final = 512_000_000
 #: Most scenes the app lets visitors save into one scenes file.
 MAX_SCENES: Final = 100
 #: Deepest JSON nesting accepted (a MultiPolygon's positions sit 7 levels down).

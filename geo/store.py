@@ -160,6 +160,7 @@ class GeoJSONFileStore:
     # Reading ---------------------------------------------------------------------------------
     def load(self) -> Snapshot:
         """The collection and its version; a missing file is an empty collection."""
+        self._refuse_parquet()
         data = self._read_bytes()
         if data is None:
             return Snapshot({"type": "FeatureCollection", "features": []}, ABSENT)
@@ -172,6 +173,16 @@ class GeoJSONFileStore:
         except OSError:
             return ABSENT
         return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+    def _refuse_parquet(self) -> None:
+        # A GeoParquet data file (geo/parquet.py) is built from GeoJSON; editing it here
+        # would write GeoJSON text over it.
+        if self.path.suffix.lower() == ".parquet":
+            fix = (
+                "a GeoParquet file cannot be edited here; edit the GeoJSON it was built from, "
+                "then run python -m geo parquet again"
+            )
+            raise ProjectDataError(str(self.path), [Problem("", "", self.path.name, fix)])
 
     def _read_bytes(self) -> bytes | None:
         try:
@@ -237,6 +248,7 @@ class GeoJSONFileStore:
             The signed-in user may not edit.
         """
         auth.require(self.actor, "edit")
+        self._refuse_parquet()
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._locked():
             current_data = self._read_bytes()
