@@ -214,3 +214,12 @@ def test_standalone_map_leaves_district_totals_off(mini_gdf, boundary_gdf):
     gdf.loc[gdf["id"] == "district-parking-2021", "map_placement"] = "district_total"
     html = standalone_map(filter_projects(gdf), boundary_gdf).get_root().render()
     assert "zhanshan-plaza" in html and "district-parking-2021" not in html
+
+
+def test_every_vendored_file_the_page_uses_is_checked_at_start():
+    """The start-up check (``missing_vendor_files``) covers each file under static/vendor/."""
+    from ui.assets import REPO_ROOT, VENDOR_FILES
+
+    vendor = REPO_ROOT / "static" / "vendor"
+    on_disk = {str(p.relative_to(vendor)) for p in vendor.rglob("*") if p.is_file()}
+    assert on_disk <= set(VENDOR_FILES), sorted(on_disk - set(VENDOR_FILES))

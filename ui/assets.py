@@ -50,6 +50,15 @@ VENDOR_FILES: tuple[str, ...] = (
     "leaflet/images/marker-icon-2x.png",
     "leaflet/images/marker-shadow.png",
     "leaflet/LICENSE",
+    # Drawing shapes in the data panel, and the two synchronised maps of the comparison.
+    "leaflet-draw/leaflet.draw.js",
+    "leaflet-draw/leaflet.draw.css",
+    "leaflet-draw/images/spritesheet.png",
+    "leaflet-draw/images/spritesheet-2x.png",
+    "leaflet-draw/images/spritesheet.svg",
+    "leaflet-draw/LICENSE",
+    "leaflet-sync/L.Map.Sync.js",
+    "leaflet-sync/LICENSE",
 )
 
 #: (folium resource name, path under static/vendor/); names match folium's own so
