@@ -101,8 +101,9 @@ def cached_browser_data(
 ) -> BrowserData:
     """Every located project in browser form, once per data version, grid and language.
 
-    ``data_key`` (:func:`_data_key`) names the version of the data that made ``_gdf``: the
-    file and its mtime, or the database and its change counter.
+    ``data_key`` (:func:`_data_key`, made once per rerun by :func:`_projects`) names the
+    version of the data that made ``_gdf``: the file and its mtime, or the database and its
+    change counter.
     """
     return browser_data(_gdf, gcj02=gcj02, lang=lang)
 
@@ -114,13 +115,9 @@ def cached_store_projects(database: str, data_version: str) -> gpd.GeoDataFrame:
     return add_measures(load_projects_from(open_store()))
 
 
-def _data_key() -> str:
+def _data_key(url: str | None, version: object) -> str:
     """The version of the projects this rerun reads: file and mtime, or database and counter."""
-    url = database_url()
-    if url:
-        return f"db:{describe(url)}:{open_store().data_version()}"
-    path = settings.data_path()
-    return f"file:{path}:{_mtime(path)}"
+    return f"db:{describe(url)}:{version}" if url else f"file:{settings.data_path()}:{version}"
 
 
 @st.cache_data(show_spinner=False)
@@ -168,7 +165,7 @@ def main() -> None:
     lang = current_lang()
     st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
     _page_checks(lang)
-    gdf = _projects(lang)
+    gdf, data_key = _projects(lang)
     boundary = cached_boundary(str(settings.BOUNDARY_PATH), _mtime(settings.BOUNDARY_PATH))
     scenes = _scenes(lang)
     url_view = seed_from_url(scenes, gdf)
@@ -202,7 +199,7 @@ def main() -> None:
 
     map_col, side_col = st.columns([3, 1.1], gap="small")
     with map_col, st.container(key="map_area"):  # ui.layout sizes the map in it
-        _draw_map(gdf, on_map, boundary, view, frames)
+        _draw_map(gdf, data_key, on_map, boundary, view, frames)
     with side_col, st.container(key="side_panel"):
         if not view.presenter:
             _search(gdf, lang)
@@ -231,13 +228,16 @@ def main() -> None:
     sync_url(with_map_position(replace(view, project=st.session_state.get("selected_id"))))
 
 
-def _projects(lang: str) -> gpd.GeoDataFrame:
+def _projects(lang: str) -> tuple[gpd.GeoDataFrame, str]:
+    """The projects this rerun shows, and the key of their version (:func:`_data_key`)."""
     path = settings.data_path()
     try:
         url = database_url()
         if url:  # PostGIS: one cheap query per rerun says whether anything changed
-            return cached_store_projects(describe(url), open_store().data_version())
-        return cached_projects(str(path), _mtime(path))
+            version = open_store().data_version()
+            return cached_store_projects(describe(url), version), _data_key(url, version)
+        mtime = _mtime(path)
+        return cached_projects(str(path), mtime), _data_key(None, mtime)
     except ProjectDataError as exc:
         st.error(t("error.data", lang, count=len(exc.problems)))
         st.code("\n".join(str(p) for p in exc.problems), language=None)
@@ -300,7 +300,7 @@ def _choose_search(gdf: gpd.GeoDataFrame) -> None:
         frame_project(gdf, chosen)
 
 
-def _draw_map(gdf, on_map, boundary, view: ViewState, frames: list) -> None:
+def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: list) -> None:
     """Draw the map and take in what the user did on it (a click, a pan)."""
     basemap = settings.available_basemaps().get(view.basemap, settings.BASEMAPS["none"])
     lang = view.lang
@@ -315,7 +315,7 @@ def _draw_map(gdf, on_map, boundary, view: ViewState, frames: list) -> None:
         # Under the projects: service areas and the radius circle, when switched on.
         *map_groups(on_map, boundary, lang=lang, gcj02=basemap.gcj02),
     ]
-    data = cached_browser_data(_data_key(), basemap.gcj02, lang, gdf)
+    data = cached_browser_data(data_key, basemap.gcj02, lang, gdf)
     if frames:
         groups += _frame_groups(gdf, frames, view, data)
         label = note = legend = ""
