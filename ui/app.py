@@ -153,7 +153,7 @@ def _page_checks(lang: str) -> None:
     missing = missing_vendor_files()
     if missing:
         st.error(t("error.vendor_missing", lang, files=", ".join(missing)))
-    for problem in settings.settings_problems():
+    for problem in settings.settings_problems(lang):
         st.warning(escape_markdown(problem))
     sign_in_box(lang)
     if view_needs_sign_in() and not (current_actor() or ANONYMOUS).signed_in:
