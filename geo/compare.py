@@ -73,6 +73,9 @@ def _when(view: ProjectFilter, lang: str) -> str:
     return span if lang == "en" else f"{span}年"
 
 
-def default_sides(views: tuple[ProjectFilter, ProjectFilter]) -> tuple[Side, Side]:
+def default_sides(
+    views: tuple[ProjectFilter, ProjectFilter], lang: str = "zh"
+) -> tuple[Side, Side]:
     """Panels titled from their filters (``市南区重点项目与城市更新 · 2016–2020年``)."""
-    return Side(views[0], default_title(views[0])), Side(views[1], default_title(views[1]))
+    left, right = views
+    return Side(left, default_title(left, lang)), Side(right, default_title(right, lang))

@@ -22,9 +22,10 @@ from geo import analysis, settings
 from geo.compare import DEFAULT_SIDES, Side, comparison_title, parse_side
 from geo.errors import ProjectDataError
 from geo.filter import ProjectFilter, apply_filter
-from geo.load import load_boundary, load_projects
+from geo.load import load_boundary
 from geo.render import IMAGE_FORMATS, PRESETS, default_title
 from geo.schema import LAYER_IDS, STATUSES
+from geo.store import load_current_projects
 from geo.targets import compare_targets, gap_line, load_targets
 from i18n import LANGS, t
 from layers import LAYERS, STATUS_STYLES
@@ -159,7 +160,7 @@ def _kind(kind: str, lang: str) -> str:
 def _stats(args: argparse.Namespace) -> int:
     view = _view(args)
     lang = args.lang
-    shown = apply_filter(load_projects(settings.data_path()), view)
+    shown = apply_filter(load_current_projects(), view)
     boundary = load_boundary()
     located = int(analysis.is_located(shown).sum())
     print(default_title(view))
@@ -213,7 +214,7 @@ def _print_coverage(shown, boundary, lang: str) -> None:
 
 def _targets(args: argparse.Namespace) -> int:
     lang = args.lang
-    rows = compare_targets(load_targets(), load_projects(settings.data_path()))
+    rows = compare_targets(load_targets(), load_current_projects())
     print(t("insight.targets.note", lang))
     for row in rows.itertuples():
         print(gap_line(row, lang))
@@ -258,7 +259,7 @@ def _compare(args: argparse.Namespace) -> int:
     layers, statuses = _split(args.layers), _split(args.status)
     views = [parse_side(text, layers=layers, statuses=statuses) for text in (args.left, args.right)]
     sides = (Side(views[0], default_title(views[0])), Side(views[1], default_title(views[1])))
-    gdf = load_projects(settings.data_path())
+    gdf = load_current_projects()
     data = render_comparison(
         gdf,
         load_boundary(),

@@ -197,38 +197,51 @@ def available_basemaps() -> dict[str, Basemap]:
 TILE_PLACEHOLDERS: Final = frozenset({"z", "x", "y", "s", "r"})
 
 
-def check_tiles_url(url: str) -> str | None:
+def check_tiles_url(url: str, lang: str = "en") -> str | None:
     """What is wrong with a tile URL template (``PROJECT_MAP_TILES_URL``), or None.
 
     >>> check_tiles_url("http://tiles.local/{z}/{x}/{y}.png") is None
     True
     >>> check_tiles_url("http://tiles.local/{z}/{x}/{-y}.png")
     'unknown placeholder {-y}; use {z}, {x}, {y} (and {s}, {r}) only'
+    >>> check_tiles_url("http://tiles.local/{z}/{x}.png", "zh")
+    '网址缺少 {y}；瓦片网址需要 {z}、{x} 和 {y}'
     """
+    from i18n import t  # the catalogue imports nothing from here; kept lazy all the same
+
     if not re.fullmatch(r"https?://[^\s/]+\S*", url):
-        return "give an http:// or https:// URL with no spaces"
+        return t("settings.tiles.scheme", lang)
     found = re.findall(r"\{([^{}]*)\}", url)
     unknown = [name for name in found if name not in TILE_PLACEHOLDERS]
     if unknown:
-        return (
-            f"unknown placeholder {{{unknown[0]}}}; use {{z}}, {{x}}, {{y}} (and {{s}}, {{r}}) only"
-        )
+        return t("settings.tiles.placeholder", lang, name=unknown[0])
     rest = re.sub(r"\{[a-z]\}", "", url)
     if "{" in rest or "}" in rest:
-        return "a { or } without its pair; write placeholders as {z}, {x}, {y}"
+        return t("settings.tiles.pair", lang)
     missing = [name for name in ("z", "x", "y") if name not in found]
     if missing:
-        return f"the URL lacks {{{missing[0]}}}; a tile URL needs {{z}}, {{x}} and {{y}}"
+        return t("settings.tiles.missing", lang, name=missing[0])
     return None
 
 
-def settings_problems() -> list[str]:
-    """Settings from the environment that cannot be used, each with its fix (shown at start)."""
+def settings_problems(lang: str = "en") -> list[str]:
+    """Settings from the environment that cannot be used, each with its fix (shown at start
+    in the page's language; the commands print English)."""
+    from i18n import t
+
     problems = []
     local = os.environ.get(LOCAL_TILES_ENV, "").strip()
-    problem = check_tiles_url(local) if local else None
+    problem = check_tiles_url(local, lang) if local else None
     if problem:
-        problems.append(f"{LOCAL_TILES_ENV}={local[:200]!r}: {problem}; the local tiles are off")
+        problems.append(
+            t(
+                "settings.tiles.off",
+                lang,
+                env=LOCAL_TILES_ENV,
+                value=repr(local[:200]),
+                problem=problem,
+            )
+        )
     return problems
 
 

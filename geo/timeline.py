@@ -134,3 +134,45 @@ def explain_status(milestones: Sequence[Milestone], *, as_of: int | None = None)
     else:
         why = "period" if is_period(milestone) else "year"
     return StatusReason(str(milestone["status"]), milestone, why)
+
+
+@dataclass(frozen=True)
+class FigureTime:
+    """The years a district-wide figure stands for, and whether it is a plan target."""
+
+    first: int
+    last: int
+    target: bool
+
+    def in_view(self, *, years: tuple[int, int] | None = None, as_of: int | None = None) -> bool:
+        """Whether a view of ``years`` (a period) or ``as_of`` (one year) shows the figure.
+
+        A period shows the figures whose span meets it; "as of" a year shows what was known
+        by then: a 2016–2020 total from 2020 on, a 2021 target only in the 2021 view.
+
+        >>> total = FigureTime(2016, 2020, target=False)
+        >>> total.in_view(years=(2016, 2020)), total.in_view(as_of=2018), total.in_view(as_of=2021)
+        (True, False, True)
+        >>> FigureTime(2021, 2021, target=True).in_view(years=(2016, 2020))
+        False
+        """
+        if years is not None:
+            return self.first <= years[1] and self.last >= years[0]
+        if as_of is not None:
+            return self.last <= as_of
+        return True
+
+
+def figure_time(
+    milestones: Sequence[Milestone], figure: Mapping[str, Any], plan_year: int
+) -> FigureTime:
+    """When a district figure holds: a target (its label says 目标, or the project is only
+    planned) in the year of the last target (``plan_year`` when none), else the span of the
+    last reported milestone."""
+    targets = [m for m in milestones if m.get("kind") == "target"]
+    reported = [m for m in milestones if m.get("kind") != "target"]
+    if "目标" in str(figure.get("label_zh", "")) or not reported:
+        year = milestone_span(targets[-1])[1] if targets else plan_year
+        return FigureTime(year, year, target=True)
+    first, last = milestone_span(reported[-1])
+    return FigureTime(first, last, target=False)

@@ -649,7 +649,12 @@ def standalone_map(
         ),
         basemap_group(basemap.id, lang=lang),
         boundary_group(boundary, gcj02=basemap.gcj02),
-        *layer_groups(gdf, layers=layers, gcj02=basemap.gcj02, lang=lang),
+        # The layer control lists only the layers that have something to show.
+        *(
+            g
+            for g in layer_groups(gdf, layers=layers, gcj02=basemap.gcj02, lang=lang)
+            if g._children
+        ),
         overlay_group(legend=legend_html(gdf, layers=layers, lang=lang), time_label=time_label),
     ]:
         group.add_to(m)

@@ -81,4 +81,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "导出失败（工作进程中止）；请重试或选择较小的尺寸。",
         "The export failed (its worker stopped); try again or choose a smaller size.",
     ),
+    # Settings from the environment that cannot be used (shown at start and by the commands)
+    "settings.tiles.scheme": (
+        "请填写以 http:// 或 https:// 开头、不含空格的网址",
+        "give an http:// or https:// URL with no spaces",
+    ),
+    "settings.tiles.placeholder": (
+        "未知占位符 {{{name}}}；只能用 {{z}}、{{x}}、{{y}}（以及 {{s}}、{{r}}）",
+        "unknown placeholder {{{name}}}; use {{z}}, {{x}}, {{y}} (and {{s}}, {{r}}) only",
+    ),
+    "settings.tiles.pair": (
+        "有不成对的 { 或 }；占位符应写作 {z}、{x}、{y}",
+        "a { or } without its pair; write placeholders as {z}, {x}, {y}",
+    ),
+    "settings.tiles.missing": (
+        "网址缺少 {{{name}}}；瓦片网址需要 {{z}}、{{x}} 和 {{y}}",
+        "the URL lacks {{{name}}}; a tile URL needs {{z}}, {{x}} and {{y}}",
+    ),
+    "settings.tiles.off": (
+        "{env}={value}：{problem}；本地瓦片已关闭",
+        "{env}={value}: {problem}; the local tiles are off",
+    ),
 }

@@ -43,7 +43,7 @@ OFFLINE_BASEMAP_NOTE: Final = "底图：离线（区界与相邻区）"
 MUTED_COLOR: Final = "#5a5a5a"
 
 
-def default_title(view: ProjectFilter) -> str:
+def default_title(view: ProjectFilter, lang: str = "zh") -> str:
     """A title from the filters, e.g. ``市南区西部老城区更新项目 · 2021年目标 · 在建``.
 
     >>> default_title(ProjectFilter(layers=("renewal",), statuses=("under_construction",),
@@ -51,7 +51,11 @@ def default_title(view: ProjectFilter) -> str:
     '市南区西部老城区更新项目 · 2021年目标 · 在建'
     >>> default_title(ProjectFilter(layers=("construction",)))
     '市南区重点建设项目 · 2021年1月现状'
+    >>> default_title(ProjectFilter(layers=("construction",), years=(2016, 2020)), "en")
+    'Shinan District: Key construction projects · 2016–2020'
     """
+    if lang == "en":
+        return _title_en(view)
     layers = [LAYERS[i].label_zh for i in schema.LAYER_IDS if i in view.layers]
     if len(layers) == len(schema.LAYER_IDS):
         subject = "市南区重点项目与城市更新"
@@ -62,6 +66,30 @@ def default_title(view: ProjectFilter) -> str:
     if set(view.statuses) != set(schema.STATUSES):
         parts.append(
             "、".join(STATUS_STYLES[s].label_zh for s in schema.STATUSES if s in view.statuses)
+        )
+    return " · ".join(parts)
+
+
+def _title_en(view: ProjectFilter) -> str:
+    if set(view.layers) == set(schema.LAYER_IDS):
+        subject = "Shinan District: key projects and urban renewal"
+    else:
+        named = ", ".join(LAYERS[i].label_en for i in schema.LAYER_IDS if i in view.layers)
+        subject = f"Shinan District: {named}"
+    if view.as_of is not None:
+        when = (
+            f"{view.as_of} targets"
+            if view.as_of >= settings.LAST_YEAR
+            else f"as of the end of {view.as_of}"
+        )
+    elif view.years is not None:
+        when = _year_span(view.years)
+    else:
+        when = "status in January 2021"
+    parts = [subject, when]
+    if set(view.statuses) != set(schema.STATUSES):
+        parts.append(
+            ", ".join(STATUS_STYLES[s].label_en for s in schema.STATUSES if s in view.statuses)
         )
     return " · ".join(parts)
 

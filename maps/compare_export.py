@@ -51,12 +51,14 @@ def render_comparison(
     basemap: str = "none",
     context: gpd.GeoDataFrame | None = None,
     narrow: Narrow | None = None,
+    lang: str = "zh",
 ) -> bytes:
     """Render two views of ``gdf`` side by side on one page; return the file's bytes.
 
     Both panels share one extent (the district and every feature either side shows). In SVG
     and PDF the panels are embedded as images at the page's resolution. ``narrow`` narrows
-    each side further, as the page narrows its map (chart bars, a radius).
+    each side further, as the page narrows its map (chart bars, a radius). ``lang`` is the
+    panels' legend, figures and caption language (titles come with ``sides``).
     """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format '{fmt}'; valid: {', '.join(IMAGE_FORMATS)}")
@@ -76,10 +78,11 @@ def render_comparison(
             title=side.title,
             basemap=basemap,
             extent=extent,
+            lang=lang,
         )
         png = render_snapshot(part, boundary, spec=spec, context=context)
         panels.append(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")))
-    heading = title or comparison_title(sides[0].view, sides[1].view)
+    heading = title or comparison_title(sides[0].view, sides[1].view, lang)
     fig = Figure(figsize=page.size_in, dpi=page.dpi, facecolor="white")
     FigureCanvasAgg(fig)
     top = 1 - TITLE_BAND
@@ -109,11 +112,12 @@ def comparison_png(
     return render_comparison(
         gdf,
         boundary,
-        default_sides((left, right)),
+        default_sides((left, right), "en" if lang == "en" else "zh"),
         page=PRESETS[APP_PAGE],
         title=comparison_title(left, right, lang),
         context=context,
         narrow=narrow,
+        lang="en" if lang == "en" else "zh",
     )
 
 

@@ -8,14 +8,13 @@ what it counts, and its period (a 2021 target says 目标).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import geopandas as gpd
 
 from geo import settings
-from geo.timeline import milestone_span
+from geo.filter import ProjectFilter
+from geo.timeline import FigureTime, figure_time
 from i18n import t
 
 
@@ -44,25 +43,26 @@ _ZH_PERIOD = re.compile(r"（[^（）]*）$")
 _EN_PERIOD = re.compile(r",?\s*\d{4}(–\d{4})?( target)?$")
 
 
-def _period(row: Mapping[str, Any], figure: Mapping[str, Any], lang: str) -> str:
+def _period(time: FigureTime, lang: str) -> str:
     """A 2021 target, or the span the report gives the figure."""
-    milestones = row.get("milestones") or []
-    targets = [m for m in milestones if m.get("kind") == "target"]
-    reported = [m for m in milestones if m.get("kind") != "target"]
-    if "目标" in str(figure["label_zh"]) or not reported:
-        year = milestone_span(targets[-1])[1] if targets else settings.LAST_YEAR
-        return t("time.label.target", lang, year=year)
-    first, last = milestone_span(reported[-1])
-    if first == last:
-        return t("span.year", lang, year=first)
-    return t("span.period", lang, first=first, last=last)
+    if time.target:
+        return t("time.label.target", lang, year=time.last)
+    if time.first == time.last:
+        return t("span.year", lang, year=time.first)
+    return t("span.period", lang, first=time.first, last=time.last)
 
 
-def district_figures(totals: gpd.GeoDataFrame, lang: str = "zh") -> list[Figure]:
-    """The figures of the district-total features, in data order."""
+def district_figures(
+    totals: gpd.GeoDataFrame, lang: str = "zh", view: ProjectFilter | None = None
+) -> list[Figure]:
+    """The figures of the district-total features, in data order; with ``view``, only those
+    of its time (a 2016–2020 panel does not list a 2021 target)."""
     out = []
     for row in totals.to_dict("records"):
         for figure in row.get("figures") or []:
+            time = figure_time(row.get("milestones") or [], figure, settings.LAST_YEAR)
+            if view is not None and not time.in_view(years=view.years, as_of=view.as_of):
+                continue
             if lang == "en":
                 what = _EN_PERIOD.sub("", str(figure.get("label_en") or figure["label_zh"]))
             else:
@@ -71,7 +71,7 @@ def district_figures(totals: gpd.GeoDataFrame, lang: str = "zh") -> list[Figure]
                 Figure(
                     value=format_value(float(figure["value"]), str(figure["unit"]), lang),
                     what=what,
-                    period=_period(row, figure, lang),
+                    period=_period(time, lang),
                 )
             )
     return out

@@ -225,7 +225,7 @@ def draw_snapshot(
     px_per_pt = renderer.points_to_pixels(1.0)
     context = context if context is not None else read_context()
     boundary_m = boundary.to_crs(settings.METRIC_CRS)
-    figures = district_figures(totals, spec.lang)
+    figures = district_figures(totals, spec.lang, spec.view)
     plan = plan_frame(
         fig, layout, spec, shown.to_crs(settings.METRIC_CRS), boundary_m, figures, renderer
     )

@@ -125,3 +125,20 @@ def test_hostile_title_stays_text(tmp_path):
     html = export_html(shown, load_boundary(), title="<img src=x onerror=alert(1)>").decode()
     assert "<img src=x" not in html
     assert re.search(r"&lt;img src=x onerror=alert\(1\)&gt;", html)
+
+
+def test_the_layer_control_lists_only_layers_with_projects():
+    """An export of open projects only: the layer switcher offers the one layer that has any."""
+    import json
+
+    from geo.filter import split_by_placement
+    from i18n import t
+
+    shown = apply_filter(load_projects(), ProjectFilter(statuses=("open",)))
+    having = set(split_by_placement(shown)[0]["layer"])
+    html = export_html(shown, load_boundary()).decode("utf-8")
+    block = re.search(r"overlays\s*:\s*\{(.*?)\}", html, re.S)
+    assert block, "the export has a layer control"
+    names = {json.loads(n) for n in re.findall(r'("(?:[^"\\]|\\.)*")\s*:', block.group(1))}
+    assert names == {t(f"layer.{layer}", "zh") for layer in having}
+    assert 0 < len(having) < 5, "the check needs some layers with projects and some without"

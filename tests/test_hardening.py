@@ -160,3 +160,11 @@ def test_cli_title_loses_direction_overrides(tmp_path):
     assert main(["export", "--out", str(out), "--title", "预算\u202egnp.exe"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "预算gnp.exe" in text and "\u202e" not in text
+
+
+def test_a_bad_tile_template_is_explained_in_the_page_language(monkeypatch):
+    monkeypatch.setenv(settings.LOCAL_TILES_ENV, "http://tiles.local/{z}/{x}.png")
+    [zh] = settings.settings_problems("zh")
+    [en] = settings.settings_problems("en")
+    assert "本地瓦片已关闭" in zh and "网址缺少 {y}" in zh and settings.LOCAL_TILES_ENV in zh
+    assert "the local tiles are off" in en and "lacks {y}" in en

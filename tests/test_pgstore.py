@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -298,3 +299,27 @@ def test_scenes_live_in_the_database_and_move_the_change_counter(pg_store, capsy
         delete_scene(again.id, actor=auth.Actor("vic", "viewer"))
     delete_scene(again.id, actor=auth.Actor("ed", "editor"))
     assert [s.id for s in load_scenes()] == [s.id for s in bundled]
+
+
+def test_the_statistics_commands_read_the_database(pg_store, tmp_path, capsys):
+    """`stats` and `targets` count what is in the database, not the bundled file."""
+    source = tmp_path / "parking.geojson"
+    row = {
+        "type": "Feature",
+        "properties": {"名称": "统计停车场", "状态": "在建", "年份": 2020},
+        "geometry": {"type": "Point", "coordinates": [120.3156, 36.0679]},
+    }
+    source.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [row]}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+
+    def shown() -> int:
+        capsys.readouterr()
+        assert main(["stats", "--lang", "en"]) == 0
+        return int(re.search(r"(\d+) projects shown", capsys.readouterr().out).group(1))
+
+    before = shown()
+    assert main(["import", str(source), "--layer", "parking", "--who", "停车办"]) == 0
+    assert shown() == before + 1
+    assert main(["targets"]) == 0

@@ -153,7 +153,7 @@ def _page_checks(lang: str) -> None:
     missing = missing_vendor_files()
     if missing:
         st.error(t("error.vendor_missing", lang, files=", ".join(missing)))
-    for problem in settings.settings_problems():
+    for problem in settings.settings_problems(lang):
         st.warning(escape_markdown(problem))
     sign_in_box(lang)
     if view_needs_sign_in() and not (current_actor() or ANONYMOUS).signed_in:
@@ -167,7 +167,7 @@ def main() -> None:
     _page_checks(lang)
     gdf, data_key = _projects(lang)
     boundary = cached_boundary(str(settings.BOUNDARY_PATH), _mtime(settings.BOUNDARY_PATH))
-    scenes = _scenes(lang)
+    scenes = _scenes(lang, data_key)
     url_view = seed_from_url(scenes, gdf)
 
     view = sidebar(gdf)
@@ -204,7 +204,10 @@ def main() -> None:
         if not view.presenter:
             _search(gdf, lang)
         _detail(gdf, shown, view)
-        for html in (figures_html(totals, lang), unlocated_html(unlocated, lang)):
+        for html in (
+            figures_html(totals, lang, view.project_filter),
+            unlocated_html(unlocated, lang),
+        ):
             if html:
                 st.html(html)
         if not view.presenter:
@@ -245,12 +248,14 @@ def _projects(lang: str) -> tuple[gpd.GeoDataFrame, str]:
         st.stop()
 
 
-def _scenes(lang: str) -> list[Scene]:
+def _scenes(lang: str, data_key: str) -> list[Scene]:
+    """The saved scenes; ``data_key`` (:func:`_projects`) names the database's change counter,
+    which covers the scenes too, so the rerun asks the database for its version once."""
     path = scenes_path()
     try:
         url = database_url()
-        if url:  # scenes live in the database too; the change counter covers them
-            return cached_scenes("", open_store().data_version(), describe(url))
+        if url:
+            return cached_scenes("", data_key, describe(url))
         return cached_scenes(str(path), _mtime(path))
     except ProjectDataError as exc:
         st.warning(t("admin.scenes_ignored", lang, problem=escape_markdown(str(exc))))

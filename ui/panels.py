@@ -12,8 +12,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import settings
+from geo.filter import ProjectFilter
 from geo.html import escape_html as esc
-from geo.timeline import explain_status, milestone_span
+from geo.timeline import FigureTime, explain_status, figure_time, milestone_span
 from geo.view import ViewState, time_label
 from i18n import t
 from layers import LAYERS, STATUS_STYLES
@@ -174,22 +175,22 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def _figure_period(row: Mapping[str, Any], figure: Mapping[str, Any], lang: str) -> str:
+def _figure_period(time: FigureTime, lang: str) -> str:
     """The period a district figure belongs to: a 2021 target, or the span the report gives."""
-    label = str(figure["label_zh"])
-    milestones = row["milestones"]
-    targets = [m for m in milestones if m.get("kind") == "target"]
-    reported = [m for m in milestones if m.get("kind") != "target"]
-    if "目标" in label or not reported:
-        year = milestone_span(targets[-1])[1] if targets else settings.LAST_YEAR
-        return t("time.label.target", lang, year=year)
-    return _span_text(reported[-1], lang)
+    if time.target:
+        return t("time.label.target", lang, year=time.last)
+    if time.first == time.last:
+        return t("span.year", lang, year=time.first)
+    return t("span.period", lang, first=time.first, last=time.last)
 
 
-def figures_html(totals: gpd.GeoDataFrame, lang: str = "zh") -> str:
+def figures_html(
+    totals: gpd.GeoDataFrame, lang: str = "zh", view: ProjectFilter | None = None
+) -> str:
     """District-wide totals as figures beside the map: value, unit, period, the report's words.
 
-    They are not sites, so they are never drawn at a spot on the map.
+    They are not sites, so they are never drawn at a spot on the map. With ``view``, only the
+    figures of its time: a 2016–2020 view does not list a 2021 target.
     """
     if not len(totals):
         return ""
@@ -197,18 +198,23 @@ def figures_html(totals: gpd.GeoDataFrame, lang: str = "zh") -> str:
     for row in totals.to_dict("records"):
         name, _ = _name(row, lang)
         for figure in row["figures"]:
+            time = figure_time(row["milestones"], figure, settings.LAST_YEAR)
+            if view is not None and not time.in_view(years=view.years, as_of=view.as_of):
+                continue
             cards.append(
                 '<div style="border-left:4px solid #888;padding:2px 8px;margin:4px 0;'
                 'background:#f7f7f5">'
                 f'<div style="font-size:1.25rem;font-weight:700">{esc(_number(figure["value"]))}'
                 f' <span style="font-size:.85rem;font-weight:400">{esc(figure["unit"])}</span>'
                 f"</div><div style='font-size:.82rem'>{esc(_figure_label(figure, lang))}"
-                f" · <b>{esc(_figure_period(row, figure, lang))}</b></div>"
+                f" · <b>{esc(_figure_period(time, lang))}</b></div>"
                 f'<div style="font-size:.75rem;color:#555"><q>{esc(figure["quote"])}</q></div>'
                 "</div>"
             )
         if not row["figures"]:
             cards.append(f"<div>{esc(name)}</div>")
+    if not cards:
+        return ""
     return (
         f'<div data-testid="district-figures"><b>{esc(t("figures.title", lang))}</b>'
         f'<div style="font-size:.75rem;color:#555">{esc(t("figures.note", lang))}</div>'

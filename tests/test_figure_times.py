@@ -1,0 +1,88 @@
+"""A district figure is shown only in the views of its time, in the side panel and in print.
+
+The report's parking total for 2016–2020 (2.01万个) and its 2021 target (1500个 new and
+networked) belong to one feature; a 2016–2020 view shows the first, never the target, and
+"as of 2018" shows neither (the total was known only at the end of the period).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import ProjectFilter, apply_filter
+from geo.compare import default_sides
+from geo.filter import split_by_placement
+from geo.load import load_projects
+from maps.figures_box import district_figures
+from ui.panels import figures_html
+
+PARKING = "district-parking-spaces"
+
+
+@pytest.fixture(scope="module")
+def projects():
+    return load_projects()
+
+
+def _parking(projects, view: ProjectFilter):
+    totals = split_by_placement(apply_filter(projects, view))[1]
+    return totals[totals["id"] == PARKING]
+
+
+def _figures(projects):
+    row = projects[projects["id"] == PARKING].iloc[0]
+    reported, target = row["figures"]  # the report's order: the 2016–2020 total, the target
+    assert "目标" in target["label_zh"] and "目标" not in reported["label_zh"]
+    return reported, target
+
+
+@pytest.mark.parametrize(
+    ("view", "reported_shown", "target_shown"),
+    [
+        (ProjectFilter(years=(2016, 2020)), True, False),
+        (ProjectFilter(years=(2021, 2021)), False, True),
+        (ProjectFilter(as_of=2020), True, False),
+        (ProjectFilter(as_of=2021), True, True),
+        (ProjectFilter(), True, True),
+    ],
+)
+def test_the_panel_and_the_print_list_the_figures_of_the_view(
+    projects, view, reported_shown, target_shown
+):
+    reported, target = _figures(projects)
+    totals = _parking(projects, view)
+    assert len(totals) == 1, "the parking total belongs to each of these views"
+    panel = figures_html(totals, "zh", view)
+    printed = [f.value for f in district_figures(totals, "zh", view)]
+    for figure, wanted in ((reported, reported_shown), (target, target_shown)):
+        quote = figure["quote"]
+        assert (quote in panel) is wanted, (view, figure["label_zh"])
+        value = f"{float(figure['value']) / 10000:g}万" if figure["value"] >= 10000 else None
+        if value:
+            assert any(v.startswith(value) for v in printed) is wanted
+    assert len(printed) == reported_shown + target_shown
+
+
+def test_a_view_before_the_total_was_known_lists_no_figure(projects):
+    """As of 2018 the 2016–2020 parking total is not known yet; the target is not either."""
+    totals = split_by_placement(apply_filter(projects, ProjectFilter()))[1]
+    view = ProjectFilter(as_of=2018)
+    assert district_figures(totals, "zh", view) == []
+    assert figures_html(totals, "zh", view) == ""
+
+
+def test_without_a_view_every_figure_is_listed(projects):
+    totals = split_by_placement(apply_filter(projects, ProjectFilter()))[1]
+    count = sum(len(f) for f in totals["figures"])
+    assert len(district_figures(totals, "zh")) == count
+
+
+def test_comparison_panes_are_titled_in_the_page_language():
+    views = (ProjectFilter(years=(2016, 2020)), ProjectFilter(as_of=2021))
+    zh = [side.title for side in default_sides(views)]
+    en = [side.title for side in default_sides(views, "en")]
+    assert zh == ["市南区重点项目与城市更新 · 2016–2020年", "市南区重点项目与城市更新 · 2021年目标"]
+    assert en == [
+        "Shinan District: key projects and urban renewal · 2016–2020",
+        "Shinan District: key projects and urban renewal · 2021 targets",
+    ]
