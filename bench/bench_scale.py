@@ -83,7 +83,7 @@ TARGETS = {10_000: (2.0, 0.3, 100_000), 100_000: (None, 1.0, None)}
 
 # Browser-side probes: has the map drawn, and when did it last apply a view.
 _OURS_READY = """() => !!(window.Shinan && Shinan.lastApply && Shinan.projects
-    && Object.keys(Shinan.group._layers).length)"""
+    && Shinan.lastDraw)"""
 _NAIVE_READY = """() => !!window.map && !window.__bench_old
     && document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0"""
 _FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"

@@ -28,8 +28,9 @@ if find_chromium() is None:
         allow_module_level=True,
     )
 
-#: Projects drawn on the map: each has exactly one marker (a point, or an area's anchor).
-_COUNT_JS = "() => Object.values(map._layers).filter(l => l._shinanAnchor).length"
+#: Projects drawn on the map (the one project layer's shown projects, each with its marker:
+#: a point, or an area's anchor).
+_COUNT_JS = "() => Shinan.drawn().length"
 
 
 def _map_frame(page):
@@ -125,9 +126,9 @@ def test_offline_map_filters_without_jumping(browser, tmp_path):
 def _marker_point(frame, project_id):
     """Page-independent (frame) pixel centre of a project's marker."""
     return frame.evaluate(
-        """(id) => { for (const l of Object.values(map._layers)) {
-            if (l._shinanAnchor && l.feature.properties.id === id) {
-              const p = map.latLngToContainerPoint(l.getLatLng());
+        """(id) => { for (const d of Shinan.drawn()) {
+            if (d.id === id) {
+              const p = map.latLngToContainerPoint([d.lat, d.lng]);
               const r = map.getContainer().getBoundingClientRect();
               return [r.left + p.x, r.top + p.y]; } } return null; }""",
         project_id,
