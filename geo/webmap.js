@@ -378,7 +378,9 @@
     this.ringsOf[n] = r;
     this.mkOf[n] = m;
     // Areas and lines under markers, each by its layer's z order, as the legend reads.
-    var z = function (j) { return d.z[d.layers[d.layer[j]]]; };
+    this.zOf = new Int32Array(n);
+    for (i = 0; i < n; i++) this.zOf[i] = d.z[d.layers[d.layer[i]]];
+    var zOf = this.zOf, z = function (j) { return zOf[j]; };
     var byZ = function (a, b) { return z(a) - z(b) || a - b; };
     var paths = [], points = [];
     for (i = 0; i < n; i++) {
@@ -420,13 +422,18 @@
     return performance.now() - start;
   };
   // Draw every shown project inside ``bounds`` (layer pixels) on ``ctx``; ms taken.
-  Projects.prototype.draw = function (ctx, m, bounds, hover) {
+  Projects.prototype.draw = function (ctx, m, bounds) {
     var start = performance.now(), s = crs.scale(m.getZoom()), o = m.getPixelOrigin();
     var pad = 20, codes = this.codes, box = this.box, xy = this.xy, ringAt = this.ringAt;
     var x0 = (bounds.min.x - pad + o.x) / s, y0 = (bounds.min.y - pad + o.y) / s;
     var x1 = (bounds.max.x + pad + o.x) / s, y1 = (bounds.max.y + pad + o.y) / s;
-    var k, i, b, code, sym, st, last = null;
+    var k, i, b, code, st, z = null, runs = new Map(), self = this;
     ctx.lineCap = ctx.lineJoin = "round";
+    // Areas and lines by layer (z), and within a layer by style: few changes of canvas state.
+    var flush = function () {
+      runs.forEach(function (run, style) { self.drawRun(ctx, run, style, s, o); });
+      runs = new Map();
+    };
     for (k = 0; k < this.pathOrder.length; k++) {
       i = this.pathOrder[k];
       code = codes[i];
@@ -434,39 +441,16 @@
       if (code === 46 || box[b] > x1 || box[b + 2] < x0 || box[b + 1] > y1 || box[b + 3] < y0) {
         continue;
       }
-      sym = this.symbol(i, code);
-      st = this.pathStyle(sym, i === hover);
-      if (st !== last) {
-        ctx.setLineDash(st.dash);
-        ctx.lineWidth = st.weight;
-        ctx.strokeStyle = st.color;
-        last = st;
+      if (this.zOf[i] !== z) {
+        flush();
+        z = this.zOf[i];
       }
-      ctx.beginPath();
-      for (var r = this.ringsOf[i]; r < this.ringsOf[i + 1]; r++) {
-        var px = NaN, py = NaN;
-        for (var v = ringAt[r]; v < ringAt[r + 1]; v++) {
-          var x = xy[2 * v] * s - o.x, y = xy[2 * v + 1] * s - o.y;
-          if (v === ringAt[r]) ctx.moveTo(x, y);
-          // Vertices within a pixel of the last one drawn add nothing (Leaflet simplifies too).
-          else if (v === ringAt[r + 1] - 1 || Math.abs(x - px) + Math.abs(y - py) >= 1) {
-            ctx.lineTo(x, y);
-          } else continue;
-          px = x;
-          py = y;
-        }
-        if (this.closed[i]) ctx.closePath();
-      }
-      if (this.closed[i] && st.fillOpacity > 0) {
-        ctx.globalAlpha = st.fillOpacity;
-        ctx.fillStyle = fillStyle(ctx, st.fillColor || st.color, st.color);
-        ctx.fill("evenodd");
-      }
-      if (st.weight > 0) {
-        ctx.globalAlpha = st.opacity;
-        ctx.stroke();
-      }
+      st = this.pathStyle(this.symbol(i, code), false);
+      var run = runs.get(st);
+      if (run) run.push(i);
+      else runs.set(st, [i]);
     }
+    flush();
     ctx.setLineDash([]);
     ctx.globalAlpha = 1;
     for (k = 0; k < this.markOrder.length; k++) {
@@ -486,6 +470,42 @@
     }
     return performance.now() - start;
   };
+  // Projects of one style, each filled (even-odd, for holes) and stroked in turn.
+  Projects.prototype.drawRun = function (ctx, run, st, s, o) {
+    var xy = this.xy, ringAt = this.ringAt;
+    var fill = st.fillOpacity > 0 && fillStyle(ctx, st.fillColor || st.color, st.color);
+    if (fill) ctx.fillStyle = fill;
+    ctx.setLineDash(st.dash);
+    ctx.lineWidth = st.weight;
+    ctx.strokeStyle = st.color;
+    for (var k = 0; k < run.length; k++) {
+      var i = run[k];
+      ctx.beginPath();
+      for (var r = this.ringsOf[i]; r < this.ringsOf[i + 1]; r++) {
+        var px = NaN, py = NaN;
+        for (var v = ringAt[r]; v < ringAt[r + 1]; v++) {
+          var x = xy[2 * v] * s - o.x, y = xy[2 * v + 1] * s - o.y;
+          if (v === ringAt[r]) ctx.moveTo(x, y);
+          // Vertices within a pixel of the last one drawn add nothing (Leaflet simplifies too).
+          else if (v === ringAt[r + 1] - 1 || Math.abs(x - px) + Math.abs(y - py) >= 1) {
+            ctx.lineTo(x, y);
+          } else continue;
+          px = x;
+          py = y;
+        }
+        if (this.closed[i]) ctx.closePath();
+      }
+      if (fill && this.closed[i]) {
+        ctx.globalAlpha = st.fillOpacity;
+        ctx.fill("evenodd");
+      }
+      if (st.weight > 0) {
+        ctx.globalAlpha = st.opacity;
+        ctx.stroke();
+      }
+    }
+  };
+
   // The project under a layer point: the topmost marker within its radius (+ tolerance), else
   // the topmost area containing it or line near it. {i, mark: index or -1} or null.
   Projects.prototype.hit = function (m, point, tolerance) {
@@ -566,6 +586,18 @@
       rank: schematic ? 2 : this.ringsOf[i + 1] > this.ringsOf[i] ? 0 : 1,
     };
   };
+  // A project's rings as LatLngs (for its hover outline).
+  Projects.prototype.latlngs = function (i) {
+    var out = [], s0 = crs.scale(0);
+    for (var r = this.ringsOf[i]; r < this.ringsOf[i + 1]; r++) {
+      var ring = [];
+      for (var v = this.ringAt[r]; v < this.ringAt[r + 1]; v++) {
+        ring.push(crs.pointToLatLng(L.point(this.xy[2 * v] * s0, this.xy[2 * v + 1] * s0), 0));
+      }
+      out.push(ring);
+    }
+    return out;
+  };
   // Where a project's marker (its first) is, as a LatLng.
   Projects.prototype.anchor = function (i) {
     var j = this.mkOf[i];
@@ -605,10 +637,22 @@
     _updatePaths: function () {
       this._redraw();
     },
+    // After a pan that stays inside the canvas drawn last (it reaches ``padding`` beyond the
+    // view on every side), nothing needs drawing again: Leaflet has moved it with the map.
+    _update: function () {
+      var m = this._map, size = m.getSize(), b = this._bounds;
+      if (b && !m._animatingZoom && this._zoom === m.getZoom() && this._size &&
+          this._size.equals(size) && b.contains(m.containerPointToLayerPoint([0, 0])) &&
+          b.contains(m.containerPointToLayerPoint(size))) {
+        return;
+      }
+      this._size = size;
+      L.Canvas.prototype._update.call(this);
+    },
     _draw: function () {
       if (!S.projects || !this._map || !this._bounds) return;
       this._ctx.save();
-      var ms = S.projects.draw(this._ctx, this._map, this._bounds, this._hoverPath);
+      var ms = S.projects.draw(this._ctx, this._map, this._bounds);
       this._ctx.restore();
       S.lastDraw = { ms: ms, at: performance.now() };
       if (!S.marks.drawn) S.marks.drawn = Date.now();
@@ -634,10 +678,7 @@
       if (this._mouseHoverThrottled) return;
       var found = this._found(e), i = found ? found.i : -1;
       var path = found && found.mark < 0 ? found.i : -1;
-      if (path !== this._hoverPath) {
-        this._hoverPath = path; // an area or line is outlined under the mouse
-        this._requestRedraw();
-      }
+      if (path !== this._hoverPath) this._highlight(path);
       if (i !== this._hovered) this._hover(i, m.mouseEventToLatLng(e));
       this._fireEvent(found ? [new Hit(this, S.projects, found)] : false, e);
       this._mouseHoverThrottled = true;
@@ -645,11 +686,20 @@
       setTimeout(function () { self._mouseHoverThrottled = false; }, 32);
     },
     _handleMouseOut: function () {
-      if (this._hoverPath >= 0) {
-        this._hoverPath = -1;
-        this._requestRedraw();
-      }
+      this._highlight(-1);
       this._hover(-1);
+    },
+    // An area or line under the mouse is outlined heavier: a copy of it on an SVG layer just
+    // above the canvas, so the canvas (every project) is not drawn again for a hover.
+    _highlight: function (i) {
+      this._hoverPath = i;
+      if (this._hl) this._map.removeLayer(this._hl);
+      this._hl = null;
+      if (i < 0 || !S.projects) return;
+      var P = S.projects, st = P.pathStyle(P.symbol(i, P.codes[i]), true);
+      var make = P.closed[i] ? L.polygon : L.polyline;
+      this._hl = make(P.latlngs(i), L.extend({}, st, { interactive: false, fill: !!P.closed[i],
+        renderer: S.hoverRenderer })).addTo(this._map);
     },
     _hover: function (i, latlng) {
       this._hovered = i;
@@ -664,6 +714,9 @@
       if (!this._tip._map) this._map.openTooltip(this._tip);
     },
   });
+
+  pane("shinanHover", 455, false);
+  S.hoverRenderer = S.hoverRenderer || L.svg({ pane: "shinanHover" });
 
   function projectLayer() {
     if (!S.layer) {
@@ -698,9 +751,16 @@
       S.projects = new Projects(d);
       S.projects.key = key;
       S.lastDecode = { ms: performance.now() - start, n: S.projects.n };
-      S.layer._hoverPath = S.layer._hovered = -1;
+      S.layer._highlight(-1);
+      S.layer._hover(-1);
     }
     var ms = S.projects.apply(codes);
+    var hovered = S.layer._hovered;
+    if (hovered >= 0) { // what is under the mouse may be gone, or in another status now
+      S.layer._highlight(S.projects.codes[hovered] === 46 ? -1 : S.layer._hoverPath);
+      if (S.projects.codes[hovered] === 46) S.layer._hover(-1);
+      else S.layer._tip.setContent(S.projects.tip(hovered));
+    }
     var drawStart = performance.now();
     if (S.layer._map) S.layer._redraw(); // now, not next frame: S.lastApply includes it
     S.relabel();
