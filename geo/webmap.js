@@ -837,25 +837,52 @@
     items.sort(function (a, b) {
       return (b.selected - a.selected) || (a.p.rank - b.p.rank) || (a.p.lbl.length - b.p.lbl.length);
     });
-    var taken = items.map(function (it) {
-      return { x: it.pt.x - it.r, y: it.pt.y - it.r, w: 2 * it.r, h: 2 * it.r, own: it };
+    // What a label may not cover, in a grid of 64 px cells: a label is checked against the
+    // boxes of its cells only (10,000 markers in view made every check a scan of all).
+    var cells = {}, CELL = 64;
+    var cellKeys = function (b) {
+      var keys = [];
+      for (var cx = Math.floor(b.x / CELL); cx <= Math.floor((b.x + b.w) / CELL); cx++) {
+        for (var cy = Math.floor(b.y / CELL); cy <= Math.floor((b.y + b.h) / CELL); cy++) {
+          keys.push(cx + "," + cy);
+        }
+      }
+      return keys;
+    };
+    var take = function (b) {
+      cellKeys(b).forEach(function (k) { (cells[k] = cells[k] || []).push(b); });
+    };
+    var free = function (box, it) {
+      return cellKeys(box).every(function (k) {
+        return (cells[k] || []).every(function (t) { return t.own === it || !overlaps(box, t); });
+      });
+    };
+    items.forEach(function (it) {
+      take({ x: it.pt.x - it.r, y: it.pt.y - it.r, w: 2 * it.r, h: 2 * it.r, own: it });
     });
     // Nor under the legend, the year, the zoom buttons, the scale bar or a notice.
     var frame = map.getContainer().getBoundingClientRect();
     map.getContainer().querySelectorAll(".leaflet-control, .shinan-tile-notice").forEach(
       function (el) {
         var r = el.getBoundingClientRect();
-        taken.push({ x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height });
+        take({ x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height });
       }
     );
     var origin = map.containerPointToLayerPoint([0, 0]);
-    // Only the first few hundred by rank try a label: no more fit on a screen, and each try
-    // is checked against every marker.
-    items.slice(0, 400).forEach(function (it) {
+    // Only the first few hundred by rank try a label: no more fit on a screen. All are made
+    // first and then measured, so the page lays out once, not once a label.
+    var tries = items.slice(0, 400).map(function (it) {
       var el = L.DomUtil.create("div", "shinan-label" + (it.selected ? " selected" : ""), labelPane);
       el.innerHTML = it.p.lbl; // escaped in Python (geo.html)
       if (it.p.s) el.className += " schematic";
-      var w = el.offsetWidth, h = el.offsetHeight, gap = it.r + 3;
+      return { it: it, el: el };
+    });
+    tries.forEach(function (t) {
+      t.w = t.el.offsetWidth;
+      t.h = t.el.offsetHeight;
+    });
+    tries.forEach(function (t) {
+      var it = t.it, el = t.el, w = t.w, h = t.h, gap = it.r + 3;
       var spots = [
         { x: it.pt.x + gap, y: it.pt.y - h / 2 },
         { x: it.pt.x - gap - w, y: it.pt.y - h / 2 },
@@ -866,15 +893,16 @@
       for (var i = 0; i < spots.length && !spot; i++) {
         var box = { x: spots[i].x, y: spots[i].y, w: w, h: h };
         var inside = box.x >= 0 && box.y >= 0 && box.x + w <= size.x && box.y + h <= size.y;
-        var free = taken.every(function (t) { return t.own === it || !overlaps(box, t); });
-        if ((inside && free) || (it.selected && i === spots.length - 1 && !spot)) spot = box;
+        if ((inside && free(box, it)) || (it.selected && i === spots.length - 1 && !spot)) {
+          spot = box;
+        }
       }
       if (!spot && it.selected) spot = { x: spots[0].x, y: spots[0].y, w: w, h: h };
       if (!spot) {
         L.DomUtil.remove(el);
         return;
       }
-      taken.push(spot);
+      take(spot);
       L.DomUtil.setPosition(el, L.point(spot.x + origin.x, spot.y + origin.y));
     });
     labelPane.setAttribute("data-labels", labelPane.childElementCount);
