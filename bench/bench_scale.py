@@ -192,6 +192,17 @@ def browse(
         out["first_bytes"] = dict(received)
         if not naive:
             out["breakdown"] = _first_paint_breakdown(page)
+            arrived = ", ".join(
+                f"{label} {received[k] - start:.2f} s"
+                for label, k in (
+                    ("first message", "t_first"),
+                    ("map", "t_map"),
+                    ("project data", "t_data"),
+                    ("background", "t_background"),
+                )
+                if k in received
+            )
+            print(f"    websocket: {arrived}", flush=True)
             print(f"    first paint: {_breakdown_text(out['breakdown'], received)}", flush=True)
         page.wait_for_timeout(3000)  # the map reports its view once: let that rerun pass
         if not naive:
@@ -202,6 +213,7 @@ def browse(
             for _ in range(2):  # off, then on again
                 state ^= {status}
                 mark = _mark(page, naive)
+                received.clear()
                 received.update(all=0, map=0)
                 start = time.perf_counter()
                 _click_pill(page, _pill(status, naive))
@@ -226,8 +238,7 @@ def browse(
 
 # The map frame's timeline of its first paint, as epoch milliseconds (Date.now).
 _BREAKDOWN = """() => ({marks: Shinan.marks, decode: Shinan.lastDecode,
-    apply: Shinan.lastApply.ms, draw: Shinan.lastDraw.ms,
-    parsed: (window.parent.__shinanParsed || null)})"""
+    apply: Shinan.lastApply.ms, draw: Shinan.lastDraw.ms})"""
 # Time the map frame spends on each rerun's message (streamlit-folium removing the old groups,
 # running the new groups' script, Shinan.show): this listener runs after the component's own,
 # so the time since the message event was made is that work.
@@ -314,6 +325,9 @@ def _count(received: dict[str, int], payload: Any) -> None:
     if not isinstance(payload, bytes):
         return
     received["all"] += len(payload)
+    # When the first message, the map and the project data arrived (first paint breakdown).
+    now = time.perf_counter()
+    received.setdefault("t_first", now)
     try:
         msg = ForwardMsg.FromString(payload)
     except Exception:
@@ -329,6 +343,10 @@ def _count(received: dict[str, int], payload: Any) -> None:
         and element.html.body[:40].startswith(("<script>/* shinan-data ", "<script>/* shinan-back"))
     ):
         received["map"] += len(payload)
+        name = "t_map" if kind == "component_instance" else "t_data"
+        if name == "t_data" and "/* shinan-data " not in element.html.body[:40]:
+            name = "t_background"
+        received.setdefault(name, now)
 
 
 def _mark(page, naive: bool) -> float:

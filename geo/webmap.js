@@ -424,7 +424,7 @@
   // Draw every shown project inside ``bounds`` (layer pixels) on ``ctx``; ms taken.
   Projects.prototype.draw = function (ctx, m, bounds) {
     var start = performance.now(), s = crs.scale(m.getZoom()), o = m.getPixelOrigin();
-    var pad = 20, codes = this.codes, box = this.box, xy = this.xy, ringAt = this.ringAt;
+    var pad = 20, codes = this.codes, box = this.box;
     var x0 = (bounds.min.x - pad + o.x) / s, y0 = (bounds.min.y - pad + o.y) / s;
     var x1 = (bounds.max.x + pad + o.x) / s, y1 = (bounds.max.y + pad + o.y) / s;
     var k, i, b, code, st, z = null, runs = new Map(), self = this;
@@ -434,18 +434,24 @@
       runs.forEach(function (run, style) { self.drawRun(ctx, run, style, s, o); });
       runs = new Map();
     };
+    var shown = [];
     for (k = 0; k < this.pathOrder.length; k++) {
       i = this.pathOrder[k];
-      code = codes[i];
       b = 4 * i;
-      if (code === 46 || box[b] > x1 || box[b + 2] < x0 || box[b + 1] > y1 || box[b + 3] < y0) {
-        continue;
-      }
+      if (codes[i] === 46 || box[b] > x1 || box[b + 2] < x0 || box[b + 1] > y1 ||
+          box[b + 3] < y0) continue;
+      shown.push(i);
+    }
+    // Tens of thousands of areas in view overlap into one another: their outlines (most of
+    // the drawing time) are left off until the view holds fewer; fills and markers stay.
+    this.crowded = shown.length > CROWDED;
+    for (k = 0; k < shown.length; k++) {
+      i = shown[k];
       if (this.zOf[i] !== z) {
         flush();
         z = this.zOf[i];
       }
-      st = this.pathStyle(this.symbol(i, code), false);
+      st = this.pathStyle(this.symbol(i, codes[i]), false);
       var run = runs.get(st);
       if (run) run.push(i);
       else runs.set(st, [i]);
@@ -470,6 +476,10 @@
     }
     return performance.now() - start;
   };
+  // Below this size (screen pixels) an area or line is drawn as a dot.
+  var TINY = 4;
+  // Above this many areas and lines in view, filled areas are drawn without outlines.
+  var CROWDED = 20000;
   // Projects of one style, each filled (even-odd, for holes) and stroked in turn.
   Projects.prototype.drawRun = function (ctx, run, st, s, o) {
     var xy = this.xy, ringAt = this.ringAt;
@@ -479,7 +489,18 @@
     ctx.lineWidth = st.weight;
     ctx.strokeStyle = st.color;
     for (var k = 0; k < run.length; k++) {
-      var i = run[k];
+      var i = run[k], b = 4 * i;
+      var bw = (this.box[b + 2] - this.box[b]) * s, bh = (this.box[b + 3] - this.box[b + 1]) * s;
+      if (bw < TINY && bh < TINY) {
+        // A project a few pixels across is a dot of its outline colour: its pattern and dash
+        // cannot show at that size, and a path each costs ~50x more (100,000 at a glance).
+        ctx.globalAlpha = st.opacity;
+        ctx.fillStyle = st.color;
+        ctx.fillRect(this.box[b] * s - o.x, this.box[b + 1] * s - o.y, Math.max(bw, 2),
+          Math.max(bh, 2));
+        if (fill) ctx.fillStyle = fill;
+        continue;
+      }
       ctx.beginPath();
       for (var r = this.ringsOf[i]; r < this.ringsOf[i + 1]; r++) {
         var px = NaN, py = NaN;
@@ -499,7 +520,7 @@
         ctx.globalAlpha = st.fillOpacity;
         ctx.fill("evenodd");
       }
-      if (st.weight > 0) {
+      if (st.weight > 0 && !(this.crowded && this.closed[i] && fill)) {
         ctx.globalAlpha = st.opacity;
         ctx.stroke();
       }
