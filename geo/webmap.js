@@ -442,8 +442,8 @@
           box[b + 3] < y0) continue;
       shown.push(i);
     }
-    // Tens of thousands of areas in view overlap into one another: their outlines (most of
-    // the drawing time) are left off until the view holds fewer; fills and markers stay.
+    // Tens of thousands of areas in view overlap into one another: the outlines of filled
+    // ones (most of the drawing time) are left off until the view holds fewer.
     this.crowded = shown.length > CROWDED;
     for (k = 0; k < shown.length; k++) {
       i = shown[k];
@@ -520,7 +520,9 @@
         ctx.globalAlpha = st.fillOpacity;
         ctx.fill("evenodd");
       }
-      if (st.weight > 0 && !(this.crowded && this.closed[i] && fill)) {
+      // Crowded, an area's outline is left off only where its fill carries its colour: a
+      // hollow (target, planned) or schematic area keeps its outline, or it would vanish.
+      if (st.weight > 0 && !(this.crowded && this.closed[i] && st.fillOpacity >= 0.5)) {
         ctx.globalAlpha = st.opacity;
         ctx.stroke();
       }
