@@ -58,6 +58,14 @@ _FEATURE_MEMO: dict[tuple, tuple[dict[str, Any], str]] = {}
 # end a line in older JavaScript. Escaping only these keeps the tooltip markup short.
 _SCRIPT_SAFE = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
 _CLIENT_JS = (Path(__file__).with_name("webmap.js")).read_text(encoding="utf-8")
+# The base map's script is part of every rerun's message (~40 KB of the ~75 KB a new filter
+# state sent): send it without comment lines and indentation. Only whole comment lines go, so
+# a "//" inside a string (an SVG namespace) is left alone.
+_CLIENT_JS = "\n".join(
+    line.strip()
+    for line in _CLIENT_JS.splitlines()
+    if line.strip() and not line.strip().startswith("//")
+)
 #: Labels sort by rank: areas and lines first, then located points, schematic last.
 _RANK = {"area": 0, "point": 1, "schematic": 2}
 
