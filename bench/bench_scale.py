@@ -52,16 +52,16 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from bench.bench_map_update import send_map  # noqa: E402
 from bench.naive_app import naive_map  # noqa: E402
 from bench.synthetic import synthetic_collection  # noqa: E402
-from geo import schema  # noqa: E402
+from geo import schema, settings  # noqa: E402
 from geo.browserdata import browser_data  # noqa: E402
 from geo.coords import add_measures  # noqa: E402
 from geo.filter import ProjectFilter, apply_filter, split_by_placement  # noqa: E402
 from geo.load import load_boundary, load_projects  # noqa: E402
+from geo.parquet import write_projects_parquet  # noqa: E402
 from geo.webmap import (  # noqa: E402
-    background_group,
     base_map,
-    basemap_group,
-    boundary_group,
+    fixed_data,
+    fixed_group,
     legend_html,
     load_context,
     load_landmarks,
@@ -83,7 +83,7 @@ TARGETS = {10_000: (2.0, 0.3, 100_000), 100_000: (None, 1.0, None)}
 
 # Browser-side probes: has the map drawn, and when did it last apply a view.
 _OURS_READY = """() => !!(window.Shinan && Shinan.lastApply && Shinan.projects
-    && Object.keys(Shinan.group._layers).length)"""
+    && Shinan.lastDraw)"""
 _NAIVE_READY = """() => !!window.map && !window.__bench_old
     && document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0"""
 _FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -111,9 +111,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         naive_app = _naive_app_dir(Path(tmp))
         for n in args.sizes:
-            path = Path(tmp) / f"synthetic_{n}.geojson"
-            path.write_text(json.dumps(synthetic_collection(n), ensure_ascii=False), "utf-8")
-            print(f"{n:,} projects: {path.stat().st_size / 1e6:.0f} MB GeoJSON", flush=True)
+            path = _data_file(Path(tmp), n)
+            naive_ok = path.suffix == ".geojson"
             toggles = TOGGLE[: args.toggles]
             server = server_time(path, ours=True)
             runs = {}
@@ -121,12 +120,31 @@ def main(argv: list[str] | None = None) -> None:
                 runs[label] = browse(REPO_ROOT / "app.py", path, toggles, naive=False, query=query)
                 runs[label]["server"] = server
                 print(f"  {label}: {_summary(runs[label])}", flush=True)
-            if not args.no_naive:
+            if not args.no_naive and not naive_ok:
+                print("  naive: not served (its GeoJSON is over the loader's limit)", flush=True)
+            if not args.no_naive and naive_ok:
                 runs["naive"] = browse(naive_app, path, toggles, naive=True)
                 runs["naive"]["server"] = server_time(path, ours=False)
                 print(f"  naive: {_summary(runs['naive'])}", flush=True)
             rows.append((n, runs))
     print_table(rows)
+
+
+def _data_file(tmp: Path, n: int) -> Path:
+    """Synthetic projects as GeoJSON, or as GeoParquet when the GeoJSON would be over the
+    app's loader limit (``settings.MAX_DATA_BYTES``: about 50,000 of these projects)."""
+    collection = synthetic_collection(n)
+    path = tmp / f"synthetic_{n}.geojson"
+    path.write_text(json.dumps(collection, ensure_ascii=False), "utf-8")
+    size = path.stat().st_size
+    if size <= settings.MAX_DATA_BYTES:
+        print(f"{n:,} projects: {size / 1e6:.0f} MB GeoJSON", flush=True)
+        return path
+    gdf = gpd.GeoDataFrame.from_features(collection["features"], crs=4326)
+    path.unlink()
+    path = write_projects_parquet(gdf, tmp / f"synthetic_{n}.parquet")
+    print(f"{n:,} projects: {path.stat().st_size / 1e6:.0f} MB GeoParquet", flush=True)
+    return path
 
 
 def _naive_app_dir(tmp: Path) -> Path:
@@ -172,13 +190,30 @@ def browse(
         _wait(page, ready, timeout=900)
         out["first_paint"] = time.perf_counter() - start
         out["first_bytes"] = dict(received)
+        if not naive:
+            out["breakdown"] = _first_paint_breakdown(page)
+            arrived = ", ".join(
+                f"{label} {received[k] - start:.2f} s"
+                for label, k in (
+                    ("first message", "t_first"),
+                    ("map", "t_map"),
+                    ("project data", "t_data"),
+                    ("background", "t_background"),
+                )
+                if k in received
+            )
+            print(f"    websocket: {arrived}", flush=True)
+            print(f"    first paint: {_breakdown_text(out['breakdown'], received)}", flush=True)
         page.wait_for_timeout(3000)  # the map reports its view once: let that rerun pass
+        if not naive:
+            _map_frame(page).evaluate(_WATCH_RENDERS)
         seen = {frozenset(schema.STATUSES)}
         state = set(schema.STATUSES)
         for status in toggles:
             for _ in range(2):  # off, then on again
                 state ^= {status}
                 mark = _mark(page, naive)
+                received.clear()
                 received.update(all=0, map=0)
                 start = time.perf_counter()
                 _click_pill(page, _pill(status, naive))
@@ -189,9 +224,85 @@ def browse(
                 out["repeated" if again else "new"].append(received["all"])
                 out["rep_map" if again else "new_map"].append(received["map"])
                 seen.add(frozenset(state))
+                if not naive:
+                    work = _map_frame(page).evaluate(_STATE_WORK)
+                    for name, value in work.items():
+                        out.setdefault(name, []).append(value)
+        if not naive:
+            out["view"] = _map_frame(page).evaluate(_PAN_ZOOM)
+            print(f"    per state and view: {_state_text(out)}", flush=True)
         browser.close()
         out["peak_rss"] = _peak_rss(url)
     return out
+
+
+# The map frame's timeline of its first paint, as epoch milliseconds (Date.now).
+_BREAKDOWN = """() => ({marks: Shinan.marks, decode: Shinan.lastDecode,
+    apply: Shinan.lastApply.ms, draw: Shinan.lastDraw.ms})"""
+# Time the map frame spends on each rerun's message (streamlit-folium removing the old groups,
+# running the new groups' script, Shinan.show): this listener runs after the component's own,
+# so the time since the message event was made is that work.
+_WATCH_RENDERS = """() => { window.__benchRenders = [];
+    window.addEventListener("message", (e) => {
+        if (e.data && e.data.type === "streamlit:render") {
+            window.__benchRenders.push(performance.now() - e.timeStamp); } }); }"""
+_STATE_WORK = """() => { const r = window.__benchRenders.splice(0);
+    return {frame_ms: r.length ? Math.max(...r) : 0, renders: r.length,
+        apply_ms: Shinan.lastApply.ms,
+        script_kb: (window.__GLOBAL_DATA__.last_feature_group || "").length / 1000}; }"""
+# Redraw after a pan and a zoom, and frame intervals while an animated pan runs.
+_PAN_ZOOM = """async () => {
+    const frame = () => new Promise(r => requestAnimationFrame(r));
+    const settle = () => new Promise(r => setTimeout(r, 400));
+    const out = {};
+    map.panBy([240, 120], {animate: false}); await settle(); out.pan_draw_ms = Shinan.lastDraw.ms;
+    map.zoomIn(1, {animate: false}); await settle(); out.zoom_draw_ms = Shinan.lastDraw.ms;
+    map.zoomOut(1, {animate: false}); await settle();
+    const gaps = []; let last = performance.now(); let going = true;
+    map.once("moveend", () => { going = false; });
+    map.panBy([-400, -200], {duration: 0.8});
+    while (going) {
+        await frame(); const now = performance.now(); gaps.push(now - last); last = now; }
+    await settle(); gaps.sort((a, b) => a - b);
+    out.pan_frame_median_ms = gaps[Math.floor(gaps.length / 2)];
+    out.pan_frame_max_ms = gaps[gaps.length - 1]; out.pan_end_draw_ms = Shinan.lastDraw.ms;
+    return out; }"""
+
+
+def _first_paint_breakdown(page) -> dict[str, float]:
+    """Milliseconds from navigation to each step of the map's first paint, and step costs."""
+    start = page.evaluate("performance.timeOrigin")
+    got = _map_frame(page).evaluate(_BREAKDOWN)
+    out = {f"at_{k}": v - start for k, v in got["marks"].items()}
+    out |= {"decode_ms": got["decode"]["ms"], "apply_ms": got["apply"], "draw_ms": got["draw"]}
+    return out
+
+
+def _breakdown_text(b: dict[str, float], received: dict[str, int]) -> str:
+    steps = [
+        ("map script runs", "at_client"),
+        ("first view arrives", "at_firstShow"),
+        ("project data in page", "at_data"),
+        ("applied", "at_applied"),
+        ("drawn", "at_drawn"),
+    ]
+    timeline = ", ".join(f"{label} {b[k] / 1000:.2f} s" for label, k in steps if k in b)
+    return (
+        f"{timeline}; decode {b['decode_ms']:.0f} ms, first apply+draw {b['apply_ms']:.0f} ms "
+        f"(draw {b['draw_ms']:.0f} ms); received {received['all'] / 1e6:.1f} MB "
+        f"({received['map'] / 1e6:.1f} MB the map's)"
+    )
+
+
+def _state_text(m: dict[str, Any]) -> str:
+    view = m["view"]
+    return (
+        f"iframe work per state median {statistics.median(m['frame_ms']):.0f} ms "
+        f"(max {max(m['frame_ms']):.0f}), apply+draw {statistics.median(m['apply_ms']):.0f} ms, "
+        f"group script {statistics.median(m['script_kb']):.1f} KB; redraw after pan "
+        f"{view['pan_draw_ms']:.0f} ms, after zoom {view['zoom_draw_ms']:.0f} ms; animated pan "
+        f"frames median {view['pan_frame_median_ms']:.0f} ms, max {view['pan_frame_max_ms']:.0f} ms"
+    )
 
 
 def _click_pill(page, text: str) -> None:
@@ -214,6 +325,9 @@ def _count(received: dict[str, int], payload: Any) -> None:
     if not isinstance(payload, bytes):
         return
     received["all"] += len(payload)
+    # When the first message, the map and the project data arrived (first paint breakdown).
+    now = time.perf_counter()
+    received.setdefault("t_first", now)
     try:
         msg = ForwardMsg.FromString(payload)
     except Exception:
@@ -226,9 +340,13 @@ def _count(received: dict[str, int], payload: Any) -> None:
         kind == "component_instance"
         and "st_folium" in element.component_instance.component_name
         or kind == "html"
-        and "/* shinan-data " in element.html.body[:40]
+        and element.html.body[:40].startswith(("<script>/* shinan-data ", "<script>/* shinan-back"))
     ):
         received["map"] += len(payload)
+        name = "t_map" if kind == "component_instance" else "t_data"
+        if name == "t_data" and "/* shinan-data " not in element.html.body[:40]:
+            name = "t_background"
+        received.setdefault(name, now)
 
 
 def _mark(page, naive: bool) -> float:
@@ -290,7 +408,7 @@ def server_time(path: Path, *, ours: bool, runs: int = 3) -> float:
     if ours:
         gdf = add_measures(load_projects(path))
         data = browser_data(gdf)
-        context, landmarks = load_context(), load_landmarks()
+        fixed = fixed_data(boundary, load_context(), load_landmarks())
     else:
         gdf = gpd.read_file(path)
     spec = ProjectFilter(statuses=tuple(s for s in schema.STATUSES if s != "completed"))
@@ -300,9 +418,7 @@ def server_time(path: Path, *, ours: bool, runs: int = 3) -> float:
         if ours:
             on_map = split_by_placement(apply_filter(gdf, spec))[0]
             groups = [
-                background_group(boundary, context, landmarks),
-                basemap_group("none"),
-                boundary_group(boundary),
+                fixed_group(fixed, "none"),
                 projects_group(data, on_map, layers=spec.layers),
                 selection_group(on_map, None),
                 overlay_group(legend=legend_html(on_map, layers=spec.layers), time_label="x"),

@@ -140,6 +140,63 @@
     });
   };
 
+  // What does not change with a filter stays on the map across reruns, outside the feature
+  // groups streamlit-folium removes and re-runs on every update: the offline background
+  // (sent once beside the map, like the projects) and the basemap's tiles. Each is rebuilt
+  // only when its key changes (another language or basemap).
+  S.kept = S.kept || {};
+  function keep(slot, key, build) {
+    var old = S.kept[slot];
+    if (old && old.key === key) return;
+    if (old) map.removeLayer(old.layer);
+    S.kept[slot] = { key: key, layer: build().addTo(map) };
+  }
+  S.background = function (key) {
+    if (S.kept.background && S.kept.background.key === key) return;
+    var d = dataFor(key);
+    if (!d) {
+      clearTimeout(S._waitingBackground);
+      S._waitingBackground = setTimeout(function () { S.background(key); }, 50);
+      return;
+    }
+    keep("background", key, function () {
+      var group = L.layerGroup();
+      d.land.forEach(function (part) {
+        L.geoJson(part.data, { pane: "shinanLand", interactive: false,
+          style: function () { return part.style; } }).addTo(group);
+      });
+      d.places.forEach(function (p) {
+        L.marker(p.at, { pane: "shinanPlaces", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "", iconSize: null,
+            html: '<span class="shinan-place ' + p.kind + '">' + p.html + "</span>" }) })
+          .addTo(group);
+      });
+      L.geoJson(d.boundary.data, { interactive: false,
+        style: function () { return d.boundary.style; } }).addTo(group);
+      return group;
+    });
+  };
+  S.tiles = function (key, tiles, notice) {
+    keep("tiles", key, function () {
+      var group = L.layerGroup();
+      tiles.forEach(function (t) {
+        var layer = L.tileLayer(t.url, t.options).addTo(group);
+        S.watchTiles(layer, notice);
+      });
+      return group;
+    });
+  };
+  // A feature-group layer that calls ``run`` when added (the rerun's group script).
+  S.Run = L.Layer.extend({
+    initialize: function (run) {
+      this._run = run;
+    },
+    onAdd: function () {
+      this._run();
+    },
+    onRemove: function () {},
+  });
+
   // A project's marker: its layer's shape in its status colour (symbols made in Python).
   S.marker = function (latlng, symbol, anchorOnly) {
     var size = anchorOnly ? symbol.area : symbol.size;
@@ -156,12 +213,12 @@
   // Projects at scale. Every located project reaches the browser once per data version (a
   // script in the page stores it in the parent window's __shinanData[key], or S.inline for a
   // map without a page); each rerun sends only one character per project (S.View): "." hidden,
-  // else its status and target. Features are drawn on one canvas, made the first time they
-  // are shown, and kept: a filter change shows, hides or restyles them, and the map (zoom,
-  // position) is never rebuilt. The group persists across reruns so that streamlit-folium's
+  // else its status and target. All of them are drawn by ONE layer (S.ProjectCanvas) straight
+  // from typed arrays decoded once: no Leaflet layer per feature (17,500 of them took ~1 s to
+  // make at 10,000 projects). The layer persists across reruns so that streamlit-folium's
   // click handler, attached to every layer of the map after each update, reaches it.
-  S.group = S.group || null;
   S.projects = S.projects || null;
+  S.marks = S.marks || { client: Date.now() };
   pane("shinanProjects", 450, true);
 
   function dataFor(key) {
@@ -197,11 +254,7 @@
     return img;
   }
   S.redraw = function () {
-    if (S._redrawing) return;
-    S._redrawing = requestAnimationFrame(function () {
-      S._redrawing = null;
-      if (S.renderer && S.renderer._map) S.renderer._redraw();
-    });
+    if (S.layer && S.layer._map) S.layer._requestRedraw();
   };
 
   // Area patterns (hatch, dots...) as canvas patterns, from the same <pattern> definitions.
@@ -231,174 +284,480 @@
     return patterns[id] || fallback;
   }
 
-  // One canvas for every project: paths filled with patterns, markers drawn as images of the
-  // same SVG symbols the legend shows.
-  S.Canvas = L.Canvas.extend({
-    _fillStroke: function (ctx, layer) {
-      var o = layer.options;
-      if (o.fill) {
-        ctx.globalAlpha = o.fillOpacity;
-        ctx.fillStyle = fillStyle(ctx, o.fillColor || o.color, o.color);
-        ctx.fill(o.fillRule || "evenodd");
-      }
-      if (o.stroke && o.weight !== 0) {
-        if (ctx.setLineDash) ctx.setLineDash(o._dashArray || []);
-        ctx.globalAlpha = o.opacity;
-        ctx.lineWidth = o.weight;
-        ctx.strokeStyle = o.color;
-        ctx.lineCap = o.lineCap;
-        ctx.lineJoin = o.lineJoin;
-        ctx.stroke();
-      }
-    },
-    _drawSymbol: function (layer) {
-      if (!this._drawing || layer._empty()) return;
-      var s = layer._shinanSize, img = image(layer._svg, s), p = layer._point;
-      if (!img._ready) return;
-      this._ctx.globalAlpha = 1;
-      // Whole pixels and the image's own size: a plain copy, no resampling (5x faster).
-      this._ctx.drawImage(img._bitmap, Math.round(p.x - s / 2), Math.round(p.y - s / 2), s, s);
-    },
-  });
-  S.Symbol = L.CircleMarker.extend({
-    _updatePath: function () {
-      this._renderer._drawSymbol(this);
-    },
-  });
+  function dashes(text) {
+    if (!text) return [];
+    return String(text).split(/[, ]+/).map(Number).filter(function (v) { return !isNaN(v); });
+  }
 
+  // Web Mercator as Leaflet computes it, as a fraction of the world (zoom 0 pixels / 256):
+  // a pixel at any zoom is then one multiplication away.
+  var crs = map.options.crs, mercator = crs === L.CRS.EPSG3857;
+  var R2D = Math.PI / 180, MAXLAT = 85.0511287798;
+  function unit(lat, lng, out, at) {
+    if (mercator) {
+      var phi = Math.max(Math.min(lat, MAXLAT), -MAXLAT) * R2D;
+      out[at] = 0.5 + lng / 360;
+      out[at + 1] = 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
+      return;
+    }
+    var p = crs.latLngToPoint(L.latLng(lat, lng), 0), s0 = crs.scale(0);
+    out[at] = p.x / s0;
+    out[at + 1] = p.y / s0;
+  }
+
+  // Decode the payload once into flat arrays: vertices (xy), rings of each project, markers of
+  // each project (a point's own, or an area's or line's anchor), bounding boxes, draw orders.
   function Projects(d) {
-    var ox = d.origin[0], oy = d.origin[1], g = d.grid;
-    this.d = d;
-    this.n = d.id.length;
-    this.codes = new Uint8Array(this.n).fill(46);
-    this.items = new Array(this.n);
-    this.ll = function (x, y) { return [oy + y * g, ox + x * g]; };
-    var ll = this.ll;
-    this.ring = function (r) {
-      var out = new Array(r.length / 2), x = 0, y = 0;
-      for (var i = 0; i < r.length; i += 2) {
-        x += r[i];
-        y += r[i + 1];
-        out[i / 2] = ll(x, y);
-      }
-      return out;
+    var n = d.id.length, ox = d.origin[0], oy = d.origin[1], g = d.grid;
+    var i, k, kind, parts, vertices = 0, rings = 0, marks = 0;
+    var ringsOf = function (kind, parts) {
+      if (kind === 2) return [parts];
+      if (kind === 5 || kind === 3) return parts;
+      if (kind === 6) return [].concat.apply([], parts);
+      return [];
     };
+    for (i = 0; i < n; i++) {
+      kind = d.geom[i][0];
+      parts = d.geom[i][1];
+      ringsOf(kind, parts).forEach(function (r) { vertices += r.length / 2; rings += 1; });
+      marks += kind === 1 ? 1 : kind === 4 ? parts.length : d.la[i] ? 1 : 0;
+    }
+    this.d = d;
+    this.n = n;
+    this.codes = new Uint8Array(n).fill(46);
+    this.text = null;
+    this.xy = new Float64Array(2 * vertices);
+    this.ringAt = new Int32Array(rings + 1);
+    this.ringsOf = new Int32Array(n + 1);
+    this.mk = new Float64Array(2 * marks);
+    this.mkLL = new Float64Array(2 * marks);
+    this.mkOf = new Int32Array(n + 1);
+    this.box = new Float64Array(4 * n);
+    this.closed = new Uint8Array(n);
+    var v = 0, r = 0, m = 0, xy = this.xy, box = this.box, self = this;
+    var grow = function (ux, uy) {
+      var b = 4 * i;
+      if (ux < box[b]) box[b] = ux;
+      if (uy < box[b + 1]) box[b + 1] = uy;
+      if (ux > box[b + 2]) box[b + 2] = ux;
+      if (uy > box[b + 3]) box[b + 3] = uy;
+    };
+    var mark = function (x, y) {
+      var lat = oy + y * g, lng = ox + x * g;
+      self.mkLL[2 * m] = lat;
+      self.mkLL[2 * m + 1] = lng;
+      unit(lat, lng, self.mk, 2 * m);
+      grow(self.mk[2 * m], self.mk[2 * m + 1]);
+      m += 1;
+    };
+    for (i = 0; i < n; i++) {
+      kind = d.geom[i][0];
+      parts = d.geom[i][1];
+      box[4 * i] = box[4 * i + 1] = Infinity;
+      box[4 * i + 2] = box[4 * i + 3] = -Infinity;
+      this.ringsOf[i] = r;
+      this.closed[i] = kind === 3 || kind === 6 ? 1 : 0;
+      ringsOf(kind, parts).forEach(function (ring) {
+        var x = 0, y = 0;
+        self.ringAt[r] = v;
+        for (k = 0; k < ring.length; k += 2) {
+          x += ring[k];
+          y += ring[k + 1];
+          unit(oy + y * g, ox + x * g, xy, 2 * v);
+          grow(xy[2 * v], xy[2 * v + 1]);
+          v += 1;
+        }
+        r += 1;
+      });
+      this.mkOf[i] = m;
+      if (kind === 1) mark(parts[0], parts[1]);
+      else if (kind === 4) parts.forEach(function (p) { mark(p[0], p[1]); });
+      else if (d.la[i]) mark(d.la[i][0], d.la[i][1]);
+    }
+    this.ringAt[r] = v;
+    this.ringsOf[n] = r;
+    this.mkOf[n] = m;
+    // Areas and lines under markers, each by its layer's z order, as the legend reads.
+    this.zOf = new Int32Array(n);
+    for (i = 0; i < n; i++) this.zOf[i] = d.z[d.layers[d.layer[i]]];
+    var zOf = this.zOf, z = function (j) { return zOf[j]; };
+    var byZ = function (a, b) { return z(a) - z(b) || a - b; };
+    var paths = [], points = [];
+    for (i = 0; i < n; i++) {
+      if (this.ringsOf[i + 1] > this.ringsOf[i]) paths.push(i);
+      if (this.mkOf[i + 1] > this.mkOf[i]) points.push(i);
+    }
+    this.pathOrder = Int32Array.from(paths.sort(byZ));
+    this.markOrder = Int32Array.from(points.sort(byZ));
   }
   Projects.prototype.symbol = function (i, code) {
     var d = this.d, k = code - 97, status = d.statuses[k >> 1];
     var key = status + "|" + (k & 1) + "|" + (d.prec[i] === 2 ? 1 : 0);
     return d.symbols[d.layers[d.layer[i]]][key];
   };
-  Projects.prototype.make = function (i, sym) {
-    var d = this.d, kind = d.geom[i][0], parts = d.geom[i][1], ring = this.ring, ll = this.ll;
-    var schematic = d.prec[i] === 2;
-    var feature = { type: "Feature", properties: {
-      id: d.id[i], layer: d.layers[d.layer[i]], lbl: d.lbl[i], s: schematic,
-      rank: schematic ? 2 : (d.la[i] ? 0 : 1) } };
-    var opts = L.extend({ renderer: S.renderer }, sym.style);
-    var made = [], points = [];
-    if (kind === 1) points.push(ll(parts[0], parts[1]));
-    else if (kind === 4) parts.forEach(function (p) { points.push(ll(p[0], p[1])); });
-    else if (kind === 2) made.push(L.polyline(ring(parts), opts));
-    else if (kind === 5) made.push(L.polyline(parts.map(ring), opts));
-    else if (kind === 3) made.push(L.polygon(parts.map(ring), opts));
-    else if (kind === 6) made.push(L.polygon(parts.map(function (p) { return p.map(ring); }), opts));
-    var anchorOnly = made.length > 0;
-    if (anchorOnly && d.la[i]) points.push(ll(d.la[i][0], d.la[i][1]));
-    points.forEach(function (at) {
-      var m = new S.Symbol(at, { renderer: S.renderer, radius: 8, stroke: false, fill: false });
-      m._shinanAnchor = true;
-      m._anchorOnly = anchorOnly;
-      made.push(m);
-    });
-    made.forEach(function (layer) {
-      layer.feature = feature;
-      layer._shinanIndex = i;
-    });
-    return made;
-  };
-  Projects.prototype.restyle = function (layers, sym) {
-    layers.forEach(function (layer) {
-      if (layer._shinanAnchor) {
-        layer._svg = layer._anchorOnly ? sym.areaSvg : sym.svg;
-        layer._shinanSize = layer._anchorOnly ? sym.area : sym.size;
-        layer.setRadius(layer._shinanSize / 2);
-      } else {
-        layer._shinanStyle = sym.style;
-        layer.setStyle(sym.style);
-      }
-    });
-  };
-  // Show what ``codes`` says; returns the milliseconds it took.
-  Projects.prototype.apply = function (codes) {
-    var start = performance.now(), added = false, group = S.group;
-    for (var i = 0; i < this.n; i++) {
-      var code = codes.charCodeAt(i) || 46, was = this.codes[i];
-      if (code === was) continue;
-      this.codes[i] = code;
-      var layers = this.items[i];
-      if (code === 46) {
-        layers.forEach(function (l) { group.removeLayer(l); });
-        continue;
-      }
-      var sym = this.symbol(i, code);
-      if (!layers) layers = this.items[i] = this.make(i, sym);
-      this.restyle(layers, sym);
-      if (was === 46) {
-        layers.forEach(function (l) { group.addLayer(l); });
-        added = true;
-      }
+  // The marker image of a project (an area's or a line's is the smaller anchor symbol).
+  Projects.prototype.markImage = function (i, sym) {
+    var anchorOnly = this.ringsOf[i + 1] > this.ringsOf[i];
+    var slot = anchorOnly ? "_areaImage" : "_image";
+    if (!sym[slot]) {
+      sym[slot] = anchorOnly ? image(sym.areaSvg, sym.area) : image(sym.svg, sym.size);
+      sym[slot]._size = anchorOnly ? sym.area : sym.size;
     }
-    if (added) this.order();
-    S.relabel();
+    return sym[slot];
+  };
+  Projects.prototype.pathStyle = function (sym, hover) {
+    var key = hover ? "_hoverStyle" : "_canvasStyle";
+    if (!sym[key]) {
+      var o = L.extend({}, sym.style, hover ? this.d.highlight : {});
+      o.dash = dashes(o.dashArray);
+      sym[key] = o;
+    }
+    return sym[key];
+  };
+  // Show what ``codes`` says; returns the milliseconds it took (no layer is made).
+  Projects.prototype.apply = function (codes) {
+    var start = performance.now();
+    for (var i = 0; i < this.n; i++) this.codes[i] = codes.charCodeAt(i) || 46;
+    this.text = codes;
     return performance.now() - start;
   };
-  // Canvas draws in the order layers were added: put areas and lines under markers, and
-  // each by its layer's z order, as the legend reads.
-  Projects.prototype.order = function () {
-    var d = this.d, buckets = {};
-    for (var i = 0; i < this.n; i++) {
-      if (this.codes[i] === 46) continue;
-      var z = d.z[d.layers[d.layer[i]]];
-      this.items[i].forEach(function (l) {
-        var b = (l._shinanAnchor ? 1000 : 0) + z;
-        (buckets[b] = buckets[b] || []).push(l);
-      });
+  // Draw every shown project inside ``bounds`` (layer pixels) on ``ctx``; ms taken.
+  Projects.prototype.draw = function (ctx, m, bounds) {
+    var start = performance.now(), s = crs.scale(m.getZoom()), o = m.getPixelOrigin();
+    var pad = 20, codes = this.codes, box = this.box;
+    var x0 = (bounds.min.x - pad + o.x) / s, y0 = (bounds.min.y - pad + o.y) / s;
+    var x1 = (bounds.max.x + pad + o.x) / s, y1 = (bounds.max.y + pad + o.y) / s;
+    var k, i, b, code, st, z = null, runs = new Map(), self = this;
+    ctx.lineCap = ctx.lineJoin = "round";
+    // Areas and lines by layer (z), and within a layer by style: few changes of canvas state.
+    var flush = function () {
+      runs.forEach(function (run, style) { self.drawRun(ctx, run, style, s, o); });
+      runs = new Map();
+    };
+    var shown = [];
+    for (k = 0; k < this.pathOrder.length; k++) {
+      i = this.pathOrder[k];
+      b = 4 * i;
+      if (codes[i] === 46 || box[b] > x1 || box[b + 2] < x0 || box[b + 1] > y1 ||
+          box[b + 3] < y0) continue;
+      shown.push(i);
     }
-    Object.keys(buckets).map(Number).sort(function (a, b) { return a - b; }).forEach(function (b) {
-      buckets[b].forEach(function (l) { if (l._map) l.bringToFront(); });
-    });
+    // Tens of thousands of areas in view overlap into one another: the outlines of filled
+    // ones (most of the drawing time) are left off until the view holds fewer.
+    this.crowded = shown.length > CROWDED;
+    for (k = 0; k < shown.length; k++) {
+      i = shown[k];
+      if (this.zOf[i] !== z) {
+        flush();
+        z = this.zOf[i];
+      }
+      st = this.pathStyle(this.symbol(i, codes[i]), false);
+      var run = runs.get(st);
+      if (run) run.push(i);
+      else runs.set(st, [i]);
+    }
+    flush();
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 1;
+    for (k = 0; k < this.markOrder.length; k++) {
+      i = this.markOrder[k];
+      code = codes[i];
+      b = 4 * i;
+      if (code === 46 || box[b] > x1 || box[b + 2] < x0 || box[b + 1] > y1 || box[b + 3] < y0) {
+        continue;
+      }
+      var img = this.markImage(i, this.symbol(i, code)), size = img._size;
+      if (!img._ready) continue;
+      for (var j = this.mkOf[i]; j < this.mkOf[i + 1]; j++) {
+        // Whole pixels and the image's own size: a plain copy, no resampling (5x faster).
+        ctx.drawImage(img._bitmap, Math.round(this.mk[2 * j] * s - o.x - size / 2),
+          Math.round(this.mk[2 * j + 1] * s - o.y - size / 2), size, size);
+      }
+    }
+    return performance.now() - start;
   };
-  Projects.prototype.tip = function (layer) {
-    var d = this.d, i = layer._shinanIndex, k = this.codes[i] - 97;
+  // Below this size (screen pixels) an area or line is drawn as a dot.
+  var TINY = 4;
+  // Above this many areas and lines in view, filled areas are drawn without outlines.
+  var CROWDED = 20000;
+  // Projects of one style, each filled (even-odd, for holes) and stroked in turn.
+  Projects.prototype.drawRun = function (ctx, run, st, s, o) {
+    var xy = this.xy, ringAt = this.ringAt;
+    var fill = st.fillOpacity > 0 && fillStyle(ctx, st.fillColor || st.color, st.color);
+    if (fill) ctx.fillStyle = fill;
+    ctx.setLineDash(st.dash);
+    ctx.lineWidth = st.weight;
+    ctx.strokeStyle = st.color;
+    for (var k = 0; k < run.length; k++) {
+      var i = run[k], b = 4 * i;
+      var bw = (this.box[b + 2] - this.box[b]) * s, bh = (this.box[b + 3] - this.box[b + 1]) * s;
+      if (bw < TINY && bh < TINY) {
+        // A project a few pixels across is a dot of its outline colour: its pattern and dash
+        // cannot show at that size, and a path each costs ~50x more (100,000 at a glance).
+        ctx.globalAlpha = st.opacity;
+        ctx.fillStyle = st.color;
+        ctx.fillRect(this.box[b] * s - o.x, this.box[b + 1] * s - o.y, Math.max(bw, 2),
+          Math.max(bh, 2));
+        if (fill) ctx.fillStyle = fill;
+        continue;
+      }
+      ctx.beginPath();
+      for (var r = this.ringsOf[i]; r < this.ringsOf[i + 1]; r++) {
+        var px = NaN, py = NaN;
+        for (var v = ringAt[r]; v < ringAt[r + 1]; v++) {
+          var x = xy[2 * v] * s - o.x, y = xy[2 * v + 1] * s - o.y;
+          if (v === ringAt[r]) ctx.moveTo(x, y);
+          // Vertices within a pixel of the last one drawn add nothing (Leaflet simplifies too).
+          else if (v === ringAt[r + 1] - 1 || Math.abs(x - px) + Math.abs(y - py) >= 1) {
+            ctx.lineTo(x, y);
+          } else continue;
+          px = x;
+          py = y;
+        }
+        if (this.closed[i]) ctx.closePath();
+      }
+      if (fill && this.closed[i]) {
+        ctx.globalAlpha = st.fillOpacity;
+        ctx.fill("evenodd");
+      }
+      // Crowded, an area's outline is left off only where its fill carries its colour: a
+      // hollow (target, planned) or schematic area keeps its outline, or it would vanish.
+      if (st.weight > 0 && !(this.crowded && this.closed[i] && st.fillOpacity >= 0.5)) {
+        ctx.globalAlpha = st.opacity;
+        ctx.stroke();
+      }
+    }
+  };
+
+  // The project under a layer point: the topmost marker within its radius (+ tolerance), else
+  // the topmost area containing it or line near it. {i, mark: index or -1} or null.
+  Projects.prototype.hit = function (m, point, tolerance) {
+    var s = crs.scale(m.getZoom()), o = m.getPixelOrigin();
+    var ux = (point.x + o.x) / s, uy = (point.y + o.y) / s, codes = this.codes, box = this.box;
+    var k, i, b, code, reach;
+    for (k = this.markOrder.length - 1; k >= 0; k--) {
+      i = this.markOrder[k];
+      code = codes[i];
+      if (code === 46) continue;
+      reach = (this.markImage(i, this.symbol(i, code))._size / 2 + tolerance) / s;
+      b = 4 * i;
+      if (ux < box[b] - reach || ux > box[b + 2] + reach || uy < box[b + 1] - reach ||
+          uy > box[b + 3] + reach) continue;
+      for (var j = this.mkOf[i + 1] - 1; j >= this.mkOf[i]; j--) {
+        var dx = ux - this.mk[2 * j], dy = uy - this.mk[2 * j + 1];
+        if (dx * dx + dy * dy <= reach * reach) return { i: i, mark: j };
+      }
+    }
+    for (k = this.pathOrder.length - 1; k >= 0; k--) {
+      i = this.pathOrder[k];
+      code = codes[i];
+      if (code === 46) continue;
+      reach = (this.pathStyle(this.symbol(i, code), false).weight / 2 + tolerance) / s;
+      b = 4 * i;
+      if (ux < box[b] - reach || ux > box[b + 2] + reach || uy < box[b + 1] - reach ||
+          uy > box[b + 3] + reach) continue;
+      if ((this.closed[i] && this.inside(i, ux, uy)) || this.near(i, ux, uy, reach)) {
+        return { i: i, mark: -1 };
+      }
+    }
+    return null;
+  };
+  Projects.prototype.inside = function (i, x, y) {
+    var xy = this.xy, ringAt = this.ringAt, inside = false;
+    for (var r = this.ringsOf[i]; r < this.ringsOf[i + 1]; r++) {
+      for (var v = ringAt[r], w = ringAt[r + 1] - 1; v < ringAt[r + 1]; w = v++) {
+        var ax = xy[2 * v], ay = xy[2 * v + 1], bx = xy[2 * w], by = xy[2 * w + 1];
+        if ((ay > y) !== (by > y) && x < ((bx - ax) * (y - ay)) / (by - ay) + ax) {
+          inside = !inside;
+        }
+      }
+    }
+    return inside;
+  };
+  Projects.prototype.near = function (i, x, y, reach) {
+    var xy = this.xy, ringAt = this.ringAt, closed = this.closed[i];
+    for (var r = this.ringsOf[i]; r < this.ringsOf[i + 1]; r++) {
+      var first = ringAt[r], end = ringAt[r + 1];
+      for (var v = closed ? first : first + 1; v < end; v++) {
+        var w = v === first ? end - 1 : v - 1;
+        if (segmentDistance(x, y, xy[2 * w], xy[2 * w + 1], xy[2 * v], xy[2 * v + 1]) <= reach) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  function segmentDistance(x, y, ax, ay, bx, by) {
+    var dx = bx - ax, dy = by - ay, len = dx * dx + dy * dy;
+    var t = len ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / len)) : 0;
+    var ex = ax + t * dx - x, ey = ay + t * dy - y;
+    return Math.sqrt(ex * ex + ey * ey);
+  }
+  Projects.prototype.tip = function (i) {
+    var d = this.d, k = this.codes[i] - 97;
     var status = d.statuses[k >> 1], text = d.text.status[status];
     if (k & 1) text = d.text.target[0] + text + d.text.target[1];
     return "<b>" + d.name[i] + "</b><br>" + d.text.layer[d.layers[d.layer[i]]] + "<br>" +
       '<span style="color:' + d.colors[status] + '">\u25a0</span> ' + text + "<br>" +
       d.text.precision[d.precisions[d.prec[i]]];
   };
-
-  function projectGroup() {
-    if (S.group) return S.group;
-    S.renderer = new S.Canvas({ pane: "shinanProjects", padding: 0.2, tolerance: 3 });
-    var group = (S.group = L.featureGroup().addTo(map));
-    group.bindTooltip(function (layer) { return S.projects ? S.projects.tip(layer) : ""; },
-      { sticky: true });
-    group.on("mouseover", function (e) {
-      if (e.layer && !e.layer._shinanAnchor && S.projects) e.layer.setStyle(S.projects.d.highlight);
-    });
-    group.on("mouseout", function (e) {
-      if (e.layer && !e.layer._shinanAnchor && e.layer._shinanStyle) {
-        e.layer.setStyle(e.layer._shinanStyle);
+  Projects.prototype.properties = function (i) {
+    var d = this.d, schematic = d.prec[i] === 2, k = this.codes[i] - 97;
+    return {
+      id: d.id[i], layer: d.layers[d.layer[i]], lbl: d.lbl[i], s: schematic,
+      status: d.statuses[k >> 1], target: !!(k & 1),
+      rank: schematic ? 2 : this.ringsOf[i + 1] > this.ringsOf[i] ? 0 : 1,
+    };
+  };
+  // A project's rings as LatLngs (for its hover outline).
+  Projects.prototype.latlngs = function (i) {
+    var out = [], s0 = crs.scale(0);
+    for (var r = this.ringsOf[i]; r < this.ringsOf[i + 1]; r++) {
+      var ring = [];
+      for (var v = this.ringAt[r]; v < this.ringAt[r + 1]; v++) {
+        ring.push(crs.pointToLatLng(L.point(this.xy[2 * v] * s0, this.xy[2 * v + 1] * s0), 0));
       }
-    });
-    return group;
+      out.push(ring);
+    }
+    return out;
+  };
+  // Where a project's marker (its first) is, as a LatLng.
+  Projects.prototype.anchor = function (i) {
+    var j = this.mkOf[i];
+    return j < this.mkOf[i + 1] ? L.latLng(this.mkLL[2 * j], this.mkLL[2 * j + 1]) : null;
+  };
+
+  // What a click on a project hands to Leaflet's event chain: streamlit-folium reads
+  // ``layer.toGeoJSON()`` (its id) as ``last_active_drawing`` and the latlng, a point's own
+  // position as ``last_object_clicked`` (Leaflet gives a marker's latlng for a small marker).
+  var Hit = L.Evented.extend({
+    initialize: function (layer, projects, found) {
+      var at = found.mark >= 0 && found.mark;
+      this.options = { interactive: true, bubblingMouseEvents: true };
+      this._map = layer._map;
+      this._eventParents = {};
+      this._eventParents[L.stamp(layer)] = layer;
+      this.index = found.i;
+      this.feature = { type: "Feature", properties: projects.properties(found.i) };
+      this._anchor = projects.anchor(found.i);
+      if (at !== false) {
+        this._latlng = L.latLng(projects.mkLL[2 * at], projects.mkLL[2 * at + 1]);
+        this._radius = 8;
+        this.getLatLng = function () { return this._latlng; };
+      }
+    },
+    toGeoJSON: function () {
+      var at = this._latlng || this._anchor;
+      var geometry = at ? { type: "Point", coordinates: [at.lng, at.lat] } : null;
+      return L.extend({}, this.feature, { geometry: geometry });
+    },
+  });
+
+  // One layer draws every project: a canvas (Leaflet's renderer, for its positioning, padding
+  // and zoom animation) whose drawing and hit testing read the decoded arrays.
+  S.ProjectCanvas = L.Canvas.extend({
+    options: { pane: "shinanProjects", padding: 0.2, tolerance: 3 },
+    _updatePaths: function () {
+      this._redraw();
+    },
+    // After a pan that stays inside the canvas drawn last (it reaches ``padding`` beyond the
+    // view on every side), nothing needs drawing again: Leaflet has moved it with the map.
+    _update: function () {
+      var m = this._map, size = m.getSize(), b = this._bounds;
+      if (b && !m._animatingZoom && this._zoom === m.getZoom() && this._size &&
+          this._size.equals(size) && b.contains(m.containerPointToLayerPoint([0, 0])) &&
+          b.contains(m.containerPointToLayerPoint(size))) {
+        return;
+      }
+      this._size = size;
+      L.Canvas.prototype._update.call(this);
+    },
+    _draw: function () {
+      if (!S.projects || !this._map || !this._bounds) return;
+      this._ctx.save();
+      var ms = S.projects.draw(this._ctx, this._map, this._bounds);
+      this._ctx.restore();
+      S.lastDraw = { ms: ms, at: performance.now() };
+      if (!S.marks.drawn) S.marks.drawn = Date.now();
+    },
+    _requestRedraw: function () {
+      if (this._map) this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this);
+    },
+    _found: function (e) {
+      if (!S.projects || !this._map) return null;
+      var point = this._map.mouseEventToLayerPoint(e);
+      return S.projects.hit(this._map, point, this.options.tolerance);
+    },
+    _onClick: function (e) {
+      var found = this._found(e), target = found && new Hit(this, S.projects, found);
+      if (target && (e.type === "click" || e.type === "preclick") &&
+          this._map._draggableMoved(target)) target = null;
+      this._fireEvent(target ? [target] : false, e);
+    },
+    _onMouseMove: function (e) {
+      var m = this._map;
+      if (!m || m.dragging.moving() || m._animatingZoom) return;
+      if (this._tip && this._tip._map) this._tip.setLatLng(m.mouseEventToLatLng(e));
+      if (this._mouseHoverThrottled) return;
+      var found = this._found(e), i = found ? found.i : -1;
+      var path = found && found.mark < 0 ? found.i : -1;
+      if (path !== this._hoverPath) this._highlight(path);
+      if (i !== this._hovered) this._hover(i, m.mouseEventToLatLng(e));
+      this._fireEvent(found ? [new Hit(this, S.projects, found)] : false, e);
+      this._mouseHoverThrottled = true;
+      var self = this;
+      setTimeout(function () { self._mouseHoverThrottled = false; }, 32);
+    },
+    _handleMouseOut: function () {
+      this._highlight(-1);
+      this._hover(-1);
+    },
+    // An area or line under the mouse is outlined heavier: a copy of it on an SVG layer just
+    // above the canvas, so the canvas (every project) is not drawn again for a hover.
+    _highlight: function (i) {
+      this._hoverPath = i;
+      if (this._hl) this._map.removeLayer(this._hl);
+      this._hl = null;
+      if (i < 0 || !S.projects) return;
+      var P = S.projects, st = P.pathStyle(P.symbol(i, P.codes[i]), true);
+      var make = P.closed[i] ? L.polygon : L.polyline;
+      this._hl = make(P.latlngs(i), L.extend({}, st, { interactive: false, fill: !!P.closed[i],
+        renderer: S.hoverRenderer })).addTo(this._map);
+    },
+    _hover: function (i, latlng) {
+      this._hovered = i;
+      if (i < 0) {
+        L.DomUtil.removeClass(this._container, "leaflet-interactive");
+        if (this._tip) this._map.closeTooltip(this._tip);
+        return;
+      }
+      L.DomUtil.addClass(this._container, "leaflet-interactive");
+      this._tip = this._tip || L.tooltip({ sticky: true });
+      this._tip.setContent(S.projects.tip(i)).setLatLng(latlng);
+      if (!this._tip._map) this._map.openTooltip(this._tip);
+    },
+  });
+
+  pane("shinanHover", 455, false);
+  S.hoverRenderer = S.hoverRenderer || L.svg({ pane: "shinanHover" });
+
+  function projectLayer() {
+    if (!S.layer) {
+      S.layer = new S.ProjectCanvas();
+      S.layer._hoverPath = S.layer._hovered = -1;
+    }
+    if (!S.layer._map) S.layer.addTo(map);
+    return S.layer;
   }
 
-  // Show projects of data ``key`` as ``codes`` says, once the data is in the page.
+  // Show projects of data ``key`` as ``codes`` says, once the data is in the page. The same
+  // key and codes as shown already change nothing (not even S.lastApply): the page may apply
+  // a filter itself and the server's confirmation then arrives with the same codes.
   S.show = function (key, codes) {
-    projectGroup();
+    projectLayer();
+    if (!S.marks.firstShow) S.marks.firstShow = Date.now();
     S.wanted = { key: key, codes: codes };
+    if (S.projects && S.projects.key === key && S.projects.text === codes) return;
     var d = dataFor(key);
     if (!d) {
       if (!S._waiting) {
@@ -410,11 +769,37 @@
       return;
     }
     if (!S.projects || S.projects.key !== key) {
-      S.group.clearLayers();
+      if (!S.marks.data) S.marks.data = Date.now();
+      var start = performance.now();
       S.projects = new Projects(d);
       S.projects.key = key;
+      S.lastDecode = { ms: performance.now() - start, n: S.projects.n };
+      S.layer._highlight(-1);
+      S.layer._hover(-1);
     }
-    S.lastApply = { ms: S.projects.apply(codes), at: performance.now(), key: key };
+    var ms = S.projects.apply(codes);
+    var hovered = S.layer._hovered;
+    if (hovered >= 0) { // what is under the mouse may be gone, or in another status now
+      S.layer._highlight(S.projects.codes[hovered] === 46 ? -1 : S.layer._hoverPath);
+      if (S.projects.codes[hovered] === 46) S.layer._hover(-1);
+      else S.layer._tip.setContent(S.projects.tip(hovered));
+    }
+    var drawStart = performance.now();
+    if (S.layer._map) S.layer._redraw(); // now, not next frame: S.lastApply includes it
+    S.relabel();
+    S.lastApply = { ms: ms + performance.now() - drawStart, at: performance.now(), key: key };
+    if (!S.marks.applied) S.marks.applied = Date.now();
+  };
+  // Every shown project with its marker's position and properties (tests, debugging).
+  S.drawn = function () {
+    var P = S.projects, out = [];
+    if (!P) return out;
+    for (var i = 0; i < P.n; i++) {
+      if (P.codes[i] === 46) continue;
+      var at = P.anchor(i);
+      out.push(L.extend(P.properties(i), { lat: at && at.lat, lng: at && at.lng }));
+    }
+    return out;
   };
   S.View = L.Layer.extend({
     initialize: function (key, codes) {
@@ -455,28 +840,72 @@
         : (layer.options.icon.options.iconSize || [16, 16])[0] / 2;
       items.push({ p: p, pt: pt, r: r, selected: selected });
     });
+    var P = S.projects;
+    if (P && S.layer && S.layer._map === map) {
+      // The one project layer: its markers, read from the arrays (container pixels).
+      var s = crs.scale(map.getZoom()), o = map.getPixelOrigin(), pane = map._getMapPanePos();
+      for (var i = 0; i < P.n; i++) {
+        if (P.codes[i] === 46) continue;
+        var selected = state.selected && P.d.id[i] === state.selected;
+        if (!all && !selected) continue;
+        var r = P.markImage(i, P.symbol(i, P.codes[i]))._size / 2;
+        for (var j = P.mkOf[i]; j < P.mkOf[i + 1]; j++) {
+          var pt = L.point(P.mk[2 * j] * s - o.x + pane.x, P.mk[2 * j + 1] * s - o.y + pane.y);
+          if (!overlaps({ x: pt.x, y: pt.y, w: 1, h: 1 }, view)) continue;
+          items.push({ p: P.properties(i), pt: pt, r: r, selected: selected });
+          break; // one label a project, at its first marker in view
+        }
+      }
+    }
     items.sort(function (a, b) {
       return (b.selected - a.selected) || (a.p.rank - b.p.rank) || (a.p.lbl.length - b.p.lbl.length);
     });
-    var taken = items.map(function (it) {
-      return { x: it.pt.x - it.r, y: it.pt.y - it.r, w: 2 * it.r, h: 2 * it.r, own: it };
+    // What a label may not cover, in a grid of 64 px cells: a label is checked against the
+    // boxes of its cells only (10,000 markers in view made every check a scan of all).
+    var cells = {}, CELL = 64;
+    var cellKeys = function (b) {
+      var keys = [];
+      for (var cx = Math.floor(b.x / CELL); cx <= Math.floor((b.x + b.w) / CELL); cx++) {
+        for (var cy = Math.floor(b.y / CELL); cy <= Math.floor((b.y + b.h) / CELL); cy++) {
+          keys.push(cx + "," + cy);
+        }
+      }
+      return keys;
+    };
+    var take = function (b) {
+      cellKeys(b).forEach(function (k) { (cells[k] = cells[k] || []).push(b); });
+    };
+    var free = function (box, it) {
+      return cellKeys(box).every(function (k) {
+        return (cells[k] || []).every(function (t) { return t.own === it || !overlaps(box, t); });
+      });
+    };
+    items.forEach(function (it) {
+      take({ x: it.pt.x - it.r, y: it.pt.y - it.r, w: 2 * it.r, h: 2 * it.r, own: it });
     });
     // Nor under the legend, the year, the zoom buttons, the scale bar or a notice.
     var frame = map.getContainer().getBoundingClientRect();
     map.getContainer().querySelectorAll(".leaflet-control, .shinan-tile-notice").forEach(
       function (el) {
         var r = el.getBoundingClientRect();
-        taken.push({ x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height });
+        take({ x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height });
       }
     );
     var origin = map.containerPointToLayerPoint([0, 0]);
-    // Only the first few hundred by rank try a label: no more fit on a screen, and each try
-    // is checked against every marker.
-    items.slice(0, 400).forEach(function (it) {
+    // Only the first few hundred by rank try a label: no more fit on a screen. All are made
+    // first and then measured, so the page lays out once, not once a label.
+    var tries = items.slice(0, 400).map(function (it) {
       var el = L.DomUtil.create("div", "shinan-label" + (it.selected ? " selected" : ""), labelPane);
       el.innerHTML = it.p.lbl; // escaped in Python (geo.html)
       if (it.p.s) el.className += " schematic";
-      var w = el.offsetWidth, h = el.offsetHeight, gap = it.r + 3;
+      return { it: it, el: el };
+    });
+    tries.forEach(function (t) {
+      t.w = t.el.offsetWidth;
+      t.h = t.el.offsetHeight;
+    });
+    tries.forEach(function (t) {
+      var it = t.it, el = t.el, w = t.w, h = t.h, gap = it.r + 3;
       var spots = [
         { x: it.pt.x + gap, y: it.pt.y - h / 2 },
         { x: it.pt.x - gap - w, y: it.pt.y - h / 2 },
@@ -487,15 +916,16 @@
       for (var i = 0; i < spots.length && !spot; i++) {
         var box = { x: spots[i].x, y: spots[i].y, w: w, h: h };
         var inside = box.x >= 0 && box.y >= 0 && box.x + w <= size.x && box.y + h <= size.y;
-        var free = taken.every(function (t) { return t.own === it || !overlaps(box, t); });
-        if ((inside && free) || (it.selected && i === spots.length - 1 && !spot)) spot = box;
+        if ((inside && free(box, it)) || (it.selected && i === spots.length - 1 && !spot)) {
+          spot = box;
+        }
       }
       if (!spot && it.selected) spot = { x: spots[0].x, y: spots[0].y, w: w, h: h };
       if (!spot) {
         L.DomUtil.remove(el);
         return;
       }
-      taken.push(spot);
+      take(spot);
       L.DomUtil.setPosition(el, L.point(spot.x + origin.x, spot.y + origin.y));
     });
     labelPane.setAttribute("data-labels", labelPane.childElementCount);

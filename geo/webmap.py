@@ -10,6 +10,7 @@ standalone HTML map (:func:`standalone_map`).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -57,6 +58,14 @@ _FEATURE_MEMO: dict[tuple, tuple[dict[str, Any], str]] = {}
 # end a line in older JavaScript. Escaping only these keeps the tooltip markup short.
 _SCRIPT_SAFE = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
 _CLIENT_JS = (Path(__file__).with_name("webmap.js")).read_text(encoding="utf-8")
+# The base map's script is part of every rerun's message (~40 KB of the ~75 KB a new filter
+# state sent): send it without comment lines and indentation. Only whole comment lines go, so
+# a "//" inside a string (an SVG namespace) is left alone.
+_CLIENT_JS = "\n".join(
+    line.strip()
+    for line in _CLIENT_JS.splitlines()
+    if line.strip() and not line.strip().startswith("//")
+)
 #: Labels sort by rank: areas and lines first, then located points, schematic last.
 _RANK = {"area": 0, "point": 1, "schematic": 2}
 
@@ -424,6 +433,94 @@ def background_group(
         "L.marker(p.at, {pane: 'shinanPlaces', interactive: false, keyboard: false,"
         " icon: L.divIcon({className: '', iconSize: null, html: '<span class=\"shinan-place '"
         " + p.kind + '\">' + p.html + '</span>'})}).addTo(__PARENT__); });"
+    ).add_to(group)
+    return group
+
+
+class FixedData:
+    """What the live map draws whatever the filter, sent once beside it like the projects.
+
+    The offline background (land, neighbours, place names) and the district boundary were
+    re-sent and re-drawn in the map's feature groups on every filter change; here they are a
+    script in the page (cached by Streamlit by hash, so sent once per language and basemap
+    grid) that the map's browser side draws once and keeps (``Shinan.background``).
+    """
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        # No "<" at all (see geo.browserdata): it cannot close the script, and the page's
+        # sanitizer drops a script holding "<" before a letter.
+        self.payload = text.replace("<", "\\u003c").translate(_SCRIPT_SAFE)
+        self.key = hashlib.sha256(self.payload.encode()).hexdigest()[:16]
+
+    @property
+    def element(self) -> str:
+        """HTML for the page: a script that hands the payload to the map's browser side."""
+        return (
+            "<script>/* shinan-background " + self.key + " */(function () {"
+            "var root = window.parent && window.parent.document ? window.parent : window;"
+            "(root.__shinanData = root.__shinanData || {})["
+            + json.dumps(self.key)
+            + "] = "
+            + self.payload
+            + ";})();</script>"
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self.payload.encode())
+
+
+def fixed_data(
+    boundary: gpd.GeoDataFrame,
+    context: gpd.GeoDataFrame,
+    landmarks: gpd.GeoDataFrame,
+    *,
+    lang: str = "zh",
+    gcj02: bool = False,
+) -> FixedData:
+    """The live map's background and boundary (as :func:`background_group` and
+    :func:`boundary_group` draw them) in browser form."""
+    if gcj02:
+        boundary, context, landmarks = (to_gcj02(g) for g in (boundary, context, landmarks))
+    land = []
+    for gdf, fill in [(context, BACKGROUND["land"]), (boundary, BACKGROUND["district"])]:
+        style = {"color": BACKGROUND["coast"], "weight": 0.8, "fillColor": fill, "fillOpacity": 1}
+        land.append({"data": _collection(gdf, []), "style": style})
+    places = _district_places(context, boundary, lang) + _landmark_places(landmarks, lang)
+    line = _collection(boundary.assign(geometry=boundary.boundary), [])
+    return FixedData(
+        {"land": land, "places": places, "boundary": {"data": line, "style": BOUNDARY_STYLE}}
+    )
+
+
+def fixed_group(fixed: FixedData, basemap_id: str, *, lang: str = "zh") -> folium.FeatureGroup:
+    """The rerun's word on what stays: which background (by key) and which basemap tiles.
+
+    A few hundred bytes; the browser keeps what it already shows when the keys are the same.
+    """
+    basemap = settings.available_basemaps().get(basemap_id) or settings.BASEMAPS["none"]
+    tiles = [
+        {
+            "url": settings.tile_url(provider, basemap),
+            "options": {
+                "attribution": provider.html_attribution,
+                "maxZoom": 19,
+                "maxNativeZoom": provider.get("max_zoom", 18),
+                "subdomains": provider.get("subdomains", "abc"),
+            },
+        }
+        for provider in basemap.tiles
+    ]
+    notice = t("map.tiles_failed", lang)
+    tiles_json = json.dumps(tiles, ensure_ascii=False)
+    tiles_key = hashlib.sha256((tiles_json + notice).encode()).hexdigest()[:16]
+    group = folium.FeatureGroup(name="fixed", control=False)
+    _Script(
+        "__PARENT__.addLayer(new Shinan.Run(function () {"
+        f"Shinan.background({json.dumps(fixed.key)});"
+        f"Shinan.tiles({json.dumps(tiles_key)}, {_script_safe(tiles_json)},"
+        f" {json.dumps(notice, ensure_ascii=False)});}}));"
     ).add_to(group)
     return group
 

@@ -28,8 +28,9 @@ if find_chromium() is None:
         allow_module_level=True,
     )
 
-#: Projects drawn on the map: each has exactly one marker (a point, or an area's anchor).
-_COUNT_JS = "() => Object.values(map._layers).filter(l => l._shinanAnchor).length"
+#: Projects drawn on the map (the one project layer's shown projects, each with its marker:
+#: a point, or an area's anchor).
+_COUNT_JS = "() => Shinan.drawn().length"
 
 
 def _map_frame(page):
@@ -125,9 +126,9 @@ def test_offline_map_filters_without_jumping(browser, tmp_path):
 def _marker_point(frame, project_id):
     """Page-independent (frame) pixel centre of a project's marker."""
     return frame.evaluate(
-        """(id) => { for (const l of Object.values(map._layers)) {
-            if (l._shinanAnchor && l.feature.properties.id === id) {
-              const p = map.latLngToContainerPoint(l.getLatLng());
+        """(id) => { for (const d of Shinan.drawn()) {
+            if (d.id === id) {
+              const p = map.latLngToContainerPoint([d.lat, d.lng]);
               const r = map.getContainer().getBoundingClientRect();
               return [r.left + p.x, r.top + p.y]; } } return null; }""",
         project_id,
@@ -278,3 +279,124 @@ def test_entering_and_leaving_presenter_mode_keeps_the_map(browser):
         _wait_for(page, lambda: page.locator(".st-key-presenter_exit").count() == 0, "no exit")
         page.wait_for_timeout(1000)
         assert frame.evaluate("window.__kept === true"), "leaving presenter mode remounted"
+
+
+# The one project layer: clicks, hover, hidden projects, position after pan and zoom ---------
+def _page_point(frame, lat, lon, dx=0.0, dy=0.0):
+    """Page pixel of a place on the map (Leaflet's own projection), nudged by (dx, dy) px."""
+    return frame.evaluate(
+        """([lat, lon, dx, dy]) => { const p = map.latLngToContainerPoint([lat, lon]);
+            const r = map.getContainer().getBoundingClientRect();
+            return [r.left + p.x + dx, r.top + p.y + dy]; }""",
+        [lat, lon, dx, dy],
+    )
+
+
+def _frame_click(page, frame, xy):
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+
+
+def _frame_hover(page, xy):
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    page.mouse.move(box["x"] + xy[0], box["y"] + xy[1])
+
+
+def _targets():
+    """A place inside an area away from its marker, on a line away from its marker, and a
+    point's marker (off-centre), each with its project's id and name."""
+    import geopandas as gpd
+    import shapely
+
+    gdf = gpd.read_file(TEST_DATA).set_index("id")
+    area = gdf.geometry["qingdao-bay-plaza"]
+    anchor = area.point_on_surface()
+    # A corner of the area's inside, far from the marker at its anchor.
+    inside = shapely.Point(area.bounds[0] + 0.0004, area.bounds[1] + 0.0004)
+    assert area.contains(inside) and inside.distance(anchor) > 0.001
+    line = gdf.geometry["greenway-2021"].interpolate(0.2, normalized=True)
+    point = gdf.geometry["zhanshan-plaza"]
+    return [
+        ("qingdao-bay-plaza", "青岛湾广场", inside.y, inside.x, 0),
+        ("greenway-2021", "绿道（示意）", line.y, line.x, 2),  # 2 px beside the line
+        ("zhanshan-plaza", "湛山广场", point.y, point.x, 5),  # 5 px off the marker's centre
+    ]
+
+
+def test_a_click_on_an_area_a_line_and_a_point_selects_that_project(browser):
+    with offline_app(browser) as (page, frame):
+        _wait_for_count(frame, 6, page)
+        page.wait_for_timeout(1500)
+        detail = page.locator('[data-testid="project-detail"]')
+        for project_id, name, lat, lon, nudge in _targets():
+            frame.evaluate(f"map.setView([{lat}, {lon}], 16, {{animate: false}})")
+            page.wait_for_timeout(400)
+            _frame_click(page, frame, _page_point(frame, lat, lon, nudge, nudge))
+            _wait_for(page, lambda n=name: n in detail.inner_text(), f"{name} not selected")
+            _wait_for(page, lambda i=project_id: f"project={i}" in page.url, "not in the link")
+
+
+def test_hover_shows_the_projects_tooltip_and_hidden_projects_take_no_click(browser):
+    with offline_app(browser) as (page, frame):
+        _wait_for_count(frame, 6, page)
+        page.wait_for_timeout(1500)
+        _, name, lat, lon, _ = _targets()[0]
+        frame.evaluate(f"map.setView([{lat}, {lon}], 16, {{animate: false}})")
+        page.wait_for_timeout(400)
+        tip = "() => (document.querySelector('.leaflet-tooltip') || {}).innerText || ''"
+        _frame_hover(page, _page_point(frame, lat, lon))
+        _wait_for(page, lambda: name in frame.evaluate(tip), "no tooltip over the area")
+        assert "前期" in frame.evaluate(tip)  # its status
+        # Off every project: the tooltip goes.
+        _frame_hover(page, _page_point(frame, lat - 0.004, lon))
+        _wait_for(page, lambda: frame.evaluate(tip) == "", "tooltip kept off the project")
+        # Hide the area's layer: a click where it was selects nothing.
+        page.locator(".st-key-layer_renewal").click()
+        _wait_for_count(frame, 4, page)
+        page.wait_for_timeout(800)
+        _frame_click(page, frame, _page_point(frame, lat, lon))
+        page.wait_for_timeout(2500)
+        assert page.locator('[data-testid="project-detail"]').count() == 0
+        assert "project=" not in page.url
+
+
+_CANVAS_ALPHA = """([x, y]) => {
+    const c = document.querySelector('.leaflet-shinanProjects-pane canvas');
+    const r = c.getBoundingClientRect(), k = c.width / r.width;
+    return c.getContext('2d').getImageData(Math.round((x - r.left) * k),
+        Math.round((y - r.top) * k), 1, 1).data[3]; }"""
+
+
+def test_projects_stay_in_place_through_pan_and_zoom(browser):
+    """The drawn marker is where Leaflet puts its position, after animated pans and zooms."""
+    with offline_app(browser) as (page, frame):
+        _wait_for_count(frame, 6, page)
+        page.wait_for_timeout(1500)
+        _, _, lat, lon, _ = _targets()[2]
+        frame.evaluate(f"map.setView([{lat}, {lon}], 15, {{animate: false}})")
+        for move in ("map.panBy([180, -90])", "map.zoomIn(1)", "map.panBy([-260, 40])",
+                     "map.zoomOut(0.5)", "map.setZoom(17)"):  # fmt: skip
+            frame.evaluate(move)
+            page.wait_for_timeout(900)  # animations end, the layer redraws
+            x, y = _page_point(frame, lat, lon)
+            assert frame.evaluate(_CANVAS_ALPHA, [x, y]) > 200, f"no marker drawn after {move}"
+            assert frame.evaluate(_CANVAS_ALPHA, [x - 30, y]) == 0, f"stray paint after {move}"
+
+
+def test_the_same_view_again_changes_nothing_and_a_new_one_applies(browser):
+    """The page may apply a filter itself; the server's identical view is then a no-op."""
+    with offline_app(browser) as (page, frame):
+        _wait_for_count(frame, 6, page)
+        page.wait_for_timeout(1500)
+        same = frame.evaluate(
+            """() => { const before = Shinan.lastApply;
+                Shinan.show(Shinan.projects.key, Shinan.projects.text);
+                return Shinan.lastApply === before; }"""
+        )
+        assert same, "the same view was applied again"
+        hidden = frame.evaluate(
+            """() => { const before = Shinan.lastApply, text = Shinan.projects.text;
+                Shinan.show(Shinan.projects.key, "." + text.slice(1));
+                return [Shinan.lastApply !== before, Shinan.drawn().length]; }"""
+        )
+        assert hidden == [True, 5]

@@ -70,7 +70,7 @@ def _main_map(page):
             try:
                 if frame.evaluate(
                     "() => !!window.map && !!window.Shinan && !window.map_div2.sync"
-                    " && Object.values(map._layers).some(l => l._shinanAnchor)"
+                    " && Shinan.drawn().length > 0"
                 ):
                     return frame
             except sync_api.Error:
@@ -106,7 +106,7 @@ def test_radius_filter_from_a_real_click_and_a_project_click_still_selects(tmp_p
         lat, lon = map(float, text.split(") of (")[1].split(")")[0].split(", "))
         assert lat == pytest.approx(36.07, abs=1e-4) and lon == pytest.approx(120.33, abs=1e-4)
         count = int(narrowed.inner_text().split("only the ")[1].split()[0])
-        anchors = "() => Object.values(map._layers).filter(l => l._shinanAnchor)"
+        anchors = "() => Shinan.drawn()"
         for _ in range(40):
             if frame.evaluate(anchors + ".length") == count:
                 break
@@ -114,10 +114,10 @@ def test_radius_filter_from_a_real_click_and_a_project_click_still_selects(tmp_p
         assert frame.evaluate(anchors + ".length") == count, "the map was not narrowed"
         # A click on a project inside the circle selects it; the centre stays where it was.
         marker = frame.evaluate(
-            "() => { const l = Object.values(map._layers).find(l => l._shinanAnchor);"
-            " const p = map.latLngToContainerPoint(l.getLatLng());"
+            "() => { const l = Shinan.drawn()[0];"
+            " const p = map.latLngToContainerPoint([l.lat, l.lng]);"
             " const r = map.getContainer().getBoundingClientRect();"
-            " return [r.left + p.x, r.top + p.y, l.feature.properties.id]; }"
+            " return [r.left + p.x, r.top + p.y, l.id]; }"
         )
         page.mouse.click(box["x"] + marker[0], box["y"] + marker[1])
         page.locator('[data-testid="project-detail"]').wait_for(timeout=30_000)

@@ -29,10 +29,10 @@ from geo.store import load_projects_from, open_store
 from geo.text import escape_markdown
 from geo.view import ViewState, time_label
 from geo.webmap import (
-    background_group,
+    FixedData,
     base_map,
-    basemap_group,
-    boundary_group,
+    fixed_data,
+    fixed_group,
     frame_group,
     legend_html,
     load_context,
@@ -106,6 +106,15 @@ def cached_browser_data(
     change counter.
     """
     return browser_data(_gdf, gcj02=gcj02, lang=lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def cached_fixed_data(
+    versions: tuple, lang: str, gcj02: bool, _boundary, _context, _landmarks
+) -> FixedData:
+    """The map's background and boundary in browser form, once per file version, language and
+    grid (``versions``: the boundary, context and landmarks files' mtimes)."""
+    return fixed_data(_boundary, _context, _landmarks, lang=lang, gcj02=gcj02)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -313,10 +322,17 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
     context = cached_context(str(settings.CONTEXT_PATH), _mtime(settings.CONTEXT_PATH))
     landmarks_path = settings.DATA_DIR / "landmarks.geojson"
     landmarks = cached_landmarks(str(landmarks_path), _mtime(landmarks_path))
+    fixed = cached_fixed_data(
+        (_mtime(settings.BOUNDARY_PATH), _mtime(settings.CONTEXT_PATH), _mtime(landmarks_path)),
+        lang,
+        basemap.gcj02,
+        boundary,
+        context,
+        landmarks,
+    )
     groups = [
-        background_group(boundary, context, landmarks, lang=lang, gcj02=basemap.gcj02),
-        basemap_group(basemap.id, lang=lang),
-        boundary_group(boundary, gcj02=basemap.gcj02),
+        # Background, boundary and tiles stay on the map across reruns (sent once, below).
+        fixed_group(fixed, basemap.id, lang=lang),
         # Under the projects: service areas and the radius circle, when switched on.
         *map_groups(on_map, boundary, lang=lang, gcj02=basemap.gcj02),
     ]
@@ -363,6 +379,7 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
     # The projects themselves, after the map: the same text on every rerun, so Streamlit
     # sends it once and then only a reference to it.
     st.html(data.element, unsafe_allow_javascript=True)
+    st.html(fixed.element, unsafe_allow_javascript=True)
     _remember_position(result or {}, gcj02=basemap.gcj02)
     if _take_click(result or {}):
         # The click was not seen by the callback (AppTest drives the component directly):
