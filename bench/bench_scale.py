@@ -86,6 +86,8 @@ _OURS_READY = """() => !!(window.Shinan && Shinan.lastApply && Shinan.projects
     && Object.keys(Shinan.group._layers).length)"""
 _NAIVE_READY = """() => !!window.map && !window.__bench_old
     && document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0"""
+#: Milliseconds the page took to compute and show the view itself (None: it left it to the server).
+_INSTANT_MS = "() => Shinan.lastApply.instant ? window.parent.ShinanFilter.last.ms : null"
 _FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -153,6 +155,7 @@ def browse(
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     ready = _NAIVE_READY if naive else _OURS_READY
     out: dict[str, Any] = {"settle": [], "new": [], "repeated": [], "new_map": [], "rep_map": []}
+    out |= {"confirmed": [], "instant": [], "load": []}
     with serve_app(app, env=env, timeout=120) as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
         context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -184,6 +187,11 @@ def browse(
                 _click_pill(page, _pill(status, naive))
                 _wait(page, _settled(naive, mark), timeout=900)
                 out["settle"].append(time.perf_counter() - start)
+                if not naive:  # the page applied it at once (or not); now the server's rerun
+                    out["instant"].append(_map_frame(page).evaluate(_INSTANT_MS))
+                    _wait(page, _confirmed(mark), timeout=900)
+                    out["confirmed"].append(time.perf_counter() - start)
+                    out["load"].append(os.getloadavg()[0])
                 page.wait_for_timeout(1500 if naive else 800)  # the rest of the same rerun
                 again = frozenset(state) in seen
                 out["repeated" if again else "new"].append(received["all"])
@@ -244,6 +252,12 @@ def _settled(naive: bool, mark: float) -> str:
     if naive:
         return _NAIVE_READY
     return f"() => !!(window.Shinan && Shinan.lastApply && Shinan.lastApply.at !== {mark})"
+
+
+def _confirmed(mark: float) -> str:
+    """The server's rerun has drawn the map (the page's own apply is marked ``instant``)."""
+    done = f"Shinan.lastApply.at !== {mark} && !Shinan.lastApply.instant"
+    return f"() => !!(Shinan.lastApply && {done})"
 
 
 def _map_frame(page):
@@ -357,6 +371,20 @@ def _summary(m: dict[str, Any]) -> str:
         f"new state {_kb(m['new_map'])} map / {_kb(m['new'])} page, "
         f"repeated {_kb(m['rep_map'])} map / {_kb(m['repeated'])} page, "
         f"server {m['server']:.3f} s/rerun (map), peak {m['peak_rss'] / 2**20:.0f} MB"
+        + _confirmed_summary(m)
+    )
+
+
+def _confirmed_summary(m: dict[str, Any]) -> str:
+    """Click to the server's rerun drawn, beside the page's own apply (ours only)."""
+    if not m.get("confirmed"):
+        return ""
+    computed = [ms for ms in m["instant"] if ms is not None]
+    return (
+        f"; server-confirmed median {statistics.median(m['confirmed']):.2f} s "
+        f"(max {max(m['confirmed']):.2f}), applied in the page {len(computed)}/"
+        f"{len(m['instant'])} times ({statistics.median(computed or [0]):.1f} ms to compute "
+        f"and show), load average {min(m['load']):.1f}-{max(m['load']):.1f}"
     )
 
 

@@ -75,29 +75,65 @@
     }
   };
 
-  F.sync = function () {
+  // Show the filter the widgets show, if the map does not already. ``fromServer``: called
+  // right after a rerun drew the map; then only to put back what the user last clicked when
+  // that rerun was an older one (two quick clicks: the first click's rerun comes in after the
+  // second was shown). A change the server made itself (a scene, a link) is left alone.
+  F.sync = function (fromServer) {
     var w = mapWindow();
     var S = w && w.Shinan, server = S && S.state && S.state.filter;
     if (!server) return;
+    hook(S);
     if (F.serverState !== S.state) { // a rerun has drawn the map: that is what it shows now
       F.serverState = S.state;
       F.shownSig = server.key + JSON.stringify(specOf(server));
+      if (F.shownSig === F.userSig) F.userSig = null; // the server has caught up
     }
     var d = (window.__shinanData || {})[server.key];
     if (!server.instant || !d || !d.filter) return;
     var spec = F.readSpec(d, server), sig = server.key + JSON.stringify(spec);
-    if (sig === F.shownSig) return;
+    if (sig === F.shownSig || (fromServer === true && sig !== F.userSig)) return;
     var start = performance.now(), codes = F.codes(d, spec), label = F.timeLabel(d, spec);
     if (codes === null || !label) return; // not computable here: the rerun will draw it
-    F.shownSig = sig;
+    F.shownSig = F.userSig = sig;
+    F.showBoxes(w.document, d, spec, codes, label);
+    var computed = performance.now();
     S.show(server.key, codes);
     if (S.lastApply) S.lastApply.instant = true;
-    F.showBoxes(w.document, d, spec, codes, label);
-    F.last = { spec: spec, codes: codes, ms: performance.now() - start, at: performance.now() };
+    var end = performance.now();
+    // For the benchmark: the page's own work apart from the map's drawing.
+    F.last = { spec: spec, codes: codes, ms: end - start, computeMs: computed - start, at: end };
   };
 
-  // After the widget has taken the click (React updates it in the same task or the next).
-  function soon() {
+  // Every view the map shows (a rerun's too) is followed by a look at the widgets.
+  function hook(S) {
+    if (S.instantHook) return;
+    S.instantHook = true;
+    var show = S.show;
+    S.show = function () {
+      var out = show.apply(this, arguments);
+      setTimeout(function () { F.sync(true); }, 0);
+      return out;
+    };
+  }
+
+  // The widgets this script reads; anything else (a scene, a link, the language) is the
+  // server's to draw.
+  var WIDGETS = ".st-key-statuses, .st-key-mode, .st-key-as_of, .st-key-years, " +
+    "[class*='st-key-layer_']";
+  F.userAt = -1e9;
+  // After a click on one of them, as soon as the widget shows its new value: React sets these
+  // attributes when it draws it, which on a busy page (a rerun still arriving) can be well
+  // after the click; and after the click itself, for a widget that sets no attribute.
+  new MutationObserver(function () {
+    if (performance.now() - F.userAt < 2000) F.sync();
+  }).observe(document.body, {
+    subtree: true, attributes: true,
+    attributeFilter: ["aria-pressed", "data-selected", "checked", "value"],
+  });
+  function soon(event) {
+    if (!event.target || !event.target.closest || !event.target.closest(WIDGETS)) return;
+    F.userAt = performance.now();
     setTimeout(F.sync, 0);
     setTimeout(F.sync, 60);
   }
