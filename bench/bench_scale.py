@@ -86,8 +86,9 @@ _OURS_READY = """() => !!(window.Shinan && Shinan.lastApply && Shinan.projects
     && Object.keys(Shinan.group._layers).length)"""
 _NAIVE_READY = """() => !!window.map && !window.__bench_old
     && document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0"""
-#: Milliseconds the page took to compute and show the view itself (None: it left it to the server).
-_INSTANT_MS = "() => Shinan.lastApply.instant ? window.parent.ShinanFilter.last.ms : null"
+#: How many views the page applied itself, and the last one's milliseconds to compute and show.
+_INSTANT = """() => { const F = window.parent.ShinanFilter || {};
+    return [F.applied || 0, F.last ? [F.last.computeMs, F.last.ms] : null]; }"""
 _FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -182,15 +183,17 @@ def browse(
             for _ in range(2):  # off, then on again
                 state ^= {status}
                 mark = _mark(page, naive)
+                applied = None if naive else _map_frame(page).evaluate(_INSTANT)[0]
                 received.update(all=0, map=0)
                 start = time.perf_counter()
                 _click_pill(page, _pill(status, naive))
                 _wait(page, _settled(naive, mark), timeout=900)
                 out["settle"].append(time.perf_counter() - start)
                 if not naive:  # the page applied it at once (or not); now the server's rerun
-                    out["instant"].append(_map_frame(page).evaluate(_INSTANT_MS))
                     _wait(page, _confirmed(mark), timeout=900)
                     out["confirmed"].append(time.perf_counter() - start)
+                    count, last = _map_frame(page).evaluate(_INSTANT)
+                    out["instant"].append(last if count > applied else None)
                     out["load"].append(os.getloadavg()[0])
                 page.wait_for_timeout(1500 if naive else 800)  # the rest of the same rerun
                 again = frozenset(state) in seen
@@ -379,12 +382,14 @@ def _confirmed_summary(m: dict[str, Any]) -> str:
     """Click to the server's rerun drawn, beside the page's own apply (ours only)."""
     if not m.get("confirmed"):
         return ""
-    computed = [ms for ms in m["instant"] if ms is not None]
+    timed = [ms for ms in m["instant"] if ms is not None] or [(0.0, 0.0)]
     return (
         f"; server-confirmed median {statistics.median(m['confirmed']):.2f} s "
-        f"(max {max(m['confirmed']):.2f}), applied in the page {len(computed)}/"
-        f"{len(m['instant'])} times ({statistics.median(computed or [0]):.1f} ms to compute "
-        f"and show), load average {min(m['load']):.1f}-{max(m['load']):.1f}"
+        f"(max {max(m['confirmed']):.2f}), applied in the page "
+        f"{sum(ms is not None for ms in m['instant'])}/{len(m['instant'])} times "
+        f"(median {statistics.median(t[0] for t in timed):.1f} ms to compute, "
+        f"{statistics.median(t[1] for t in timed):.0f} ms with the map's drawing), "
+        f"load average {min(m['load']):.1f}-{max(m['load']):.1f}"
     )
 
 

@@ -11,7 +11,8 @@
   F.installed = true;
 
   function mapWindow() {
-    var frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    var frame = document.querySelector(
+      '.st-key-map_area iframe[title="streamlit_folium.st_folium"]');
     try {
       var w = frame && frame.contentWindow;
       return w && w.Shinan && w.Shinan.show ? w : null;
@@ -103,6 +104,7 @@
     var end = performance.now();
     // For the benchmark: the page's own work apart from the map's drawing.
     F.last = { spec: spec, codes: codes, ms: end - start, computeMs: computed - start, at: end };
+    F.applied = (F.applied || 0) + 1;
   };
 
   // Every view the map shows (a rerun's too) is followed by a look at the widgets.
