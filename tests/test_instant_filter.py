@@ -255,6 +255,8 @@ def _actions():
         ("as of 2020", step_left, {"as_of": 2020}),
         ("pill 竣工 on", pill("竣工"), {"statuses": STATUSES}),
         ("mode period", radio(2), {"mode": "period"}),
+        ("pill 前期 off, years from the slider", pill("前期"),
+         {"statuses": tuple(s for s in STATUSES if s != "preparation")}),
         ("mode all", radio(0), {"mode": "all"}),
     ]  # fmt: skip
 
@@ -289,7 +291,7 @@ def test_a_click_changes_the_map_before_the_rerun_and_the_rerun_changes_nothing(
                                    _server(gdf, data, view, "zh"))  # fmt: skip
         # Two quick clicks, the server held back: however its reruns come in, the map ends on
         # the second click's view, as the server's last rerun draws it.
-        view = replace(view, statuses=("planned", "preparation", "open"))
+        view = replace(view, statuses=("planned", "open"))
         socket.hold = True
         for text in ("在建", "竣工"):
             page.locator(".st-key-statuses button", has_text=text).click()
