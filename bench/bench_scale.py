@@ -86,6 +86,9 @@ _OURS_READY = """() => !!(window.Shinan && Shinan.lastApply && Shinan.projects
     && Shinan.lastDraw)"""
 _NAIVE_READY = """() => !!window.map && !window.__bench_old
     && document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0"""
+#: How many views the page applied itself, and the last one's milliseconds to compute and show.
+_INSTANT = """() => { const F = window.parent.ShinanFilter || {};
+    return [F.applied || 0, F.last ? [F.last.computeMs, F.last.ms] : null]; }"""
 _FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -171,6 +174,7 @@ def browse(
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     ready = _NAIVE_READY if naive else _OURS_READY
     out: dict[str, Any] = {"settle": [], "new": [], "repeated": [], "new_map": [], "rep_map": []}
+    out |= {"confirmed": [], "instant": [], "load": []}
     with serve_app(app, env=env, timeout=120) as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
         context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -214,11 +218,18 @@ def browse(
                 state ^= {status}
                 mark = _mark(page, naive)
                 received.clear()
+                applied = None if naive else _map_frame(page).evaluate(_INSTANT)[0]
                 received.update(all=0, map=0)
                 start = time.perf_counter()
                 _click_pill(page, _pill(status, naive))
                 _wait(page, _settled(naive, mark), timeout=900)
                 out["settle"].append(time.perf_counter() - start)
+                if not naive:  # the page applied it at once (or not); now the server's rerun
+                    _wait(page, _confirmed(mark), timeout=900)
+                    out["confirmed"].append(time.perf_counter() - start)
+                    count, last = _map_frame(page).evaluate(_INSTANT)
+                    out["instant"].append(last if count > applied else None)
+                    out["load"].append(os.getloadavg()[0])
                 page.wait_for_timeout(1500 if naive else 800)  # the rest of the same rerun
                 again = frozenset(state) in seen
                 out["repeated" if again else "new"].append(received["all"])
@@ -364,6 +375,12 @@ def _settled(naive: bool, mark: float) -> str:
     return f"() => !!(window.Shinan && Shinan.lastApply && Shinan.lastApply.at !== {mark})"
 
 
+def _confirmed(mark: float) -> str:
+    """The server's rerun has drawn the map (the page's own apply is marked ``instant``)."""
+    done = f"Shinan.lastApply.at !== {mark} && !Shinan.lastApply.instant"
+    return f"() => !!(Shinan.lastApply && {done})"
+
+
 def _map_frame(page):
     for frame in page.frames:
         if "streamlit_folium" in frame.url:
@@ -473,6 +490,22 @@ def _summary(m: dict[str, Any]) -> str:
         f"new state {_kb(m['new_map'])} map / {_kb(m['new'])} page, "
         f"repeated {_kb(m['rep_map'])} map / {_kb(m['repeated'])} page, "
         f"server {m['server']:.3f} s/rerun (map), peak {m['peak_rss'] / 2**20:.0f} MB"
+        + _confirmed_summary(m)
+    )
+
+
+def _confirmed_summary(m: dict[str, Any]) -> str:
+    """Click to the server's rerun drawn, beside the page's own apply (ours only)."""
+    if not m.get("confirmed"):
+        return ""
+    timed = [ms for ms in m["instant"] if ms is not None] or [(0.0, 0.0)]
+    return (
+        f"; server-confirmed median {statistics.median(m['confirmed']):.2f} s "
+        f"(max {max(m['confirmed']):.2f}), applied in the page "
+        f"{sum(ms is not None for ms in m['instant'])}/{len(m['instant'])} times "
+        f"(median {statistics.median(t[0] for t in timed):.1f} ms to compute, "
+        f"{statistics.median(t[1] for t in timed):.0f} ms with the map's drawing), "
+        f"load average {min(m['load']):.1f}-{max(m['load']):.1f}"
     )
 
 

@@ -26,9 +26,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo import settings
 from geo.coords import to_gcj02
-from geo.filter import split_by_placement
+from geo.filter import ProjectFilter, apply_filter, split_by_placement
 from geo.html import escape_html
+from geo.timeline import milestone_span, period_steps, time_steps
+from geo.view import ViewState, time_label
 from i18n import t
 from layers import LAYERS, STATUS_STYLES
 from layers.symbols import AREA_MARKER_SIZE, symbol_for
@@ -94,6 +97,7 @@ def browser_data(gdf: gpd.GeoDataFrame, *, gcj02: bool = False, lang: str = "zh"
 
     ``gdf`` is the whole loaded frame, not a filtered one: filters only pick from this.
     """
+    whole = gdf
     gdf = split_by_placement(gdf)[0]
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     if gcj02 and len(gdf):
@@ -122,6 +126,7 @@ def browser_data(gdf: gpd.GeoDataFrame, *, gcj02: bool = False, lang: str = "zh"
         "geom": _encode_geometries(geoms, origin),
         "la": _anchors(geoms, origin),
     }
+    payload["filter"] = filter_views(whole, pd.Index(payload["id"]), layers, lang)
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     # No "<" at all: it cannot close the script, and the page's sanitizer (DOMPurify) drops a
     # script whose text holds "<" before a letter, "/" or "!" (its mXSS guard).
@@ -152,6 +157,50 @@ def view_codes(
         keep = (where >= 0) & (status >= 0)
         codes[where[keep]] = ord("a") + 2 * status[keep] + target[keep]
     return codes.tobytes().decode("ascii")
+
+
+def filter_views(
+    gdf: gpd.GeoDataFrame, ids: pd.Index, layers: tuple[str, ...], lang: str
+) -> dict[str, Any]:
+    """What the browser needs to filter by itself exactly as :func:`view_codes` of
+    :func:`geo.filter.apply_filter` would (``geo/viewcodes.js``), sent once per data version.
+
+    Layers and statuses filter independently of time, so one string per time view is enough:
+    ``all`` (the report date), ``asOf[year]`` for every year the sidebar's "as of" slider offers
+    (:func:`geo.timeline.time_steps`, the 2021 targets included), each Python's codes with every
+    layer and status shown; and for the period view, ``spans`` (every span a milestone is dated
+    by) with ``inSpan[k]``: ``"1"`` where a project has a milestone of exactly that span (a
+    period keeps a project when one of them lies inside it). ``text`` holds the year label and
+    ``legend`` every legend row and cell, hidden until the browser picks the shown ones.
+    """
+    from geo.webmap import legend_html  # geo.webmap imports this module: import when called
+
+    form = BrowserData(key="", payload="", ids=ids, layers=layers)
+    steps = time_steps(gdf["milestones"]) or [settings.LAST_YEAR]
+    spans = period_steps(gdf["milestones"])
+    by_id = dict(zip(gdf["id"].astype(str), gdf["milestones"], strict=True))
+    have = [{milestone_span(m) for m in by_id.get(i, ())} for i in ids]
+    marker = "\x00"
+    period = time_label(ViewState(mode="period", years=(0, 0)), lang)
+    return {
+        "steps": steps,
+        "all": view_codes(form, apply_filter(gdf, ProjectFilter())),
+        "asOf": {
+            str(y): view_codes(form, apply_filter(gdf, ProjectFilter(as_of=y))) for y in steps
+        },
+        "spans": [list(span) for span in spans],
+        "inSpan": ["".join("1" if span in h else "0" for h in have) for span in spans],
+        "planned": STATUSES.index("planned"),
+        "text": {
+            "all": time_label(ViewState(mode="all"), lang),
+            "asOf": {str(y): time_label(ViewState(mode="as_of", as_of=y), lang) for y in steps},
+            "period": [
+                t("time.label.period", lang, span=marker).split(marker),
+                period[1],
+            ],
+        },
+        "legend": legend_html(lang=lang, every=True),
+    }
 
 
 @functools.cache

@@ -99,6 +99,7 @@ html, body {{margin: 0; padding: 0}}
 .shinan-legend td.name {{text-align: left; white-space: nowrap}}
 .shinan-legend th {{font-size: 11px; color: #333; white-space: nowrap}}
 .shinan-legend .note {{display: flex; align-items: center; gap: 5px; white-space: nowrap}}
+.shinan-legend [hidden] {{display: none}}
 .shinan-time {{font-size: 20px; font-weight: 700; padding: 3px 10px}}
 .shinan-time small {{display: block; font-size: 11px; font-weight: 400; color: #444}}
 .shinan-presenter .shinan-time {{font-size: 30px}}
@@ -261,6 +262,7 @@ def legend_html(
     *,
     layers: Iterable[str] | None = None,
     lang: str = "zh",
+    every: bool = False,
 ) -> str:
     """The legend by layer × status, drawn with the map's own symbols, as HTML.
 
@@ -268,6 +270,11 @@ def legend_html(
     present; a cell is hollow when that layer shows that status only as a 2021 target. Notes
     below explain hollow symbols, schematic positions and the boundary, when present.
     ``gdf_shown`` is a filtered frame (all layers and statuses when None).
+
+    Rows, columns, cells and notes carry ``data-layer``, ``data-status``, ``data-hollow`` and
+    ``data-note``. With ``every`` the legend holds every row, column and cell variant, those
+    not shown ``hidden``: the browser then shows the ones a filter needs at once
+    (``geo/viewcodes.js``), and what it shows reads exactly as this legend without ``every``.
     """
     visible = [i for i in LAYERS if layers is None or i in set(layers)]
     if gdf_shown is None:
@@ -283,26 +290,32 @@ def legend_html(
         schematic = bool((shown["location_precision"] == "schematic").any())
         hollow = any(combos.values())
         visible = [i for i in visible if any(k[0] == i for k in combos)]
+    if every:  # the browser's template: nothing shown until it says what
+        combos, visible, schematic, hollow = {}, [], False, False
     statuses = [s for s in STATUS_STYLES if any(k[1] == s for k in combos)]
-    head = "".join(f"<th>{escape_html(t('status.' + s, lang))}</th>" for s in statuses)
+    columns = list(STATUS_STYLES) if every else statuses
+    head = "".join(
+        f'<th data-status="{s}"{_hide(s not in statuses)}>'
+        f"{escape_html(t('status.' + s, lang))}</th>"
+        for s in columns
+    )
     rows = []
-    for layer in visible:
-        spec = LAYERS[layer]
-        cells = []
-        for status in statuses:
-            if (layer, status) not in combos:
-                cells.append("<td></td>")
-                continue
-            symbol = symbol_for(layer, status, target=combos[(layer, status)])
-            cells.append(f"<td>{symbol.marker_svg(16)}</td>")
+    for layer in LAYERS if every else visible:
+        cells = "".join(_legend_cells(layer, s, combos, every=every) for s in columns)
         name = escape_html(t(f"layer.{layer}", lang))
         rows.append(
-            f'<tr><td class="name">{_pattern_swatch(spec)} {name}</td>{"".join(cells)}</tr>'
+            f'<tr data-layer="{layer}"{_hide(layer not in visible)}><td class="name">'
+            f"{_pattern_swatch(LAYERS[layer])} {name}</td>{cells}</tr>"
         )
-    notes = [_note(_hollow_swatch(), t("legend.hollow", lang))] if hollow else []
-    if schematic:
-        notes.append(_note(_schematic_swatch(), t("legend.schematic", lang)))
-    notes.append(_note(_boundary_swatch(), t("legend.boundary", lang)))
+    notes = [
+        _note(kind, swatch, t(f"legend.{kind}", lang), hidden=not shown)
+        for kind, swatch, shown in (
+            ("hollow", _hollow_swatch(), hollow),
+            ("schematic", _schematic_swatch(), schematic),
+            ("boundary", _boundary_swatch(), True),
+        )
+        if shown or every
+    ]
     title = escape_html(t("legend.title", lang))
     # A <details> box: the reader can fold the legend away on a small screen.
     return (
@@ -311,14 +324,36 @@ def legend_html(
     )
 
 
+def _hide(hidden: bool) -> str:
+    return " hidden" if hidden else ""
+
+
+def _legend_cells(layer: str, status: str, combos: dict, *, every: bool) -> str:
+    """One legend cell; with ``every``, its three variants (empty, filled, hollow), all hidden."""
+    if not every:
+        if (layer, status) not in combos:
+            return f'<td data-status="{status}" data-hollow=""></td>'
+        hollow = combos[(layer, status)]
+        svg = symbol_for(layer, status, target=hollow).marker_svg(16)
+        return f'<td data-status="{status}" data-hollow="{int(hollow)}">{svg}</td>'
+    cells = [f'<td data-status="{status}" data-hollow="" hidden></td>']
+    for hollow in (0, 1):
+        svg = symbol_for(layer, status, target=bool(hollow)).marker_svg(16)
+        cells.append(f'<td data-status="{status}" data-hollow="{hollow}" hidden>{svg}</td>')
+    return "".join(cells)
+
+
 def _target_flags(gdf: gpd.GeoDataFrame) -> list[bool]:
     if "status_is_target" in gdf:
         return gdf["status_is_target"].fillna(False).astype(bool).tolist()
     return [False] * len(gdf)
 
 
-def _note(swatch: str, text: str) -> str:
-    return f'<div class="note">{swatch}<span>{escape_html(text)}</span></div>'
+def _note(kind: str, swatch: str, text: str, *, hidden: bool = False) -> str:
+    return (
+        f'<div class="note" data-note="{kind}"{_hide(hidden)}>{swatch}'
+        f"<span>{escape_html(text)}</span></div>"
+    )
 
 
 def _pattern_swatch(spec: LayerSpec) -> str:
@@ -665,6 +700,7 @@ def overlay_group(
     presenter: bool = False,
     selected_id: str | None = None,
     player: Mapping[str, Any] | None = None,
+    view_filter: Mapping[str, Any] | None = None,
 ) -> folium.FeatureGroup:
     """What sits inside the map frame and follows the view: legend, year label, view state.
 
@@ -674,9 +710,13 @@ def overlay_group(
     ``legend`` is HTML from :func:`legend_html`; ``time_label``/``time_note`` are plain text
     (escaped here). The state (presenter mode, selected project) styles and labels the map
     without changing the base map, so entering presenter mode never remounts it.
+    ``view_filter`` (``ui.instant_filter.filter_state``) tells the page's filter script which
+    filter this rerun drew, so that it can apply the next one before the server does.
     """
     group = folium.FeatureGroup(name="overlay", control=False)
     state = {"presenter": presenter, "selected": selected_id, "labelZoom": LABEL_ZOOM}
+    if view_filter is not None:
+        state["filter"] = dict(view_filter)
     code = _boxes_js(legend, time_label, time_note)
     code += f"__PARENT__.addLayer(new Shinan.State({json.dumps(state)}));"
     if player:

@@ -57,6 +57,7 @@ from ui.insight_panel import (
     map_tools,
     take_map_click,
 )
+from ui.instant_filter import PAGE_SCRIPT, filter_state
 from ui.layout import page_css, presenter_heading
 from ui.login import current_actor, sign_in_box
 from ui.panels import about_html, counts_html, detail_html, figures_html, unlocated_html
@@ -337,6 +338,9 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         *map_groups(on_map, boundary, lang=lang, gcj02=basemap.gcj02),
     ]
     data = cached_browser_data(data_key, basemap.gcj02, lang, gdf)
+    # The page can compute the next view itself unless the map shows what only the server
+    # computes: playback frames, a radius around a clicked point, bars picked in a chart.
+    instant = not frames and current_radius() is None and not current_pick()
     if frames:
         groups += _frame_groups(gdf, frames, view, data)
         label = note = legend = ""
@@ -354,6 +358,7 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
             presenter=view.presenter,
             selected_id=selected,
             player=player_options(len(frames)) if frames else None,
+            view_filter=filter_state(view, data, instant=instant),
         ),
     ]
     groups = stable_names(groups)
@@ -380,6 +385,8 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
     # sends it once and then only a reference to it.
     st.html(data.element, unsafe_allow_javascript=True)
     st.html(fixed.element, unsafe_allow_javascript=True)
+    # The next filter click is shown by the page at once (fixed text: sent once).
+    st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
     _remember_position(result or {}, gcj02=basemap.gcj02)
     if _take_click(result or {}):
         # The click was not seen by the callback (AppTest drives the component directly):
