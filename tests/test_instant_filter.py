@@ -221,7 +221,7 @@ _MAP_NOW = (
     """() => ({
     key: Shinan.projects.key,
     codes: String.fromCharCode.apply(null, Shinan.projects.codes),
-    canvas: Shinan.renderer._container.toDataURL(),
+    canvas: Shinan.layer._container.toDataURL(),
     label: document.querySelector('.shinan-time [data-testid=map-year]').innerText,
     legend: (VISIBLE_LEGEND)(document.querySelector('.shinan-legend')),
     calls: Shinan.calls.length,
