@@ -1,0 +1,244 @@
+// Tiled projects: PMTiles archives (geo/vectortiles.py) drawn by the vendored protomaps-leaflet.
+// Loaded by the base map only when tiles are configured; each rerun sends only the filter
+// (Shinan.TiledView). One protomaps layer persists across reruns (streamlit-folium removes
+// and re-adds the feature groups, not layers added to the map itself), so its tile cache
+// survives and a filter change re-renders the tiles on screen without fetching them again.
+// __MAP__ and __SYMBOLS__ are filled in by geo/webmap.py.
+(function (map) {
+  "use strict";
+  var S = (window.Shinan = window.Shinan || {});
+  var T = (S.tiles = S.tiles || {});
+  // Per layer: "status|target|schematic" -> {style, svg, size, areaSvg, area, pattern}, and
+  // the layers in drawing order (layers/symbols.py, as the live map and legend use them).
+  var SYMBOLS = __SYMBOLS__;
+  var ORDER = SYMBOLS.order;
+  T.pending = 0;
+  T.rendered = 0;
+  T.generation = 0;
+  T.drawn = {};
+
+  // Rasterise each SVG once; drawing an SVG image rasterises it again every time.
+  var images = {};
+  function image(svg) {
+    var img = images[svg];
+    if (!img) {
+      img = images[svg] = new Image();
+      img.onload = function () { img._ready = true; T.redraw(); };
+      img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+    }
+    return img._ready ? img : null;
+  }
+  var patterns = {};
+  function pattern(ctx, svg) {
+    if (patterns[svg]) return patterns[svg];
+    var img = image(svg);
+    if (!img) return null;
+    return (patterns[svg] = ctx.createPattern(img, "repeat"));
+  }
+
+  function milestones(props) {
+    if (props._m) return props._m;
+    var out = [];
+    String(props.ms || "").split(";").forEach(function (part) {
+      var f = part.split(",");
+      if (f.length === 4) out.push({ start: +f[0], end: +f[1], target: f[2] === "t", status: f[3] });
+    });
+    return (props._m = out);
+  }
+  // [status, target] to show under the filter, or null when hidden (geo.filter.apply_filter).
+  function shown(props, layer) {
+    var f = T.filter;
+    if (!f || f.layers.indexOf(layer) < 0) return null;
+    var status = props.status, target = false, ms;
+    if (f.asOf !== null && f.asOf !== undefined) {
+      ms = milestones(props);
+      var now = null;
+      for (var i = 0; i < ms.length; i++) if (ms[i].end <= f.asOf) now = ms[i];
+      if (!now) return null;
+      status = now.status;
+      target = now.target;
+    } else if (f.years) {
+      ms = milestones(props);
+      var inside = ms.some(function (m) { return f.years[0] <= m.start && m.end <= f.years[1]; });
+      if (!inside) return null;
+    }
+    return f.statuses.indexOf(status) < 0 ? null : [status, target];
+  }
+  // The same answer for every rule and tile until the filter changes.
+  function view(feature, layer) {
+    var p = feature.props;
+    if (p._g !== T.generation) {
+      p._g = T.generation;
+      p._v = shown(p, layer);
+    }
+    return p._v;
+  }
+  function symbolOf(feature, layer, v) {
+    return SYMBOLS.layers[layer][v[0] + "|" + (v[1] ? 1 : 0) + "|" + (feature.props.sc ? 1 : 0)];
+  }
+
+  function tracePath(ctx, geom, close) {
+    ctx.beginPath();
+    geom.forEach(function (ring) {
+      for (var i = 0; i < ring.length; i++) {
+        if (i === 0) ctx.moveTo(ring[i].x, ring[i].y);
+        else ctx.lineTo(ring[i].x, ring[i].y);
+      }
+      if (close) ctx.closePath();
+    });
+  }
+  function stroke(ctx, style) {
+    ctx.globalAlpha = style.opacity;
+    ctx.strokeStyle = style.color;
+    ctx.lineWidth = style.weight;
+    ctx.setLineDash(style.dashArray ? style.dashArray.split(/[ ,]+/).map(Number) : []);
+    ctx.lineJoin = ctx.lineCap = "round";
+    ctx.stroke();
+  }
+  function marker(ctx, svg, size, x, y) {
+    var img = image(svg);
+    if (img) ctx.drawImage(img, x - size / 2, y - size / 2, size, size);
+  }
+  // A protomaps symbolizer: areas (kind 3), lines (2) or points (1) of one layer.
+  function Symbolizer(layer, kind) {
+    this.layer = layer;
+    this.kind = kind;
+  }
+  Symbolizer.prototype.draw = function (ctx, geom, z, feature) {
+    var v = view(feature, this.layer), sym = v && symbolOf(feature, this.layer, v);
+    if (!sym) return;
+    T.drawn[feature.props.id] = v[0];
+    ctx.save();
+    if (this.kind === 1) {
+      geom.forEach(function (ring) {
+        ring.forEach(function (pt) { marker(ctx, sym.svg, sym.size, pt.x, pt.y); });
+      });
+    } else {
+      var style = sym.style;
+      tracePath(ctx, geom, this.kind === 3);
+      if (this.kind === 3 && style.fillOpacity > 0) {
+        var fill = sym.pattern ? pattern(ctx, sym.pattern) : style.fillColor;
+        ctx.globalAlpha = style.fillOpacity;
+        ctx.fillStyle = fill || style.color;
+        if (!fill) ctx.globalAlpha = style.fillOpacity * 0.4; // until the pattern is ready
+        ctx.fill("evenodd");
+      }
+      stroke(ctx, style);
+    }
+    ctx.restore();
+  };
+
+  function paintRules(files) {
+    var rules = [];
+    // Areas under lines under points, each by the layer order of the legend.
+    [3, 2, 1].forEach(function (kind) {
+      ORDER.forEach(function (layer) {
+        files.forEach(function (file, i) {
+          if (file.layer !== layer) return;
+          rules.push({
+            dataSource: "f" + i,
+            dataLayer: layer,
+            symbolizer: new Symbolizer(layer, kind),
+            filter: function (z, feature) {
+              return feature.geomType === kind && view(feature, layer) !== null;
+            },
+          });
+        });
+      });
+    });
+    return rules;
+  }
+
+  function makeLayer(config) {
+    var sources = {};
+    config.files.forEach(function (file, i) {
+      sources["f" + i] = { url: file.url, maxDataZoom: config.maxzoom };
+    });
+    var layer = protomapsL.leafletLayer({
+      sources: sources,
+      paintRules: paintRules(config.files),
+      labelRules: [],
+      attribution: "",
+      pane: map.getPane("shinanProjects") ? "shinanProjects" : "overlayPane",
+      tileDelay: 0.01, // protomaps waits 3 ms per tile of distance from the centre by default
+      interactive: false,
+    });
+    // Count tiles being drawn: the page is settled when none is (tests, benchmarks).
+    var render = layer.renderTile.bind(layer);
+    layer.renderTile = function (coords, element, key, done) {
+      T.pending++;
+      return Promise.resolve(render(coords, element, key, done)).finally(function () {
+        T.pending--;
+        T.rendered++;
+        T.lastRender = performance.now();
+      });
+    };
+    layer.on("click", function () {}); // streamlit-folium binds its click handler to it
+    return layer;
+  }
+
+  // The project under a click: points first, then lines, then areas; the last drawn wins.
+  function pick(latlng) {
+    if (!T.layer) return null;
+    var found = null, best = 0;
+    T.layer.queryTileFeaturesDebug(latlng.lng, latlng.lat, 12).forEach(function (picked, source) {
+      var file = T.config.files[+source.slice(1)];
+      picked.forEach(function (hit) {
+        var f = hit.feature, rank = 4 - f.geomType;
+        if (file && view(f, file.layer) && rank >= best) {
+          best = rank;
+          found = f.props.id;
+        }
+      });
+    });
+    return found;
+  }
+  function onClick(e) {
+    var id = pick(e.latlng);
+    if (!id) return;
+    T.clicked = id;
+    // What streamlit-folium sends to Python as last_active_drawing / last_object_clicked.
+    var feature = {
+      type: "Feature",
+      properties: { id: id },
+      geometry: { type: "Point", coordinates: [e.latlng.lng, e.latlng.lat] },
+    };
+    T.layer.fire("click", { latlng: e.latlng, layer: { toGeoJSON: function () { return feature; } } });
+  }
+
+  T.redraw = function () {
+    if (T._redrawing) return;
+    T._redrawing = setTimeout(function () {
+      T._redrawing = null;
+      if (T.layer && T.layer._map) T.layer.rerenderTiles();
+    }, 30);
+  };
+  T.show = function (config, filter) {
+    if (!T.layer || T.config.version !== config.version) {
+      if (T.layer) map.removeLayer(T.layer);
+      T.config = config;
+      T.layer = makeLayer(config);
+      map.addLayer(T.layer);
+      if (!T._clicks) T._clicks = map.on("click", onClick);
+    }
+    var changed = JSON.stringify(filter) !== JSON.stringify(T.filter);
+    T.filter = filter;
+    if (changed) {
+      T.generation++;
+      T.drawn = {};
+      T.changedAt = performance.now();
+      T.layer.rerenderTiles();
+    }
+  };
+  // One rerun's filter for the tiled layers (geo.webmap.tiles_group).
+  S.TiledView = L.Layer.extend({
+    initialize: function (config, filter) {
+      this._config = config;
+      this._filter = filter;
+    },
+    onAdd: function () {
+      T.show(this._config, this._filter);
+    },
+    onRemove: function () {}, // the next view replaces this one
+  });
+})(__MAP__);
