@@ -23,6 +23,7 @@ import math
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,12 @@ MAX_FILE_BYTES: Final = 200 * 1024 * 1024
 #: (a zoom-15 tile keeps coordinates to about 0.25 m here).
 MIN_ZOOM: Final = 9
 MAX_ZOOM: Final = 15
+#: Features a tile keeps of one layer below the top zoom (the largest, as GDAL chooses): what
+#: the browser draws per tile stays bounded at any data size; the top zoom keeps them all.
+MAX_FEATURES: Final = 4000
+#: Margin around a tile, in 1/4096 of a tile (GDAL's MVT ``BUFFER``): a 512-pixel data tile
+#: then reaches 16 pixels past its edge, so a marker on the edge is drawn whole on both sides.
+BUFFER: Final = 128
 #: The environment variable naming the manifest the app draws (a file under ``static/``).
 TILES_ENV: Final = "PROJECT_MAP_TILES"
 KIND_CODES: Final = {"reported": "r", "target": "t"}
@@ -67,6 +74,9 @@ class TileFile:
     features: int
     bytes: int
     bounds: tuple[float, float, float, float]
+    #: Features a tile keeps below the top zoom; GDAL said some tiles were coarsened.
+    max_features: int = MAX_FEATURES
+    coarsened: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,8 @@ class Manifest:
                     "features": f.features,
                     "bytes": f.bytes,
                     "bounds": list(f.bounds),
+                    "max_features": f.max_features,
+                    "coarsened": f.coarsened,
                 }
                 for f in self.files
             ],
@@ -176,6 +188,7 @@ def build_tiles(
     min_zoom: int = MIN_ZOOM,
     max_zoom: int = MAX_ZOOM,
     max_file_bytes: int = MAX_FILE_BYTES,
+    max_features: int = MAX_FEATURES,
     force: bool = False,
 ) -> Manifest:
     """Write one PMTiles archive per layer of ``gdf`` (split when too big) and the manifest.
@@ -191,6 +204,9 @@ def build_tiles(
         The data version the tiles were made from (:func:`data_version`).
     max_file_bytes
         No archive is larger: a layer over it is split into west-to-east bands.
+    max_features
+        Features of a layer a tile keeps below ``max_zoom`` (GDAL keeps the largest); raised
+        for a layer whose densest tile at ``max_zoom`` holds more, so none is lost there.
 
     Raises
     ------
@@ -199,6 +215,8 @@ def build_tiles(
     """
     if not 0 <= min_zoom <= max_zoom <= 22:
         raise TilesError(f"zooms {min_zoom}-{max_zoom}: give 0 <= min zoom <= max zoom <= 22")
+    if max_features < 1:
+        raise TilesError(f"max features {max_features}: give at least 1")
     out = Path(out)
     problem = check_out_dir(out, force=force)
     if problem:
@@ -215,7 +233,10 @@ def build_tiles(
         for layer in LAYER_IDS:
             part = frame[frame["layer"] == layer]
             if len(part):
-                files += _write_layer(part, layer, staging, (min_zoom, max_zoom), max_file_bytes)
+                cap = max(max_features, math.ceil(1.5 * _densest_tile(part, max_zoom)))
+                files += _write_layer(
+                    part, layer, staging, (min_zoom, max_zoom), max_file_bytes, cap
+                )
         manifest = Manifest(
             files=tuple(files),
             min_zoom=min_zoom,
@@ -236,12 +257,13 @@ def _write_layer(
     folder: Path,
     zooms: tuple[int, int],
     max_bytes: int,
+    cap: int,
 ) -> list[TileFile]:
     """The layer in as few archives as keep each under ``max_bytes``: 1, then more bands."""
     bands = 1
     while True:
         files = [
-            _write_archive(band, _file_name(layer, index, bands), layer, folder, zooms)
+            _write_archive(band, _file_name(layer, index, bands), layer, folder, zooms, cap)
             for index, band in enumerate(_bands(part, bands))
         ]
         biggest = max(f.bytes for f in files)
@@ -271,23 +293,45 @@ def _bands(part: gpd.GeoDataFrame, count: int) -> list[gpd.GeoDataFrame]:
     return [part.iloc[chunk] for chunk in np.array_split(order, count)]
 
 
+def _densest_tile(part: gpd.GeoDataFrame, zoom: int) -> int:
+    """Features in the fullest tile at ``zoom``, by their centres (edges add a few)."""
+    bounds = shapely.bounds(part.geometry.to_numpy())
+    lon = (bounds[:, 0] + bounds[:, 2]) / 2
+    lat = np.radians(np.clip((bounds[:, 1] + bounds[:, 3]) / 2, -85, 85))
+    x = np.floor((lon + 180) / 360 * 2**zoom)
+    y = np.floor((1 - np.log(np.tan(lat) + 1 / np.cos(lat)) / math.pi) / 2 * 2**zoom)
+    return int(np.unique(x * 2**zoom + y, return_counts=True)[1].max()) if len(part) else 0
+
+
 def _write_archive(
-    part: gpd.GeoDataFrame, name: str, layer: str, folder: Path, zooms: tuple[int, int]
+    part: gpd.GeoDataFrame,
+    name: str,
+    layer: str,
+    folder: Path,
+    zooms: tuple[int, int],
+    cap: int,
 ) -> TileFile:
     path = folder / name
+    options = {"MINZOOM": zooms[0], "MAXZOOM": zooms[1], "NAME": layer}
+    options |= {"MAX_FEATURES": cap, "BUFFER": BUFFER}
     try:
-        pyogrio.write_dataframe(
-            part[[*TILE_FIELDS, "geometry"]],
-            path,
-            driver="PMTiles",
-            layer=layer,
-            dataset_options={"MINZOOM": zooms[0], "MAXZOOM": zooms[1], "NAME": layer},
-        )
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            pyogrio.write_dataframe(
+                part[[*TILE_FIELDS, "geometry"]],
+                path,
+                driver="PMTiles",
+                layer=layer,
+                dataset_options=options,
+            )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
         first = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         raise TilesError(f"layer {layer}: GDAL could not write {name} ({first})") from None
     west, south, east, north = (round(float(v), 6) for v in part.total_bounds)
-    return TileFile(name, layer, len(part), path.stat().st_size, (west, south, east, north))
+    # GDAL warns when a tile over its 500 KB limit was written with coarser coordinates.
+    coarsened = any("lower resolution" in str(w.message) for w in said)
+    bounds = (west, south, east, north)
+    return TileFile(name, layer, len(part), path.stat().st_size, bounds, cap, coarsened)
 
 
 def _replace(out: Path, staging: Path, manifest: Manifest) -> None:
@@ -354,8 +398,15 @@ def _tile_file(entry: Mapping[str, Any]) -> TileFile:
     if entry["layer"] not in LAYER_IDS:
         raise ValueError("layer")
     west, south, east, north = (float(v) for v in entry["bounds"])
-    return TileFile(name, entry["layer"], int(entry["features"]), int(entry["bytes"]),
-                    (west, south, east, north))  # fmt: skip
+    return TileFile(
+        name,
+        entry["layer"],
+        int(entry["features"]),
+        int(entry["bytes"]),
+        (west, south, east, north),
+        int(entry.get("max_features", MAX_FEATURES)),
+        bool(entry.get("coarsened", False)),
+    )
 
 
 def read_tile_features(path: str | os.PathLike[str], *, zoom: int) -> gpd.GeoDataFrame:
@@ -418,6 +469,14 @@ def add_parser(commands) -> None:
     command.add_argument("--min-zoom", type=int, default=MIN_ZOOM, dest="min_zoom")
     command.add_argument("--max-zoom", type=int, default=MAX_ZOOM, dest="max_zoom")
     command.add_argument(
+        "--max-features",
+        type=int,
+        default=MAX_FEATURES,
+        dest="max_features",
+        help=f"features of a layer a tile keeps below the top zoom (default {MAX_FEATURES}; "
+        "the largest are kept, all at the top zoom)",
+    )
+    command.add_argument(
         "--max-file-mb",
         type=float,
         default=MAX_FILE_BYTES / 1024 / 1024,
@@ -439,10 +498,12 @@ def _run(args) -> int:
     problem = check_out_dir(out, force=args.force)
     if problem is None and not (0 <= args.min_zoom <= args.max_zoom <= 22):
         problem = f"zooms {args.min_zoom}-{args.max_zoom}: give 0 <= min <= max <= 22"
+    if problem is None and args.max_features < 1:
+        problem = f"--max-features {args.max_features}: give at least 1"
     if problem is None and args.max_file_mb <= 0:
         problem = f"--max-file-mb {args.max_file_mb:g}: give a size above 0"
     if problem:
-        where = "" if "zoom" in problem or "max-file" in problem else f"--out {out}: "
+        where = "" if "zoom" in problem or problem.startswith("--") else f"--out {out}: "
         print(f"{prog}: error: {where}{problem}", file=sys.stderr)
         return 2
     path = settings.data_path(args.path)
@@ -457,6 +518,7 @@ def _run(args) -> int:
             min_zoom=args.min_zoom,
             max_zoom=args.max_zoom,
             max_file_bytes=int(args.max_file_mb * 1024 * 1024),
+            max_features=args.max_features,
             force=args.force,
         )
     except ProjectDataError as exc:
@@ -466,8 +528,10 @@ def _run(args) -> int:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 1
     for tile_file in manifest.files:
+        note = ", some low-zoom tiles coarsened by GDAL" if tile_file.coarsened else ""
         print(f"{out / tile_file.file}: {tile_file.layer}, {tile_file.features} features, "
-              f"{tile_file.bytes / 1e6:.1f} MB")  # fmt: skip
+              f"{tile_file.bytes / 1e6:.1f} MB, up to {tile_file.max_features} a tile below "
+              f"zoom {manifest.max_zoom}{note}")  # fmt: skip
     print(f"{out / MANIFEST_NAME}: {sum(manifest.layers.values())} features in "
           f"{len(manifest.files)} archives, zooms {manifest.min_zoom}-{manifest.max_zoom}, "
           f"{time.perf_counter() - started:.1f} s", file=sys.stderr)  # fmt: skip
