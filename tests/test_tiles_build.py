@@ -218,3 +218,20 @@ def test_nothing_to_tile_is_a_clear_error(tmp_path):
     only_total = _projects().iloc[[3]]
     with pytest.raises(TilesError, match="nothing to tile"):
         build_tiles(only_total, tmp_path / "t", version="v")
+
+
+def test_low_zooms_keep_the_largest_features_up_to_the_cap_and_the_top_zoom_keeps_all(tmp_path):
+    from bench.synthetic import synthetic_collection
+    from geo.load import _to_frame
+
+    gdf = _to_frame(synthetic_collection(1500)["features"])
+    manifest = build_tiles(gdf, tmp_path / "t", version="v", max_features=40)
+    renewal = gdf[gdf["layer"] == "renewal"]
+    path = tmp_path / "t" / "renewal.pmtiles"
+    low = read_tile_features(path, zoom=9)
+    assert 0 < low["id"].nunique() <= 40 * 2  # the district spans at most two zoom-9 tiles
+    # The kept ones are the large ones: their median area beats the layer's.
+    kept = renewal[renewal["id"].isin(low["id"]) & (renewal.geom_type == "Polygon")]
+    assert kept.to_crs(3857).area.median() > renewal.to_crs(3857).area.median()
+    assert set(read_tile_features(path, zoom=15)["id"]) == set(renewal["id"])
+    assert next(f for f in manifest.files if f.layer == "renewal").max_features == 40
