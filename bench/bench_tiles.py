@@ -28,10 +28,12 @@ tried at 10^6 (a GeoJSON of 1.3 GB, beyond what folium can put in one page).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
+import os
 import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -217,7 +219,27 @@ def _print(f: dict[str, Any]) -> None:
 
 
 def naive_attempt(tmp: Path, geojson: Path, timeout: float) -> str:
-    """The naive map's first paint at 10^5, or how far it got in ``timeout`` seconds."""
+    """The naive map's first paint at 10^5, or how far it got in ``timeout`` seconds.
+
+    Run in its own process group, killed at the deadline: a page busy with a huge map does
+    not answer the browser driver, so a wait inside this process could hang for good.
+    """
+    cmd = [sys.executable, __file__, "--naive-only", str(geojson), str(tmp), str(timeout)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout + 180)  # + the naive server's start
+        lines = out.strip().splitlines()
+        return lines[-1] if lines else f"failed (exit {proc.returncode})"
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the server and Chromium it started, too
+        proc.wait()
+        size = geojson.stat().st_size / 1e6
+        spent = time.perf_counter() - started
+        return f"no map drawn: stopped after {spent:.0f} s (GeoJSON {size:.0f} MB)"
+
+
+def _naive_only(geojson: Path, tmp: Path, timeout: float) -> None:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -233,19 +255,20 @@ def naive_attempt(tmp: Path, geojson: Path, timeout: float) -> str:
             lambda r: r.continue_() if r.request.url.startswith(url) else r.abort("failed"),
         )
         start = time.perf_counter()
-        page.goto(url)
         try:
+            page.goto(url, timeout=timeout * 1000)
             _wait(page, _NAIVE_READY, timeout=timeout)
             result = f"first paint {time.perf_counter() - start:.1f} s"
-        except TimeoutError:
-            result = f"no map drawn after {timeout:.0f} s"
-        except PlaywrightError as exc:  # the page or the browser gave up (out of memory)
-            result = f"failed after {time.perf_counter() - start:.0f} s ({type(exc).__name__})"
-        with contextlib.suppress(PlaywrightError):  # already gone
-            browser.close()
+        except (TimeoutError, PlaywrightError) as exc:
+            result = (
+                f"no map drawn after {time.perf_counter() - start:.0f} s ({type(exc).__name__})"
+            )
         rss = _peak_rss(url)
-    return f"{result} (GeoJSON {size:.0f} MB), server peak RSS {rss / 1e6:.0f} MB"
+    print(f"{result} (GeoJSON {size:.0f} MB), server peak RSS {rss / 1e6:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--naive-only"]:
+        _naive_only(Path(sys.argv[2]), Path(sys.argv[3]), float(sys.argv[4]))
+    else:
+        main()
