@@ -26,16 +26,22 @@
     if (!img) {
       img = images[key] = { ready: false };
       var source = new Image();
-      source.onload = function () {
+      T.loading = (T.loading || 0) + 1;
+      source.onload = source.onerror = function () {
         var canvas = document.createElement("canvas");
         canvas.width = canvas.height = Math.ceil(size * ratio);
-        canvas.getContext("2d").drawImage(source, 0, 0, canvas.width, canvas.height);
+        if (source.naturalWidth) {  // a symbol that failed to load stays blank
+          canvas.getContext("2d").drawImage(source, 0, 0, canvas.width, canvas.height);
+        }
         img.canvas = canvas;
         img.ready = true;
-        T.redraw();
+        // One redraw once every symbol is in, and only if a tile was drawn without some:
+        // at 10^6 projects each redraw of the screen costs seconds.
+        if (--T.loading === 0 && T.drawnEarly) T.redraw();
       };
       source.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
     }
+    if (!img.ready) T.drawnEarly = true;
     return img.ready ? img.canvas : null;
   }
   var patterns = {};
@@ -48,6 +54,16 @@
     if (made.setTransform) made.setTransform(new DOMMatrix().scale(1 / ratio));
     return (patterns[svg] = made);
   }
+
+  // Every symbol and pattern is rasterised as soon as the map starts, before any tile arrives.
+  Object.keys(SYMBOLS.layers).forEach(function (layer) {
+    Object.keys(SYMBOLS.layers[layer]).forEach(function (key) {
+      var sym = SYMBOLS.layers[layer][key];
+      image(sym.svg, sym.size);
+      if (sym.pattern) image(sym.pattern, 8);
+    });
+  });
+  T.drawnEarly = false;
 
   function milestones(props) {
     if (props._m) return props._m;
@@ -115,8 +131,8 @@
     }
     return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
   }
-  //: Below this size (pixels) an area or line is a dot of its status colour: its outline,
-  //: dash and pattern could not be told apart, and a dot costs a tenth of a path.
+  // Below this size (pixels) an area or line is a dot of its status colour: its outline,
+  // dash and pattern could not be told apart, and a dot costs a tenth of a path.
   var DOT = 3;
   function marker(ctx, svg, size, x, y) {
     var img = image(svg, size);
