@@ -45,11 +45,13 @@ bench: $(STAMP)
 
 # The live map at 10,000 projects in Chromium beside a naive folium map (about 10 minutes),
 # and the server side at 100,000 in process; then the DuckDB query engine over GeoParquet at
-# 100,000 and 1,000,000 (README "Performance").
+# 100,000 and 1,000,000, and vector tiles at 100,000 and 1,000,000 in Chromium (README
+# "Performance").
 bench-scale: $(STAMP)
 	./scripts/ensure-chromium
 	$(BIN)/python bench/bench_scale.py --sizes 10000 --server-sizes 100000
 	$(BIN)/python bench/bench_engine.py --sizes 100000 1000000
+	$(BIN)/python bench/bench_tiles.py --sizes 100000 1000000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

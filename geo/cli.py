@@ -333,11 +333,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
     _add_export(commands)
     # The other commands' modules are heavy (analysis, imports): imported only when asked for.
-    from geo import accounts, audit, history, insight_cli, parquet
+    from geo import accounts, audit, history, insight_cli, parquet, vectortiles
     from geo.db import cli as db_cli
     from geo.imports import cli as imports_cli
 
     parquet.add_parser(commands)
+    vectortiles.add_parser(commands)
     audit.add_parser(commands)
     insight_cli.add_parser(commands)
     imports_cli.add_parser(commands)

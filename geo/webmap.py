@@ -389,11 +389,13 @@ def _boundary_swatch() -> str:
 
 
 # The base map and its groups -----------------------------------------------------------------
-def base_map() -> folium.Map:
+def base_map(*, tiles_plugin: str | None = None) -> folium.Map:
     """The map every rerun starts from: view, scale bar, styles and the browser client.
 
     It holds no data and nothing that depends on the view, so its script is the same on every
     rerun and in every mode (presenter mode and the language are set by :func:`overlay_group`).
+    ``tiles_plugin`` (the vendored protomaps-leaflet's URL) adds the tiled layers' client
+    (``geo.tiledmap``), for when vector tiles are configured.
     """
     m = folium.Map(
         location=settings.DEFAULT_CENTER,
@@ -413,6 +415,10 @@ def base_map() -> folium.Map:
     MetricScale().add_to(m)
     _MapClient().add_to(m)
     m.get_root().header.add_child(Element(_MAP_CSS), name="shinan_css")
+    if tiles_plugin:
+        from geo.tiledmap import TiledClient  # it builds on this module
+
+        TiledClient(tiles_plugin).add_to(m)
     return m
 
 

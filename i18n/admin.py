@@ -67,6 +67,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "场景文件有误，已忽略（地图照常可用）：{problem}",
         "The scenes file has problems and was ignored (the map works without it): {problem}",
     ),
+    # Vector tiles (geo/vectortiles.py): a bad manifest, or tiles of another data version
+    "admin.tiles_unusable": (
+        "矢量瓦片无法使用，地图改为直接绘制项目：{problem}",
+        "The vector tiles cannot be used; the map draws the projects directly: {problem}",
+    ),
+    "admin.tiles_stale": (
+        "矢量瓦片由另一版本的数据生成（{built}，现为 {now}），请用 python -m geo tiles 重新生成。",
+        "The vector tiles were built from another version of the data ({built}, now {now}); "
+        "rebuild them with python -m geo tiles.",
+    ),
     # Export limits
     "admin.export_bad_size": ("尺寸无法导出：{problem}", "This size cannot be exported: {problem}"),
     "admin.export_busy": (

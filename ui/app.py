@@ -79,6 +79,7 @@ from ui.state import (
     with_map_position,
     zoom_for_extent,
 )
+from ui.tiles import configured_tiles
 
 MAP_KEY = "map"
 #: streamlit-folium's own height for the map; the page's CSS sizes it to the window.
@@ -337,6 +338,12 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         # Under the projects: service areas and the radius circle, when switched on.
         *map_groups(on_map, boundary, lang=lang, gcj02=basemap.gcj02),
     ]
+    # Vector tiles, when configured (ui/tiles.py), draw their layers; the rest come as before.
+    tiles = None if basemap.gcj02 else configured_tiles(lang)
+    tiled = tiles.layers if tiles else ()
+    if tiled:
+        data_key, gdf = f"{data_key}|untiled", gdf[~gdf["layer"].isin(tiled)]
+        groups += [tiles.group(view)]
     data = cached_browser_data(data_key, basemap.gcj02, lang, gdf)
     # The page can compute the next view itself unless the map shows what only the server
     # computes: playback frames, a radius around a clicked point, bars picked in a chart.
@@ -371,7 +378,7 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         returned += ["bounds", "zoom", "last_clicked"]  # last_clicked: the radius filter
     st.session_state["map_gcj02"] = basemap.gcj02
     result = st_folium(
-        base_map(),
+        base_map(tiles_plugin=tiles.plugin_url if tiles else None),
         key=MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,

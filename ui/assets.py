@@ -59,6 +59,9 @@ VENDOR_FILES: tuple[str, ...] = (
     "leaflet-draw/LICENSE",
     "leaflet-sync/L.Map.Sync.js",
     "leaflet-sync/LICENSE",
+    # Vector tiles (PMTiles) on the live map, when configured (ui/tiles.py).
+    "protomaps-leaflet/protomaps-leaflet.js",
+    "protomaps-leaflet/LICENSE",
 )
 
 #: (folium resource name, path under static/vendor/); names match folium's own so

@@ -1,0 +1,151 @@
+"""The live map with vector tiles configured, in Chromium with the network cut: the tiled
+projects are drawn from PMTiles served by the app, a status filter hides them in the browser,
+and a click on one selects it on the server."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from geo.filter import split_by_placement
+from geo.load import load_projects
+from geo.vectortiles import build_tiles
+from tests.browser_support import find_chromium, launch_chromium, serve_app
+from tests.conftest import TEST_DATA
+
+pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parents[1]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if find_chromium() is None:
+    pytest.skip(
+        "Chromium not found: `apt-get install chromium` (make test does it as root)",
+        allow_module_level=True,
+    )
+
+#: Alpha of the tiled projects' canvases at a point of the map frame (0: nothing drawn).
+_ALPHA_JS = """([x, y]) => {
+  let alpha = 0;
+  document.querySelectorAll('.leaflet-pane canvas.leaflet-tile').forEach((c) => {
+    const r = c.getBoundingClientRect();
+    if (x < r.left || x >= r.right || y < r.top || y >= r.bottom) return;
+    const px = Math.floor((x - r.left) * c.width / r.width);
+    const py = Math.floor((y - r.top) * c.height / r.height);
+    alpha = Math.max(alpha, c.getContext('2d').getImageData(px, py, 1, 1).data[3]);
+  });
+  return alpha; }"""
+_POINT_JS = """([lat, lon]) => { const p = map.latLngToContainerPoint([lat, lon]);
+  const r = map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"""
+_STATE_JS = """() => ({pending: Shinan.tiles.pending, generation: Shinan.tiles.generation,
+  drawn: Shinan.tiles.drawn})"""
+
+
+@pytest.fixture(scope="module")
+def tiles_dir():
+    """Tiles of the test data under static/ (Streamlit serves only that folder)."""
+    folder = REPO / "static" / f".test-tiles-{uuid.uuid4().hex[:8]}"
+    build_tiles(load_projects(TEST_DATA), folder, version="test")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _tiles_frame(page):
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
+    for _ in range(480):
+        for frame in page.frames:
+            try:
+                if frame.evaluate("() => !!(window.Shinan && Shinan.tiles && Shinan.tiles.layer)"):
+                    return frame
+            except sync_api.Error:
+                continue
+        page.wait_for_timeout(250)
+    raise AssertionError("the tiled layer was never added to the map")
+
+
+def _settled(page, frame, *, after_generation: int = 0, tries: int = 240):
+    """The tiles' state once every tile on screen is drawn for a filter newer than given."""
+    for _ in range(tries):
+        try:
+            state = frame.evaluate(_STATE_JS)
+            if state["generation"] > after_generation and state["pending"] == 0 and state["drawn"]:
+                page.wait_for_timeout(300)  # a tile may start just after the last finished
+                again = frame.evaluate(_STATE_JS)
+                if again["pending"] == 0 and again["generation"] == state["generation"]:
+                    return again
+        except sync_api.Error:
+            pass
+        page.wait_for_timeout(250)
+    raise AssertionError("the tiles never settled")
+
+
+def _wait_for(page, predicate, message, *, tries=160):
+    for _ in range(tries):
+        try:
+            if predicate():
+                return
+        except sync_api.Error:
+            pass
+        page.wait_for_timeout(250)
+    raise AssertionError(message)
+
+
+def test_tiled_projects_draw_filter_and_select_offline(tmp_path, tiles_dir):
+    gdf = load_projects(TEST_DATA)
+    tiled = split_by_placement(gdf)[0]  # every project with a site on the map
+    env = {
+        "PROJECT_MAP_DATA": str(TEST_DATA),
+        "PROJECT_MAP_BASEMAP": "none",
+        "PROJECT_MAP_TILES": str(tiles_dir.relative_to(REPO)),
+    }
+    with (
+        serve_app(REPO / "app.py", env=env) as url,
+        sync_api.sync_playwright() as pw,
+    ):
+        browser = launch_chromium(pw)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(url)
+                else route.abort("internetdisconnected")
+            ),
+        )
+        page = context.new_page()
+        page.goto(url + "/?lat=36.0665&lon=120.335&z=13")
+        frame = _tiles_frame(page)
+        state = _settled(page, frame)
+        # Every tiled project is drawn, in its own status, and from the archives.
+        assert state["drawn"] == dict(zip(tiled["id"], tiled["status"], strict=True))
+        assert any(u.endswith("/construction.pmtiles") for u in requests)
+        assert not [u for u in requests if "_stcore" not in u and u.endswith(".geojson")]
+
+        # A click on the tiled point selects it: the server looks it up by id.
+        point = gdf.loc[gdf["id"] == "zhanshan-plaza"].geometry.iloc[0]
+        xy = frame.evaluate(_POINT_JS, [point.y, point.x])
+        assert frame.evaluate(_ALPHA_JS, xy) > 0, "nothing drawn at the project's marker"
+        frame.locator("body").click(position={"x": xy[0], "y": xy[1]})
+        detail = page.locator('[data-testid="project-detail"]')
+        _wait_for(page, lambda: "湛山广场" in detail.inner_text(), "the click selected nothing")
+        _wait_for(page, lambda: "project=zhanshan-plaza" in page.url, "selection not in link")
+
+        # Planned off: the browser hides the planned projects, the others stay drawn.
+        generation = frame.evaluate("() => Shinan.tiles.generation")
+        page.locator(".st-key-statuses button", has_text="计划").click()
+        state = _settled(page, frame, after_generation=generation)
+        kept = tiled[tiled["status"] != "planned"]
+        assert state["drawn"] == dict(zip(kept["id"], kept["status"], strict=True))
+        xy = frame.evaluate(_POINT_JS, [point.y, point.x])
+        _wait_for(page, lambda: frame.evaluate(_ALPHA_JS, xy) == 0, "the planned marker stays")
+        page.screenshot(path=str(tmp_path / "tiles.png"))
+        context.close()
+        browser.close()
+    outside = {urlparse(u).hostname for u in requests if u.startswith("http")}
+    assert not (outside - LOCAL_HOSTS), f"requests left this machine: {sorted(outside)}"
