@@ -9,5 +9,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "第 {first:,}–{last:,} 条，共 {total:,} 条；排序针对全部项目",
         "Rows {first:,}–{last:,} of {total:,}; sorting covers every project",
     ),
+    "listing.table_rows": (
+        "第 {first:,}–{last:,} 行，共 {total:,} 行；下载内容为全部 {total:,} 行，顺序与表中相同。",
+        "Rows {first:,}–{last:,} of {total:,}; the downloads hold all {total:,} rows, "
+        "in this order.",
+    ),
     "listing.none": ("筛选后没有项目", "No project matches the filters"),
 }

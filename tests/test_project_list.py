@@ -106,3 +106,13 @@ def test_sort_order_known_answers(mini_gdf):
     # Ties keep the data's order in both directions.
     same = mini_gdf.assign(layer="parking")
     assert sort_order(same, "layer", descending=True).tolist() == list(range(len(same)))
+
+
+def test_the_insight_table_is_paged_too(app):
+    page = app.number_input(key="insight_table_page")
+    assert page.max == 3
+    sizes = [len(d.value) for d in app.dataframe]
+    assert N not in sizes and sizes.count(PAGE_ROWS) >= 2  # the list and the insight table
+    page.set_value(3).run()
+    assert N - 2 * PAGE_ROWS in [len(d.value) for d in app.dataframe]
+    assert any(f"共 {N} 行" in c.value for c in app.caption)

@@ -8,6 +8,7 @@ from :mod:`geo.analysis` and :mod:`geo.targets`; this module only lays them out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -340,6 +341,10 @@ def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 # The project table ------------------------------------------------------------------------------
+#: Rows of the table sent to the browser at once (the downloads hold all of them).
+TABLE_PAGE_ROWS: Final = 100
+
+
 def shown_table(
     gdf_shown: gpd.GeoDataFrame, *, lang: str, sort_by: str = "layer", descending: bool = False
 ) -> pd.DataFrame:
@@ -364,11 +369,33 @@ def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> None:
         columns,
         format_func=lambda c: t(f"insight.field.{c}", lang),
         key=f"{key}_sort",
+        on_change=st.session_state.update,
+        kwargs={f"{key}_table_page": 1},  # a new order starts at the top
     )
-    descending = right.toggle(t("insight.table.descending", lang), key=f"{key}_descending")
+    descending = right.toggle(
+        t("insight.table.descending", lang),
+        key=f"{key}_descending",
+        on_change=st.session_state.update,
+        kwargs={f"{key}_table_page": 1},
+    )
     table = shown_table(gdf_shown, lang=lang, sort_by=sort_by, descending=descending)
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("insight.table.rows", lang, count=len(table)))
+    # One page reaches the browser (the downloads hold every row): at 10,000 projects the
+    # whole table was megabytes per filter state.
+    pages = max(1, math.ceil(len(table) / TABLE_PAGE_ROWS))
+    page_key = f"{key}_table_page"
+    if st.session_state.get(page_key, 1) > pages:
+        st.session_state[page_key] = pages
+    page = st.number_input(
+        t("listing.page", lang, pages=f"{pages:,}"),
+        min_value=1,
+        max_value=pages,
+        step=1,
+        key=page_key,
+    )
+    first = (int(page) - 1) * TABLE_PAGE_ROWS
+    st.dataframe(table.iloc[first : first + TABLE_PAGE_ROWS], hide_index=True, width="stretch")
+    last = min(first + TABLE_PAGE_ROWS, len(table))
+    st.caption(t("listing.table_rows", lang, first=first + 1, last=last, total=len(table)))
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
         t("insight.table.csv", lang),
