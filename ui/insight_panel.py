@@ -21,6 +21,7 @@ import streamlit as st
 
 from geo import analysis, settings
 from geo.coords import gcj02_latlon, to_gcj02
+from geo.engine_insight import InsightEngine
 from geo.errors import ProjectDataError
 from geo.filter import ProjectFilter
 from geo.html import escape_html
@@ -108,6 +109,7 @@ def insight_panel(
     lang: str = "zh",
     point: tuple[float, float] | None = None,
     key: str = "insight",
+    engine: InsightEngine | None = None,
 ) -> ChartPick:
     """Draw the insight panel for the projects shown; return the bars the user clicked.
 
@@ -128,7 +130,12 @@ def insight_panel(
         (lat, lon) of a point clicked on the map, the centre of the radius search.
     key
         Prefix of the widget keys, so the panel can appear once per page.
+    engine
+        The DuckDB engine over every project (:func:`cached_engine`), which answers the
+        charts, figures and targets; made here for ``gdf_all`` when not given.
     """
+    everything = gdf_all if gdf_all is not None else gdf_shown
+    engine = engine or InsightEngine(everything)
     located = int(analysis.is_located(gdf_shown).sum())
     st.subheader(t("insight.heading", lang))
     st.caption(
@@ -149,11 +156,11 @@ def insight_panel(
         ]
     )
     with tabs[0]:
-        pick = _charts(gdf_shown, view=view or ProjectFilter(), lang=lang, key=key)
+        pick = _charts(gdf_shown, view=view or ProjectFilter(), lang=lang, key=key, engine=engine)
     with tabs[1]:
         _table(gdf_shown, lang=lang, key=key)
     with tabs[2]:
-        _targets(gdf_all if gdf_all is not None else gdf_shown, lang=lang)
+        _targets(everything, lang=lang, engine=engine)
     with tabs[3]:
         _coverage(gdf_shown, boundary, lang=lang, point=point, key=key)
     return pick
@@ -175,10 +182,19 @@ def _pick_lang(zh: str, en: str, lang: str) -> str:
     return f"{zh} {en}" if lang == "both" else zh
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def cached_engine(data_key: str, _gdf: gpd.GeoDataFrame) -> InsightEngine:
+    """The panel's DuckDB engine, made once per version of the data (``data_key``, as the
+    map's browser-data cache uses) and shared by every session."""
+    return InsightEngine(_gdf)
+
+
 # Charts -----------------------------------------------------------------------------------------
-def status_chart(gdf_shown: gpd.GeoDataFrame, *, lang: str = "zh") -> alt.Chart:
+def status_chart(
+    gdf_shown: gpd.GeoDataFrame, *, lang: str = "zh", engine: InsightEngine | None = None
+) -> alt.Chart:
     """Stacked bars: projects per layer, coloured by status; clicking picks layer × status."""
-    counts = analysis.count_by_layer_status(gdf_shown)
+    counts = (engine or InsightEngine(gdf_shown)).count_by_layer_status(gdf_shown)
     counts["layer_label"] = counts["layer"].map(lambda i: _layer_label(i, lang))
     counts["status_label"] = counts["status"].map(lambda s: _status_label(s, lang))
     counts["order"] = counts["status"].map(list(STATUS_STYLES).index)
@@ -225,9 +241,11 @@ def period_chart(
     lang: str = "zh",
     years: tuple[int, int] | None = None,
     as_of: int | None = None,
+    engine: InsightEngine | None = None,
 ) -> alt.Chart:
     """Bars per year or period (2016–2020 as one period), by layer; 2021 targets paler."""
-    counts = analysis.count_by_period(gdf_shown, years=years, as_of=as_of)
+    engine = engine or InsightEngine(gdf_shown)
+    counts = engine.count_by_period(gdf_shown, years=years, as_of=as_of)
     counts["layer_label"] = counts["layer"].map(lambda i: _layer_label(i, lang))
     counts["kind_label"] = counts["kind"].map(lambda k: t(f"insight.kind.{k}", lang))
     periods = list(dict.fromkeys(counts["period"]))
@@ -279,7 +297,14 @@ def period_chart(
     )
 
 
-def _charts(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str, key: str) -> ChartPick:
+def _charts(
+    gdf_shown: gpd.GeoDataFrame,
+    *,
+    view: ProjectFilter,
+    lang: str,
+    key: str,
+    engine: InsightEngine,
+) -> ChartPick:
     if not len(gdf_shown):
         st.info(t("insight.empty", lang))
         return ChartPick()
@@ -287,17 +312,19 @@ def _charts(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str, key:
     left, right = st.columns(2)
     with left:
         event = st.altair_chart(
-            status_chart(gdf_shown, lang=lang), on_select="rerun", key=f"{key}_status_chart"
+            status_chart(gdf_shown, lang=lang, engine=engine),
+            on_select="rerun",
+            key=f"{key}_status_chart",
         )
     with right:
         period_event = st.altair_chart(
-            period_chart(gdf_shown, lang=lang, years=view.years, as_of=view.as_of),
+            period_chart(gdf_shown, lang=lang, years=view.years, as_of=view.as_of, engine=engine),
             on_select="rerun",
             key=f"{key}_period_chart",
         )
         st.caption(t("insight.chart.period_note", lang))
     selection = {**_selection(event), **_selection(period_event)}
-    _figures(gdf_shown, view=view, lang=lang)
+    _figures(gdf_shown, view=view, lang=lang, engine=engine)
     return pick_from_selection(selection)
 
 
@@ -306,11 +333,13 @@ def _selection(event: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict((event or {}).get("selection") or {})
 
 
-def _figures(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str) -> None:
+def _figures(
+    gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str, engine: InsightEngine
+) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('insight.figures.heading', lang)}**")
-        figures = analysis.figure_table(gdf_shown, years=view.years, as_of=view.as_of)
+        figures = engine.figure_table(gdf_shown, years=view.years, as_of=view.as_of)
         if figures.empty:
             st.caption(t("insight.figures.none", lang))
         else:
@@ -327,7 +356,7 @@ def _figures(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str) -> 
             st.caption(t("insight.figures.note", lang))
     with right:
         st.markdown(f"**{t('insight.measures.heading', lang)}**")
-        measures = analysis.measure_totals(gdf_shown)
+        measures = engine.measure_totals(gdf_shown)
         measures["layer"] = measures["layer"].map(lambda i: _layer_label(i, lang))
         columns = ["layer", "located", "schematic", "area_ha", "length_km"]
         st.dataframe(_headed(measures[columns], lang), hide_index=True, width="stretch")
@@ -414,9 +443,11 @@ def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> None:
 
 
 # Targets against the map ------------------------------------------------------------------------
-def target_rows(gdf: gpd.GeoDataFrame, *, lang: str) -> pd.DataFrame:
+def target_rows(
+    gdf: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine | None = None
+) -> pd.DataFrame:
     """The report's targets beside what the map holds, labelled for display."""
-    rows = compare_targets(load_targets(), gdf)
+    rows = (engine or InsightEngine(gdf)).compare_targets(load_targets(), gdf)
     rows["label"] = [
         _pick_lang(zh, en, lang) for zh, en in zip(rows["label_zh"], rows["label_en"], strict=True)
     ]
@@ -453,11 +484,11 @@ def gap_lines(gdf: gpd.GeoDataFrame, *, lang: str) -> list[str]:
     return [gap_line(row, lang) for row in rows.itertuples()]
 
 
-def _targets(gdf: gpd.GeoDataFrame, *, lang: str) -> None:
+def _targets(gdf: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine) -> None:
     st.caption(t("insight.targets.note", lang))
     st.caption(t("insight.targets.scope", lang))
     try:
-        table = target_rows(gdf, lang=lang)
+        table = target_rows(gdf, lang=lang, engine=engine)
     except ProjectDataError as exc:
         st.error(str(exc))
         return
