@@ -15,9 +15,11 @@ test_engine_insight.py`` checks this on the bundled data, the test data and synt
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from collections.abc import Sequence
-from typing import Any, Final
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, Final, TypeVar
 
 import duckdb
 import geopandas as gpd
@@ -32,6 +34,9 @@ from geo.timeline import milestone_span
 
 #: The rows a panel shows, as registered on each query's own cursor.
 SHOWN: Final = "shown"
+#: Answers :meth:`InsightEngine.remember` keeps (each a few rows: coverage, distances).
+MEMO_SIZE: Final = 64
+T = TypeVar("T")
 
 
 class InsightEngine:
@@ -50,6 +55,7 @@ class InsightEngine:
         self.gdf = gdf
         #: Per list of targets, the table saying which features stand for each.
         self._standing: dict[tuple[Target, ...], str] = {}
+        self._memo: OrderedDict[tuple[str, ...], Any] = OrderedDict()
         self._db = duckdb.connect(":memory:")
         self._lock = threading.Lock()  # one cursor is made at a time; each is then private
         areas, lengths = analysis.feature_measures(gdf)
@@ -87,6 +93,25 @@ class InsightEngine:
                 cur.close()
                 self._standing[key] = name
             return self._standing[key]
+
+    def remember(self, name: str, parts: Sequence[pd.DataFrame], compute: Callable[[], T]) -> T:
+        """``compute()``, kept for the same rows of ``parts`` (by index): geometric answers
+        (coverage, distances) of a set of rows seen before are not worked out again.
+
+        ``compute`` must depend only on the rows of ``parts`` (not on a status shown or a
+        language); the last :data:`MEMO_SIZE` answers are kept. Never change what it returns.
+        """
+        key = (name, *(_fingerprint(part.index) for part in parts))
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     def _cursor(self, shown: pd.DataFrame) -> duckdb.DuckDBPyConnection:
         """A cursor of its own (sessions run in threads) with ``shown`` registered."""
@@ -321,6 +346,11 @@ def _positions(index: pd.Index) -> np.ndarray:
     if pd.api.types.is_integer_dtype(index.dtype):
         return index.to_numpy(dtype=np.int64)
     raise ValueError("the projects frame needs an integer index (as geo.load_projects gives)")
+
+
+def _fingerprint(index: pd.Index) -> str:
+    positions = np.ascontiguousarray(_positions(index))
+    return f"{len(positions)}:{hashlib.sha1(positions.tobytes()).hexdigest()}"
 
 
 def _label(index: pd.Index, pos: Any) -> Any:

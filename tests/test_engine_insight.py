@@ -101,3 +101,19 @@ def test_another_list_of_targets_gets_its_own_answer(data):
     fewer = targets[::3]
     pd.testing.assert_frame_equal(engine.compare_targets(fewer), compare_targets(fewer, gdf))
     pd.testing.assert_frame_equal(engine.compare_targets(targets), compare_targets(targets, gdf))
+
+
+def test_remembered_answers_are_per_set_of_rows(mini_gdf):
+    engine = InsightEngine(mini_gdf)
+    calls = []
+
+    def work(part):
+        calls.append(len(part))
+        return len(part)
+
+    some, other = mini_gdf.iloc[:3], mini_gdf.iloc[2:]
+    assert engine.remember("n", [some], lambda: work(some)) == 3
+    assert engine.remember("n", [some.copy()], lambda: work(some)) == 3  # same rows: kept
+    assert engine.remember("n", [other], lambda: work(other)) == len(other)
+    assert engine.remember("m", [some], lambda: work(some)) == 3  # another question
+    assert calls == [3, len(other), 3]

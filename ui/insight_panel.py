@@ -8,6 +8,7 @@ from :mod:`geo.analysis` and :mod:`geo.targets`; this module only lays them out.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -162,7 +163,7 @@ def insight_panel(
     with tabs[2]:
         _targets(everything, lang=lang, engine=engine)
     with tabs[3]:
-        _coverage(gdf_shown, boundary, lang=lang, point=point, key=key)
+        _coverage(gdf_shown, boundary, lang=lang, point=point, key=key, engine=engine)
     return pick
 
 
@@ -503,25 +504,36 @@ def _coverage(
     lang: str,
     point: tuple[float, float] | None,
     key: str,
+    engine: InsightEngine,
 ) -> None:
     distances = analysis.SERVICE_DISTANCES_M
     st.markdown(
         f"**{t('insight.coverage.parks', lang, distances='/'.join(str(d) for d in distances))}**"
     )
-    for line in coverage_lines(gdf_shown, boundary, lang=lang):
+    for line in coverage_lines(gdf_shown, boundary, lang=lang, engine=engine):
         st.write(line)
     st.caption(t("insight.coverage.sea", lang))
-    _parking_near_renewal(gdf_shown, lang=lang)
-    _fiveg_cover(gdf_shown, lang=lang)
+    _parking_near_renewal(gdf_shown, lang=lang, engine=engine)
+    _fiveg_cover(gdf_shown, lang=lang, engine=engine)
     _radius(gdf_shown, lang=lang, point=point, key=key)
 
 
 def coverage_lines(
-    gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, *, lang: str
+    gdf_shown: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    lang: str,
+    engine: InsightEngine | None = None,
 ) -> list[str]:
     """Pocket-park coverage as sentences, saying how many parks were located and left out."""
     parks = analysis.pocket_parks(gdf_shown)
-    shares = analysis.coverage(parks, boundary)
+    if engine is None:
+        shares = analysis.coverage(parks, boundary)
+    else:  # the same parks as a state seen before: their service areas are not drawn again
+        land = hashlib.sha1(b"".join(boundary.geometry.to_wkb())).hexdigest()
+        shares = engine.remember(
+            f"coverage:{land}", [parks], lambda: analysis.coverage(parks, boundary)
+        )
     excluded = int(shares["schematic_excluded"].iloc[0]) if len(shares) else len(parks)
     sites = int(shares["sites"].iloc[0]) if len(shares) else 0
     if sites == 0:
@@ -544,11 +556,15 @@ def _sites_line(sites: int, excluded: int, lang: str) -> str:
     return t("insight.coverage.sites", lang, sites=sites, excluded=excluded)
 
 
-def _parking_near_renewal(gdf_shown: gpd.GeoDataFrame, *, lang: str) -> None:
+def _parking_near_renewal(gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine) -> None:
     st.markdown(f"**{t('insight.coverage.parking', lang)}**")
     renewal = gdf_shown[gdf_shown["layer"] == "renewal"]
     parking = gdf_shown[gdf_shown["layer"] == "parking"]
-    near = analysis.within_distance(renewal, parking, 500, figure_label="停车位")
+    near = engine.remember(
+        "parking_near_renewal",
+        [renewal, parking],
+        lambda: analysis.within_distance(renewal, parking, 500, figure_label="停车位"),
+    )
     if not analysis.is_located(parking).any():
         st.caption(
             t("insight.coverage.parking_none", lang, excluded=near.attrs["schematic_excluded"])
@@ -562,11 +578,13 @@ def _parking_near_renewal(gdf_shown: gpd.GeoDataFrame, *, lang: str) -> None:
     )
 
 
-def _fiveg_cover(gdf_shown: gpd.GeoDataFrame, *, lang: str) -> None:
+def _fiveg_cover(gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine) -> None:
     st.markdown(f"**{t('insight.coverage.fiveg', lang)}**")
     zones = gdf_shown[gdf_shown["layer"] == "fiveg"]
     sites = gdf_shown[gdf_shown["layer"] == "construction"]
-    cover = analysis.zones_covering(zones, sites)
+    cover = engine.remember(
+        "fiveg_cover", [zones, sites], lambda: analysis.zones_covering(zones, sites)
+    ).copy()  # the kept answer is shared: label a copy
     cover["cover"] = cover["cover"].map(lambda c: t(f"insight.cover.{c}", lang))
     st.dataframe(_headed(cover[["name_zh", "cover", "zone_ids"]], lang), hide_index=True)
     excluded = cover.attrs["schematic_excluded"]
