@@ -56,6 +56,7 @@ class InsightEngine:
         #: Per list of targets, the table saying which features stand for each.
         self._standing: dict[tuple[Target, ...], str] = {}
         self._memo: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self._table: pd.DataFrame | None = None
         self._db = duckdb.connect(":memory:")
         self._lock = threading.Lock()  # one cursor is made at a time; each is then private
         areas, lengths = analysis.feature_measures(gdf)
@@ -260,6 +261,24 @@ class InsightEngine:
             )
         columns = ["layer", "features", "located", "schematic", "area_m2", "area_ha", "length_km"]
         return pd.DataFrame(rows, columns=columns)
+
+    # The project table ------------------------------------------------------------------------
+    def project_table(self, shown: pd.DataFrame) -> pd.DataFrame:
+        """:func:`geo.analysis.project_table` of ``shown``: the text of every project is made
+        once per data version; only the status shown comes from ``shown``."""
+        if not len(shown):
+            return analysis.project_table(shown)
+        with self._lock:
+            if self._table is None:
+                self._table = analysis.project_table(self.gdf)
+        rows = self.gdf.index.get_indexer(shown.index)
+        if (rows < 0).any():
+            raise ValueError("shown holds rows that are not in the engine's data")
+        table = self._table.iloc[rows].reset_index(drop=True)
+        table["status"] = pd.Series(shown["status"].to_numpy(), dtype=shown["status"].dtype)
+        target = shown.get("status_is_target", pd.Series(False, index=shown.index))
+        table["status_is_target"] = target.astype(bool).to_numpy()
+        return table
 
     # Targets --------------------------------------------------------------------------------
     def compare_targets(

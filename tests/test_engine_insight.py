@@ -117,3 +117,10 @@ def test_remembered_answers_are_per_set_of_rows(mini_gdf):
     assert engine.remember("n", [other], lambda: work(other)) == len(other)
     assert engine.remember("m", [some], lambda: work(some)) == 3  # another question
     assert calls == [3, len(other), 3]
+
+
+@pytest.mark.parametrize("view", FILTERS, ids=repr)
+def test_project_table_equals_the_pandas_one(data, view):
+    gdf, engine = data
+    shown = apply_filter(gdf, view)
+    pd.testing.assert_frame_equal(engine.project_table(shown), analysis.project_table(shown))

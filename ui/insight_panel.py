@@ -159,7 +159,7 @@ def insight_panel(
     with tabs[0]:
         pick = _charts(gdf_shown, view=view or ProjectFilter(), lang=lang, key=key, engine=engine)
     with tabs[1]:
-        _table(gdf_shown, lang=lang, key=key)
+        _table(gdf_shown, lang=lang, key=key, engine=engine)
     with tabs[2]:
         _targets(everything, lang=lang, engine=engine)
     with tabs[3]:
@@ -376,10 +376,15 @@ TABLE_PAGE_ROWS: Final = 100
 
 
 def shown_table(
-    gdf_shown: gpd.GeoDataFrame, *, lang: str, sort_by: str = "layer", descending: bool = False
+    gdf_shown: gpd.GeoDataFrame,
+    *,
+    lang: str,
+    sort_by: str = "layer",
+    descending: bool = False,
+    engine: InsightEngine | None = None,
 ) -> pd.DataFrame:
     """The table as displayed and downloaded: labelled, sorted, headers in ``lang``."""
-    table = analysis.project_table(gdf_shown)
+    table = (engine or InsightEngine(gdf_shown)).project_table(gdf_shown)
     table["layer"] = table["layer"].map(lambda i: _layer_label(i, lang))
     table["status"] = table["status"].map(lambda s: _status_label(s, lang))
     if sort_by not in table.columns:
@@ -388,7 +393,7 @@ def shown_table(
     return _headed(table.reset_index(drop=True), lang)
 
 
-def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> None:
+def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str, engine: InsightEngine) -> None:
     if not len(gdf_shown):
         st.info(t("insight.empty", lang))
         return
@@ -408,7 +413,7 @@ def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> None:
         on_change=st.session_state.update,
         kwargs={f"{key}_table_page": 1},
     )
-    table = shown_table(gdf_shown, lang=lang, sort_by=sort_by, descending=descending)
+    table = shown_table(gdf_shown, lang=lang, sort_by=sort_by, descending=descending, engine=engine)
     # One page reaches the browser (the downloads hold every row): at 10,000 projects the
     # whole table was megabytes per filter state.
     pages = max(1, math.ceil(len(table) / TABLE_PAGE_ROWS))
@@ -448,7 +453,12 @@ def target_rows(
     gdf: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine | None = None
 ) -> pd.DataFrame:
     """The report's targets beside what the map holds, labelled for display."""
-    rows = (engine or InsightEngine(gdf)).compare_targets(load_targets(), gdf)
+    engine = engine or InsightEngine(gdf)
+    targets = load_targets()
+    # Against every project: the same answer on each rerun until the data or targets change.
+    rows = engine.remember(
+        f"targets:{hash(tuple(targets))}", [gdf], lambda: engine.compare_targets(targets, gdf)
+    ).copy()
     rows["label"] = [
         _pick_lang(zh, en, lang) for zh, en in zip(rows["label_zh"], rows["label_en"], strict=True)
     ]
