@@ -393,6 +393,32 @@ def shown_table(
     return _headed(table.reset_index(drop=True), lang)
 
 
+def paged_dataframe(
+    table: pd.DataFrame, *, key: str, lang: str, rows: int = TABLE_PAGE_ROWS
+) -> tuple[int, int]:
+    """Show one page of ``table`` (a page picker above it when there are several); return
+    the first and last row shown (0-based start, end exclusive).
+
+    Only that page reaches the browser: at 10,000 projects the whole tables under the map
+    were megabytes per filter state.
+    """
+    pages = max(1, math.ceil(len(table) / rows))
+    page = 1
+    if pages > 1:
+        if st.session_state.get(key, 1) > pages:  # the filter left fewer pages
+            st.session_state[key] = pages
+        page = st.number_input(
+            t("listing.page", lang, pages=f"{pages:,}"),
+            min_value=1,
+            max_value=pages,
+            step=1,
+            key=key,
+        )
+    first = (int(page) - 1) * rows
+    st.dataframe(table.iloc[first : first + rows], hide_index=True, width="stretch")
+    return first, min(first + rows, len(table))
+
+
 def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str, engine: InsightEngine) -> None:
     if not len(gdf_shown):
         st.info(t("insight.empty", lang))
@@ -414,22 +440,7 @@ def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str, engine: InsightE
         kwargs={f"{key}_table_page": 1},
     )
     table = shown_table(gdf_shown, lang=lang, sort_by=sort_by, descending=descending, engine=engine)
-    # One page reaches the browser (the downloads hold every row): at 10,000 projects the
-    # whole table was megabytes per filter state.
-    pages = max(1, math.ceil(len(table) / TABLE_PAGE_ROWS))
-    page_key = f"{key}_table_page"
-    if st.session_state.get(page_key, 1) > pages:
-        st.session_state[page_key] = pages
-    page = st.number_input(
-        t("listing.page", lang, pages=f"{pages:,}"),
-        min_value=1,
-        max_value=pages,
-        step=1,
-        key=page_key,
-    )
-    first = (int(page) - 1) * TABLE_PAGE_ROWS
-    st.dataframe(table.iloc[first : first + TABLE_PAGE_ROWS], hide_index=True, width="stretch")
-    last = min(first + TABLE_PAGE_ROWS, len(table))
+    first, last = paged_dataframe(table, key=f"{key}_table_page", lang=lang)
     st.caption(t("listing.table_rows", lang, first=first + 1, last=last, total=len(table)))
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
@@ -523,8 +534,8 @@ def _coverage(
     for line in coverage_lines(gdf_shown, boundary, lang=lang, engine=engine):
         st.write(line)
     st.caption(t("insight.coverage.sea", lang))
-    _parking_near_renewal(gdf_shown, lang=lang, engine=engine)
-    _fiveg_cover(gdf_shown, lang=lang, engine=engine)
+    _parking_near_renewal(gdf_shown, lang=lang, engine=engine, key=key)
+    _fiveg_cover(gdf_shown, lang=lang, engine=engine, key=key)
     _radius(gdf_shown, lang=lang, point=point, key=key)
 
 
@@ -566,7 +577,9 @@ def _sites_line(sites: int, excluded: int, lang: str) -> str:
     return t("insight.coverage.sites", lang, sites=sites, excluded=excluded)
 
 
-def _parking_near_renewal(gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine) -> None:
+def _parking_near_renewal(
+    gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine, key: str
+) -> None:
     st.markdown(f"**{t('insight.coverage.parking', lang)}**")
     renewal = gdf_shown[gdf_shown["layer"] == "renewal"]
     parking = gdf_shown[gdf_shown["layer"] == "parking"]
@@ -581,14 +594,13 @@ def _parking_near_renewal(gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: Ins
         )
         return
     near = near.rename(columns={"count": "near_count", "ids": "ids"})
-    st.dataframe(
-        _headed(near[["name_zh", "near_count", "figure_sum", "ids"]], lang),
-        hide_index=True,
-        width="stretch",
-    )
+    table = _headed(near[["name_zh", "near_count", "figure_sum", "ids"]], lang)
+    paged_dataframe(table, key=f"{key}_parking_page", lang=lang)
 
 
-def _fiveg_cover(gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine) -> None:
+def _fiveg_cover(
+    gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine, key: str
+) -> None:
     st.markdown(f"**{t('insight.coverage.fiveg', lang)}**")
     zones = gdf_shown[gdf_shown["layer"] == "fiveg"]
     sites = gdf_shown[gdf_shown["layer"] == "construction"]
@@ -596,7 +608,9 @@ def _fiveg_cover(gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: InsightEngin
         "fiveg_cover", [zones, sites], lambda: analysis.zones_covering(zones, sites)
     ).copy()  # the kept answer is shared: label a copy
     cover["cover"] = cover["cover"].map(lambda c: t(f"insight.cover.{c}", lang))
-    st.dataframe(_headed(cover[["name_zh", "cover", "zone_ids"]], lang), hide_index=True)
+    paged_dataframe(
+        _headed(cover[["name_zh", "cover", "zone_ids"]], lang), key=f"{key}_fiveg_page", lang=lang
+    )
     excluded = cover.attrs["schematic_excluded"]
     st.caption(t("insight.coverage.fiveg_sites", lang, sites=len(cover), excluded=excluded))
 
@@ -630,7 +644,7 @@ def _radius(
     )
     if len(near):
         table = pd.DataFrame(near[["name_zh", "distance_m"]])
-        st.dataframe(_headed(table, lang), hide_index=True)
+        paged_dataframe(_headed(table, lang), key=f"{key}_radius_page", lang=lang)
 
 
 # Beside the map: service areas and the radius filter ----------------------------------------------
