@@ -114,6 +114,12 @@ class InsightEngine:
                 self._memo.popitem(last=False)
         return value
 
+    def knows(self, name: str, parts: Sequence[pd.DataFrame]) -> bool:
+        """Whether :meth:`remember` holds the answer for these rows (nothing is computed)."""
+        key = (name, *(_fingerprint(part.index) for part in parts))
+        with self._lock:
+            return key in self._memo
+
     def _cursor(self, shown: pd.DataFrame) -> duckdb.DuckDBPyConnection:
         """A cursor of its own (sessions run in threads) with ``shown`` registered."""
         with self._lock:

@@ -116,3 +116,27 @@ def test_the_insight_table_is_paged_too(app):
     page.set_value(3).run()
     assert N - 2 * PAGE_ROWS in [len(d.value) for d in app.dataframe]
     assert any(f"共 {N} 行" in c.value for c in app.caption)
+
+
+def test_coverage_of_many_projects_waits_for_a_click_and_is_kept(monkeypatch, many_path, tmp_path):
+    import ui.insight_panel as panel
+
+    monkeypatch.setattr(panel, "COVERAGE_AUTO_ROWS", 100)
+    # A file of its own: answers kept for the other tests' file would be shown at once.
+    own = tmp_path / "own.geojson"
+    own.write_bytes(many_path.read_bytes())
+    monkeypatch.setenv("PROJECT_MAP_DATA", str(own))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    heading = t("insight.coverage.parking", "zh")
+
+    def coverage_shown() -> bool:
+        return any(heading in m.value for m in at.markdown)
+
+    assert not coverage_shown()
+    assert any("点击按钮后再计算" in c.value for c in at.caption)
+    at.button(key="insight_coverage_run").click().run()
+    assert coverage_shown()
+    at.checkbox(key="layer_fiveg").uncheck().run()
+    assert not coverage_shown()  # a new state: asked for again
+    at.checkbox(key="layer_fiveg").check().run()
+    assert coverage_shown()  # the state worked out before: shown without a click

@@ -527,16 +527,53 @@ def _coverage(
     key: str,
     engine: InsightEngine,
 ) -> None:
-    distances = analysis.SERVICE_DISTANCES_M
-    st.markdown(
-        f"**{t('insight.coverage.parks', lang, distances='/'.join(str(d) for d in distances))}**"
-    )
-    for line in coverage_lines(gdf_shown, boundary, lang=lang, engine=engine):
-        st.write(line)
-    st.caption(t("insight.coverage.sea", lang))
-    _parking_near_renewal(gdf_shown, lang=lang, engine=engine, key=key)
-    _fiveg_cover(gdf_shown, lang=lang, engine=engine, key=key)
+    questions = _coverage_questions(gdf_shown, boundary)
+    if _coverage_wanted(gdf_shown, questions, engine=engine, lang=lang, key=key):
+        distances = analysis.SERVICE_DISTANCES_M
+        heading = t("insight.coverage.parks", lang, distances="/".join(map(str, distances)))
+        st.markdown(f"**{heading}**")
+        for line in coverage_lines(gdf_shown, boundary, lang=lang, engine=engine):
+            st.write(line)
+        st.caption(t("insight.coverage.sea", lang))
+        _parking_near_renewal(gdf_shown, lang=lang, engine=engine, key=key)
+        _fiveg_cover(gdf_shown, lang=lang, engine=engine, key=key)
     _radius(gdf_shown, lang=lang, point=point, key=key)
+
+
+#: Above this many projects shown, coverage (buffers and pairs of every site: ~40 s at
+#: 100,000 on this machine) is worked out when the user asks, not on every rerun.
+COVERAGE_AUTO_ROWS: Final = 20_000
+
+
+def _coverage_questions(
+    gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame
+) -> list[tuple[str, list[gpd.GeoDataFrame]]]:
+    """What the coverage tab asks the engine to remember: a name and the rows it reads."""
+    layer = gdf_shown["layer"]
+    land = hashlib.sha1(b"".join(boundary.geometry.to_wkb())).hexdigest()
+    return [
+        (f"coverage:{land}", [analysis.pocket_parks(gdf_shown)]),
+        ("parking_near_renewal", [gdf_shown[layer == "renewal"], gdf_shown[layer == "parking"]]),
+        ("fiveg_cover", [gdf_shown[layer == "fiveg"], gdf_shown[layer == "construction"]]),
+    ]
+
+
+def _coverage_wanted(
+    gdf_shown: gpd.GeoDataFrame,
+    questions: list[tuple[str, list[gpd.GeoDataFrame]]],
+    *,
+    engine: InsightEngine,
+    lang: str,
+    key: str,
+) -> bool:
+    """Whether to show coverage now: always for a few projects or answers already kept,
+    else when the user clicks for it (a button, so a filter click never waits for it)."""
+    if len(gdf_shown) <= COVERAGE_AUTO_ROWS:
+        return True
+    if all(engine.knows(name, parts) for name, parts in questions):
+        return True
+    st.caption(t("scale.coverage.deferred", lang, count=len(gdf_shown)))
+    return st.button(t("scale.coverage.run", lang), key=f"{key}_coverage_run")
 
 
 def coverage_lines(
@@ -551,10 +588,8 @@ def coverage_lines(
     if engine is None:
         shares = analysis.coverage(parks, boundary)
     else:  # the same parks as a state seen before: their service areas are not drawn again
-        land = hashlib.sha1(b"".join(boundary.geometry.to_wkb())).hexdigest()
-        shares = engine.remember(
-            f"coverage:{land}", [parks], lambda: analysis.coverage(parks, boundary)
-        )
+        name, parts = _coverage_questions(gdf_shown, boundary)[0]
+        shares = engine.remember(name, parts, lambda: analysis.coverage(parks, boundary))
     excluded = int(shares["schematic_excluded"].iloc[0]) if len(shares) else len(parks)
     sites = int(shares["sites"].iloc[0]) if len(shares) else 0
     if sites == 0:
