@@ -594,11 +594,18 @@ def geometries_clean(geometries: Any) -> np.ndarray:
     has_z = shapely.has_z(geoms)[index]
     finite = np.isfinite(coords[:, :2]).all(axis=1) & (~has_z | np.isfinite(coords[:, 2]))
     ok &= np.bincount(index[~finite], minlength=len(geoms)) == 0
-    parts, index = shapely.get_parts(geoms, return_index=True)
-    ok &= np.bincount(index[shapely.is_empty(parts)], minlength=len(geoms)) == 0
-    rings, ring_index = shapely.get_rings(parts, return_index=True)
-    empty_rings = np.bincount(ring_index[shapely.is_empty(rings)], minlength=len(parts)) > 0
-    ok &= np.bincount(index[empty_rings], minlength=len(geoms)) == 0
+    # Empty parts and rings: only multi-geometries have parts and only polygons with holes
+    # have more than one ring (an empty shell already makes the geometry empty), so only
+    # those are split, not every geometry of a large file.
+    multi = np.flatnonzero(np.isin(shapely.get_type_id(geoms), (4, 5, 6)) & ok)
+    parts, index = shapely.get_parts(geoms[multi], return_index=True)
+    ok[multi[index[shapely.is_empty(parts)]]] = False
+    polygons = np.where(shapely.get_type_id(geoms) == 3, geoms, None)
+    holed = np.flatnonzero(shapely.get_num_interior_rings(polygons) > 0)
+    with_parts = np.concatenate([multi[index], holed])
+    shapes = np.concatenate([parts, geoms[holed]])
+    rings, ring_index = shapely.get_rings(shapes, return_index=True)
+    ok[with_parts[ring_index[shapely.is_empty(rings)]]] = False
     ok[ok] = shapely.is_valid(geoms[ok])
     return ok
 
