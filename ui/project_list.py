@@ -9,7 +9,6 @@ paging, so "status, descending" puts the whole list in order, not one page.
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
 from typing import Final
 
@@ -49,8 +48,11 @@ def project_list(shown: gpd.GeoDataFrame, lang: str = "zh") -> None:
         table = list_frame(rows, lang)
         ids = table["id"].tolist()
         st.caption(t("listing.rows", lang, first=first + 1, last=first + len(ids), total=total))
-        # A key per set of rows: a row selected on one page is not shown selected on the next.
-        key = f"{_KEY}_{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:12]}"
+        # A key per page and order: a row selected on one page is not shown selected on the
+        # next. Not per set of rows: a key that changed with the rows would remount the table
+        # (and rerun the page) whenever the shown projects change.
+        view = (sort, descending, page)
+        key = _KEY if view == ("file", False, 1) else f"{_KEY}_{sort}_{int(descending)}_{page}"
         st.dataframe(
             table.drop(columns=["id"]),
             hide_index=True,
