@@ -7,11 +7,12 @@ import math
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry import shape
 
@@ -223,7 +224,12 @@ def read_report_text() -> str | None:
         return None
 
 
-def validate_collection(collection: Any, *, report_text: str | None = None) -> list[Problem]:
+def validate_collection(
+    collection: Any,
+    *,
+    report_text: str | None = None,
+    proven: Sequence[Collection[str]] | None = None,
+) -> list[Problem]:
     """Return every problem in a projects FeatureCollection (an empty list when it is valid).
 
     Parameters
@@ -232,6 +238,10 @@ def validate_collection(collection: Any, *, report_text: str | None = None) -> l
         The parsed GeoJSON.
     report_text
         The source report; when given, every quote must appear in it verbatim.
+    proven
+        Per feature, the parts (``"geometry"``, ``"milestones"``, ``"source"``,
+        ``"figures"``, ``"location_evidence"``) a bulk check has already found clean; the
+        problems reported are the same, found faster.
     """
     if not isinstance(collection, Mapping) or collection.get("type") != "FeatureCollection":
         kind = collection.get("type") if isinstance(collection, Mapping) else type(collection)
@@ -241,9 +251,34 @@ def validate_collection(collection: Any, *, report_text: str | None = None) -> l
     if not isinstance(features, list):
         return [Problem("", "features", features, 'give "features" as a list of Feature objects')]
     checker = _Checker(report_text)
-    for index, feature in enumerate(features):
-        checker.check_feature(index, feature)
+    if proven is None:
+        for index, feature in enumerate(features):
+            checker.check_feature(index, feature)
+    else:
+        for index, (feature, parts) in enumerate(zip(features, proven, strict=True)):
+            checker.check_feature(index, feature, proven=parts)
     return checker.problems
+
+
+def part_is_clean(part: str, props: Mapping[str, Any], *, report_text: str | None) -> bool:
+    """Whether one nested part of a feature's properties passes its check on its own.
+
+    ``part`` is ``"milestones"`` (read with ``status``), ``"source"``, ``"figures"`` or
+    ``"location_evidence"`` (read with ``location_precision``). The check of each depends on
+    nothing else, so a reader that meets the same value many times checks it once.
+    """
+    checker = _Checker(report_text)
+    if part == "location_evidence":
+        return not evidence.check_location_evidence("", props)
+    if part not in props:
+        return True
+    check = {
+        "milestones": lambda v: checker._check_milestones("", v, props.get("status")),
+        "source": lambda v: checker._check_source("", v),
+        "figures": lambda v: checker._check_figures("", v),
+    }[part]
+    check(props[part])
+    return not checker.problems
 
 
 def load_projects(
@@ -322,7 +357,9 @@ class _Checker:
     def add(self, feature: str, field: str, value: object, fix: str) -> None:
         self.problems.append(Problem(feature, field, value, fix))
 
-    def check_feature(self, index: int, feature: Any) -> None:
+    def check_feature(self, index: int, feature: Any, *, proven: Collection[str] = ()) -> None:
+        """Check one feature; ``proven`` names parts already shown clean in bulk (a column
+        check of the GeoParquet reader), which are not checked again one by one."""
         label = f"#{index + 1}"
         if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
             self.add(label, "type", _kind(feature), 'each item of "features" must be a Feature')
@@ -332,8 +369,9 @@ class _Checker:
             self.add(label, "properties", props, "give the feature a properties object")
             return
         label = self._check_id(label, props.get("id"))
-        self._check_properties(label, props)
-        self._check_geometry(label, feature.get("geometry"))
+        self._check_properties(label, props, proven)
+        if "geometry" not in proven:
+            self._check_geometry(label, feature.get("geometry"))
 
     def _check_id(self, label: str, value: Any) -> str:
         # fullmatch: with match() the pattern's "$" would accept an id ending in a newline.
@@ -349,7 +387,9 @@ class _Checker:
             self.seen_ids[value] = int(label[1:])
         return named
 
-    def _check_properties(self, label: str, props: Mapping[str, Any]) -> None:
+    def _check_properties(
+        self, label: str, props: Mapping[str, Any], proven: Collection[str] = ()
+    ) -> None:
         missing = [name for name in schema.REQUIRED_PROPERTIES if name not in props]
         for name in missing:
             self.add(label, name, None, "missing; see docs/data-format.md")
@@ -365,13 +405,14 @@ class _Checker:
             elif name in props and _HIDDEN_CHARS.search(props[name]):
                 fix = "holds invisible control or text-direction characters; retype the text"
                 self.add(label, name, props[name], fix)
-        if "source" in props:
+        if "source" in props and "source" not in proven:
             self._check_source(label, props["source"])
-        if "milestones" in props:
+        if "milestones" in props and "milestones" not in proven:
             self._check_milestones(label, props["milestones"], props.get("status"))
-        if "figures" in props:
+        if "figures" in props and "figures" not in proven:
             self._check_figures(label, props["figures"])
-        self.problems += evidence.check_location_evidence(label, props)
+        if "location_evidence" not in proven:
+            self.problems += evidence.check_location_evidence(label, props)
 
     def _check_choice(
         self, label: str, props: Mapping[str, Any], name: str, choices: tuple[str, ...]
@@ -530,6 +571,47 @@ _POSITION_DEPTH: Final = {
     "Polygon": 2,
     "MultiPolygon": 3,
 }
+
+
+def geometries_clean(geometries: Any) -> np.ndarray:
+    """Which shapely geometries surely pass :meth:`_Checker._check_geometry`, in bulk.
+
+    True only where the type is allowed, the geometry and each of its parts and rings are
+    non-empty, every coordinate is finite and inside ``settings.EXTENT``, and the geometry
+    is valid. Anything else (also a geometry that might pass) is False and is checked one by
+    one, so the problems reported do not change.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    allowed = np.isin(shapely.get_type_id(geoms), _ALLOWED_TYPE_IDS)
+    ok = allowed & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    with np.errstate(invalid="ignore"):
+        bounds = shapely.bounds(geoms)
+        xmin, ymin, xmax, ymax = settings.EXTENT
+        ok &= (bounds[:, 0] >= xmin) & (bounds[:, 2] <= xmax)
+        ok &= (bounds[:, 1] >= ymin) & (bounds[:, 3] <= ymax)
+    # Every coordinate, not only the bounds: a NaN beside finite values hides from bounds.
+    coords, index = shapely.get_coordinates(geoms, include_z=True, return_index=True)
+    has_z = shapely.has_z(geoms)[index]
+    finite = np.isfinite(coords[:, :2]).all(axis=1) & (~has_z | np.isfinite(coords[:, 2]))
+    ok &= np.bincount(index[~finite], minlength=len(geoms)) == 0
+    # Empty parts and rings: only multi-geometries have parts and only polygons with holes
+    # have more than one ring (an empty shell already makes the geometry empty), so only
+    # those are split, not every geometry of a large file.
+    multi = np.flatnonzero(np.isin(shapely.get_type_id(geoms), (4, 5, 6)) & ok)
+    parts, index = shapely.get_parts(geoms[multi], return_index=True)
+    ok[multi[index[shapely.is_empty(parts)]]] = False
+    polygons = np.where(shapely.get_type_id(geoms) == 3, geoms, None)
+    holed = np.flatnonzero(shapely.get_num_interior_rings(polygons) > 0)
+    with_parts = np.concatenate([multi[index], holed])
+    shapes = np.concatenate([parts, geoms[holed]])
+    rings, ring_index = shapely.get_rings(shapes, return_index=True)
+    ok[with_parts[ring_index[shapely.is_empty(rings)]]] = False
+    ok[ok] = shapely.is_valid(geoms[ok])
+    return ok
+
+
+#: shapely type ids of ``schema.GEOMETRY_TYPES`` (Point 0 ... MultiPolygon 6; 2 is a ring).
+_ALLOWED_TYPE_IDS: Final = (0, 1, 3, 4, 5, 6)
 
 
 def _coordinates_ok(coordinates: Any, depth: int) -> bool:

@@ -17,12 +17,20 @@ from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
+import numpy as np
 import pyarrow.parquet as pq
 import shapely
 
 from geo import schema, settings
 from geo.errors import Problem, ProjectDataError
-from geo.load import _to_frame, _unreadable_kind, read_report_text, validate_collection
+from geo.load import (
+    _to_frame,
+    _unreadable_kind,
+    geometries_clean,
+    part_is_clean,
+    read_report_text,
+    validate_collection,
+)
 
 #: Parquet key-value metadata naming the columns that hold JSON text.
 JSON_COLUMNS_KEY: Final = b"shinan:json_columns"
@@ -103,12 +111,20 @@ def read_projects_parquet(
         fix = f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
         raise _file_error(path, path.name, fix + "; write the file with python -m geo parquet")
     nested = json.loads(meta.get(JSON_COLUMNS_KEY, b"[]"))
-    collection = _collection(gdf, nested)
     report_text = read_report_text() if check_quotes else None
-    problems = validate_collection(collection, report_text=report_text)
+    columns, texts = _property_columns(gdf, nested)
+    geometries = np.asarray(gdf.geometry.values, dtype=object)
+    # Each step's inputs are let go as soon as they are used: at 100,000 projects the read
+    # frame, the JSON texts and the feature dicts each weigh a hundred MB or more.
+    del gdf
+    proven = _proven_parts(columns, texts, geometries, report_text)
+    del texts
+    collection = _collection(columns, geometries, proven)
+    problems = validate_collection(collection, report_text=report_text, proven=proven)
+    del collection, proven
     if problems:
         raise ProjectDataError(str(path), problems)
-    frame = _to_frame(collection["features"])
+    frame = _frame(columns, geometries)
     frame.attrs["source_path"] = str(path)
     return frame
 
@@ -140,21 +156,118 @@ def _check_crs(path: Path, gdf: gpd.GeoDataFrame) -> None:
         raise ProjectDataError(str(path), [Problem("", "crs", name, fix)])
 
 
-def _collection(gdf: gpd.GeoDataFrame, nested: list[str]) -> dict[str, Any]:
-    """The frame as the GeoJSON FeatureCollection it was written from."""
-    columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    records = gdf[columns].to_dict("records")
-    geometries = shapely.to_geojson(gdf.geometry.values)
+def _property_columns(
+    gdf: gpd.GeoDataFrame, nested: list[str]
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """Each property column as Python values, nested ones decoded from their JSON text (a
+    missing value is ``_MISSING``), and the nested columns' texts as stored. An optional
+    column nobody fills is left out, as a GeoJSON file without that property gives none."""
+    columns, texts = {}, {}
+    for name in gdf.columns:
+        if name == gdf.geometry.name:
+            continue
+        values = [_MISSING if _missing(v) else v for v in gdf[name].tolist()]
+        if name not in schema.REQUIRED_PROPERTIES and all(v is _MISSING for v in values):
+            continue
+        if name in nested:
+            texts[name] = values
+            values = [v if v is _MISSING else _load(v) for v in values]
+        columns[name] = values
+    return columns, texts
+
+
+def _proven_parts(
+    columns: dict[str, list[Any]],
+    texts: dict[str, list[Any]],
+    geometries: np.ndarray,
+    report_text: str | None,
+) -> list[frozenset[str]]:
+    """Per row, the parts shown clean in bulk: geometry by column-wise shapely checks, each
+    nested part once per distinct stored text (large files repeat a few sources and
+    histories); a part that cannot be keyed so is left to the row-by-row check."""
+    n = len(geometries)
+    cleared: list[set[str]] = [{"geometry"} if ok else set() for ok in geometries_clean(geometries)]
+    for part, context in _NESTED_PARTS.items():
+        if part not in columns:
+            continue
+        keys = texts.get(part, columns[part])
+        around = columns.get(context, [_MISSING] * n) if context else [_MISSING] * n
+        memo: dict[tuple[Any, Any], bool] = {}
+        for row, (value, key, near) in enumerate(zip(columns[part], keys, around, strict=True)):
+            pair = (key, near)
+            if not isinstance(key, (str, _Missing)) or not isinstance(near, (str, _Missing)):
+                continue
+            if pair not in memo:
+                memo[pair] = part_is_clean(
+                    part, _part_props(part, value, context, near), report_text=report_text
+                )
+            if memo[pair]:
+                cleared[row].add(part)
+    return [frozenset(parts) for parts in cleared]
+
+
+def _part_props(part: str, value: Any, context: str | None, near: Any) -> dict[str, Any]:
+    """The properties one part's check reads, as :func:`_collection` gives them."""
+    props = {}
+    if value is not _MISSING or part in schema.REQUIRED_PROPERTIES:
+        props[part] = None if value is _MISSING else value
+    if context and (near is not _MISSING or context in schema.REQUIRED_PROPERTIES):
+        props[context] = None if near is _MISSING else near
+    return props
+
+
+#: Nested parts checked once per distinct value, and the property each check also reads.
+_NESTED_PARTS: Final = {
+    "milestones": "status",
+    "source": None,
+    "figures": None,
+    "location_evidence": "location_precision",
+}
+
+
+def _collection(
+    columns: dict[str, list[Any]], geometries: np.ndarray, proven: list[frozenset[str]]
+) -> dict[str, Any]:
+    """The rows as the GeoJSON FeatureCollection they were written from; a geometry already
+    proven clean is not converted back to GeoJSON (nobody reads it)."""
+    names = list(columns)
+    unproven = np.array(["geometry" not in parts for parts in proven], dtype=bool)
+    shapes: list[Any] = [None] * len(geometries)
+    for row, text in zip(
+        np.flatnonzero(unproven), shapely.to_geojson(geometries[unproven]), strict=True
+    ):
+        shapes[row] = json.loads(text) if text is not None else None
     features = []
-    for record, geometry in zip(records, geometries, strict=True):
-        props = {}
-        for key, value in record.items():
-            if _missing(value) and key not in schema.REQUIRED_PROPERTIES:
-                continue  # an optional property the feature did not have
-            props[key] = _load(value) if key in nested else _plain(value)
-        shape = json.loads(geometry) if geometry is not None else None
-        features.append({"type": "Feature", "properties": props, "geometry": shape})
+    for row, values in enumerate(zip(*columns.values(), strict=True)):
+        props = {
+            name: value
+            for name, value in zip(names, values, strict=True)
+            if value is not _MISSING or name in schema.REQUIRED_PROPERTIES
+        }
+        props = {k: (None if v is _MISSING else v) for k, v in props.items()}
+        features.append({"type": "Feature", "properties": props, "geometry": shapes[row]})
     return {"type": "FeatureCollection", "features": features}
+
+
+def _frame(columns: dict[str, list[Any]], geometries: np.ndarray) -> gpd.GeoDataFrame:
+    """The validated rows as the frame :func:`geo.load._to_frame` gives for the same
+    features: required properties first, a property a feature lacks as NaN."""
+    if not geometries.size:
+        return _to_frame([])
+    order = [*schema.REQUIRED_PROPERTIES]
+    order += [c for c in columns if c not in order]
+    data = {name: [math.nan if v is _MISSING else v for v in columns[name]] for name in order}
+    return gpd.GeoDataFrame(data, geometry=list(geometries), crs=settings.STORAGE_CRS)
+
+
+class _Missing:
+    """A value the file does not have (told apart from a JSON null inside nested text)."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Final = _Missing()
 
 
 def _load(value: Any) -> Any:
@@ -163,13 +276,7 @@ def _load(value: Any) -> Any:
             return json.loads(value)
         except ValueError:
             return value  # the validator names the field and says what it should be
-    return None if _missing(value) else value
-
-
-def _plain(value: Any) -> Any:
-    """A NumPy scalar as the Python value JSON would have given."""
-    item = getattr(value, "item", None)
-    return item() if callable(item) else (None if _missing(value) else value)
+    return value
 
 
 def _file_error(path: Path, value: object, fix: str) -> ProjectDataError:

@@ -61,10 +61,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "insight.table.descending": ("降序", "Descending"),
     "insight.table.csv": ("下载 CSV", "Download CSV"),
     "insight.table.xlsx": ("下载 Excel", "Download Excel"),
-    "insight.table.rows": (
-        "共 {count} 行，下载内容与表中所示完全相同。",
-        "{count} rows; the downloads hold exactly these rows, in this order.",
-    ),
     "insight.field.id": ("编号", "Id"),
     "insight.field.name_zh": ("名称", "Name (zh)"),
     "insight.field.name_en": ("英文名称", "Name"),

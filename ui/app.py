@@ -50,6 +50,7 @@ from ui.export_panel import export_panel
 from ui.insight_panel import (
     apply_pick,
     apply_radius,
+    cached_engine,
     current_pick,
     current_radius,
     insight_panel,
@@ -235,6 +236,7 @@ def main() -> None:
             view=view.project_filter,
             lang=lang,
             point=point,
+            engine=cached_engine(data_key, gdf),
         )
         export_panel(shown, boundary, view=view, extent=st.session_state.get("map_extent"))
         save_scene_form(scenes, with_map_position(view))

@@ -8,6 +8,8 @@ from :mod:`geo.analysis` and :mod:`geo.targets`; this module only lays them out.
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -20,6 +22,7 @@ import streamlit as st
 
 from geo import analysis, settings
 from geo.coords import gcj02_latlon, to_gcj02
+from geo.engine_insight import InsightEngine
 from geo.errors import ProjectDataError
 from geo.filter import ProjectFilter
 from geo.html import escape_html
@@ -107,6 +110,7 @@ def insight_panel(
     lang: str = "zh",
     point: tuple[float, float] | None = None,
     key: str = "insight",
+    engine: InsightEngine | None = None,
 ) -> ChartPick:
     """Draw the insight panel for the projects shown; return the bars the user clicked.
 
@@ -127,7 +131,12 @@ def insight_panel(
         (lat, lon) of a point clicked on the map, the centre of the radius search.
     key
         Prefix of the widget keys, so the panel can appear once per page.
+    engine
+        The DuckDB engine over every project (:func:`cached_engine`), which answers the
+        charts, figures and targets; made here for ``gdf_all`` when not given.
     """
+    everything = gdf_all if gdf_all is not None else gdf_shown
+    engine = engine or InsightEngine(everything)
     located = int(analysis.is_located(gdf_shown).sum())
     st.subheader(t("insight.heading", lang))
     st.caption(
@@ -148,13 +157,13 @@ def insight_panel(
         ]
     )
     with tabs[0]:
-        pick = _charts(gdf_shown, view=view or ProjectFilter(), lang=lang, key=key)
+        pick = _charts(gdf_shown, view=view or ProjectFilter(), lang=lang, key=key, engine=engine)
     with tabs[1]:
-        _table(gdf_shown, lang=lang, key=key)
+        _table(gdf_shown, lang=lang, key=key, engine=engine)
     with tabs[2]:
-        _targets(gdf_all if gdf_all is not None else gdf_shown, lang=lang)
+        _targets(everything, lang=lang, engine=engine)
     with tabs[3]:
-        _coverage(gdf_shown, boundary, lang=lang, point=point, key=key)
+        _coverage(gdf_shown, boundary, lang=lang, point=point, key=key, engine=engine)
     return pick
 
 
@@ -174,10 +183,19 @@ def _pick_lang(zh: str, en: str, lang: str) -> str:
     return f"{zh} {en}" if lang == "both" else zh
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def cached_engine(data_key: str, _gdf: gpd.GeoDataFrame) -> InsightEngine:
+    """The panel's DuckDB engine, made once per version of the data (``data_key``, as the
+    map's browser-data cache uses) and shared by every session."""
+    return InsightEngine(_gdf)
+
+
 # Charts -----------------------------------------------------------------------------------------
-def status_chart(gdf_shown: gpd.GeoDataFrame, *, lang: str = "zh") -> alt.Chart:
+def status_chart(
+    gdf_shown: gpd.GeoDataFrame, *, lang: str = "zh", engine: InsightEngine | None = None
+) -> alt.Chart:
     """Stacked bars: projects per layer, coloured by status; clicking picks layer × status."""
-    counts = analysis.count_by_layer_status(gdf_shown)
+    counts = (engine or InsightEngine(gdf_shown)).count_by_layer_status(gdf_shown)
     counts["layer_label"] = counts["layer"].map(lambda i: _layer_label(i, lang))
     counts["status_label"] = counts["status"].map(lambda s: _status_label(s, lang))
     counts["order"] = counts["status"].map(list(STATUS_STYLES).index)
@@ -224,9 +242,11 @@ def period_chart(
     lang: str = "zh",
     years: tuple[int, int] | None = None,
     as_of: int | None = None,
+    engine: InsightEngine | None = None,
 ) -> alt.Chart:
     """Bars per year or period (2016–2020 as one period), by layer; 2021 targets paler."""
-    counts = analysis.count_by_period(gdf_shown, years=years, as_of=as_of)
+    engine = engine or InsightEngine(gdf_shown)
+    counts = engine.count_by_period(gdf_shown, years=years, as_of=as_of)
     counts["layer_label"] = counts["layer"].map(lambda i: _layer_label(i, lang))
     counts["kind_label"] = counts["kind"].map(lambda k: t(f"insight.kind.{k}", lang))
     periods = list(dict.fromkeys(counts["period"]))
@@ -278,7 +298,14 @@ def period_chart(
     )
 
 
-def _charts(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str, key: str) -> ChartPick:
+def _charts(
+    gdf_shown: gpd.GeoDataFrame,
+    *,
+    view: ProjectFilter,
+    lang: str,
+    key: str,
+    engine: InsightEngine,
+) -> ChartPick:
     if not len(gdf_shown):
         st.info(t("insight.empty", lang))
         return ChartPick()
@@ -286,17 +313,19 @@ def _charts(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str, key:
     left, right = st.columns(2)
     with left:
         event = st.altair_chart(
-            status_chart(gdf_shown, lang=lang), on_select="rerun", key=f"{key}_status_chart"
+            status_chart(gdf_shown, lang=lang, engine=engine),
+            on_select="rerun",
+            key=f"{key}_status_chart",
         )
     with right:
         period_event = st.altair_chart(
-            period_chart(gdf_shown, lang=lang, years=view.years, as_of=view.as_of),
+            period_chart(gdf_shown, lang=lang, years=view.years, as_of=view.as_of, engine=engine),
             on_select="rerun",
             key=f"{key}_period_chart",
         )
         st.caption(t("insight.chart.period_note", lang))
     selection = {**_selection(event), **_selection(period_event)}
-    _figures(gdf_shown, view=view, lang=lang)
+    _figures(gdf_shown, view=view, lang=lang, engine=engine)
     return pick_from_selection(selection)
 
 
@@ -305,11 +334,13 @@ def _selection(event: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict((event or {}).get("selection") or {})
 
 
-def _figures(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str) -> None:
+def _figures(
+    gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str, engine: InsightEngine
+) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('insight.figures.heading', lang)}**")
-        figures = analysis.figure_table(gdf_shown, years=view.years, as_of=view.as_of)
+        figures = engine.figure_table(gdf_shown, years=view.years, as_of=view.as_of)
         if figures.empty:
             st.caption(t("insight.figures.none", lang))
         else:
@@ -326,7 +357,7 @@ def _figures(gdf_shown: gpd.GeoDataFrame, *, view: ProjectFilter, lang: str) -> 
             st.caption(t("insight.figures.note", lang))
     with right:
         st.markdown(f"**{t('insight.measures.heading', lang)}**")
-        measures = analysis.measure_totals(gdf_shown)
+        measures = engine.measure_totals(gdf_shown)
         measures["layer"] = measures["layer"].map(lambda i: _layer_label(i, lang))
         columns = ["layer", "located", "schematic", "area_ha", "length_km"]
         st.dataframe(_headed(measures[columns], lang), hide_index=True, width="stretch")
@@ -340,11 +371,20 @@ def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 # The project table ------------------------------------------------------------------------------
+#: Rows of the table sent to the browser at once (the downloads hold all of them).
+TABLE_PAGE_ROWS: Final = 100
+
+
 def shown_table(
-    gdf_shown: gpd.GeoDataFrame, *, lang: str, sort_by: str = "layer", descending: bool = False
+    gdf_shown: gpd.GeoDataFrame,
+    *,
+    lang: str,
+    sort_by: str = "layer",
+    descending: bool = False,
+    engine: InsightEngine | None = None,
 ) -> pd.DataFrame:
     """The table as displayed and downloaded: labelled, sorted, headers in ``lang``."""
-    table = analysis.project_table(gdf_shown)
+    table = (engine or InsightEngine(gdf_shown)).project_table(gdf_shown)
     table["layer"] = table["layer"].map(lambda i: _layer_label(i, lang))
     table["status"] = table["status"].map(lambda s: _status_label(s, lang))
     if sort_by not in table.columns:
@@ -353,7 +393,33 @@ def shown_table(
     return _headed(table.reset_index(drop=True), lang)
 
 
-def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> None:
+def paged_dataframe(
+    table: pd.DataFrame, *, key: str, lang: str, rows: int = TABLE_PAGE_ROWS
+) -> tuple[int, int]:
+    """Show one page of ``table`` (a page picker above it when there are several); return
+    the first and last row shown (0-based start, end exclusive).
+
+    Only that page reaches the browser: at 10,000 projects the whole tables under the map
+    were megabytes per filter state.
+    """
+    pages = max(1, math.ceil(len(table) / rows))
+    page = 1
+    if pages > 1:
+        if st.session_state.get(key, 1) > pages:  # the filter left fewer pages
+            st.session_state[key] = pages
+        page = st.number_input(
+            t("listing.page", lang, pages=f"{pages:,}"),
+            min_value=1,
+            max_value=pages,
+            step=1,
+            key=key,
+        )
+    first = (int(page) - 1) * rows
+    st.dataframe(table.iloc[first : first + rows], hide_index=True, width="stretch")
+    return first, min(first + rows, len(table))
+
+
+def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str, engine: InsightEngine) -> None:
     if not len(gdf_shown):
         st.info(t("insight.empty", lang))
         return
@@ -364,11 +430,18 @@ def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> None:
         columns,
         format_func=lambda c: t(f"insight.field.{c}", lang),
         key=f"{key}_sort",
+        on_change=st.session_state.update,
+        kwargs={f"{key}_table_page": 1},  # a new order starts at the top
     )
-    descending = right.toggle(t("insight.table.descending", lang), key=f"{key}_descending")
-    table = shown_table(gdf_shown, lang=lang, sort_by=sort_by, descending=descending)
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("insight.table.rows", lang, count=len(table)))
+    descending = right.toggle(
+        t("insight.table.descending", lang),
+        key=f"{key}_descending",
+        on_change=st.session_state.update,
+        kwargs={f"{key}_table_page": 1},
+    )
+    table = shown_table(gdf_shown, lang=lang, sort_by=sort_by, descending=descending, engine=engine)
+    first, last = paged_dataframe(table, key=f"{key}_table_page", lang=lang)
+    st.caption(t("listing.table_rows", lang, first=first + 1, last=last, total=len(table)))
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
         t("insight.table.csv", lang),
@@ -387,9 +460,16 @@ def _table(gdf_shown: gpd.GeoDataFrame, *, lang: str, key: str) -> None:
 
 
 # Targets against the map ------------------------------------------------------------------------
-def target_rows(gdf: gpd.GeoDataFrame, *, lang: str) -> pd.DataFrame:
+def target_rows(
+    gdf: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine | None = None
+) -> pd.DataFrame:
     """The report's targets beside what the map holds, labelled for display."""
-    rows = compare_targets(load_targets(), gdf)
+    engine = engine or InsightEngine(gdf)
+    targets = load_targets()
+    # Against every project: the same answer on each rerun until the data or targets change.
+    rows = engine.remember(
+        f"targets:{hash(tuple(targets))}", [gdf], lambda: engine.compare_targets(targets, gdf)
+    ).copy()
     rows["label"] = [
         _pick_lang(zh, en, lang) for zh, en in zip(rows["label_zh"], rows["label_en"], strict=True)
     ]
@@ -426,11 +506,11 @@ def gap_lines(gdf: gpd.GeoDataFrame, *, lang: str) -> list[str]:
     return [gap_line(row, lang) for row in rows.itertuples()]
 
 
-def _targets(gdf: gpd.GeoDataFrame, *, lang: str) -> None:
+def _targets(gdf: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine) -> None:
     st.caption(t("insight.targets.note", lang))
     st.caption(t("insight.targets.scope", lang))
     try:
-        table = target_rows(gdf, lang=lang)
+        table = target_rows(gdf, lang=lang, engine=engine)
     except ProjectDataError as exc:
         st.error(str(exc))
         return
@@ -445,25 +525,71 @@ def _coverage(
     lang: str,
     point: tuple[float, float] | None,
     key: str,
+    engine: InsightEngine,
 ) -> None:
-    distances = analysis.SERVICE_DISTANCES_M
-    st.markdown(
-        f"**{t('insight.coverage.parks', lang, distances='/'.join(str(d) for d in distances))}**"
-    )
-    for line in coverage_lines(gdf_shown, boundary, lang=lang):
-        st.write(line)
-    st.caption(t("insight.coverage.sea", lang))
-    _parking_near_renewal(gdf_shown, lang=lang)
-    _fiveg_cover(gdf_shown, lang=lang)
+    questions = _coverage_questions(gdf_shown, boundary)
+    if _coverage_wanted(gdf_shown, questions, engine=engine, lang=lang, key=key):
+        distances = analysis.SERVICE_DISTANCES_M
+        heading = t("insight.coverage.parks", lang, distances="/".join(map(str, distances)))
+        st.markdown(f"**{heading}**")
+        for line in coverage_lines(gdf_shown, boundary, lang=lang, engine=engine):
+            st.write(line)
+        st.caption(t("insight.coverage.sea", lang))
+        _parking_near_renewal(gdf_shown, lang=lang, engine=engine, key=key)
+        _fiveg_cover(gdf_shown, lang=lang, engine=engine, key=key)
     _radius(gdf_shown, lang=lang, point=point, key=key)
 
 
+#: Above this many projects shown, coverage (buffers and pairs of every site: ~40 s at
+#: 100,000 on this machine) is worked out when the user asks, not on every rerun.
+COVERAGE_AUTO_ROWS: Final = 20_000
+
+
+def _coverage_questions(
+    gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame
+) -> list[tuple[str, list[gpd.GeoDataFrame]]]:
+    """What the coverage tab asks the engine to remember: a name and the rows it reads."""
+    layer = gdf_shown["layer"]
+    land = hashlib.sha1(b"".join(boundary.geometry.to_wkb())).hexdigest()
+    return [
+        (f"coverage:{land}", [analysis.pocket_parks(gdf_shown)]),
+        ("parking_near_renewal", [gdf_shown[layer == "renewal"], gdf_shown[layer == "parking"]]),
+        ("fiveg_cover", [gdf_shown[layer == "fiveg"], gdf_shown[layer == "construction"]]),
+    ]
+
+
+def _coverage_wanted(
+    gdf_shown: gpd.GeoDataFrame,
+    questions: list[tuple[str, list[gpd.GeoDataFrame]]],
+    *,
+    engine: InsightEngine,
+    lang: str,
+    key: str,
+) -> bool:
+    """Whether to show coverage now: always for a few projects or answers already kept,
+    else when the user clicks for it (a button, so a filter click never waits for it)."""
+    if len(gdf_shown) <= COVERAGE_AUTO_ROWS:
+        return True
+    if all(engine.knows(name, parts) for name, parts in questions):
+        return True
+    st.caption(t("scale.coverage.deferred", lang, count=len(gdf_shown)))
+    return st.button(t("scale.coverage.run", lang), key=f"{key}_coverage_run")
+
+
 def coverage_lines(
-    gdf_shown: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, *, lang: str
+    gdf_shown: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    lang: str,
+    engine: InsightEngine | None = None,
 ) -> list[str]:
     """Pocket-park coverage as sentences, saying how many parks were located and left out."""
     parks = analysis.pocket_parks(gdf_shown)
-    shares = analysis.coverage(parks, boundary)
+    if engine is None:
+        shares = analysis.coverage(parks, boundary)
+    else:  # the same parks as a state seen before: their service areas are not drawn again
+        name, parts = _coverage_questions(gdf_shown, boundary)[0]
+        shares = engine.remember(name, parts, lambda: analysis.coverage(parks, boundary))
     excluded = int(shares["schematic_excluded"].iloc[0]) if len(shares) else len(parks)
     sites = int(shares["sites"].iloc[0]) if len(shares) else 0
     if sites == 0:
@@ -486,31 +612,40 @@ def _sites_line(sites: int, excluded: int, lang: str) -> str:
     return t("insight.coverage.sites", lang, sites=sites, excluded=excluded)
 
 
-def _parking_near_renewal(gdf_shown: gpd.GeoDataFrame, *, lang: str) -> None:
+def _parking_near_renewal(
+    gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine, key: str
+) -> None:
     st.markdown(f"**{t('insight.coverage.parking', lang)}**")
     renewal = gdf_shown[gdf_shown["layer"] == "renewal"]
     parking = gdf_shown[gdf_shown["layer"] == "parking"]
-    near = analysis.within_distance(renewal, parking, 500, figure_label="停车位")
+    near = engine.remember(
+        "parking_near_renewal",
+        [renewal, parking],
+        lambda: analysis.within_distance(renewal, parking, 500, figure_label="停车位"),
+    )
     if not analysis.is_located(parking).any():
         st.caption(
             t("insight.coverage.parking_none", lang, excluded=near.attrs["schematic_excluded"])
         )
         return
     near = near.rename(columns={"count": "near_count", "ids": "ids"})
-    st.dataframe(
-        _headed(near[["name_zh", "near_count", "figure_sum", "ids"]], lang),
-        hide_index=True,
-        width="stretch",
-    )
+    table = _headed(near[["name_zh", "near_count", "figure_sum", "ids"]], lang)
+    paged_dataframe(table, key=f"{key}_parking_page", lang=lang)
 
 
-def _fiveg_cover(gdf_shown: gpd.GeoDataFrame, *, lang: str) -> None:
+def _fiveg_cover(
+    gdf_shown: gpd.GeoDataFrame, *, lang: str, engine: InsightEngine, key: str
+) -> None:
     st.markdown(f"**{t('insight.coverage.fiveg', lang)}**")
     zones = gdf_shown[gdf_shown["layer"] == "fiveg"]
     sites = gdf_shown[gdf_shown["layer"] == "construction"]
-    cover = analysis.zones_covering(zones, sites)
+    cover = engine.remember(
+        "fiveg_cover", [zones, sites], lambda: analysis.zones_covering(zones, sites)
+    ).copy()  # the kept answer is shared: label a copy
     cover["cover"] = cover["cover"].map(lambda c: t(f"insight.cover.{c}", lang))
-    st.dataframe(_headed(cover[["name_zh", "cover", "zone_ids"]], lang), hide_index=True)
+    paged_dataframe(
+        _headed(cover[["name_zh", "cover", "zone_ids"]], lang), key=f"{key}_fiveg_page", lang=lang
+    )
     excluded = cover.attrs["schematic_excluded"]
     st.caption(t("insight.coverage.fiveg_sites", lang, sites=len(cover), excluded=excluded))
 
@@ -544,7 +679,7 @@ def _radius(
     )
     if len(near):
         table = pd.DataFrame(near[["name_zh", "distance_m"]])
-        st.dataframe(_headed(table, lang), hide_index=True)
+        paged_dataframe(_headed(table, lang), key=f"{key}_radius_page", lang=lang)
 
 
 # Beside the map: service areas and the radius filter ----------------------------------------------
