@@ -37,6 +37,8 @@ if str(REPO_ROOT) not in sys.path:
 logging.disable(logging.WARNING)  # Streamlit warns in bare mode while its modules import
 from bench.bench_scale import (  # noqa: E402
     _OURS_READY,
+    PILL_TEXT,
+    TOGGLE,
     _click_pill,
     _count,
     _mark,
@@ -51,11 +53,6 @@ from geo.parquet import write_projects_parquet  # noqa: E402
 from tests.browser_support import find_chromium, launch_chromium, serve_app  # noqa: E402
 
 logging.disable(logging.NOTSET)
-
-#: Statuses clicked off and on again, in turn (their pills' Chinese labels on the page).
-TOGGLE = ("completed", "open", "preparation", "under_construction")
-PILL_TEXT = {"completed": "竣工", "open": "开放运营", "preparation": "前期"}
-PILL_TEXT |= {"under_construction": "在建", "planned": "计划"}
 
 
 def main(argv: list[str] | None = None) -> None:

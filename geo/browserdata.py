@@ -76,20 +76,26 @@ class BrowserData:
     @property
     def element(self) -> str:
         """HTML for the page: a script that hands the payload to the map's browser side."""
-        return (
-            "<script>/* shinan-data " + self.key + " */(function () {"
-            "var root = window.parent && window.parent.document ? window.parent : window;"
-            "(root.__shinanData = root.__shinanData || {})["
-            + json.dumps(self.key)
-            + "] = "
-            + self.payload
-            + ";})();</script>"
-        )
+        return data_script("shinan-data", self.key, self.payload)
 
     @property
     def size(self) -> int:
         """Bytes of the payload as sent."""
         return len(self.payload.encode())
+
+
+def data_script(tag: str, key: str, payload: str) -> str:
+    """A script for the page that stores ``payload`` (script-safe JSON) as ``__shinanData[key]``
+    in the top window, where the map's frame finds it; ``tag`` names it in a comment."""
+    return (
+        f"<script>/* {tag} {key} */(function () {{"
+        "var root = window.parent && window.parent.document ? window.parent : window;"
+        "(root.__shinanData = root.__shinanData || {})["
+        + json.dumps(key)
+        + "] = "
+        + payload
+        + ";})();</script>"
+    )
 
 
 def browser_data(gdf: gpd.GeoDataFrame, *, gcj02: bool = False, lang: str = "zh") -> BrowserData:

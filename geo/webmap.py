@@ -26,7 +26,13 @@ from branca.element import Element, MacroElement, Template
 from folium.elements import ElementAddToElement
 
 from geo import settings
-from geo.browserdata import HIGHLIGHT_STYLE, BrowserData, layer_symbols, view_codes
+from geo.browserdata import (
+    HIGHLIGHT_STYLE,
+    BrowserData,
+    data_script,
+    layer_symbols,
+    view_codes,
+)
 from geo.coords import to_gcj02
 from geo.filter import split_by_placement
 from geo.html import escape_html
@@ -497,15 +503,7 @@ class FixedData:
     @property
     def element(self) -> str:
         """HTML for the page: a script that hands the payload to the map's browser side."""
-        return (
-            "<script>/* shinan-background " + self.key + " */(function () {"
-            "var root = window.parent && window.parent.document ? window.parent : window;"
-            "(root.__shinanData = root.__shinanData || {})["
-            + json.dumps(self.key)
-            + "] = "
-            + self.payload
-            + ";})();</script>"
-        )
+        return data_script("shinan-background", self.key, self.payload)
 
     @property
     def size(self) -> int:
