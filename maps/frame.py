@@ -152,6 +152,8 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
                 lang=spec.lang,
                 min_columns=columns,
             )
+            if columns > 1 and legend.width_pt * px_per_pt > fw - 2 * margin:
+                break  # more columns only widen it past the frame (a long English legend)
             wanted = {
                 "inset": inset_box,
                 "legend": (legend.width_pt * px_per_pt, legend.height_pt * px_per_pt),
