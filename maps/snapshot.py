@@ -292,7 +292,9 @@ def draw_snapshot(
     legend_box = plan.boxes["legend"]
     obstacles.append(legend_box)
     if basemap_image is None:
-        obstacles += draw_context_labels(ax, context, xlim, ylim, renderer, sizes["context"])
+        obstacles += draw_context_labels(
+            ax, context, xlim, ylim, renderer, sizes["context"], obstacles
+        )
     placement = LabelPlacement(placed=(), omitted=())
     # Features shown in the inset are labelled there, at a scale where their labels fit.
     in_inset = shown_m["id"].isin(inset.keys if inset is not None else ())

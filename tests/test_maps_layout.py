@@ -314,3 +314,23 @@ def test_an_english_half_page_panel_keeps_its_legend_inside_the_frame(view):
     box = _extent(legend, renderer).buffer(1.0)
     assert all(box.contains(_extent(t, renderer)) for t in legend.texts)
     assert any(t.get_text().isascii() and t.get_text().strip() for t in legend.texts)
+
+
+CONTEXT_LABEL_ZORDER = 2
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("preset", [*SLIDES, *PAPER])
+def test_neighbour_names_are_not_under_a_box(drawings, preset, view):
+    """市北区 and 崂山区 stand clear of the legend, figures box and inset (or are left off)."""
+    drawn = drawings(preset, view)
+    renderer = _renderer(drawn)
+    names = [
+        (t.get_text(), _extent(t, renderer))
+        for t in drawn.map_ax.texts
+        if t.get_zorder() == CONTEXT_LABEL_ZORDER and t.get_text().endswith("区")
+    ]
+    assert names, f"{preset} {view}: no neighbour named"
+    boxes = _boxes(drawn)
+    under = [(n, b) for n, e in names for b, box in boxes.items() if e.intersects(box)]
+    assert not under, f"{preset} {view}: {under}"
