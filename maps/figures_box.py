@@ -41,7 +41,7 @@ def format_value(value: float, unit: str, lang: str) -> str:
 
 
 _ZH_PERIOD = re.compile(r"（[^（）]*）$")
-_EN_PERIOD = re.compile(r",?\s*\d{4}(–\d{4})?( target)?$")
+_EN_PERIOD = re.compile(r"(,?\s*\b(in|by|during))?,?\s*\d{4}(–\d{4})?( target)?$")
 
 
 def district_figures(

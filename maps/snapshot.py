@@ -92,7 +92,7 @@ class SnapshotSpec:
     @property
     def shown_title(self) -> str:
         title = strip_hidden(self.title).strip() if self.title else ""
-        return title or default_title(self.view)
+        return title or default_title(self.view, self.lang)
 
 
 @dataclass(frozen=True)
@@ -345,7 +345,7 @@ def draw_snapshot(
         attribution=attribution,
         numeric_scale=numeric_scale(ax, renderer) if layout.on_paper else None,
     )
-    draw_caption(fig, layout, caption, renderer)
+    draw_caption(fig, layout, caption, renderer, spec.lang)
     return DrawnSnapshot(
         fig,
         ax,

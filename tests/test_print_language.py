@@ -434,3 +434,30 @@ def test_a_custom_extent_describes_only_what_is_inside(projects, boundary):
     omitted = re.search(r"(\d+) 个标注因空间不足从略", caption)
     labelled = len(drawn.labelled) + (len(drawn.inset.placement.placed) if drawn.inset else 0)
     assert labelled + (int(omitted.group(1)) if omitted else 0) == count
+
+
+@pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
+def test_an_english_export_has_an_english_title_caption_and_figures_box(projects, boundary, view):
+    """Title, caption lines (filters, counts, sources, furniture) and the figures box speak
+    English; only project names stay Chinese (the report gives no English names)."""
+    shown = apply_filter(projects, view)
+    drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(view=view, lang="en"))
+    page_texts = [t.get_text() for t in drawn.figure.texts]  # title and caption lines
+    assert len(page_texts) >= 3
+    for text in page_texts:
+        assert not CJK.search(text), text
+    assert page_texts[0].startswith("Shinan District")
+    caption = " ".join(page_texts[1:])
+    assert "Layers: all; Statuses: all; Time: " in caption
+    assert f"projects on the map: {len(split_by_placement(shown)[0])}" in caption
+    assert "EPSG:4549" in caption and "2021-01-22" in caption
+    assert page_texts[-1].startswith("For internal use")
+    figures = [
+        t.get_text()
+        for t in drawn.map_ax.texts
+        if "·" in t.get_text() and re.search(r"\d{4}", t.get_text())
+    ]
+    assert figures, "the figures box lists the district totals"
+    for line in figures:
+        assert not CJK.search(line), line
+        assert not re.search(r"\b(in|by|during) ·", line), line
