@@ -21,7 +21,7 @@ from maps.fonts import (
     cjk_font,
     text_width_pt,
 )
-from maps.layout import CAPTION_LINES, Layout
+from maps.layout import MAX_CAPTION_LINES, Layout
 
 if TYPE_CHECKING:  # only named in a signature; the snapshot module imports this one
     from maps.snapshot import SnapshotSpec
@@ -187,59 +187,115 @@ def caption_paragraphs(
         counts.append(t("print.count.outside", lang, count=outside))
     if omitted:
         counts.append(t("print.count.omitted", lang, count=omitted))
-    count = t("print.sep.item", lang).join(counts)
-    basemap = (
-        t("print.credit.basemap", lang, attribution=attribution)
-        if attribution
-        else t("print.credit.offline", lang)
-    )
-    made_on = (spec.made_on or date.today()).isoformat()
+    filters = [*describe_filters(spec.view, lang).split(t("print.sep.part", lang)), tuple(counts)]
+    # The counts are one segment of items: split between items only when too long.
+    if not spec.furniture:  # sources and furniture in a footer the page shares
+        return [filters, [_basemap_credit(lang, attribution)]] if attribution else [filters]
+    return [
+        filters,
+        *credit_paragraphs(
+            lang, attribution=attribution, made_on=spec.made_on, numeric_scale=numeric_scale
+        ),
+    ]
+
+
+def credit_paragraphs(
+    lang: str,
+    *,
+    attribution: str | None = None,
+    made_on: date | None = None,
+    numeric_scale: int | None = None,
+) -> list[list[str]]:
+    """The sources (report, boundaries, basemap, coordinate system) and the furniture line
+    (审图号 or 内部用图, 制图单位, 制图日期, 1:n), as caption paragraphs."""
     report = settings.REPORT_TITLE_EN if lang == "en" else settings.REPORT_TITLE
     credits = [
         t("print.credit.data", lang, title=report, date=settings.REPORT_DATE),
         t("print.credit.boundary", lang),
-        basemap,
+        _basemap_credit(lang, attribution),
         t("print.crs", lang),
     ]
     furniture = [
         settings.map_approval(lang),
         t("print.maker", lang, maker=settings.map_maker(lang)),
-        t("print.made_on", lang, date=made_on),
+        t("print.made_on", lang, date=(made_on or date.today()).isoformat()),
     ]
     if numeric_scale:
         furniture.append(t("print.scale", lang, n=f"{numeric_scale:,}"))
-    return [
-        [*describe_filters(spec.view, lang).split(t("print.sep.part", lang)), count],
-        credits,
-        # Last, so that the 审图号 / 内部用图 line sits at the bottom left, as is the convention.
-        furniture,
-    ]
+    # Last, so that the 审图号 / 内部用图 line sits at the bottom left, as is the convention.
+    return [credits, furniture]
 
 
-def _wrap(segments: Sequence[str], sep: str, size: float, width_pt: float, renderer) -> list[str]:
-    """Segments joined by ``sep`` into as few lines as fit ``width_pt``."""
+def _basemap_credit(lang: str, attribution: str | None) -> str:
+    if attribution:
+        return t("print.credit.basemap", lang, attribution=attribution)
+    return t("print.credit.offline", lang)
+
+
+def _wrap(
+    segments: Sequence[str | tuple[str, ...]],
+    sep: str,
+    size: float,
+    width_pt: float,
+    renderer,
+    item_sep: str,
+) -> list[str]:
+    """Segments joined by ``sep`` into as few lines as fit ``width_pt``; a tuple segment is
+    items joined by ``item_sep``, broken between items when it is wider than a line."""
     lines: list[str] = []
-    for segment in segments:
-        candidate = f"{lines[-1]}{sep}{segment}" if lines else segment
+
+    def add(piece: str, joiner: str) -> None:
+        candidate = f"{lines[-1]}{joiner}{piece}" if lines else piece
         if lines and text_width_pt(candidate, size, renderer) <= width_pt:
             lines[-1] = candidate
-        else:
-            lines.append(segment)
+            return
+        if lines and joiner == item_sep:
+            lines[-1] += item_sep.rstrip()
+        lines.append(piece)
+
+    for segment in segments:
+        if not isinstance(segment, tuple):
+            add(segment, sep)
+            continue
+        whole = item_sep.join(segment)
+        if len(segment) < 2 or text_width_pt(whole, size, renderer) <= width_pt:
+            add(whole, sep)
+            continue
+        add(segment[0], sep)
+        for item in segment[1:]:
+            add(item, item_sep)
     return lines
 
 
+#: The caption shrinks to this share of its type size before it takes another line.
+CAPTION_MIN_SHARE: Final = 0.8
+
+
+def _wrapped(paragraphs, size: float, width_pt: float, renderer, lang: str) -> list:
+    sep, item_sep = t("print.sep.part", lang), t("print.sep.item", lang)
+    return [
+        (i, line)
+        for i, segments in enumerate(paragraphs)
+        for line in _wrap(segments, sep if i == 0 else " · ", size, width_pt, renderer, item_sep)
+    ]
+
+
+def caption_lines(fig: Figure, layout: Layout, paragraphs, renderer, lang: str = "zh") -> int:
+    """Lines the caption needs at no less than ``CAPTION_MIN_SHARE`` of its type size (at
+    most ``MAX_CAPTION_LINES``): the page layout keeps that many."""
+    width_pt = layout.text_width * fig.get_figwidth() * 72
+    size = layout.sizes["caption"] * CAPTION_MIN_SHARE
+    needed = len(_wrapped(paragraphs, size, width_pt, renderer, lang))
+    return min(max(needed, 1), MAX_CAPTION_LINES)
+
+
 def draw_caption(fig: Figure, layout: Layout, paragraphs, renderer, lang: str = "zh") -> None:
-    """The caption wrapped into at most ``CAPTION_LINES`` lines, type reduced if need be."""
+    """The caption wrapped into the layout's caption lines, type reduced if need be."""
     width_pt = layout.text_width * fig.get_figwidth() * 72
     size = layout.sizes["caption"]
-    sep = t("print.sep.part", lang)
     for _ in range(8):
-        wrapped = [
-            (i, line)
-            for i, segments in enumerate(paragraphs)
-            for line in _wrap(segments, sep if i == 0 else " · ", size, width_pt, renderer)
-        ]
-        if len(wrapped) <= CAPTION_LINES:
+        wrapped = _wrapped(paragraphs, size, width_pt, renderer, lang)
+        if len(wrapped) <= layout.caption_lines:
             break
         size *= 0.9
     step = size * 1.55 / 72 / fig.get_figheight()

@@ -461,3 +461,22 @@ def test_an_english_export_has_an_english_title_caption_and_figures_box(projects
     for line in figures:
         assert not CJK.search(line), line
         assert not re.search(r"\b(in|by|during) ·", line), line
+
+
+@pytest.mark.parametrize("furniture", [True, False])
+def test_a_long_english_caption_on_a_half_page_keeps_readable_type(projects, boundary, furniture):
+    """A comparison panel is half a slide wide: its English caption takes more lines rather
+    than shrinking below 80 % of the caption size (it was ~6 px). Without furniture (the
+    comparison image prints sources once in a shared footer) only filters and counts stay."""
+    from maps.layout import type_sizes
+
+    page = custom_page(960, 900, 150)
+    view = ProjectFilter(as_of=2021)
+    spec = SnapshotSpec(view=view, page=page, lang="en", furniture=furniture)
+    drawn = draw_snapshot(apply_filter(projects, view), boundary, spec=spec)
+    caption = drawn.figure.texts[1:]
+    nominal = type_sizes(page)[0]["caption"]
+    assert min(t.get_fontsize() for t in caption) >= 0.8 * nominal - 1e-6
+    text = " ".join(t.get_text() for t in caption)
+    assert "projects on the map:" in text
+    assert ("For internal use" in text) is furniture and ("EPSG:4549" in text) is furniture
