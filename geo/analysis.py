@@ -21,8 +21,8 @@ from pyproj import Transformer
 
 from geo import schema, settings
 from geo.load import read_report_text
-from geo.periods import period_label, report_period
-from geo.timeline import milestone_span
+from geo.periods import period_label
+from geo.timeline import FigureTime, milestone_span, report_figure_time
 
 LOCATED: Final = ("exact", "approximate")
 #: Pocket-park service distances (straight line, not along streets).
@@ -126,6 +126,20 @@ def count_by_period(
 
 
 # Figures the data carries -----------------------------------------------------------------------
+#: The columns of :func:`figure_table` (and of the engine's answer to the same question).
+FIGURE_COLUMNS: Final = (
+    "label_zh",
+    "label_en",
+    "value",
+    "unit",
+    "period",
+    "kind",
+    "features",
+    "ids",
+    "quote",
+)
+
+
 def figure_table(
     gdf: gpd.GeoDataFrame,
     *,
@@ -139,7 +153,8 @@ def figure_table(
     listed once with all their ids: adding it per feature would count it three times.
     ``period`` and ``kind`` come from where the sentence sits in the report (the 2021 plan
     gives targets, the review gives results). ``years`` keeps figures whose period overlaps
-    that range, ``as_of`` those whose period starts by that year, as :func:`count_by_period`.
+    that range; ``as_of`` keeps what was known by that year: a result once its period has ended,
+    a target once set (:meth:`geo.timeline.FigureTime.in_view`, as the side panel and print).
 
     Returns columns ``label_zh, label_en, value, unit, period, kind, features, ids, quote``.
     """
@@ -148,47 +163,40 @@ def figure_table(
     for record in gdf[["id", "figures"]].itertuples():
         for figure in record.figures:
             key = (figure["quote"], figure["value"], figure["unit"], figure["label_zh"])
-            row = figures.setdefault(key, {**_figure_row(figure, report_text), "ids": []})
+            row = figures.setdefault(key, {**figure_row(figure, report_text), "ids": []})
             row["ids"].append(record.id)
     rows = [
         {**row, "features": len(row["ids"]), "ids": ", ".join(row["ids"])}
         for row in figures.values()
-        if _in_view(row["span"], years, as_of)
+        if figure_in_view(row["span"], years, as_of)
     ]
-    columns = [
-        "label_zh",
-        "label_en",
-        "value",
-        "unit",
-        "period",
-        "kind",
-        "features",
-        "ids",
-        "quote",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 
-def _in_view(span, years: tuple[int, int] | None, as_of: int | None) -> bool:
+def figure_in_view(
+    span: tuple[int, int] | None, years: tuple[int, int] | None, as_of: int | None
+) -> bool:
+    """Whether a figure of the report's ``span`` belongs to the view (the rule of the side
+    panel and of print, :meth:`geo.timeline.FigureTime.in_view`); a figure whose sentence
+    the report does not date is shown only when no time is chosen."""
     if span is None:
         return years is None and as_of is None
-    if years is not None and not (span[0] <= years[1] and span[1] >= years[0]):
-        return False
-    return as_of is None or span[0] <= as_of
+    time = FigureTime(span[0], span[1], target=span[0] >= settings.LAST_YEAR)
+    return time.in_view(years=years, as_of=as_of)
 
 
-def _figure_row(figure: dict, report_text: str) -> dict:
-    span = report_period(figure["quote"], report_text)
-    period = period_label(*span) if span else ""
-    kind = "" if span is None else ("target" if span[0] >= 2021 else "result")
+def figure_row(figure: dict, report_text: str) -> dict:
+    """One row of :func:`figure_table` (without ``features`` and ``ids``), with its ``span``."""
+    time = report_figure_time(figure, report_text, settings.LAST_YEAR)
+    span = (time.first, time.last) if time else None
     return {
         "span": span,
         "label_zh": figure["label_zh"],
         "label_en": figure.get("label_en", ""),
         "value": figure["value"],
         "unit": figure["unit"],
-        "period": period,
-        "kind": kind,
+        "period": period_label(*span) if span else "",
+        "kind": "" if time is None else ("target" if time.target else "result"),
         "quote": figure["quote"],
     }
 

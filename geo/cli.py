@@ -281,7 +281,7 @@ def _export_files(shown, boundary, request: ExportRequest) -> dict[str, bytes]:
             boundary=boundary,
             layers=request.view.layers,
             basemap=request.basemap,
-            title=request.title or default_title(request.view),
+            title=request.title or default_title(request.view, request.lang),
         )
         return {request.out.name: data}
     extent = request.extent

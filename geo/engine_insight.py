@@ -29,7 +29,7 @@ import pandas as pd
 from geo import analysis, schema
 from geo.load import read_report_text
 from geo.periods import period_label
-from geo.targets import LOCATED, MILESTONE_KIND, Target, _mapped_value
+from geo.targets import LOCATED, MILESTONE_KIND, Target, measured_value, target_row
 from geo.timeline import milestone_span
 
 #: The rows a panel shows, as registered on each query's own cursor.
@@ -221,21 +221,10 @@ class InsightEngine:
         rows = []
         for pos, idx, ids, count, _ in groups:
             figure = self.gdf.at[_label(self.gdf.index, pos), "figures"][idx]
-            row = analysis._figure_row(figure, report_text)
-            if analysis._in_view(row["span"], years, as_of):
+            row = analysis.figure_row(figure, report_text)
+            if analysis.figure_in_view(row["span"], years, as_of):
                 rows.append({**row, "features": int(count), "ids": ids})
-        columns = [
-            "label_zh",
-            "label_en",
-            "value",
-            "unit",
-            "period",
-            "kind",
-            "features",
-            "ids",
-            "quote",
-        ]
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(rows, columns=analysis.FIGURE_COLUMNS)
 
     def measure_totals(self, shown: pd.DataFrame) -> pd.DataFrame:
         """:func:`geo.analysis.measure_totals` of ``shown`` (located features measured)."""
@@ -317,28 +306,16 @@ class InsightEngine:
                 places = self.gdf.index.get_indexer(
                     [_label(self.gdf.index, p) for p in located_pos or []]
                 )
-                mapped_value = _mapped_value(target, measures, list(places))
+                mapped_value = measured_value(target, measures, list(places))
             rows.append(
-                {
-                    "id": target.id,
-                    "period": target.period,
-                    "year": target.year,
-                    "year_end": target.year_end,
-                    "kind": target.kind,
-                    "layer": target.layer,
-                    "label_zh": target.label_zh,
-                    "label_en": target.label_en,
-                    "value": target.value,
-                    "unit": target.unit,
-                    "at_least": target.at_least,
-                    "quote": target.quote,
-                    "measure": target.measure,
-                    "mapped": int(mapped),
-                    "located": int(located),
-                    "schematic": int(schematic),
-                    "mapped_value": mapped_value,
-                    "mapped_ids": ids or "",
-                }
+                target_row(
+                    target,
+                    mapped=int(mapped),
+                    located=int(located),
+                    schematic=int(schematic),
+                    mapped_value=mapped_value,
+                    mapped_ids=ids or "",
+                )
             )
         return pd.DataFrame(rows)
 

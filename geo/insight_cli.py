@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import analysis, settings
-from geo.compare import DEFAULT_SIDES, Side, comparison_title, parse_side
+from geo.compare import DEFAULT_SIDES, comparison_title, default_sides, parse_side
 from geo.errors import ProjectDataError
 from geo.filter import ProjectFilter, apply_filter
 from geo.load import load_boundary
@@ -75,6 +75,12 @@ def add_parser(commands) -> None:
     compare.add_argument("--status", help=f"comma-separated: {','.join(STATUSES)}")
     compare.add_argument("--preset", default="a4-landscape", help=", ".join(PRESETS))
     compare.add_argument("--title", help="page title (default: from the two views)")
+    compare.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of the titles, legends, figures and captions (default zh)",
+    )
     compare.add_argument(
         "--basemap",
         default="none",
@@ -258,7 +264,7 @@ def _compare(args: argparse.Namespace) -> int:
         raise ValueError(f"unknown preset {args.preset!r}; valid: {', '.join(PRESETS)}")
     layers, statuses = _split(args.layers), _split(args.status)
     views = [parse_side(text, layers=layers, statuses=statuses) for text in (args.left, args.right)]
-    sides = (Side(views[0], default_title(views[0])), Side(views[1], default_title(views[1])))
+    sides = default_sides((views[0], views[1]), args.lang)
     gdf = load_current_projects()
     data = render_comparison(
         gdf,
@@ -266,8 +272,9 @@ def _compare(args: argparse.Namespace) -> int:
         sides,
         page=PRESETS[args.preset],
         fmt=fmt,
-        title=args.title or comparison_title(views[0], views[1]),
+        title=args.title or comparison_title(views[0], views[1], args.lang),
         basemap=_basemap(args.basemap),
+        lang=args.lang,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

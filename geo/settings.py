@@ -88,19 +88,21 @@ def export_workers() -> int:
 #: 审图号 of a published map or the 内部用图 note of an internal one (bottom left).
 MAP_MAKER_ENV: Final = "PROJECT_MAP_MAKER"
 MAP_APPROVAL_ENV: Final = "PROJECT_MAP_APPROVAL"
-DEFAULT_MAP_MAKER: Final = "市南区项目地图项目组"
-DEFAULT_MAP_APPROVAL: Final = "内部用图"
 
 
-def map_maker() -> str:
-    """制图单位: ``PROJECT_MAP_MAKER``, or the project team."""
-    return os.environ.get(MAP_MAKER_ENV, "").strip()[:80] or DEFAULT_MAP_MAKER
+def map_maker(lang: str = "zh") -> str:
+    """制图单位: ``PROJECT_MAP_MAKER`` as given, or the project team in ``lang``."""
+    from i18n import t  # the catalogue imports nothing from here; kept lazy all the same
+
+    return os.environ.get(MAP_MAKER_ENV, "").strip()[:80] or t("print.maker.default", lang)
 
 
-def map_approval() -> str:
-    """The 审图号 line (e.g. ``审图号：青S(2021)001号``) from ``PROJECT_MAP_APPROVAL``;
-    内部用图 by default."""
-    return os.environ.get(MAP_APPROVAL_ENV, "").strip()[:80] or DEFAULT_MAP_APPROVAL
+def map_approval(lang: str = "zh") -> str:
+    """The 审图号 line (e.g. ``审图号：青S(2021)001号``) from ``PROJECT_MAP_APPROVAL`` as given;
+    内部用图 ("For internal use") by default."""
+    from i18n import t
+
+    return os.environ.get(MAP_APPROVAL_ENV, "").strip()[:80] or t("print.approval.internal", lang)
 
 
 #: Tianditu basemaps need a free key; set it in this environment variable to enable them.

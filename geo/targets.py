@@ -289,33 +289,53 @@ def compare_targets(targets: Sequence[Target], gdf: gpd.GeoDataFrame) -> pd.Data
         mapped_value = None
         if target.measure in ("area", "length"):
             measures = measures or feature_measures(gdf)
-            mapped_value = _mapped_value(target, measures, located)
+            mapped_value = measured_value(target, measures, located)
         rows.append(
-            {
-                "id": target.id,
-                "period": target.period,
-                "year": target.year,
-                "year_end": target.year_end,
-                "kind": target.kind,
-                "layer": target.layer,
-                "label_zh": target.label_zh,
-                "label_en": target.label_en,
-                "value": target.value,
-                "unit": target.unit,
-                "at_least": target.at_least,
-                "quote": target.quote,
-                "measure": target.measure,
-                "mapped": len(part),
-                "located": len(located),
-                "schematic": sum(records[i][4] == "schematic" for i in part),
-                "mapped_value": mapped_value,
-                "mapped_ids": ", ".join(records[i][5] for i in part),
-            }
+            target_row(
+                target,
+                mapped=len(part),
+                located=len(located),
+                schematic=sum(records[i][4] == "schematic" for i in part),
+                mapped_value=mapped_value,
+                mapped_ids=", ".join(records[i][5] for i in part),
+            )
         )
     return pd.DataFrame(rows)
 
 
-def _mapped_value(
+def target_row(
+    target: Target,
+    *,
+    mapped: int,
+    located: int,
+    schematic: int,
+    mapped_value: float | None,
+    mapped_ids: str,
+) -> dict[str, Any]:
+    """One row of :func:`compare_targets` (the DuckDB engine builds the same rows)."""
+    return {
+        "id": target.id,
+        "period": target.period,
+        "year": target.year,
+        "year_end": target.year_end,
+        "kind": target.kind,
+        "layer": target.layer,
+        "label_zh": target.label_zh,
+        "label_en": target.label_en,
+        "value": target.value,
+        "unit": target.unit,
+        "at_least": target.at_least,
+        "quote": target.quote,
+        "measure": target.measure,
+        "mapped": mapped,
+        "located": located,
+        "schematic": schematic,
+        "mapped_value": mapped_value,
+        "mapped_ids": mapped_ids,
+    }
+
+
+def measured_value(
     target: Target, measures: tuple[pd.Series, pd.Series], located: list[int]
 ) -> float:
     areas, lengths = measures

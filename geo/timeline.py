@@ -14,6 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from geo.periods import report_period
+from i18n import t
+
 Milestone = Mapping[str, Any]
 
 
@@ -147,28 +150,49 @@ class FigureTime:
     def in_view(self, *, years: tuple[int, int] | None = None, as_of: int | None = None) -> bool:
         """Whether a view of ``years`` (a period) or ``as_of`` (one year) shows the figure.
 
-        A period shows the figures whose span meets it; "as of" a year shows what was known
-        by then: a 2016–2020 total from 2020 on, a 2021 target only in the 2021 view.
+        A period shows the figures whose span meets it. "As of" a year shows what was known
+        by then: a result once its span has ended (a 2016–2020 total from 2020 on), a target
+        once it has been set (the 2021 targets, and the 2021–2025 goals, from 2021 on).
 
         >>> total = FigureTime(2016, 2020, target=False)
         >>> total.in_view(years=(2016, 2020)), total.in_view(as_of=2018), total.in_view(as_of=2021)
         (True, False, True)
-        >>> FigureTime(2021, 2021, target=True).in_view(years=(2016, 2020))
-        False
+        >>> goal = FigureTime(2021, 2025, target=True)
+        >>> goal.in_view(years=(2016, 2020)), goal.in_view(as_of=2020), goal.in_view(as_of=2021)
+        (False, False, True)
         """
         if years is not None:
             return self.first <= years[1] and self.last >= years[0]
         if as_of is not None:
-            return self.last <= as_of
+            return (self.first if self.target else self.last) <= as_of
         return True
+
+    def label(self, lang: str = "zh") -> str:
+        """The period as the side panel and print give it: a 2021 target, 2020, 2016–2020."""
+        if self.target:
+            return t("time.label.target", lang, year=self.last)
+        if self.first == self.last:
+            return t("span.year", lang, year=self.first)
+        return t("span.period", lang, first=self.first, last=self.last)
 
 
 def figure_time(
-    milestones: Sequence[Milestone], figure: Mapping[str, Any], plan_year: int
+    milestones: Sequence[Milestone],
+    figure: Mapping[str, Any],
+    plan_year: int,
+    report_text: str | None = None,
 ) -> FigureTime:
-    """When a district figure holds: a target (its label says 目标, or the project is only
-    planned) in the year of the last target (``plan_year`` when none), else the span of the
-    last reported milestone."""
+    """When a district figure holds.
+
+    The report itself says it first: the part holding the figure's sentence (the 2016–2020
+    review, 2020, the 2021–2025 goals or the 2021 plan; a figure from ``plan_year`` on is a
+    target). Without the report, or for a sentence not in it: a target (its label says 目标,
+    or the project is only planned) in the year of the last target (``plan_year`` when none),
+    else the span of the last reported milestone.
+    """
+    found = report_figure_time(figure, report_text, plan_year) if report_text else None
+    if found is not None:
+        return found
     targets = [m for m in milestones if m.get("kind") == "target"]
     reported = [m for m in milestones if m.get("kind") != "target"]
     if "目标" in str(figure.get("label_zh", "")) or not reported:
@@ -176,3 +200,14 @@ def figure_time(
         return FigureTime(year, year, target=True)
     first, last = milestone_span(reported[-1])
     return FigureTime(first, last, target=False)
+
+
+def report_figure_time(
+    figure: Mapping[str, Any], report_text: str, plan_year: int
+) -> FigureTime | None:
+    """The years the report's part holding the figure's sentence speaks of, or None when the
+    sentence is not in a dated part of ``report_text``."""
+    span = report_period(str(figure.get("quote", "")), report_text)
+    if span is None:
+        return None
+    return FigureTime(span[0], span[1], target=span[0] >= plan_year)

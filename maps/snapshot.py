@@ -39,7 +39,13 @@ from maps.background import (
     read_context,
     setup_map_axes,
 )
-from maps.caption import caption_paragraphs, default_title, draw_caption, draw_title
+from maps.caption import (
+    caption_lines,
+    caption_paragraphs,
+    default_title,
+    draw_caption,
+    draw_title,
+)
 from maps.extent import clamp_extent, lonlat_bounds, metric_limits, snapshot_extent, zoomed
 from maps.features import (
     draw_features,
@@ -78,6 +84,9 @@ class SnapshotSpec:
     made_on: date | None = None
     #: Legend and figures box language: "zh" (default) or "en"; one language per row.
     lang: str = "zh"
+    #: False: the caption keeps the filters and counts only; the sources and the furniture
+    #: line go in a footer the page shares (the comparison image's two panels).
+    furniture: bool = True
 
     def __post_init__(self) -> None:
         if self.fmt not in IMAGE_FORMATS:
@@ -92,7 +101,7 @@ class SnapshotSpec:
     @property
     def shown_title(self) -> str:
         title = strip_hidden(self.title).strip() if self.title else ""
-        return title or default_title(self.view)
+        return title or default_title(self.view, self.lang)
 
 
 @dataclass(frozen=True)
@@ -203,6 +212,24 @@ def render_layer_snapshots(
     return out
 
 
+def _layout_for_caption(fig, spec: SnapshotSpec, shown, off_map, renderer) -> Layout:
+    """The page layout with room for the caption's lines, sized from a draft with the
+    longest counts it can have (every project left out, a basemap credit, a 1:n scale)."""
+    layout = page_layout(spec.page)
+    many = max(len(shown), 10)
+    draft = caption_paragraphs(
+        spec,
+        shown,
+        off_map=off_map,
+        omitted=many,
+        outside=many,
+        attribution=None if spec.basemap == "none" else "© OpenStreetMap contributors",
+        numeric_scale=100_000 if layout.on_paper else None,
+    )
+    lines = caption_lines(fig, layout, draft, renderer, spec.lang)
+    return layout if lines == layout.caption_lines else page_layout(spec.page, lines)
+
+
 def draw_snapshot(
     gdf_shown: gpd.GeoDataFrame,
     boundary: gpd.GeoDataFrame,
@@ -217,11 +244,11 @@ def draw_snapshot(
     # District totals go into the figures box and unlocated projects into the caption count:
     # neither is a site, so neither is drawn, labelled or used to frame the map.
     shown, totals, unlocated = split_by_placement(visible)
-    layout = page_layout(spec.page)
-    sizes, scale = layout.sizes, layout.scale
     fig = Figure(figsize=spec.page.size_in, dpi=spec.page.dpi, facecolor="white")
     FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
+    layout = _layout_for_caption(fig, spec, shown, (len(totals), len(unlocated)), renderer)
+    sizes, scale = layout.sizes, layout.scale
     px_per_pt = renderer.points_to_pixels(1.0)
     context = context if context is not None else read_context()
     boundary_m = boundary.to_crs(settings.METRIC_CRS)
@@ -292,7 +319,9 @@ def draw_snapshot(
     legend_box = plan.boxes["legend"]
     obstacles.append(legend_box)
     if basemap_image is None:
-        obstacles += draw_context_labels(ax, context, xlim, ylim, renderer, sizes["context"])
+        obstacles += draw_context_labels(
+            ax, context, xlim, ylim, renderer, sizes["context"], obstacles
+        )
     placement = LabelPlacement(placed=(), omitted=())
     # Features shown in the inset are labelled there, at a scale where their labels fit.
     in_inset = shown_m["id"].isin(inset.keys if inset is not None else ())
@@ -343,7 +372,7 @@ def draw_snapshot(
         attribution=attribution,
         numeric_scale=numeric_scale(ax, renderer) if layout.on_paper else None,
     )
-    draw_caption(fig, layout, caption, renderer)
+    draw_caption(fig, layout, caption, renderer, spec.lang)
     return DrawnSnapshot(
         fig,
         ax,

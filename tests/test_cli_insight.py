@@ -117,3 +117,23 @@ def test_the_apps_download_is_narrowed_like_the_map():
     )
     assert a.shape == b.shape == (PRESETS["slide-16x9"].height_px, PRESETS["slide-16x9"].width_px)
     assert np.abs(a - b).mean() > 0.5
+
+
+def test_compare_in_english_titles_and_draws_the_panels_in_english(tmp_path, monkeypatch):
+    import maps.compare_export
+
+    asked = {}
+
+    def render(gdf, boundary, sides, **options):
+        asked.update(options, sides=sides)
+        return b"png"
+
+    monkeypatch.setattr(maps.compare_export, "render_comparison", render)
+    out = tmp_path / "en.png"
+    assert main(["compare", "--out", str(out), "--lang", "en"]) == 0
+    assert asked["lang"] == "en"
+    assert asked["title"] == "Shinan District Project Map · 2016–2020 compared with 2021"
+    assert [side.title for side in asked["sides"]] == [
+        "Shinan District: key projects and urban renewal · 2016–2020",
+        "Shinan District: key projects and urban renewal · 2021 targets",
+    ]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from geo import ProjectFilter, apply_filter
+from geo import ProjectFilter, apply_filter, settings
+from geo.analysis import figure_table
 from geo.compare import default_sides
 from geo.filter import split_by_placement
-from geo.load import load_projects
+from geo.load import load_projects, read_report_text
+from geo.timeline import figure_time
 from maps.figures_box import district_figures
 from ui.panels import figures_html
 
@@ -86,3 +88,43 @@ def test_comparison_panes_are_titled_in_the_page_language():
         "Shinan District: key projects and urban renewal · 2016–2020",
         "Shinan District: key projects and urban renewal · 2021 targets",
     ]
+
+
+VIEWS = [
+    ProjectFilter(years=(2016, 2020)),
+    ProjectFilter(years=(2021, 2021)),
+    ProjectFilter(years=(2021, 2025)),
+    ProjectFilter(as_of=2018),
+    ProjectFilter(as_of=2020),
+    ProjectFilter(as_of=2021),
+]
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=str)
+def test_insight_table_and_side_panel_follow_one_rule(projects, view):
+    """The insight figures table, the side panel and print decide "does this figure belong
+    to the view" the same way, for every figure in the bundled data."""
+    report = read_report_text()
+    table = figure_table(projects, years=view.years, as_of=view.as_of, report_text=report)
+    listed = set(table["quote"])
+    for record in projects[["milestones", "figures"]].itertuples():
+        for figure in record.figures:
+            time = figure_time(record.milestones, figure, settings.LAST_YEAR, report)
+            wanted = time.in_view(years=view.years, as_of=view.as_of)
+            assert (figure["quote"] in listed) is wanted, (view, figure["label_zh"])
+
+
+def test_a_figure_from_the_2021_plan_is_a_2021_target(projects):
+    """The 1,699 resettlement flats sit in the report's 2021 plan ("全部交付入住"): a 2021
+    target, whatever its project's last reported milestone (2020) says. It is not listed as a
+    2016–2020 or an "as of 2020" result."""
+    report = read_report_text()
+    row = projects[projects["id"] == "zhongdao-cluster"].iloc[0]
+    (flats,) = [f for f in row["figures"] if f["value"] == 1699]
+    time = figure_time(row["milestones"], flats, settings.LAST_YEAR, report)
+    assert (time.first, time.last, time.target) == (2021, 2021, True)
+    assert time.label("zh") == "2021年目标"
+    assert not time.in_view(years=(2016, 2020)) and not time.in_view(as_of=2020)
+    assert time.in_view(as_of=2021)
+    # Without the report the milestones are all there is: the last reported one (2020).
+    assert not figure_time(row["milestones"], flats, settings.LAST_YEAR).target

@@ -291,3 +291,46 @@ def test_the_legend_text_stays_inside_its_box(drawings, preset):
     box = _extent(legend, renderer).buffer(1.0)
     outside = [t.get_text() for t in legend.texts if not box.contains(_extent(t, renderer))]
     assert not outside, outside
+
+
+@pytest.mark.parametrize("view", ["2016-2020", "as-of-2021"])
+def test_an_english_half_page_panel_keeps_its_legend_inside_the_frame(view):
+    """A comparison image's panel: half a 16:9 slide, legend and figures in English (longer
+    text than Chinese). The legend takes no more columns than fit the frame's width."""
+    from maps.page import custom_page
+
+    slide = PRESETS["slide-16x9"]
+    page = custom_page(slide.width_px // 2, round(slide.height_px * 0.9), slide.dpi)
+    flt = VIEWS[view]
+    spec = SnapshotSpec(view=flt, page=page, lang="en")
+    drawn = draw_snapshot(apply_filter(load_projects(), flt), load_boundary(), spec=spec)
+    renderer = _renderer(drawn)
+    frame = _extent(drawn.map_ax, renderer).buffer(0.5)
+    boxes = _boxes(drawn)
+    assert "legend" in boxes
+    outside = [name for name, box in boxes.items() if not frame.contains(box)]
+    assert not outside, f"outside the map frame: {outside}"
+    legend = next(ax for ax in drawn.figure.axes if ax.get_label() == "legend")
+    box = _extent(legend, renderer).buffer(1.0)
+    assert all(box.contains(_extent(t, renderer)) for t in legend.texts)
+    assert any(t.get_text().isascii() and t.get_text().strip() for t in legend.texts)
+
+
+CONTEXT_LABEL_ZORDER = 2
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("preset", [*SLIDES, *PAPER])
+def test_neighbour_names_are_not_under_a_box(drawings, preset, view):
+    """市北区 and 崂山区 stand clear of the legend, figures box and inset (or are left off)."""
+    drawn = drawings(preset, view)
+    renderer = _renderer(drawn)
+    names = [
+        (t.get_text(), _extent(t, renderer))
+        for t in drawn.map_ax.texts
+        if t.get_zorder() == CONTEXT_LABEL_ZORDER and t.get_text().endswith("区")
+    ]
+    assert names, f"{preset} {view}: no neighbour named"
+    boxes = _boxes(drawn)
+    under = [(n, b) for n, e in names for b, box in boxes.items() if e.intersects(box)]
+    assert not under, f"{preset} {view}: {under}"

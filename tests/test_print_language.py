@@ -434,3 +434,49 @@ def test_a_custom_extent_describes_only_what_is_inside(projects, boundary):
     omitted = re.search(r"(\d+) 个标注因空间不足从略", caption)
     labelled = len(drawn.labelled) + (len(drawn.inset.placement.placed) if drawn.inset else 0)
     assert labelled + (int(omitted.group(1)) if omitted else 0) == count
+
+
+@pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
+def test_an_english_export_has_an_english_title_caption_and_figures_box(projects, boundary, view):
+    """Title, caption lines (filters, counts, sources, furniture) and the figures box speak
+    English; only project names stay Chinese (the report gives no English names)."""
+    shown = apply_filter(projects, view)
+    drawn = draw_snapshot(shown, boundary, spec=SnapshotSpec(view=view, lang="en"))
+    page_texts = [t.get_text() for t in drawn.figure.texts]  # title and caption lines
+    assert len(page_texts) >= 3
+    for text in page_texts:
+        assert not CJK.search(text), text
+    assert page_texts[0].startswith("Shinan District")
+    caption = " ".join(page_texts[1:])
+    assert "Layers: all; Statuses: all; Time: " in caption
+    assert f"projects on the map: {len(split_by_placement(shown)[0])}" in caption
+    assert "EPSG:4549" in caption and "2021-01-22" in caption
+    assert page_texts[-1].startswith("For internal use")
+    figures = [
+        t.get_text()
+        for t in drawn.map_ax.texts
+        if "·" in t.get_text() and re.search(r"\d{4}", t.get_text())
+    ]
+    assert figures, "the figures box lists the district totals"
+    for line in figures:
+        assert not CJK.search(line), line
+        assert not re.search(r"\b(in|by|during) ·", line), line
+
+
+@pytest.mark.parametrize("furniture", [True, False])
+def test_a_long_english_caption_on_a_half_page_keeps_readable_type(projects, boundary, furniture):
+    """A comparison panel is half a slide wide: its English caption takes more lines rather
+    than shrinking below 80 % of the caption size (it was ~6 px). Without furniture (the
+    comparison image prints sources once in a shared footer) only filters and counts stay."""
+    from maps.layout import type_sizes
+
+    page = custom_page(960, 900, 150)
+    view = ProjectFilter(as_of=2021)
+    spec = SnapshotSpec(view=view, page=page, lang="en", furniture=furniture)
+    drawn = draw_snapshot(apply_filter(projects, view), boundary, spec=spec)
+    caption = drawn.figure.texts[1:]
+    nominal = type_sizes(page)[0]["caption"]
+    assert min(t.get_fontsize() for t in caption) >= 0.8 * nominal - 1e-6
+    text = " ".join(t.get_text() for t in caption)
+    assert "projects on the map:" in text
+    assert ("For internal use" in text) is furniture and ("EPSG:4549" in text) is furniture

@@ -67,7 +67,7 @@ def export_panel(
             _image_downloads(shown, boundary, spec, per_layer=per_layer, lang=lang)
             _preview(shown, boundary, spec, lang=lang)
         st.divider()
-        title = spec.shown_title if spec is not None else default_title(project_filter)
+        title = spec.shown_title if spec is not None else default_title(project_filter, lang)
         _data_downloads(shown, boundary, project_filter, basemap=basemap, title=title, lang=lang)
 
 
@@ -80,7 +80,7 @@ def _snapshot_controls(
     view: ProjectFilter, *, basemap: str, extent, lang: str
 ) -> tuple[SnapshotSpec | None, bool]:
     """Title, size and format inputs; returns the snapshot they describe (None: bad size)."""
-    default = default_title(view)
+    default = default_title(view, lang)
     title = st.text_input(
         t("export.title", lang),
         key="export_title",

@@ -14,7 +14,8 @@ import pandas as pd
 from geo import settings
 from geo.filter import ProjectFilter
 from geo.html import escape_html as esc
-from geo.timeline import FigureTime, explain_status, figure_time, milestone_span
+from geo.load import read_report_text
+from geo.timeline import explain_status, figure_time, milestone_span
 from geo.view import ViewState, time_label
 from i18n import t
 from layers import LAYERS, STATUS_STYLES
@@ -175,15 +176,6 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def _figure_period(time: FigureTime, lang: str) -> str:
-    """The period a district figure belongs to: a 2021 target, or the span the report gives."""
-    if time.target:
-        return t("time.label.target", lang, year=time.last)
-    if time.first == time.last:
-        return t("span.year", lang, year=time.first)
-    return t("span.period", lang, first=time.first, last=time.last)
-
-
 def figures_html(
     totals: gpd.GeoDataFrame, lang: str = "zh", view: ProjectFilter | None = None
 ) -> str:
@@ -195,10 +187,11 @@ def figures_html(
     if not len(totals):
         return ""
     cards = []
+    report = read_report_text()
     for row in totals.to_dict("records"):
         name, _ = _name(row, lang)
         for figure in row["figures"]:
-            time = figure_time(row["milestones"], figure, settings.LAST_YEAR)
+            time = figure_time(row["milestones"], figure, settings.LAST_YEAR, report)
             if view is not None and not time.in_view(years=view.years, as_of=view.as_of):
                 continue
             cards.append(
@@ -207,7 +200,7 @@ def figures_html(
                 f'<div style="font-size:1.25rem;font-weight:700">{esc(_number(figure["value"]))}'
                 f' <span style="font-size:.85rem;font-weight:400">{esc(figure["unit"])}</span>'
                 f"</div><div style='font-size:.82rem'>{esc(_figure_label(figure, lang))}"
-                f" · <b>{esc(_figure_period(time, lang))}</b></div>"
+                f" · <b>{esc(time.label(lang))}</b></div>"
                 f'<div style="font-size:.75rem;color:#555"><q>{esc(figure["quote"])}</q></div>'
                 "</div>"
             )
