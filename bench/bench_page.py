@@ -61,11 +61,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--toggles", type=int, default=len(TOGGLE), help="statuses clicked")
     parser.add_argument("--reruns", type=int, default=4, help="AppTest reruns per mode")
     parser.add_argument("--no-browser", action="store_true", help="skip Chromium")
+    parser.add_argument("--data-dir", type=Path, help="keep the synthetic files here, reuse them")
     args = parser.parse_args(argv)
     print(f"load average at start: {os.getloadavg()[0]:.2f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            path = write_synthetic(n, Path(tmp))
+            path = write_synthetic(n, args.data_dir or Path(tmp))
             print(f"{n:,} projects: {path.stat().st_size / 1e6:.1f} MB GeoParquet", flush=True)
             start = time.perf_counter()
             load_projects(path)
@@ -90,6 +91,8 @@ def write_synthetic(n: int, folder: Path) -> Path:
     """``n`` synthetic projects as GeoParquet (written from the frame: the GeoJSON of 10^5
     would be refused by the loader's 64 MB limit)."""
     path = folder / f"synthetic_{n}.parquet"
+    if path.exists():  # the same seed gives the same projects: reuse a kept file
+        return path
     write_projects_parquet(_to_frame(synthetic_collection(n)["features"]), path)
     return path
 

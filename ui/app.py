@@ -392,8 +392,8 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
     )
     # The projects themselves, after the map: the same text on every rerun, so Streamlit
     # sends it once and then only a reference to it.
-    st.html(data.element, unsafe_allow_javascript=True)
-    st.html(fixed.element, unsafe_allow_javascript=True)
+    st.html(data, unsafe_allow_javascript=True)  # its _repr_html_: not dedented again
+    st.html(fixed, unsafe_allow_javascript=True)
     # The next filter click is shown by the page at once (fixed text: sent once).
     st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
     _remember_position(result or {}, gcj02=basemap.gcj02)
@@ -478,7 +478,7 @@ def _remember_position(result: dict, *, gcj02: bool) -> None:
 def _detail(gdf: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, view: ViewState) -> None:
     selected_id = st.session_state.get("selected_id")
     lang = view.lang
-    if not selected_id or selected_id not in set(gdf["id"]):
+    if not selected_id or not (gdf["id"] == selected_id).any():
         st.caption(t("detail.hint", lang))
         return
     row = gdf.loc[gdf["id"] == selected_id].iloc[0]
