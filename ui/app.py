@@ -70,9 +70,9 @@ from ui.scenes import (
     player_options,
     save_scene_form,
 )
+from ui.search import search_box
 from ui.state import (
     current_lang,
-    frame_project,
     seed_from_url,
     send_map_to,
     sidebar,
@@ -214,7 +214,7 @@ def main() -> None:
         _draw_map(gdf, data_key, on_map, boundary, view, frames)
     with side_col, st.container(key="side_panel"):
         if not view.presenter:
-            _search(gdf, lang)
+            search_box(gdf, lang)
         _detail(gdf, shown, view)
         for html in (
             figures_html(totals, lang, view.project_filter),
@@ -291,31 +291,6 @@ def _notices(view: ViewState, lang: str) -> None:
             on_click=st.session_state.update,
             kwargs={"notices_dismissed": True},
         )
-
-
-def _search(gdf: gpd.GeoDataFrame, lang: str) -> None:
-    """The project search box: choosing a project selects it and frames it on the map."""
-    if lang == "en":
-        names = dict(zip(gdf["id"], gdf["name_en"], strict=True))
-    else:
-        names = dict(zip(gdf["id"], gdf["name_zh"] + " · " + gdf["name_en"], strict=True))
-    st.selectbox(
-        t("search.label", lang),
-        options=list(names),
-        index=None,
-        format_func=names.__getitem__,
-        placeholder=t("search.placeholder", lang),
-        key="search",
-        on_change=_choose_search,
-        args=(gdf,),
-        label_visibility="collapsed",
-    )
-
-
-def _choose_search(gdf: gpd.GeoDataFrame) -> None:
-    chosen = st.session_state.get("search")
-    if chosen is not None:
-        frame_project(gdf, chosen)
 
 
 def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: list) -> None:
