@@ -61,21 +61,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--toggles", type=int, default=len(TOGGLE), help="statuses clicked")
     parser.add_argument("--reruns", type=int, default=4, help="AppTest reruns per mode")
     parser.add_argument("--no-browser", action="store_true", help="skip Chromium")
+    parser.add_argument("--data-dir", type=Path, help="keep the synthetic files here, reuse them")
     args = parser.parse_args(argv)
     print(f"load average at start: {os.getloadavg()[0]:.2f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            path = write_synthetic(n, Path(tmp))
+            path = write_synthetic(n, args.data_dir or Path(tmp))
             print(f"{n:,} projects: {path.stat().st_size / 1e6:.1f} MB GeoParquet", flush=True)
             start = time.perf_counter()
             load_projects(path)
             print(f"  load_projects, every check: {time.perf_counter() - start:.2f} s", flush=True)
             for presenter in (False, True):
-                first, reruns = server_reruns(path, presenter=presenter, runs=args.reruns)
+                first, reruns, cpu = server_reruns(path, presenter=presenter, runs=args.reruns)
                 print(
                     f"  server ({_mode(presenter)}): first run {first:.2f} s, rerun after a "
                     f"status click median {statistics.median(reruns):.2f} s "
-                    f"(max {max(reruns):.2f})",
+                    f"(max {max(reruns):.2f}; CPU {statistics.median(cpu):.2f} s, which a "
+                    f"loaded machine stretches less); peak RSS of this process {_own_peak()} MB",
                     flush=True,
                 )
             if not args.no_browser:
@@ -90,6 +92,8 @@ def write_synthetic(n: int, folder: Path) -> Path:
     """``n`` synthetic projects as GeoParquet (written from the frame: the GeoJSON of 10^5
     would be refused by the loader's 64 MB limit)."""
     path = folder / f"synthetic_{n}.parquet"
+    if path.exists():  # the same seed gives the same projects: reuse a kept file
+        return path
     write_projects_parquet(_to_frame(synthetic_collection(n)["features"]), path)
     return path
 
@@ -98,8 +102,19 @@ def _mode(presenter: bool) -> str:
     return "presenter" if presenter else "full page"
 
 
-def server_reruns(path: Path, *, presenter: bool, runs: int) -> tuple[float, list[float]]:
-    """Seconds of the first run and of each rerun after a status pill is clicked (AppTest)."""
+def _own_peak() -> int:
+    """This process's peak RSS in MB (VmHWM): the frame, caches and AppTest's session."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def server_reruns(
+    path: Path, *, presenter: bool, runs: int
+) -> tuple[float, list[float], list[float]]:
+    """Seconds of the first run and of each rerun after a status pill is clicked (AppTest),
+    and each rerun's CPU seconds (the script runs in a thread of this process)."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["PROJECT_MAP_DATA"] = str(path)
@@ -112,14 +127,15 @@ def server_reruns(path: Path, *, presenter: bool, runs: int) -> tuple[float, lis
     first = time.perf_counter() - start
     if at.exception:
         raise RuntimeError(at.exception)
-    times = []
+    times, cpu = [], []
     for i in range(runs):
         dropped = TOGGLE[i % len(TOGGLE)]
         statuses = [s for s in schema.STATUSES if s != dropped]
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         at.pills(key="statuses").set_value(statuses).run()
         times.append(time.perf_counter() - start)
-    return first, times
+        cpu.append(time.process_time() - start_cpu)
+    return first, times, cpu
 
 
 def chromium_figures(path: Path, toggles: tuple[str, ...]) -> list[str]:

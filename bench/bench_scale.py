@@ -217,7 +217,10 @@ def browse(
             for _ in range(2):  # off, then on again
                 state ^= {status}
                 mark = _mark(page, naive)
+                # Reset in one step: a frame counted between two Playwright calls would find
+                # no "all" key (seen at load 20).
                 received.clear()
+                received.update(all=0, map=0)
                 applied = None if naive else _map_frame(page).evaluate(_INSTANT)[0]
                 received.update(all=0, map=0)
                 start = time.perf_counter()

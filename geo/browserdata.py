@@ -73,10 +73,15 @@ class BrowserData:
     ids: pd.Index = field(repr=False)
     layers: tuple[str, ...] = field(repr=False)
 
-    @property
+    @functools.cached_property
     def element(self) -> str:
         """HTML for the page: a script that hands the payload to the map's browser side."""
         return data_script("shinan-data", self.key, self.payload)
+
+    def _repr_html_(self) -> str:
+        # st.html(self) takes this as it is; given a str, it would dedent tens of MB on every
+        # rerun (seconds at 100,000 projects) to the same text.
+        return self.element
 
     @property
     def size(self) -> int:

@@ -9,7 +9,7 @@ module of ``{key: (zh, en)}``; keys are unique across modules (checked at import
 
 from __future__ import annotations
 
-from i18n import access, admin, editing, evidence, exports, insight, listing, page, scale
+from i18n import access, admin, editing, evidence, exports, insight, listing, page, scale, search
 
 #: Interface languages: Chinese (default), English, or both side by side.
 LANGS = ("zh", "en", "both")
@@ -26,7 +26,7 @@ def _merge(*modules) -> dict[str, tuple[str, str]]:
     return strings
 
 
-STRINGS = _merge(page, admin, evidence, editing, insight, exports, access, listing, scale)
+STRINGS = _merge(page, admin, evidence, editing, insight, exports, access, listing, scale, search)
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:

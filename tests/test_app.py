@@ -84,12 +84,31 @@ def test_period_filter(app):
 
 
 def test_search_selects_and_zooms_to_a_project(app):
-    app.selectbox(key="search").set_value("pichaiyuan-phase-2").run()
+    # Part of the Chinese name; the only match is selected without a second click.
+    app.text_input(key="search_query").set_value("劈柴").run()
     args = map_args(app)
     assert args["zoom"] >= 15
     assert args["center"] == pytest.approx([36.0694, 120.3187], abs=1e-3)
     detail = html_text(app, "project-detail")
     assert "劈柴院二期" in detail and "北京路5号" in detail and "位置近似" in detail
+
+
+def test_search_offers_only_the_matches_and_selects_the_one_picked(app):
+    app.text_input(key="search_query").set_value("广场").run()
+    box = app.selectbox(key="search")
+    assert set(box.options) == {"青岛湾广场 · Qingdao Bay Plaza", "湛山广场 · Zhanshan Plaza"}
+    assert "2" in box.proto.placeholder  # how many were found
+    assert not html_text(app, "project-detail")  # nothing selected until one is picked
+    box.set_value("zhanshan-plaza").run()
+    assert "湛山广场" in html_text(app, "project-detail")
+    assert map_args(app)["zoom"] >= 15
+
+
+def test_search_says_when_nothing_matches(app):
+    app.text_input(key="search_query").set_value("*不存在*").run()
+    assert "search" not in [box.key for box in app.selectbox]  # nothing to pick from
+    captions = [c.value for c in app.caption]
+    assert any("不存在" in c and "没有" in c for c in captions), captions
 
 
 def test_click_opens_the_detail_panel(monkeypatch, app):
@@ -136,7 +155,7 @@ def test_bad_data_gets_a_message_not_a_traceback(monkeypatch, tmp_path):
 
 def test_hostile_name_is_escaped_in_the_detail_panel(monkeypatch, tmp_path):
     at = _open_edited(monkeypatch, tmp_path, "name_zh", "<img src=x onerror=alert(1)>${x}")
-    at.selectbox(key="search").set_value("qingdao-bay-plaza").run()
+    at.text_input(key="search_query").set_value("<img src=x").run()  # typed, found as text
     detail = html_text(at, "project-detail")
     assert "<img" not in detail and "${x}" not in detail
     assert "&lt;img src=x onerror=alert(1)&gt;&#36;&#123;x&#125;" in detail
@@ -296,7 +315,8 @@ def test_english_interface_has_no_chinese_controls(monkeypatch):
     at = _open(monkeypatch, lang="en")
     widgets = [at.button(key=k) for k in ("scene_prev", "scene_next", "play_button")]
     widgets += [at.checkbox(key=f"layer_{layer}") for layer in ("renewal", "fiveg")]
-    widgets += [at.radio(key="mode"), at.selectbox(key="basemap"), at.selectbox(key="search")]
+    widgets += [at.radio(key="mode"), at.selectbox(key="basemap")]
+    widgets += [at.text_input(key="search_query")]
     texts = [w.label for w in widgets] + list(at.radio(key="mode").options)
     texts += list(at.selectbox(key="basemap").options)
     chinese = [x for x in texts if any("\u4e00" <= c <= "\u9fff" for c in x)]

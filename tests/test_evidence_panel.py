@@ -111,6 +111,7 @@ def test_app_detail_panel_shows_location_evidence(monkeypatch):
     monkeypatch.setenv("PROJECT_MAP_DATA", str(DEFAULT_DATA_PATH))
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
+    at.text_input(key="search_query").set_value("中山路").run()  # two projects match
     at.selectbox(key="search").set_value("zhongshan-road-footbridge-removal").run()
     assert not at.exception, at.exception
     bodies = [e.proto.body for e in at.main if type(e).__name__ == "Html"]

@@ -70,9 +70,9 @@ from ui.scenes import (
     player_options,
     save_scene_form,
 )
+from ui.search import search_box
 from ui.state import (
     current_lang,
-    frame_project,
     seed_from_url,
     send_map_to,
     sidebar,
@@ -214,7 +214,7 @@ def main() -> None:
         _draw_map(gdf, data_key, on_map, boundary, view, frames)
     with side_col, st.container(key="side_panel"):
         if not view.presenter:
-            _search(gdf, lang)
+            search_box(gdf, lang)
         _detail(gdf, shown, view)
         for html in (
             figures_html(totals, lang, view.project_filter),
@@ -293,31 +293,6 @@ def _notices(view: ViewState, lang: str) -> None:
         )
 
 
-def _search(gdf: gpd.GeoDataFrame, lang: str) -> None:
-    """The project search box: choosing a project selects it and frames it on the map."""
-    if lang == "en":
-        names = dict(zip(gdf["id"], gdf["name_en"], strict=True))
-    else:
-        names = dict(zip(gdf["id"], gdf["name_zh"] + " · " + gdf["name_en"], strict=True))
-    st.selectbox(
-        t("search.label", lang),
-        options=list(names),
-        index=None,
-        format_func=names.__getitem__,
-        placeholder=t("search.placeholder", lang),
-        key="search",
-        on_change=_choose_search,
-        args=(gdf,),
-        label_visibility="collapsed",
-    )
-
-
-def _choose_search(gdf: gpd.GeoDataFrame) -> None:
-    chosen = st.session_state.get("search")
-    if chosen is not None:
-        frame_project(gdf, chosen)
-
-
 def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: list) -> None:
     """Draw the map and take in what the user did on it (a click, a pan)."""
     basemap = settings.available_basemaps().get(view.basemap, settings.BASEMAPS["none"])
@@ -392,8 +367,8 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
     )
     # The projects themselves, after the map: the same text on every rerun, so Streamlit
     # sends it once and then only a reference to it.
-    st.html(data.element, unsafe_allow_javascript=True)
-    st.html(fixed.element, unsafe_allow_javascript=True)
+    st.html(data, unsafe_allow_javascript=True)  # its _repr_html_: not dedented again
+    st.html(fixed, unsafe_allow_javascript=True)
     # The next filter click is shown by the page at once (fixed text: sent once).
     st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
     _remember_position(result or {}, gcj02=basemap.gcj02)
@@ -478,7 +453,7 @@ def _remember_position(result: dict, *, gcj02: bool) -> None:
 def _detail(gdf: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, view: ViewState) -> None:
     selected_id = st.session_state.get("selected_id")
     lang = view.lang
-    if not selected_id or selected_id not in set(gdf["id"]):
+    if not selected_id or not (gdf["id"] == selected_id).any():
         st.caption(t("detail.hint", lang))
         return
     row = gdf.loc[gdf["id"] == selected_id].iloc[0]

@@ -9,7 +9,10 @@ map now, used for links and for saving scenes.
 from __future__ import annotations
 
 import math
+import weakref
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
@@ -36,7 +39,31 @@ def current_lang() -> str:
 
 def steps_of(gdf: gpd.GeoDataFrame) -> list[int]:
     """The years an "as of" view can honestly stand on (ends of milestones), e.g. 2020, 2021."""
-    return time_steps(gdf["milestones"]) or [settings.LAST_YEAR]
+    steps = _per_frame(gdf, "steps", lambda: time_steps(gdf["milestones"]) or [settings.LAST_YEAR])
+    return list(steps)
+
+
+def years_of(gdf: gpd.GeoDataFrame) -> tuple[int, int]:
+    """The first and last year any milestone covers (:func:`geo.filter.project_years`)."""
+    return _per_frame(gdf, "years", lambda: project_years(gdf))
+
+
+#: Values derived from a frame, by ``id`` of the frame, while the frame lives.
+_DERIVED: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+
+
+def _per_frame(gdf: gpd.GeoDataFrame, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per frame object. The app's frame is one object per data version
+    (``st.cache_resource``) and never changed in place, so its years are read from every
+    milestone once, not on every rerun (~1 s at 100,000 projects)."""
+    ref, values = _DERIVED.get(id(gdf), (None, None))
+    if ref is None or ref() is not gdf:
+        key = id(gdf)
+        ref, values = weakref.ref(gdf, lambda _: _DERIVED.pop(key, None)), {}
+        _DERIVED[key] = (ref, values)
+    if name not in values:
+        values[name] = compute()
+    return values[name]
 
 
 def seed_from_url(scenes: list[Scene], gdf: gpd.GeoDataFrame) -> ViewState:
@@ -175,7 +202,7 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
 def _year_controls(gdf: gpd.GeoDataFrame, lang: str) -> tuple[str, tuple[int, int], int]:
     side = st.sidebar
     side.subheader(t("filters.time", lang))
-    first, last = project_years(gdf)
+    first, last = years_of(gdf)
     steps = steps_of(gdf)
     _clamp_years(first, last, steps)
     mode = side.radio(
