@@ -477,7 +477,9 @@
       var order = 2 * sym._rank + (image && !image._anchor ? 1 : 0), run = g.runs.get(order);
       if (!run) g.runs.set(order, (run = { order: order, sym: sym, image: image, members: [] }));
       run.members.push(i);
-      g.members.push(i);
+      // The project and its code: a project whose symbol changed within its group (a target
+      // now) changes the group.
+      g.members.push(16 * i + codes[i] - 97);
       return g;
     };
     paths.forEach(function (i) {
@@ -535,9 +537,10 @@
       }
     }
   };
-  // The cached groups' canvases hold at most this many times the map canvas's pixels, in at
-  // most this many canvases (at 1920x1080, canvas 2688x1512 with its padding: 16 MB a screen).
-  var CACHE_SCREENS = 8, CACHE_COUNT = 96;
+  // The cached groups' canvases hold at most this many pixels (4 bytes each: 160 MB), in at
+  // most this many canvases; a group beyond that is drawn straight onto the map's canvas. The
+  // map's own canvas at 1920x1080 is 2688x1512 with its padding: 16 MB.
+  var CACHE_PIXELS = 40e6, CACHE_COUNT = 64;
   // Below this size (screen pixels) an area or line is drawn as a dot.
   var TINY = 4;
   // Above this many areas and lines in view, filled areas are drawn without outlines.
@@ -736,7 +739,7 @@
   // One layer draws every project: a canvas (Leaflet's renderer, for its positioning, padding
   // and zoom animation) whose drawing and hit testing read the decoded arrays.
   S.ProjectCanvas = L.Canvas.extend({
-    options: { pane: "shinanProjects", padding: 0.2, tolerance: 3 },
+    options: { pane: "shinanProjects", padding: 0.2, tolerance: 3, cache: true },
     _updatePaths: function () {
       this._redraw();
     },
@@ -808,8 +811,8 @@
     // context mapping layer pixels onto it as the map's canvas does; null when it cannot fit.
     _store: function (g, ratio) {
       var w = g.x1 - g.x0, h = g.y1 - g.y0, need = ratio * ratio * w * h;
-      var budget = CACHE_SCREENS * this._container.width * this._container.height;
-      if (need > budget) return null;
+      var budget = CACHE_PIXELS;
+      if (!this.options.cache || need > budget) return null;
       var all = this._entries();
       all.sort(function (a, c) { return a.used - c.used; });
       while (all.length && (this._pixels + need > budget || all.length >= CACHE_COUNT)) {
