@@ -189,3 +189,27 @@ def test_after_pan_and_zoom_projects_sit_where_leaflet_says(page):
     for in_view, seen, _drawn in result:
         assert in_view > 3
         assert seen == in_view, f"{in_view - seen} of {in_view} markers not where Leaflet says"
+
+
+def test_labels_are_placed_again_only_when_what_they_show_changed(page):
+    result = page.evaluate(
+        """() => { const S = Shinan, pane = S.map.getPane('shinanLabels');
+            const all = S.projects.text;
+            S.state = {presenter: true, selected: null, labelZoom: 15};
+            S.relabel();
+            const first = pane.firstElementChild, placed = pane.childElementCount;
+            first.__mark = true;
+            S.relabel();  // nothing changed: the same labels stay
+            const kept = pane.firstElementChild && pane.firstElementChild.__mark === true;
+            S.show(S.projects.key, T.hide(all, 3));  // a status hidden: placed again
+            const redone = !(pane.firstElementChild && pane.firstElementChild.__mark);
+            S.show(S.projects.key, all);
+            S.state = {presenter: false, selected: null, labelZoom: 15};
+            S.relabel();
+            return [placed, kept, redone, pane.childElementCount]; }"""
+    )
+    placed, kept, redone, after = result
+    assert placed >= 1, "presenter mode placed no label"
+    assert kept, "labels were placed again with nothing changed"
+    assert redone, "labels stayed after a status was hidden"
+    assert after == 0, "labels stayed after leaving presenter mode (below the label zoom)"
