@@ -460,8 +460,12 @@
       return codes[i] !== 46 && box[b] <= x1 && box[b + 2] >= x0 && box[b + 1] <= y1 &&
         box[b + 3] >= y0;
     };
-    for (k = 0; k < this.pathOrder.length; k++) if (inView(this.pathOrder[k])) paths.push(this.pathOrder[k]);
-    for (k = 0; k < this.markOrder.length; k++) if (inView(this.markOrder[k])) marks.push(this.markOrder[k]);
+    for (k = 0; k < this.pathOrder.length; k++) {
+      if (inView(this.pathOrder[k])) paths.push(this.pathOrder[k]);
+    }
+    for (k = 0; k < this.markOrder.length; k++) {
+      if (inView(this.markOrder[k])) marks.push(this.markOrder[k]);
+    }
     // Tens of thousands of areas in view overlap into one another: the outlines of filled
     // ones (most of the drawing time) are left off until the view holds fewer.
     var plan = { s: s, o: o, crowded: paths.length > CROWDED, groups: [] };
@@ -766,13 +770,14 @@
     // Each group of the plan (a layer's areas and lines, or markers, of one status) is drawn
     // once into a canvas of its own box and then copied: a filter that leaves a group as it
     // was copies it again instead of drawing it (source-over composes: the copy looks the same
-    // as drawing it here). Cached canvases hold for one zoom, origin and canvas size.
+    // as drawing it here). Cached canvases hold for one data version, zoom, origin and canvas
+    // size.
     _draw: function () {
       if (!S.projects || !this._map || !this._bounds) return;
       var start = performance.now(), P = S.projects, b = this._bounds, ctx = this._ctx;
       var plan = P.plan(this._map, b), ratio = L.Browser.retina ? 2 : 1, self = this;
-      var view = [this._map.getZoom(), plan.o.x, plan.o.y, b.min.x, b.min.y, b.max.x, b.max.y,
-        plan.crowded, generation, ratio].join();
+      var view = [P.key, this._map.getZoom(), plan.o.x, plan.o.y, b.min.x, b.min.y, b.max.x,
+        b.max.y, plan.crowded, generation, ratio].join();
       if (view !== this._cacheView) this.dropCache();
       this._cacheView = view;
       this._tick = (this._tick || 0) + 1;
@@ -852,7 +857,7 @@
     },
     // Forget every cached group (the view changed, or a symbol finished loading).
     dropCache: function () {
-      if (this._cache) this._entries().forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
+      this._entries().forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
       this._cache = {};
       this._pixels = 0;
     },
