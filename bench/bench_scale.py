@@ -218,6 +218,7 @@ def browse(
                 state ^= {status}
                 mark = _mark(page, naive)
                 received.clear()
+                received.update(all=0, map=0)  # a frame may arrive while the page is asked
                 applied = None if naive else _map_frame(page).evaluate(_INSTANT)[0]
                 received.update(all=0, map=0)
                 start = time.perf_counter()
