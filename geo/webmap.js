@@ -234,6 +234,8 @@
   // Each symbol is rasterised once (at the screen's pixel ratio) and then copied: drawing an
   // SVG image re-rasterises it every time, about 0.1 ms a marker.
   var images = {};
+  // Bumped when a symbol or pattern has loaded: groups cached without it are drawn again.
+  var generation = 0;
   function image(svg, size) {
     var key = size + svg, img = images[key];
     if (img) return img;
@@ -247,12 +249,17 @@
       createImageBitmap(img).then(function (bitmap) {
         img._bitmap = bitmap;
         img._ready = true;
+        generation += 1;
         S.redraw();
       });
     };
     source.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
     return img;
   }
+  // Every symbol and pattern asked for so far has loaded (benchmarks and tests wait for it).
+  S.symbolsReady = function () {
+    return Object.keys(images).every(function (key) { return images[key]._ready; });
+  };
   S.redraw = function () {
     if (S.layer && S.layer._map) S.layer._requestRedraw();
   };
@@ -276,6 +283,7 @@
             tile.setTransform(new DOMMatrix().scale(1 / ratio));
           }
           patterns[id] = tile;
+          generation += 1;
           S.redraw();
         };
         wait();
@@ -402,6 +410,7 @@
     if (!sym[slot]) {
       sym[slot] = anchorOnly ? image(sym.areaSvg, sym.area) : image(sym.svg, sym.size);
       sym[slot]._size = anchorOnly ? sym.area : sym.size;
+      sym[slot]._anchor = anchorOnly;
     }
     return sym[slot];
   };
@@ -421,68 +430,130 @@
     this.text = codes;
     return performance.now() - start;
   };
-  // Draw every shown project inside ``bounds`` (layer pixels) on ``ctx``; ms taken.
-  Projects.prototype.draw = function (ctx, m, bounds) {
-    var start = performance.now(), s = crs.scale(m.getZoom()), o = m.getPixelOrigin();
-    var pad = 20, codes = this.codes, box = this.box;
+  // The order projects are drawn in, which hit testing follows: areas and lines under
+  // markers, each by its layer's z as the legend reads; within a layer by symbol, in the order
+  // the layer lists its symbols (status by status, so that one status's runs lie next to each
+  // other and can be cached and left out together); then by project. A symbol's rank is its
+  // place in that order.
+  Projects.prototype.rank = function (sym) {
+    if (sym._rank === undefined) {
+      var d = this.d, r = 0;
+      d.layers.forEach(function (layer) {
+        Object.keys(d.symbols[layer]).forEach(function (key) {
+          d.symbols[layer][key]._rank = r++;
+          d.symbols[layer][key]._status = key.split("|")[0];
+        });
+      });
+    }
+    return sym._rank;
+  };
+  // What a draw of ``bounds`` (layer pixels) holds, in drawing order: groups (areas and lines,
+  // or markers, of one layer and status), each a list of runs (one per symbol; for markers per
+  // symbol and image) with their projects in order, and the group's box in layer pixels.
+  Projects.prototype.plan = function (m, bounds) {
+    var s = crs.scale(m.getZoom()), o = m.getPixelOrigin(), pad = 20;
     var x0 = (bounds.min.x - pad + o.x) / s, y0 = (bounds.min.y - pad + o.y) / s;
     var x1 = (bounds.max.x + pad + o.x) / s, y1 = (bounds.max.y + pad + o.y) / s;
-    var k, i, b, code, st, z = null, runs = new Map(), self = this;
-    ctx.lineCap = ctx.lineJoin = "round";
-    // Areas and lines by layer (z), and within a layer by style: few changes of canvas state.
-    var flush = function () {
-      runs.forEach(function (run, style) { self.drawRun(ctx, run, style, s, o); });
-      runs = new Map();
-    };
-    var shown = [];
-    for (k = 0; k < this.pathOrder.length; k++) {
-      i = this.pathOrder[k];
+    var codes = this.codes, box = this.box, k, i, b, paths = [], marks = [];
+    var inView = function (i) {
       b = 4 * i;
-      if (codes[i] === 46 || box[b] > x1 || box[b + 2] < x0 || box[b + 1] > y1 ||
-          box[b + 3] < y0) continue;
-      shown.push(i);
+      return codes[i] !== 46 && box[b] <= x1 && box[b + 2] >= x0 && box[b + 1] <= y1 &&
+        box[b + 3] >= y0;
+    };
+    for (k = 0; k < this.pathOrder.length; k++) {
+      if (inView(this.pathOrder[k])) paths.push(this.pathOrder[k]);
+    }
+    for (k = 0; k < this.markOrder.length; k++) {
+      if (inView(this.markOrder[k])) marks.push(this.markOrder[k]);
     }
     // Tens of thousands of areas in view overlap into one another: the outlines of filled
     // ones (most of the drawing time) are left off until the view holds fewer.
-    this.crowded = shown.length > CROWDED;
-    for (k = 0; k < shown.length; k++) {
-      i = shown[k];
-      if (this.zOf[i] !== z) {
-        flush();
-        z = this.zOf[i];
+    var plan = { s: s, o: o, crowded: paths.length > CROWDED, groups: [] };
+    var groups = new Map(), self = this;
+    var add = function (kind, i, sym, image) {
+      var key = kind + "|" + self.zOf[i] + "|" + self.d.layer[i] + "|" + sym._status;
+      var g = groups.get(key);
+      if (!g) {
+        g = { key: key, kind: kind, z: self.zOf[i], rank: sym._rank, runs: new Map(), members: [],
+          x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+        groups.set(key, g);
       }
-      st = this.pathStyle(this.symbol(i, codes[i]), false);
-      var run = runs.get(st);
-      if (run) run.push(i);
-      else runs.set(st, [i]);
+      var order = 2 * sym._rank + (image && !image._anchor ? 1 : 0), run = g.runs.get(order);
+      if (!run) g.runs.set(order, (run = { order: order, sym: sym, image: image, members: [] }));
+      run.members.push(i);
+      // The project and its code: a project whose symbol changed within its group (a target
+      // now) changes the group.
+      g.members.push(16 * i + codes[i] - 97);
+      return g;
+    };
+    paths.forEach(function (i) {
+      var sym = self.symbol(i, codes[i]), st = self.pathStyle(sym, false), b = 4 * i;
+      self.rank(sym);
+      var g = add(0, i, sym, null), w = Math.ceil(st.weight / 2) + 2;
+      g.x0 = Math.min(g.x0, box[b] * s - o.x - w);
+      g.y0 = Math.min(g.y0, box[b + 1] * s - o.y - w);
+      g.x1 = Math.max(g.x1, box[b + 2] * s - o.x + w);
+      g.y1 = Math.max(g.y1, box[b + 3] * s - o.y + w);
+    });
+    marks.forEach(function (i) {
+      var sym = self.symbol(i, codes[i]), img = self.markImage(i, sym), half = img._size / 2 + 1;
+      self.rank(sym);
+      var g = add(1, i, sym, img), b = 4 * i;
+      g.x0 = Math.min(g.x0, box[b] * s - o.x - half);
+      g.y0 = Math.min(g.y0, box[b + 1] * s - o.y - half);
+      g.x1 = Math.max(g.x1, box[b + 2] * s - o.x + half);
+      g.y1 = Math.max(g.y1, box[b + 3] * s - o.y + half);
+    });
+    groups.forEach(function (g) {
+      g.runs = Array.from(g.runs.values()).sort(function (a, c) { return a.order - c.order; });
+      // Whole pixels inside the canvas: a cached group is then copied, not resampled.
+      g.x0 = Math.max(Math.floor(g.x0), bounds.min.x);
+      g.y0 = Math.max(Math.floor(g.y0), bounds.min.y);
+      g.x1 = Math.min(Math.ceil(g.x1), bounds.max.x);
+      g.y1 = Math.min(Math.ceil(g.y1), bounds.max.y);
+      if (g.x1 > g.x0 && g.y1 > g.y0) plan.groups.push(g);
+    });
+    plan.groups.sort(function (a, c) { return a.kind - c.kind || a.z - c.z || a.rank - c.rank; });
+    return plan;
+  };
+  // Draw one group's runs on ``ctx`` (its transform maps layer pixels to the canvas).
+  Projects.prototype.drawGroup = function (ctx, g, plan) {
+    var k, run;
+    // Bevelled corners: at the weights used (2-4 px) they look as round ones do, and cost
+    // less to outline (the profile's largest part).
+    ctx.lineJoin = "bevel";
+    for (k = 0; k < g.runs.length; k++) {
+      run = g.runs[k];
+      if (g.kind === 0) this.drawRun(ctx, run.members, this.pathStyle(run.sym, false), plan);
+      else this.drawMarks(ctx, run.members, run.image, plan);
     }
-    flush();
+  };
+  Projects.prototype.drawMarks = function (ctx, members, img, plan) {
+    if (!img._ready) return;
+    var s = plan.s, o = plan.o, size = img._size;
     ctx.setLineDash([]);
     ctx.globalAlpha = 1;
-    for (k = 0; k < this.markOrder.length; k++) {
-      i = this.markOrder[k];
-      code = codes[i];
-      b = 4 * i;
-      if (code === 46 || box[b] > x1 || box[b + 2] < x0 || box[b + 1] > y1 || box[b + 3] < y0) {
-        continue;
-      }
-      var img = this.markImage(i, this.symbol(i, code)), size = img._size;
-      if (!img._ready) continue;
+    for (var k = 0; k < members.length; k++) {
+      var i = members[k];
       for (var j = this.mkOf[i]; j < this.mkOf[i + 1]; j++) {
         // Whole pixels and the image's own size: a plain copy, no resampling (5x faster).
         ctx.drawImage(img._bitmap, Math.round(this.mk[2 * j] * s - o.x - size / 2),
           Math.round(this.mk[2 * j + 1] * s - o.y - size / 2), size, size);
       }
     }
-    return performance.now() - start;
   };
-  // Below this size (screen pixels) an area or line is drawn as a dot.
-  var TINY = 4;
+  // The cached groups' canvases hold at most this many pixels (4 bytes each: 160 MB), in at
+  // most this many canvases; a group beyond that is drawn straight onto the map's canvas. The
+  // map's own canvas at 1920x1080 is 2688x1512 with its padding: 16 MB.
+  var CACHE_PIXELS = 40e6, CACHE_COUNT = 64;
+  // Below this size (screen pixels) an area or line is drawn as a dot; an area filled in its
+  // status colour below SMALL is drawn without its outline (which would cover it anyway).
+  var TINY = 4, SMALL = 10;
   // Above this many areas and lines in view, filled areas are drawn without outlines.
   var CROWDED = 20000;
   // Projects of one style, each filled (even-odd, for holes) and stroked in turn.
-  Projects.prototype.drawRun = function (ctx, run, st, s, o) {
-    var xy = this.xy, ringAt = this.ringAt;
+  Projects.prototype.drawRun = function (ctx, run, st, plan) {
+    var xy = this.xy, ringAt = this.ringAt, s = plan.s, o = plan.o;
     var fill = st.fillOpacity > 0 && fillStyle(ctx, st.fillColor || st.color, st.color);
     if (fill) ctx.fillStyle = fill;
     ctx.setLineDash(st.dash);
@@ -520,47 +591,71 @@
         ctx.globalAlpha = st.fillOpacity;
         ctx.fill("evenodd");
       }
-      // Crowded, an area's outline is left off only where its fill carries its colour: a
-      // hollow (target, planned) or schematic area keeps its outline, or it would vanish.
-      if (st.weight > 0 && !(this.crowded && this.closed[i] && st.fillOpacity >= 0.5)) {
+      // An area's outline is left off where its fill carries its colour and the view is
+      // crowded or the area small: a hollow (target, planned) or schematic area keeps its
+      // outline, or it would vanish.
+      var plain = (plan.crowded || (bw < SMALL && bh < SMALL)) && st.fillOpacity >= 0.5;
+      if (st.weight > 0 && !(plain && this.closed[i])) {
+        // A dash's ends are round (a dotted outline's dots), a line's too; a solid ring has
+        // no ends to show.
+        var cap = st.dash.length || !this.closed[i] ? "round" : "butt";
+        if (ctx.lineCap !== cap) ctx.lineCap = cap;
         ctx.globalAlpha = st.opacity;
         ctx.stroke();
       }
     }
   };
 
+  // Where project ``i`` (or its marker ``image``) lies in the drawing order: higher is on top.
+  Projects.prototype.drawnAt = function (i, sym, image) {
+    var run = 2 * this.rank(sym) + (image && !image._anchor ? 1 : 0);
+    return (this.zOf[i] * 1e4 + run) * 1e7 + i;
+  };
   // The project under a layer point: the topmost marker within its radius (+ tolerance), else
-  // the topmost area containing it or line near it. {i, mark: index or -1} or null.
+  // the topmost area containing it or line near it, as drawn. {i, mark: index or -1} or null.
   Projects.prototype.hit = function (m, point, tolerance) {
     var s = crs.scale(m.getZoom()), o = m.getPixelOrigin();
     var ux = (point.x + o.x) / s, uy = (point.y + o.y) / s, codes = this.codes, box = this.box;
-    var k, i, b, code, reach;
-    for (k = this.markOrder.length - 1; k >= 0; k--) {
+    var k, i, b, code, reach, sym, img, at, best = null, top = -Infinity;
+    for (k = 0; k < this.markOrder.length; k++) {
       i = this.markOrder[k];
       code = codes[i];
       if (code === 46) continue;
-      reach = (this.markImage(i, this.symbol(i, code))._size / 2 + tolerance) / s;
+      sym = this.symbol(i, code);
+      img = this.markImage(i, sym);
+      reach = (img._size / 2 + tolerance) / s;
       b = 4 * i;
       if (ux < box[b] - reach || ux > box[b + 2] + reach || uy < box[b + 1] - reach ||
           uy > box[b + 3] + reach) continue;
       for (var j = this.mkOf[i + 1] - 1; j >= this.mkOf[i]; j--) {
         var dx = ux - this.mk[2 * j], dy = uy - this.mk[2 * j + 1];
-        if (dx * dx + dy * dy <= reach * reach) return { i: i, mark: j };
+        if (dx * dx + dy * dy <= reach * reach) {
+          at = this.drawnAt(i, sym, img);
+          if (at > top) {
+            top = at;
+            best = { i: i, mark: j };
+          }
+          break;
+        }
       }
     }
-    for (k = this.pathOrder.length - 1; k >= 0; k--) {
+    if (best) return best;
+    for (k = 0; k < this.pathOrder.length; k++) {
       i = this.pathOrder[k];
       code = codes[i];
       if (code === 46) continue;
-      reach = (this.pathStyle(this.symbol(i, code), false).weight / 2 + tolerance) / s;
+      sym = this.symbol(i, code);
+      reach = (this.pathStyle(sym, false).weight / 2 + tolerance) / s;
       b = 4 * i;
       if (ux < box[b] - reach || ux > box[b + 2] + reach || uy < box[b + 1] - reach ||
           uy > box[b + 3] + reach) continue;
-      if ((this.closed[i] && this.inside(i, ux, uy)) || this.near(i, ux, uy, reach)) {
-        return { i: i, mark: -1 };
+      at = this.drawnAt(i, sym, null);
+      if (at > top && ((this.closed[i] && this.inside(i, ux, uy)) || this.near(i, ux, uy, reach))) {
+        top = at;
+        best = { i: i, mark: -1 };
       }
     }
-    return null;
+    return best;
   };
   Projects.prototype.inside = function (i, x, y) {
     var xy = this.xy, ringAt = this.ringAt, inside = false;
@@ -656,7 +751,7 @@
   // One layer draws every project: a canvas (Leaflet's renderer, for its positioning, padding
   // and zoom animation) whose drawing and hit testing read the decoded arrays.
   S.ProjectCanvas = L.Canvas.extend({
-    options: { pane: "shinanProjects", padding: 0.2, tolerance: 3 },
+    options: { pane: "shinanProjects", padding: 0.2, tolerance: 3, cache: true },
     _updatePaths: function () {
       this._redraw();
     },
@@ -672,13 +767,103 @@
       this._size = size;
       L.Canvas.prototype._update.call(this);
     },
+    // Each group of the plan (a layer's areas and lines, or markers, of one status) is drawn
+    // once into a canvas of its own box and then copied: a filter that leaves a group as it
+    // was copies it again instead of drawing it (source-over composes: the copy looks the same
+    // as drawing it here). Cached canvases hold for one data version, zoom, origin and canvas
+    // size.
     _draw: function () {
       if (!S.projects || !this._map || !this._bounds) return;
-      this._ctx.save();
-      var ms = S.projects.draw(this._ctx, this._map, this._bounds);
-      this._ctx.restore();
-      S.lastDraw = { ms: ms, at: performance.now() };
+      var start = performance.now(), P = S.projects, b = this._bounds, ctx = this._ctx;
+      var plan = P.plan(this._map, b), ratio = L.Browser.retina ? 2 : 1, self = this;
+      var view = [P.key, this._map.getZoom(), plan.o.x, plan.o.y, b.min.x, b.min.y, b.max.x,
+        b.max.y, plan.crowded, generation, ratio].join();
+      if (view !== this._cacheView) this.dropCache();
+      this._cacheView = view;
+      this._tick = (this._tick || 0) + 1;
+      var counts = { groups: plan.groups.length, drawn: 0, runs: 0, runsDrawn: 0 };
+      plan.groups.forEach(function (g) {
+        g.entry = self._cached(g);
+        if (g.entry) g.entry.used = self._tick;
+      });
+      plan.groups.forEach(function (g) {
+        var entry = g.entry;
+        counts.runs += g.runs.length;
+        if (!entry) {
+          counts.drawn += 1;
+          counts.runsDrawn += g.runs.length;
+          entry = self._store(g, ratio);
+          if (!entry) { // over the cache's budget: drawn straight onto the map's canvas
+            ctx.save();
+            P.drawGroup(ctx, g, plan);
+            ctx.restore();
+            return;
+          }
+          P.drawGroup(entry.ctx, g, plan);
+        }
+        ctx.save();
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.drawImage(entry.canvas, ratio * (entry.x - b.min.x), ratio * (entry.y - b.min.y));
+        ctx.restore();
+      });
+      S.lastDraw = L.extend(counts, { ms: performance.now() - start, at: performance.now() });
       if (!S.marks.drawn) S.marks.drawn = Date.now();
+    },
+    // The cached canvas of group ``g`` with the same projects, or null.
+    _cached: function (g) {
+      var list = (this._cache || {})[g.key] || [];
+      for (var k = 0; k < list.length; k++) {
+        var e = list[k], same = e.members.length === g.members.length && e.x === g.x0 &&
+          e.y === g.y0 && e.w === g.x1 - g.x0 && e.h === g.y1 - g.y0;
+        for (var j = 0; same && j < g.members.length; j++) same = e.members[j] === g.members[j];
+        if (same) return e;
+      }
+      return null;
+    },
+    // A new canvas for group ``g`` within the budget (least recently used ones make room), its
+    // context mapping layer pixels onto it as the map's canvas does; null when it cannot fit.
+    _store: function (g, ratio) {
+      var w = g.x1 - g.x0, h = g.y1 - g.y0, need = ratio * ratio * w * h;
+      var budget = CACHE_PIXELS;
+      if (!this.options.cache || need > budget) return null;
+      var all = this._entries();
+      all.sort(function (a, c) { return a.used - c.used; });
+      while (all.length && (this._pixels + need > budget || all.length >= CACHE_COUNT)) {
+        var old = all.shift();
+        if (old.used === this._tick) return null; // everything cached is in this draw
+        this._drop(old);
+      }
+      var canvas = document.createElement("canvas");
+      canvas.width = ratio * w;
+      canvas.height = ratio * h;
+      var e = { key: g.key, members: g.members, x: g.x0, y: g.y0, w: w, h: h, canvas: canvas,
+        ctx: canvas.getContext("2d"), used: this._tick, pixels: need };
+      e.ctx.setTransform(ratio, 0, 0, ratio, -ratio * g.x0, -ratio * g.y0);
+      (this._cache[g.key] = this._cache[g.key] || []).push(e);
+      this._pixels += need;
+      return e;
+    },
+    _entries: function () {
+      var all = [], cache = this._cache || {};
+      Object.keys(cache).forEach(function (key) { all.push.apply(all, cache[key]); });
+      return all;
+    },
+    _drop: function (e) {
+      var list = this._cache[e.key];
+      list.splice(list.indexOf(e), 1);
+      if (!list.length) delete this._cache[e.key];
+      this._pixels -= e.pixels;
+      e.canvas.width = e.canvas.height = 0; // its memory goes now, not at garbage collection
+    },
+    // Forget every cached group (the view changed, or a symbol finished loading).
+    dropCache: function () {
+      this._entries().forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
+      this._cache = {};
+      this._pixels = 0;
+    },
+    // How many canvases are cached and their bytes (4 a pixel).
+    cacheStats: function () {
+      return { canvases: this._entries().length, bytes: 4 * (this._pixels || 0) };
     },
     _requestRedraw: function () {
       if (this._map) this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this);
@@ -816,16 +1001,44 @@
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
   }
 
+  // What the labels depend on, as a string (null when it cannot be told: projects drawn as
+  // separate Leaflet markers): the view, what is shown (all shown projects when every project
+  // is labelled, else only the selected one's code) and the boxes a label may not cover.
+  function labelInputs(all, state, size) {
+    var anchors = 0;
+    map.eachLayer(function (layer) { if (layer._shinanAnchor) anchors += 1; });
+    if (anchors) return null;
+    var P = S.projects, shown = "";
+    if (P && all) shown = P.text;
+    else if (P && state.selected) {
+      var k = P.d.id.indexOf(state.selected);
+      shown = k >= 0 ? String(P.codes[k]) : "";
+    }
+    var frame = map.getContainer().getBoundingClientRect(), boxes = [];
+    map.getContainer().querySelectorAll(".leaflet-control, .shinan-tile-notice").forEach(
+      function (el) {
+        var r = el.getBoundingClientRect();
+        boxes.push(r.left - frame.left, r.top - frame.top, r.width, r.height);
+      }
+    );
+    var o = map.getPixelOrigin(), pane = map._getMapPanePos();
+    return [all, map.getZoom(), o.x, o.y, pane.x, pane.y, size.x, size.y, state.selected,
+      P ? P.key : "", shown, boxes.join()].join("|");
+  }
+
   // Labels: the selected project always; every project at the label zoom or in presenter
   // mode; greedy placement right, left, above, below its marker; a label that would overlap
   // another label or a marker is left out.
   S.relabel = function () {
     var labelPane = map.getPane("shinanLabels");
     if (!labelPane || !map._loaded) return;
-    labelPane.innerHTML = "";
     var state = S.state || {};
     var all = !!state.presenter || map.getZoom() >= (state.labelZoom || 15);
     var size = map.getSize();
+    var inputs = labelInputs(all, state, size);
+    if (inputs !== null && inputs === S._labelled) return; // the same labels would be placed
+    S._labelled = inputs;
+    labelPane.innerHTML = "";
     var view = { x: 0, y: 0, w: size.x, h: size.y };
     var items = [];
     map.eachLayer(function (layer) {
