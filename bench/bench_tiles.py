@@ -192,11 +192,13 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         for status in TOGGLE:
             for _ in range(2):  # off, then on again
                 generation = frame.evaluate("() => Shinan.tiles.generation")
+                clicked = frame.evaluate("() => performance.now()")
                 start = time.perf_counter()
                 _click_pill(page, PILL_TEXT[status])
                 _wait(page, _changed(generation), timeout=900)
                 out["filter"].append(time.perf_counter() - start)
-                out["paint"].append(frame.evaluate(_PAINT_JS))
+                out["paint"].append(frame.evaluate(_PAINT_JS, clicked))
+            page.wait_for_timeout(1500)  # the reruns of both clicks pass before the next pill
         out["filter_bytes"] = dict(fetched)
         fetched.update(bytes=0, requests=0)
         out["pans"] = frame.evaluate(_PANS_JS, pans)
@@ -206,8 +208,9 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
     return out
 
 
-_PAINT_JS = """() => ({tiles: Shinan.tiles.paints, ms: Shinan.tiles.paintMs,
-    longest: Shinan.tiles.longestPaint, drawn: Object.keys(Shinan.tiles.drawn).length})"""
+_PAINT_JS = """(clicked) => ({tiles: Shinan.tiles.paints, ms: Shinan.tiles.paintMs,
+    longest: Shinan.tiles.longestPaint, drawn: Object.keys(Shinan.tiles.drawn).length,
+    arrived: Shinan.tiles.changedAt - clicked, followed: Shinan.tiles.followed || 0})"""
 
 
 def _changed(generation: int) -> str:
@@ -240,8 +243,12 @@ def _print(f: dict[str, Any]) -> None:
     print(f"   filter click -> tiles redrawn: median {statistics.median(f['filter']):.2f} s, "
           f"max {max(f['filter']):.2f} s ({len(f['filter'])} clicks); archive bytes fetched "
           f"{ffb['bytes'] / 1e6:.2f} MB")  # fmt: skip
-    paint = {key: [p[key] for p in f["paint"]] for key in ("tiles", "ms", "longest", "drawn")}
+    keys = ("tiles", "ms", "longest", "drawn", "arrived")
+    paint = {key: [p[key] for p in f["paint"]] for key in keys}
     median = statistics.median
+    print(f"   click -> filter in the map frame: median {median(paint['arrived']):.0f} ms, max "
+          f"{max(paint['arrived']):.0f} ms; {f['paint'][-1]['followed']} of "
+          f"{len(f['paint'])} applied by the page before the rerun")  # fmt: skip
     print(f"   per filter change: {median(paint['tiles']):.0f} tiles painted in "
           f"{median(paint['ms']):.0f} ms of painting (median; max {max(paint['ms']):.0f} ms), "
           f"longest tile {max(paint['longest']):.0f} ms, {median(paint['drawn']):,.0f} "

@@ -353,7 +353,16 @@
       map.addLayer(T.layer);
       if (!T._clicks) T._clicks = map.on("click", onClick);
     }
-    var changed = JSON.stringify(filter) !== JSON.stringify(T.filter);
+    apply(filter);
+  };
+  // The same filter whatever the order of its lists (the page and Python may list them apart).
+  function signature(filter) {
+    if (!filter) return "";
+    return JSON.stringify([filter.layers.slice().sort(), filter.statuses.slice().sort(),
+      filter.years || null, filter.asOf === undefined ? null : filter.asOf]);
+  }
+  function apply(filter) {
+    var changed = signature(filter) !== signature(T.filter);
     T.filter = filter;
     if (changed) {
       T.generation++;
@@ -362,6 +371,22 @@
       T.changedAt = performance.now();
       rerender(T.layer);
     }
+    return changed;
+  }
+  // The sidebar's filter as the page reads it from the widgets at a click (ui/instant_filter.js),
+  // before the rerun: the tiles are re-drawn at once, and the rerun's same filter changes
+  // nothing. ``spec`` as geo.view.ViewState: mode, layers, statuses, years, as_of.
+  T.follow = function (spec) {
+    if (!T.layer || !T.filter) return;
+    var tiled = {};
+    T.config.files.forEach(function (file) { tiled[file.layer] = true; });
+    var changed = apply({
+      layers: spec.layers.filter(function (layer) { return tiled[layer]; }),
+      statuses: spec.statuses.slice(),
+      years: spec.mode === "period" ? spec.years.slice() : null,
+      asOf: spec.mode === "as_of" ? spec.as_of : null,
+    });
+    if (changed) T.followed = (T.followed || 0) + 1;
   };
   // One rerun's filter for the tiled layers (geo.webmap.tiles_group).
   S.TiledView = L.Layer.extend({
