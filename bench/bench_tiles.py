@@ -210,7 +210,8 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
 
 _PAINT_JS = """(clicked) => ({tiles: Shinan.tiles.paints, ms: Shinan.tiles.paintMs,
     longest: Shinan.tiles.longestPaint, drawn: Object.keys(Shinan.tiles.drawn).length,
-    arrived: Shinan.tiles.changedAt - clicked, followed: Shinan.tiles.followed || 0})"""
+    arrived: Shinan.tiles.changedAt - clicked, painted: Shinan.tiles.settledAt - clicked,
+    followed: Shinan.tiles.followed || 0})"""
 
 
 def _changed(generation: int) -> str:
@@ -243,12 +244,14 @@ def _print(f: dict[str, Any]) -> None:
     print(f"   filter click -> tiles redrawn: median {statistics.median(f['filter']):.2f} s, "
           f"max {max(f['filter']):.2f} s ({len(f['filter'])} clicks); archive bytes fetched "
           f"{ffb['bytes'] / 1e6:.2f} MB")  # fmt: skip
-    keys = ("tiles", "ms", "longest", "drawn", "arrived")
+    keys = ("tiles", "ms", "longest", "drawn", "arrived", "painted")
     paint = {key: [p[key] for p in f["paint"]] for key in keys}
     median = statistics.median
     print(f"   click -> filter in the map frame: median {median(paint['arrived']):.0f} ms, max "
           f"{max(paint['arrived']):.0f} ms; {f['paint'][-1]['followed']} of "
-          f"{len(f['paint'])} applied by the page before the rerun")  # fmt: skip
+          f"{len(f['paint'])} applied by the page before the rerun; click -> every tile "
+          f"re-painted (map frame's clock): median {median(paint['painted']):.0f} ms, max "
+          f"{max(paint['painted']):.0f} ms")  # fmt: skip
     print(f"   per filter change: {median(paint['tiles']):.0f} tiles painted in "
           f"{median(paint['ms']):.0f} ms of painting (median; max {max(paint['ms']):.0f} ms), "
           f"longest tile {max(paint['longest']):.0f} ms, {median(paint['drawn']):,.0f} "

@@ -96,16 +96,15 @@
     return f.statuses.indexOf(status) < 0 ? null : [status, target];
   }
   // The same answer for every rule and tile until the filter changes.
-  function view(feature, layer) {
-    var p = feature.props;
+  function view(p, layer) {
     if (p._g !== T.generation) {
       p._g = T.generation;
       p._v = shown(p, layer);
     }
     return p._v;
   }
-  function symbolOf(feature, layer, v) {
-    return SYMBOLS.layers[layer][v[0] + "|" + (v[1] ? 1 : 0) + "|" + (feature.props.sc ? 1 : 0)];
+  function symbolOf(props, layer, v) {
+    return SYMBOLS.layers[layer][v[0] + "|" + (v[1] ? 1 : 0) + "|" + (props.sc ? 1 : 0)];
   }
 
   // Drawing. protomaps-leaflet fetches, decodes and caches the tiles; the tiles are drawn here
@@ -117,31 +116,140 @@
   // tiles are drawn nearest the centre first in slices of a few milliseconds, so the page keeps
   // answering while a filter change is drawn.
   var KINDS = [3, 2, 1]; // areas under lines under points
-  var byKind = new WeakMap(); // a data tile's feature list -> [areas, lines, points]
-  function kinds(features) {
-    var split = byKind.get(features);
-    if (!split) {
-      split = { 1: [], 2: [], 3: [] };
-      for (var i = 0; i < features.length; i++) {
-        var f = features[i];
-        (split[f.geomType] || split[3]).push(f);
-        var b = f.bbox;
-        f._w = b.maxX - b.minX;
-        f._h = b.maxY - b.minY;
+
+  // A data tile's layer as flat arrays (made where it was decoded: in a worker when one can be
+  // started): what drawing reads, and one small object per feature for its properties. Pieces
+  // of feature i: rings first[i] .. first[i + 1], points of ring r ringAt[r] .. ringAt[r + 1].
+  function flatten(features) {
+    var n = features.length, rings = 0, points = 0, i, r, k;
+    for (i = 0; i < n; i++) {
+      rings += features[i].geom.length;
+      for (r = 0; r < features[i].geom.length; r++) points += features[i].geom[r].length;
+    }
+    var out = {
+      n: n, kind: new Uint8Array(n), bbox: new Float32Array(4 * n), first: new Uint32Array(n + 1),
+      ringAt: new Uint32Array(rings + 1), xy: new Float32Array(2 * points), props: new Array(n),
+    };
+    rings = points = 0;
+    for (i = 0; i < n; i++) {
+      var f = features[i], b = f.bbox;
+      out.kind[i] = f.geomType;
+      out.bbox.set([b.minX, b.minY, b.maxX, b.maxY], 4 * i);
+      out.props[i] = f.props;
+      out.first[i] = rings;
+      for (r = 0; r < f.geom.length; r++) {
+        out.ringAt[rings++] = points;
+        for (k = 0; k < f.geom[r].length; k++) {
+          out.xy[2 * points] = f.geom[r][k].x;
+          out.xy[2 * points++ + 1] = f.geom[r][k].y;
+        }
       }
-      byKind.set(features, split);
     }
-    return split;
+    out.first[n] = rings;
+    out.ringAt[rings] = points;
+    return out;
   }
-  function tracePath(ctx, geom, close, s, dx, dy) {
-    ctx.beginPath();
-    for (var r = 0; r < geom.length; r++) {
-      var ring = geom[r];
-      ctx.moveTo(ring[0].x * s + dx, ring[0].y * s + dy);
-      for (var i = 1; i < ring.length; i++) ctx.lineTo(ring[i].x * s + dx, ring[i].y * s + dy);
-      if (close) ctx.closePath();
+  // The arrays to hand over without copying.
+  function buffers(flat) {
+    return [flat.kind.buffer, flat.bbox.buffer, flat.first.buffer, flat.ringAt.buffer, flat.xy.buffer];
+  }
+  // protomaps-leaflet's click query walks a layer as features with point rings: made only then.
+  function FlatLayer(flat) {
+    for (var key in flat) this[key] = flat[key];
+    var lists = { 1: [], 2: [], 3: [] };
+    for (var i = 0; i < flat.n; i++) (lists[flat.kind[i]] || lists[3]).push(i);
+    this.byKind = { 1: Uint32Array.from(lists[1]), 2: Uint32Array.from(lists[2]), 3: Uint32Array.from(lists[3]) };
+  }
+  FlatLayer.prototype.geom = function (i) {
+    var rings = [];
+    for (var r = this.first[i]; r < this.first[i + 1]; r++) {
+      var ring = [];
+      for (var k = this.ringAt[r]; k < this.ringAt[r + 1]; k++) ring.push({ x: this.xy[2 * k], y: this.xy[2 * k + 1] });
+      rings.push(ring);
+    }
+    return rings;
+  };
+  FlatLayer.prototype[Symbol.iterator] = function () {
+    var self = this, i = 0;
+    return { next: function () {
+      if (i >= self.n) return { done: true };
+      var item = { geomType: self.kind[i], props: self.props[i], geom: self.geom(i) };
+      i++;
+      return { done: false, value: item };
+    } };
+  };
+  function flatTile(layers) {
+    var out = new Map();
+    Object.keys(layers).forEach(function (name) { out.set(name, new FlatLayer(layers[name])); });
+    return out;
+  }
+
+  // Fetching and decoding a tile of 20,000 projects holds a thread for 0.1-0.5 s: done in a
+  // worker (the vendored bundle, loaded there too) so pans keep their frames. Each archive's
+  // source in protomaps-leaflet's tile cache is replaced by one that asks the worker.
+  function workerMain(plugin) {
+    /* global importScripts, protomapsL */
+    importScripts(plugin);
+    var sources = {};
+    self.onmessage = function (e) {
+      var m = e.data, source = sources[m.url];
+      if (!source) source = sources[m.url] = new protomapsL.PmtilesSource(m.url, false);
+      source.get(m.tile, m.size).then(function (layers) {
+        var out = {}, transfer = [];
+        layers.forEach(function (features, name) {
+          out[name] = FLATTEN(features);
+          transfer = transfer.concat(BUFFERS(out[name]));
+        });
+        self.postMessage({ id: m.id, layers: out }, transfer);
+      }, function (err) {
+        self.postMessage({ id: m.id, error: String((err && err.message) || err), abort: !!(err && err.name === "AbortError") });
+      });
+    };
+  }
+  var worker = null, waiting = {}, asked = 0;
+  function startWorker() {
+    var script = document.querySelector('script[src*="protomaps-leaflet"]');
+    if (!script || !window.Worker || !window.Blob) return null;
+    try {
+      var text = "var FLATTEN = " + flatten.toString() + ";\nvar BUFFERS = " + buffers.toString() +
+        ";\n(" + workerMain.toString() + ")(" + JSON.stringify(script.src) + ");";
+      var made = new Worker(URL.createObjectURL(new Blob([text], { type: "text/javascript" })));
+      made.onmessage = function (e) {
+        var m = e.data, job = waiting[m.id];
+        delete waiting[m.id];
+        if (!job) return;
+        if (m.error) {
+          var err = new Error(m.error);
+          if (m.abort) err.name = "AbortError";
+          job.reject(err);
+        } else {
+          job.resolve(flatTile(m.layers));
+        }
+      };
+      made.onerror = function () { T.workerFailed = true; };
+      return made;
+    } catch (e) {
+      return null;
     }
   }
+  function WorkerSource(url, fallback) {
+    this.url = new URL(url, location.href).href; // a worker made from a blob has no base URL
+    this.fallback = fallback;
+  }
+  WorkerSource.prototype.get = function (tile, size) {
+    if (!worker || T.workerFailed) {
+      return this.fallback.get(tile, size).then(function (layers) {
+        var out = {};
+        layers.forEach(function (features, name) { out[name] = flatten(features); });
+        return flatTile(out);
+      });
+    }
+    var id = ++asked, url = this.url;
+    return new Promise(function (resolve, reject) {
+      waiting[id] = { resolve: resolve, reject: reject };
+      worker.postMessage({ id: id, url: url, tile: { z: tile.z, x: tile.x, y: tile.y }, size: size });
+    });
+  };
   // Canvas state is set only when it changes: thousands of features share a few styles.
   function setDash(ctx, dash) {
     if (ctx._shinanDash === dash) return;
@@ -151,9 +259,31 @@
   // Below this size (pixels) an area or line is a dot of its status colour: its outline,
   // dash and pattern could not be told apart, and a dot costs a tenth of a path.
   var DOT = 3;
-  function drawShape(ctx, f, sym, kind, s, dx, dy) {
+  // The dots of one kind and layer, one path per colour.
+  function drawDots(ctx, dots) {
+    Object.keys(dots).forEach(function (key) {
+      var d = dots[key];
+      ctx.globalAlpha = d.opacity;
+      ctx.fillStyle = d.color;
+      ctx.beginPath();
+      for (var i = 0; i < d.xy.length; i += 3) ctx.rect(d.xy[i], d.xy[i + 1], d.xy[i + 2], d.xy[i + 2]);
+      ctx.fill();
+    });
+  }
+  // A feature's rings as a path on the screen tile (scale s, offset dx, dy).
+  function traceFlat(ctx, flat, i, close, s, dx, dy) {
+    var xy = flat.xy;
+    ctx.beginPath();
+    for (var r = flat.first[i]; r < flat.first[i + 1]; r++) {
+      var k = flat.ringAt[r], end = flat.ringAt[r + 1];
+      ctx.moveTo(xy[2 * k] * s + dx, xy[2 * k + 1] * s + dy);
+      for (k++; k < end; k++) ctx.lineTo(xy[2 * k] * s + dx, xy[2 * k + 1] * s + dy);
+      if (close) ctx.closePath();
+    }
+  }
+  function drawShape(ctx, flat, i, sym, kind, s, dx, dy) {
     var style = sym.style;
-    tracePath(ctx, f.geom, kind === 3, s, dx, dy);
+    traceFlat(ctx, flat, i, kind === 3, s, dx, dy);
     if (kind === 3 && style.fillOpacity > 0) {
       var fill = sym.pattern ? pattern(ctx, sym.pattern) : style.fillColor;
       ctx.globalAlpha = fill ? style.fillOpacity : style.fillOpacity * 0.4; // pattern not ready
@@ -166,44 +296,31 @@
     setDash(ctx, style.dashArray);
     ctx.stroke();
   }
-  // The dots of one kind and layer, one path per colour.
-  function drawDots(ctx, dots) {
-    Object.keys(dots).forEach(function (key) {
-      var d = dots[key];
-      ctx.globalAlpha = d.opacity;
-      ctx.fillStyle = d.color;
-      ctx.beginPath();
-      for (var i = 0; i < d.xy.length; i += 3) ctx.rect(d.xy[i], d.xy[i + 1], d.xy[i + 2], d.xy[i + 2]);
-      ctx.fill();
-    });
-  }
   // The features of one layer and kind in one data tile, in a screen tile at ``box``.
-  function drawFeatures(ctx, list, layer, kind, tile, box) {
+  function drawFeatures(ctx, flat, layer, kind, tile, box) {
     var s = tile.scale, dx = tile.origin.x - box.x, dy = tile.origin.y - box.y, dots = {};
-    var drawn = T.drawn;
-    for (var i = 0; i < list.length; i++) {
-      var f = list[i], b = f.bbox;
-      if (b.maxX * s + dx < -box.pad || b.minX * s + dx > 256 + box.pad) continue;
-      if (b.maxY * s + dy < -box.pad || b.minY * s + dy > 256 + box.pad) continue;
-      var v = view(f, layer), sym = v && symbolOf(f, layer, v);
+    var drawn = T.drawn, list = flat.byKind[kind], bb = flat.bbox, xy = flat.xy;
+    var lo = -box.pad, hi = 256 + box.pad;
+    for (var j = 0; j < list.length; j++) {
+      var i = list[j], x0 = bb[4 * i] * s + dx, y0 = bb[4 * i + 1] * s + dy;
+      var x1 = bb[4 * i + 2] * s + dx, y1 = bb[4 * i + 3] * s + dy;
+      if (x1 < lo || x0 > hi || y1 < lo || y0 > hi) continue;
+      var props = flat.props[i], v = view(props, layer), sym = v && symbolOf(props, layer, v);
       if (!sym) continue;
-      drawn[f.props.id] = v[0];
+      drawn[props.id] = v[0];
       if (kind === 1) {
         var img = image(sym.svg, sym.size), half = sym.size / 2;
         if (!img) continue;
-        for (var r = 0; r < f.geom.length; r++) {
-          for (var k = 0; k < f.geom[r].length; k++) {
-            var p = f.geom[r][k];
-            ctx.drawImage(img, p.x * s + dx - half, p.y * s + dy - half, sym.size, sym.size);
-          }
+        for (var k = flat.ringAt[flat.first[i]]; k < flat.ringAt[flat.first[i + 1]]; k++) {
+          ctx.drawImage(img, xy[2 * k] * s + dx - half, xy[2 * k + 1] * s + dy - half, sym.size, sym.size);
         }
-      } else if (f._w * s < DOT && f._h * s < DOT) {
+      } else if (x1 - x0 < DOT && y1 - y0 < DOT) {
         var st = sym.style, key = st.color + st.opacity, dot = dots[key];
         if (!dot) dot = dots[key] = { color: st.color, opacity: st.opacity, xy: [] };
-        var size = Math.max(1.5, f._w * s, f._h * s);
-        dot.xy.push((b.minX + f._w / 2) * s + dx - size / 2, (b.minY + f._h / 2) * s + dy - size / 2, size);
+        var size = Math.max(1.5, x1 - x0, y1 - y0);
+        dot.xy.push((x0 + x1 - size) / 2, (y0 + y1 - size) / 2, size);
       } else {
-        drawShape(ctx, f, sym, kind, s, dx, dy);
+        drawShape(ctx, flat, i, sym, kind, s, dx, dy);
       }
     }
     drawDots(ctx, dots);
@@ -223,7 +340,7 @@
       ORDER.forEach(function (layer) {
         tiles.forEach(function (pair) {
           var features = pair[0].layer === layer && pair[1].data.get(layer);
-          if (features) drawFeatures(ctx, kinds(features)[kind], layer, kind, pair[1], box);
+          if (features) drawFeatures(ctx, features, layer, kind, pair[1], box);
         });
       });
     });
@@ -256,7 +373,7 @@
     if (queue.length) T._pumping = setTimeout(pump, 0);
   }
   function finish(job) {
-    T.pending--;
+    if (--T.pending === 0) T.settledAt = performance.now();
     T.rendered++;
     job.done();
   }
@@ -305,6 +422,11 @@
       interactive: false,
     });
     layer.renderTile = renderTile;
+    if (worker === null) worker = startWorker() || false;
+    layer.views.forEach(function (view, source) {
+      var cache = view.tileCache, file = config.files[+source.slice(1)];
+      cache.source = new WorkerSource(file.url, cache.source);
+    });
     layer.on("click", function () {}); // streamlit-folium binds its click handler to it
     return layer;
   }
@@ -317,7 +439,7 @@
       var file = T.config.files[+source.slice(1)];
       picked.forEach(function (hit) {
         var f = hit.feature, rank = 4 - f.geomType;
-        if (file && view(f, file.layer) && rank >= best) {
+        if (file && view(f.props, file.layer) && rank >= best) {
           best = rank;
           found = f.props.id;
         }
