@@ -187,6 +187,7 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         out["first_bytes"] = dict(fetched)
         frame = _tiles_frame(page)
         out["drawn"] = frame.evaluate("() => Object.keys(Shinan.tiles.drawn).length")
+        out["worker"] = frame.evaluate("() => !!Shinan.tiles.worker")
         page.wait_for_timeout(2000)  # the map reports its view once: let that rerun pass
         fetched.update(bytes=0, requests=0)
         for status in TOGGLE:
@@ -236,7 +237,8 @@ def _print(f: dict[str, Any]) -> None:
     fb, pb, ffb = f["first_bytes"], f["pan_bytes"], f["filter_bytes"]
     gaps, settles = f["pans"]["gaps"], f["pans"]["settles"]
     print(f"   first paint {f['first_paint']:.2f} s ({f['drawn']:,} projects drawn), "
-          f"{fb['bytes'] / 1e6:.2f} MB in {fb['requests']} range requests")  # fmt: skip
+          f"{fb['bytes'] / 1e6:.2f} MB in {fb['requests']} range requests, decoded "
+          f"{'in a worker' if f['worker'] else 'on the main thread'}")  # fmt: skip
     print(f"   pans: {len(settles)} pans, tiles drawn after each: median "
           f"{statistics.median(settles):.0f} ms, max {max(settles):.0f} ms; animation frame gaps "
           f"median {statistics.median(gaps):.1f} ms, max {max(gaps):.0f} ms; "

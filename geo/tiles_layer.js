@@ -336,6 +336,13 @@
     ctx.globalAlpha = 1;
     ctx._shinanDash = undefined;
     var box = { x: 256 * coords.x, y: 256 * coords.y, pad: 16 };
+    // Below the top zoom a tile keeps at most a cap of each layer's projects (the builder's
+    // MAX_FEATURES): one that holds the cap has left some out, which the map then says.
+    canvas._thinned = tiles.some(function (pair) {
+      var flat = pair[1].data.get(pair[0].layer), cap = pair[0].max_features;
+      return cap < pair[0].features && flat && pair[1].dataTile.z < T.config.maxzoom &&
+        flat.n >= cap;
+    });
     KINDS.forEach(function (kind) {
       ORDER.forEach(function (layer) {
         tiles.forEach(function (pair) {
@@ -348,6 +355,7 @@
 
   // Screen tiles waiting to be drawn, nearest the map's centre first, a few ms at a time.
   var SLICE_MS = 12;
+  var FILTER_SLICE_MS = 400;
   var queue = [];
   function nearCentre(a, b) { return a.distance - b.distance; }
   function pump() {
@@ -357,7 +365,10 @@
       layer._getTiledPixelBounds(layer._map.getCenter())).getCenter();
     queue.forEach(function (job) { job.distance = job.coords.distanceTo(centre); });
     queue.sort(nearCentre);
-    var until = performance.now() + SLICE_MS;
+    // A filter change is drawn in one go where it can: yielding between tiles lets the page's
+    // rerun in (restyling the page takes seconds on a busy machine) and the toggle then waits
+    // for it. Tiles that arrive after a pan yield every few milliseconds, keeping frames short.
+    var until = performance.now() + (T.repainting ? FILTER_SLICE_MS : SLICE_MS);
     while (queue.length && performance.now() < until) {
       var job = queue.shift();
       if (job.canvas.key === job.key && job.generation === T.generation) {
@@ -370,7 +381,33 @@
       }
       finish(job);
     }
-    if (queue.length) T._pumping = setTimeout(pump, 0);
+    if (queue.length) {
+      T._pumping = setTimeout(pump, 0);
+    } else {
+      T.repainting = false;
+      showNote(layer);
+    }
+  }
+  // The note that some projects are left out at this zoom, while a tile on screen left some.
+  function showNote(layer) {
+    var thinned = Object.keys(layer._tiles).some(function (key) {
+      var tile = layer._tiles[key];
+      return tile.current && tile.el._thinned;
+    });
+    if (!T.note) {
+      T.note = L.control({ position: "bottomright" });
+      T.note.onAdd = function () {
+        var div = L.DomUtil.create("div", "shinan-tiles-note");
+        div.style.cssText = "background:rgba(255,255,255,.85);padding:2px 6px;font-size:12px;" +
+          "border-radius:3px;max-width:360px;color:#333";
+        return div;
+      };
+      T.note.addTo(map);
+    }
+    var div = T.note.getContainer();
+    div.textContent = T.config.note || "";
+    div.style.display = thinned && T.config.note ? "" : "none";
+    T.thinned = thinned;
   }
   function finish(job) {
     if (--T.pending === 0) T.settledAt = performance.now();
@@ -401,6 +438,7 @@
   }
   // Every tile on the map again (a filter changed): the tiles' data are in the cache.
   function rerender(layer) {
+    T.repainting = true;
     queue.forEach(function (job) { job.generation = -1; });
     Object.keys(layer._tiles).forEach(function (key) {
       var coords = layer._wrapCoords(layer._keyToTileCoords(key));
@@ -423,6 +461,7 @@
     });
     layer.renderTile = renderTile;
     if (worker === null) worker = startWorker() || false;
+    T.worker = !!worker;
     layer.views.forEach(function (view, source) {
       var cache = view.tileCache, file = config.files[+source.slice(1)];
       cache.source = new WorkerSource(file.url, cache.source);
@@ -475,6 +514,8 @@
       map.addLayer(T.layer);
       if (!T._clicks) T._clicks = map.on("click", onClick);
     }
+    T.config.note = config.note; // the language may have changed
+    if (T.note && !T._pumping) showNote(T.layer);
     apply(filter);
   };
   // The same filter whatever the order of its lists (the page and Python may list them apart).

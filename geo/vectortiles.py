@@ -415,14 +415,25 @@ def read_tile_features(path: str | os.PathLike[str], *, zoom: int) -> gpd.GeoDat
     return pyogrio.read_dataframe(path, ZOOM_LEVEL=str(zoom))
 
 
-def browser_config(manifest: Manifest, base_url: str) -> dict[str, Any]:
-    """What the browser needs to draw the archives: their URLs, layers and zooms."""
+def browser_config(manifest: Manifest, base_url: str, *, note: str = "") -> dict[str, Any]:
+    """What the browser needs to draw the archives: their URLs, layers, zooms and caps.
+
+    ``note`` is said on the map while a tile on screen holds its layer's cap of features below
+    the top zoom (the rest of them are in the tiles of higher zooms only).
+    """
     return {
         "version": manifest.data_version,
         "maxzoom": manifest.max_zoom,
         "minzoom": manifest.min_zoom,
+        "note": note,
         "files": [
-            {"url": f"{base_url.rstrip('/')}/{f.file}", "layer": f.layer, "bounds": f.bounds}
+            {
+                "url": f"{base_url.rstrip('/')}/{f.file}",
+                "layer": f.layer,
+                "bounds": f.bounds,
+                "max_features": f.max_features,
+                "features": f.features,
+            }
             for f in manifest.files
         ],
     }

@@ -203,3 +203,43 @@ def test_status_toggle_hides_exactly_its_projects_and_back_and_clicks_follow(til
         assert state["drawn"] == everything
         _wait_for(page, lambda: frame.evaluate(_ALPHA_JS, bay_xy) > 0, "前期 not drawn again")
         browser.close()
+
+
+_NOTE_JS = """() => { const n = document.querySelector('.shinan-tiles-note');
+  return n && n.style.display !== 'none' ? n.textContent : ''; }"""
+
+
+@pytest.fixture(scope="module")
+def thinned_tiles_dir():
+    """Tiles of 400 synthetic projects keeping at most a few of a layer per tile below zoom 15."""
+    from bench.synthetic import synthetic_collection
+    from geo.load import _to_frame
+
+    folder = REPO / "static" / f".test-tiles-{uuid.uuid4().hex[:8]}"
+    frame = _to_frame(synthetic_collection(400)["features"])
+    build_tiles(frame, folder, version="test-thinned", max_features=5)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_map_says_when_a_tile_leaves_projects_out_and_not_at_the_top_zoom(thinned_tiles_dir):
+    env = {
+        "PROJECT_MAP_DATA": str(TEST_DATA),
+        "PROJECT_MAP_BASEMAP": "none",
+        "PROJECT_MAP_TILES": str(thinned_tiles_dir.relative_to(REPO)),
+    }
+    with serve_app(REPO / "app.py", env=env) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith(url) else r.abort("failed"),
+        )
+        page.goto(url + "/?lat=36.0665&lon=120.335&z=13")
+        frame = _tiles_frame(page)
+        _settled(page, frame)
+        _wait_for(page, lambda: "放大可见全部" in frame.evaluate(_NOTE_JS), "no note at zoom 13")
+        # Zoom 17 draws data tiles of the top zoom, which keep every project: no note.
+        frame.evaluate("() => map.setZoom(17, {animate: false})")
+        _wait_for(page, lambda: frame.evaluate(_NOTE_JS) == "", "the note stays at zoom 17")
+        browser.close()
