@@ -1,9 +1,10 @@
 """Vector tiles for large read-mostly layers: validated projects -> PMTiles + a manifest.
 
 ``python -m geo tiles [PATH] --out DIR`` writes one PMTiles archive per layer (GDAL's PMTiles
-driver, bundled with pyogrio) and ``tiles.json`` beside them. The browser draws the archives
-with the vendored protomaps-leaflet (``geo/tiles_layer.js``), reading them by HTTP range
-requests from Streamlit's static folder, and filters them by status and year itself; a click
+driver, bundled with pyogrio) and ``tiles.json`` beside them. The browser reads the archives
+by HTTP range requests from Streamlit's static folder with the vendored protomaps-leaflet
+(decoded in a worker), draws them itself (``geo/tiles_layer.js``) and filters them by status
+and year; a click
 sends the project's id back, and everything else about a project is looked up on the server.
 
 So a tile keeps only what drawing and filtering need: ``id``, the current ``status``, the
