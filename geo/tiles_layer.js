@@ -259,15 +259,14 @@
   // Below this size (pixels) an area or line is a dot of its status colour: its outline,
   // dash and pattern could not be told apart, and a dot costs a tenth of a path.
   var DOT = 3;
-  // The dots of one kind and layer, one path per colour.
+  // The dots of one kind and layer, a colour at a time (one path of thousands of rectangles
+  // costs more to fill than the rectangles one by one).
   function drawDots(ctx, dots) {
     Object.keys(dots).forEach(function (key) {
       var d = dots[key];
       ctx.globalAlpha = d.opacity;
       ctx.fillStyle = d.color;
-      ctx.beginPath();
-      for (var i = 0; i < d.xy.length; i += 3) ctx.rect(d.xy[i], d.xy[i + 1], d.xy[i + 2], d.xy[i + 2]);
-      ctx.fill();
+      for (var i = 0; i < d.xy.length; i += 3) ctx.fillRect(d.xy[i], d.xy[i + 1], d.xy[i + 2], d.xy[i + 2]);
     });
   }
   // A feature's rings as a path on the screen tile (scale s, offset dx, dy).
@@ -355,7 +354,6 @@
 
   // Screen tiles waiting to be drawn, nearest the map's centre first, a few ms at a time.
   var SLICE_MS = 12;
-  var FILTER_SLICE_MS = 400;
   var queue = [];
   function nearCentre(a, b) { return a.distance - b.distance; }
   function pump() {
@@ -365,10 +363,11 @@
       layer._getTiledPixelBounds(layer._map.getCenter())).getCenter();
     queue.forEach(function (job) { job.distance = job.coords.distanceTo(centre); });
     queue.sort(nearCentre);
-    // A filter change is drawn in one go where it can: yielding between tiles lets the page's
-    // rerun in (restyling the page takes seconds on a busy machine) and the toggle then waits
-    // for it. Tiles that arrive after a pan yield every few milliseconds, keeping frames short.
-    var until = performance.now() + (T.repainting ? FILTER_SLICE_MS : SLICE_MS);
+    // A filter change is drawn in one go: yielding between tiles lets the page's rerun in
+    // (restyling the page takes seconds on a busy machine) and the toggle then waits for it
+    // (measured: 6.0 s against 0.24 s at 10^5). Tiles that arrive after a pan yield every few
+    // milliseconds, keeping frames short.
+    var until = T.repainting ? Infinity : performance.now() + SLICE_MS;
     while (queue.length && performance.now() < until) {
       var job = queue.shift();
       if (job.canvas.key === job.key && job.generation === T.generation) {
