@@ -56,7 +56,7 @@ from bench.bench_scale import (  # noqa: E402
 )
 from bench.synthetic import synthetic_collection  # noqa: E402
 from geo.load import _to_frame  # noqa: E402
-from geo.vectortiles import build_tiles  # noqa: E402
+from geo.vectortiles import build_tiles, read_manifest  # noqa: E402
 from tests.browser_support import find_chromium, launch_chromium, serve_app  # noqa: E402
 from tests.conftest import TEST_DATA  # noqa: E402
 
@@ -89,6 +89,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--pans", type=int, default=20)
     parser.add_argument(
+        "--prebuilt",
+        nargs="+",
+        default=[],
+        metavar="DIR",
+        help="tiles already built for each size, in the order of --sizes (a build of 10^6 "
+        "takes 20 minutes): copied under static/ instead of building",
+    )
+    parser.add_argument(
         "--naive-timeout",
         type=float,
         default=600,
@@ -98,6 +106,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if find_chromium() is None:
         sys.exit("Chromium not found: apt-get install chromium")
+    if args.prebuilt:
+        if len(args.prebuilt) != len(args.sizes):
+            sys.exit("--prebuilt: give one folder per size of --sizes")
+        for n, folder in zip(args.sizes, args.prebuilt, strict=True):
+            bench_size(n, None, args.pans, prebuilt=Path(folder))
+        return
     started = time.perf_counter()
     base_n = min(max(args.sizes), BASE_SIZE)
     collection = synthetic_collection(base_n)
@@ -117,17 +131,23 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"   naive folium map, same projects: {naive}", flush=True)
 
 
-def bench_size(n: int, base, pans: int) -> None:
-    frame = scale(base, n)
+def bench_size(n: int, base, pans: int, *, prebuilt: Path | None = None) -> None:
     out = REPO_ROOT / "static" / f".bench-tiles-{n}"
     try:
         started = time.perf_counter()
-        manifest = build_tiles(frame, out, version=f"bench-{n}", force=True)
-        built = time.perf_counter() - started
-        del frame
+        if prebuilt is None:
+            frame = scale(base, n)
+            manifest = build_tiles(frame, out, version=f"bench-{n}", force=True)
+            del frame
+            how = f"built in {time.perf_counter() - started:.1f} s"
+        else:
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copytree(prebuilt, out)
+            manifest = read_manifest(out)
+            how = f"prebuilt in {prebuilt} ({manifest.built})"
         sizes = ", ".join(f"{f.file} {f.bytes / 1e6:.1f} MB" for f in manifest.files)
         total = sum(f.bytes for f in manifest.files) / 1e6
-        print(f"\n== {n:,} projects: tiles built in {built:.1f} s, {total:.1f} MB: {sizes}")
+        print(f"\n== {n:,} projects: tiles {how}, {total:.1f} MB: {sizes}", flush=True)
         figures = browse(out, pans)
         _print(figures)
     finally:
@@ -143,7 +163,7 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         "PROJECT_MAP_BASEMAP": "none",
         "PROJECT_MAP_TILES": str(tiles.relative_to(REPO_ROOT)),
     }
-    out: dict[str, Any] = {"filter": []}
+    out: dict[str, Any] = {"filter": [], "paint": []}
     with serve_app(REPO_ROOT / "app.py", env=env, timeout=120) as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
         context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -167,15 +187,19 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         out["first_bytes"] = dict(fetched)
         frame = _tiles_frame(page)
         out["drawn"] = frame.evaluate("() => Object.keys(Shinan.tiles.drawn).length")
+        out["worker"] = frame.evaluate("() => !!Shinan.tiles.worker")
         page.wait_for_timeout(2000)  # the map reports its view once: let that rerun pass
         fetched.update(bytes=0, requests=0)
         for status in TOGGLE:
             for _ in range(2):  # off, then on again
                 generation = frame.evaluate("() => Shinan.tiles.generation")
+                clicked = frame.evaluate("() => performance.now()")
                 start = time.perf_counter()
                 _click_pill(page, PILL_TEXT[status])
                 _wait(page, _changed(generation), timeout=900)
                 out["filter"].append(time.perf_counter() - start)
+                out["paint"].append(frame.evaluate(_PAINT_JS, clicked))
+            page.wait_for_timeout(1500)  # the reruns of both clicks pass before the next pill
         out["filter_bytes"] = dict(fetched)
         fetched.update(bytes=0, requests=0)
         out["pans"] = frame.evaluate(_PANS_JS, pans)
@@ -183,6 +207,12 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         browser.close()
         out["peak_rss"] = _peak_rss(url)
     return out
+
+
+_PAINT_JS = """(clicked) => ({tiles: Shinan.tiles.paints, ms: Shinan.tiles.paintMs,
+    longest: Shinan.tiles.longestPaint, drawn: Object.keys(Shinan.tiles.drawn).length,
+    arrived: Shinan.tiles.changedAt - clicked, painted: Shinan.tiles.settledAt - clicked,
+    followed: Shinan.tiles.followed || 0})"""
 
 
 def _changed(generation: int) -> str:
@@ -207,7 +237,8 @@ def _print(f: dict[str, Any]) -> None:
     fb, pb, ffb = f["first_bytes"], f["pan_bytes"], f["filter_bytes"]
     gaps, settles = f["pans"]["gaps"], f["pans"]["settles"]
     print(f"   first paint {f['first_paint']:.2f} s ({f['drawn']:,} projects drawn), "
-          f"{fb['bytes'] / 1e6:.2f} MB in {fb['requests']} range requests")  # fmt: skip
+          f"{fb['bytes'] / 1e6:.2f} MB in {fb['requests']} range requests, decoded "
+          f"{'in a worker' if f['worker'] else 'on the main thread'}")  # fmt: skip
     print(f"   pans: {len(settles)} pans, tiles drawn after each: median "
           f"{statistics.median(settles):.0f} ms, max {max(settles):.0f} ms; animation frame gaps "
           f"median {statistics.median(gaps):.1f} ms, max {max(gaps):.0f} ms; "
@@ -215,6 +246,18 @@ def _print(f: dict[str, Any]) -> None:
     print(f"   filter click -> tiles redrawn: median {statistics.median(f['filter']):.2f} s, "
           f"max {max(f['filter']):.2f} s ({len(f['filter'])} clicks); archive bytes fetched "
           f"{ffb['bytes'] / 1e6:.2f} MB")  # fmt: skip
+    keys = ("tiles", "ms", "longest", "drawn", "arrived", "painted")
+    paint = {key: [p[key] for p in f["paint"]] for key in keys}
+    median = statistics.median
+    print(f"   click -> filter in the map frame: median {median(paint['arrived']):.0f} ms, max "
+          f"{max(paint['arrived']):.0f} ms; {f['paint'][-1]['followed']} of "
+          f"{len(f['paint'])} applied by the page before the rerun; click -> every tile "
+          f"re-painted (map frame's clock): median {median(paint['painted']):.0f} ms, max "
+          f"{max(paint['painted']):.0f} ms")  # fmt: skip
+    print(f"   per filter change: {median(paint['tiles']):.0f} tiles painted in "
+          f"{median(paint['ms']):.0f} ms of painting (median; max {max(paint['ms']):.0f} ms), "
+          f"longest tile {max(paint['longest']):.0f} ms, {median(paint['drawn']):,.0f} "
+          "projects drawn")  # fmt: skip
     print(f"   server peak RSS {f['peak_rss'] / 1e6:.0f} MB", flush=True)
 
 

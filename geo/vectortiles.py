@@ -1,9 +1,10 @@
 """Vector tiles for large read-mostly layers: validated projects -> PMTiles + a manifest.
 
 ``python -m geo tiles [PATH] --out DIR`` writes one PMTiles archive per layer (GDAL's PMTiles
-driver, bundled with pyogrio) and ``tiles.json`` beside them. The browser draws the archives
-with the vendored protomaps-leaflet (``geo/tiles_layer.js``), reading them by HTTP range
-requests from Streamlit's static folder, and filters them by status and year itself; a click
+driver, bundled with pyogrio) and ``tiles.json`` beside them. The browser reads the archives
+by HTTP range requests from Streamlit's static folder with the vendored protomaps-leaflet
+(decoded in a worker), draws them itself (``geo/tiles_layer.js``) and filters them by status
+and year; a click
 sends the project's id back, and everything else about a project is looked up on the server.
 
 So a tile keeps only what drawing and filtering need: ``id``, the current ``status``, the
@@ -415,14 +416,25 @@ def read_tile_features(path: str | os.PathLike[str], *, zoom: int) -> gpd.GeoDat
     return pyogrio.read_dataframe(path, ZOOM_LEVEL=str(zoom))
 
 
-def browser_config(manifest: Manifest, base_url: str) -> dict[str, Any]:
-    """What the browser needs to draw the archives: their URLs, layers and zooms."""
+def browser_config(manifest: Manifest, base_url: str, *, note: str = "") -> dict[str, Any]:
+    """What the browser needs to draw the archives: their URLs, layers, zooms and caps.
+
+    ``note`` is said on the map while a tile on screen holds its layer's cap of features below
+    the top zoom (the rest of them are in the tiles of higher zooms only).
+    """
     return {
         "version": manifest.data_version,
         "maxzoom": manifest.max_zoom,
         "minzoom": manifest.min_zoom,
+        "note": note,
         "files": [
-            {"url": f"{base_url.rstrip('/')}/{f.file}", "layer": f.layer, "bounds": f.bounds}
+            {
+                "url": f"{base_url.rstrip('/')}/{f.file}",
+                "layer": f.layer,
+                "bounds": f.bounds,
+                "max_features": f.max_features,
+                "features": f.features,
+            }
             for f in manifest.files
         ],
     }

@@ -77,6 +77,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The vector tiles were built from another version of the data ({built}, now {now}); "
         "rebuild them with python -m geo tiles.",
     ),
+    # On the map when a tile drawn at this zoom holds only its layer's largest projects
+    "admin.tiles_thinned": (
+        "此缩放级别下，每块瓦片每个图层只画面积最大的 {n} 个项目；放大可见全部。",
+        "At this zoom each tile draws only the {n} largest projects of a layer; zoom in to see "
+        "them all.",
+    ),
     # Export limits
     "admin.export_bad_size": ("尺寸无法导出：{problem}", "This size cannot be exported: {problem}"),
     "admin.export_busy": (

@@ -149,3 +149,97 @@ def test_tiled_projects_draw_filter_and_select_offline(tmp_path, tiles_dir):
         browser.close()
     outside = {urlparse(u).hostname for u in requests if u.startswith("http")}
     assert not (outside - LOCAL_HOSTS), f"requests left this machine: {sorted(outside)}"
+
+
+_CLICKED_JS = "() => Shinan.tiles.clicked || null"
+
+
+def test_status_toggle_hides_exactly_its_projects_and_back_and_clicks_follow(tiles_dir):
+    """前期 off hides the preparation projects, and nothing else, on the tile canvases; a click
+    where one was picks nothing, a click on a shown project selects it; 前期 on draws them again."""
+    gdf = load_projects(TEST_DATA)
+    tiled = split_by_placement(gdf)[0]
+    everything = dict(zip(tiled["id"], tiled["status"], strict=True))
+    hidden = {i for i, s in everything.items() if s == "preparation"}
+    assert hidden, "the test data needs a project in preparation"
+    env = {
+        "PROJECT_MAP_DATA": str(TEST_DATA),
+        "PROJECT_MAP_BASEMAP": "none",
+        "PROJECT_MAP_TILES": str(tiles_dir.relative_to(REPO)),
+    }
+    bay = gdf.loc[gdf["id"] == "qingdao-bay-plaza"].geometry.iloc[0].representative_point()
+    zhanshan = gdf.loc[gdf["id"] == "zhanshan-plaza"].geometry.iloc[0]
+    with serve_app(REPO / "app.py", env=env) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith(url) else r.abort("failed"),
+        )
+        page.goto(url + "/?lat=36.0665&lon=120.335&z=13")
+        frame = _tiles_frame(page)
+        assert _settled(page, frame)["drawn"] == everything
+        bay_xy = frame.evaluate(_POINT_JS, [bay.y, bay.x])
+        assert frame.evaluate(_ALPHA_JS, bay_xy) > 0, "青岛湾广场 not drawn before the toggle"
+
+        generation = frame.evaluate("() => Shinan.tiles.generation")
+        page.locator(".st-key-statuses button", has_text="前期").click()
+        state = _settled(page, frame, after_generation=generation)
+        assert state["drawn"] == {i: s for i, s in everything.items() if i not in hidden}
+        _wait_for(page, lambda: frame.evaluate(_ALPHA_JS, bay_xy) == 0, "前期 still painted")
+        # A hidden project cannot be clicked; a shown one still selects.
+        frame.locator("body").click(position={"x": bay_xy[0], "y": bay_xy[1]})
+        page.wait_for_timeout(500)
+        assert frame.evaluate(_CLICKED_JS) is None
+        zh_xy = frame.evaluate(_POINT_JS, [zhanshan.y, zhanshan.x])
+        frame.locator("body").click(position={"x": zh_xy[0], "y": zh_xy[1]})
+        detail = page.locator('[data-testid="project-detail"]')
+        _wait_for(page, lambda: "湛山广场" in detail.inner_text(), "the click selected nothing")
+        assert frame.evaluate(_CLICKED_JS) == "zhanshan-plaza"
+
+        generation = frame.evaluate("() => Shinan.tiles.generation")
+        page.locator(".st-key-statuses button", has_text="前期").click()
+        state = _settled(page, frame, after_generation=generation)
+        assert state["drawn"] == everything
+        _wait_for(page, lambda: frame.evaluate(_ALPHA_JS, bay_xy) > 0, "前期 not drawn again")
+        browser.close()
+
+
+_NOTE_JS = """() => { const n = document.querySelector('.shinan-tiles-note');
+  return n && n.style.display !== 'none' ? n.textContent : ''; }"""
+
+
+@pytest.fixture(scope="module")
+def thinned_tiles_dir():
+    """Tiles of 400 synthetic projects keeping at most a few of a layer per tile below zoom 15."""
+    from bench.synthetic import synthetic_collection
+    from geo.load import _to_frame
+
+    folder = REPO / "static" / f".test-tiles-{uuid.uuid4().hex[:8]}"
+    frame = _to_frame(synthetic_collection(400)["features"])
+    build_tiles(frame, folder, version="test-thinned", max_features=5)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_map_says_when_a_tile_leaves_projects_out_and_not_at_the_top_zoom(thinned_tiles_dir):
+    env = {
+        "PROJECT_MAP_DATA": str(TEST_DATA),
+        "PROJECT_MAP_BASEMAP": "none",
+        "PROJECT_MAP_TILES": str(thinned_tiles_dir.relative_to(REPO)),
+    }
+    with serve_app(REPO / "app.py", env=env) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith(url) else r.abort("failed"),
+        )
+        page.goto(url + "/?lat=36.0665&lon=120.335&z=13")
+        frame = _tiles_frame(page)
+        _settled(page, frame)
+        _wait_for(page, lambda: "放大可见全部" in frame.evaluate(_NOTE_JS), "no note at zoom 13")
+        # Zoom 17 draws data tiles of the top zoom, which keep every project: no note.
+        frame.evaluate("() => map.setZoom(17, {animate: false})")
+        _wait_for(page, lambda: frame.evaluate(_NOTE_JS) == "", "the note stays at zoom 17")
+        browser.close()

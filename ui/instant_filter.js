@@ -100,6 +100,7 @@
     F.showBoxes(w.document, d, spec, codes, label);
     var computed = performance.now();
     S.show(server.key, codes);
+    if (S.tiles && S.tiles.follow) S.tiles.follow(spec); // the tiled layers (geo/tiles_layer.js)
     if (S.lastApply) S.lastApply.instant = true;
     var end = performance.now();
     // For the benchmark: the page's own work apart from the map's drawing.

@@ -41,6 +41,7 @@ class Tiles:
     manifest: Manifest
     base_url: str
     plugin_url: str
+    lang: str = "zh"
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -55,7 +56,9 @@ class Tiles:
             years=spec.years,
             as_of=spec.as_of,
         )
-        return tiles_group(browser_config(self.manifest, self.base_url), shown)
+        cap = min(f.max_features for f in self.manifest.files)
+        note = t("admin.tiles_thinned", self.lang, n=f"{cap:,}")
+        return tiles_group(browser_config(self.manifest, self.base_url, note=note), shown)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -90,7 +93,7 @@ def configured_tiles(lang: str) -> Tiles | None:
     prefix = _static_prefix().removesuffix("/vendor")
     folder = relative.parent.as_posix()
     base_url = prefix if folder == "." else f"{prefix}/{folder}"
-    return Tiles(manifest, base_url, f"{prefix}/vendor/{PLUGIN}")
+    return Tiles(manifest, base_url, f"{prefix}/vendor/{PLUGIN}", lang)
 
 
 def _warn_if_stale(manifest: Manifest, lang: str) -> None:
