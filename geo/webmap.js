@@ -813,7 +813,11 @@
       var plan = P.plan(this._map, b), ratio = L.Browser.retina ? 2 : 1, self = this;
       var view = [P.key, this._map.getZoom(), plan.o.x, plan.o.y, b.min.x, b.min.y, b.max.x,
         b.max.y, plan.crowded, generation, ratio].join();
-      if (view !== this._cacheView) this.dropCache();
+      // A new view (a pan past the padding, a zoom) is drawn straight onto the map's canvas,
+      // as fast as without a cache; the groups' canvases are made afterwards, a few at a time
+      // while the page is idle, for the filter clicks that follow.
+      var moved = view !== this._cacheView;
+      if (moved) this.dropCache();
       this._cacheView = view;
       this._tick = (this._tick || 0) + 1;
       var counts = { groups: plan.groups.length, drawn: 0, runs: 0, runsDrawn: 0 };
@@ -827,7 +831,7 @@
         if (!entry) {
           counts.drawn += 1;
           counts.runsDrawn += g.runs.length;
-          entry = self._store(g, ratio);
+          entry = moved ? null : self._store(g, ratio);
           if (!entry) { // over the cache's budget: drawn straight onto the map's canvas
             ctx.save();
             P.drawGroup(ctx, g, plan);
@@ -843,6 +847,24 @@
       });
       S.lastDraw = L.extend(counts, { ms: performance.now() - start, at: performance.now() });
       if (!S.marks.drawn) S.marks.drawn = Date.now();
+      if (moved) this._fillLater(plan, view, ratio);
+    },
+    // Make the canvases of ``plan``'s groups in slices of ~12 ms once the page is idle, while
+    // the view and what is shown stay as they were (a click first draws what is missing).
+    _fillLater: function (plan, view, ratio) {
+      var self = this, P = S.projects, text = P.text, queue = plan.groups.slice();
+      clearTimeout(this._fillTimer);
+      if (!this.options.cache) return;
+      var step = function () {
+        if (self._cacheView !== view || P !== S.projects || P.text !== text || !self._map) return;
+        var until = performance.now() + 12;
+        while (queue.length && performance.now() < until) {
+          var g = queue.shift(), entry = self._cached(g) ? null : self._store(g, ratio);
+          if (entry) P.drawGroup(entry.ctx, g, plan);
+        }
+        if (queue.length) self._fillTimer = setTimeout(step, 0);
+      };
+      this._fillTimer = setTimeout(step, 100);
     },
     // The cached canvas of group ``g`` with the same projects, or null.
     _cached: function (g) {
