@@ -10,6 +10,7 @@ on are the ends of the milestones (:func:`time_steps`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -174,6 +175,25 @@ class FigureTime:
         if self.first == self.last:
             return t("span.year", lang, year=self.first)
         return t("span.period", lang, first=self.first, last=self.last)
+
+
+# A figure's label may end with its period ("（2016–2020年）", "in 2021", ", 2021 target"),
+# which a card or box that states the period beside it would then say twice.
+_ZH_PERIOD = re.compile(r"（[^（）]*\d{4}[^（）]*）$")
+_EN_PERIOD = re.compile(r"(,?\s*\b(in|by|during))?,?\s*\d{4}(–\d{4})?( targets?)?$")
+
+
+def figure_what(figure: Mapping[str, Any], lang: str = "zh") -> str:
+    """A figure's label in ``lang`` without the period its label may end with.
+
+    >>> figure_what({"label_zh": "新建及联网停车位（2016–2020年）"})
+    '新建及联网停车位'
+    >>> figure_what({"label_zh": "建成口袋公园", "label_en": "Pocket parks built in 2021"}, "en")
+    'Pocket parks built'
+    """
+    if lang == "en":
+        return _EN_PERIOD.sub("", str(figure.get("label_en") or figure["label_zh"]))
+    return _ZH_PERIOD.sub("", str(figure["label_zh"]))
 
 
 def figure_time(

@@ -7,7 +7,6 @@ what it counts, and its period (a 2021 target says 目标).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -15,7 +14,7 @@ import geopandas as gpd
 from geo import settings
 from geo.filter import ProjectFilter
 from geo.load import read_report_text
-from geo.timeline import figure_time
+from geo.timeline import figure_time, figure_what
 from i18n import t
 
 
@@ -40,10 +39,6 @@ def format_value(value: float, unit: str, lang: str) -> str:
     return f"{value:g}{unit}"
 
 
-_ZH_PERIOD = re.compile(r"（[^（）]*）$")
-_EN_PERIOD = re.compile(r"(,?\s*\b(in|by|during))?,?\s*\d{4}(–\d{4})?( target)?$")
-
-
 def district_figures(
     totals: gpd.GeoDataFrame, lang: str = "zh", view: ProjectFilter | None = None
 ) -> list[Figure]:
@@ -56,10 +51,7 @@ def district_figures(
             time = figure_time(row.get("milestones") or [], figure, settings.LAST_YEAR, report)
             if view is not None and not time.in_view(years=view.years, as_of=view.as_of):
                 continue
-            if lang == "en":
-                what = _EN_PERIOD.sub("", str(figure.get("label_en") or figure["label_zh"]))
-            else:
-                what = _ZH_PERIOD.sub("", str(figure["label_zh"]))
+            what = figure_what(figure, lang)
             out.append(
                 Figure(
                     value=format_value(float(figure["value"]), str(figure["unit"]), lang),

@@ -128,3 +128,14 @@ def test_a_figure_from_the_2021_plan_is_a_2021_target(projects):
     assert time.in_view(as_of=2021)
     # Without the report the milestones are all there is: the last reported one (2020).
     assert not figure_time(row["milestones"], flats, settings.LAST_YEAR).target
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_figure_card_states_its_period_once(projects, lang):
+    """The label "新建及联网停车位（2016–2020年）" beside "2016–2020年期间" said the period
+    twice; the card keeps the label without it (English alike: "... spaces 2016–2020")."""
+    totals = split_by_placement(apply_filter(projects, ProjectFilter()))[1]
+    panel = figures_html(totals[totals["id"] == PARKING], lang)
+    assert "新建及联网停车位（2016–2020年）" not in panel
+    assert "New and networked parking spaces 2016–2020" not in panel
+    assert panel.count("2016–2020") == 1  # the period, once

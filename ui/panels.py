@@ -15,7 +15,7 @@ from geo import settings
 from geo.filter import ProjectFilter
 from geo.html import escape_html as esc
 from geo.load import read_report_text
-from geo.timeline import explain_status, figure_time, milestone_span
+from geo.timeline import explain_status, figure_time, figure_what, milestone_span
 from geo.view import ViewState, time_label
 from i18n import t
 from layers import LAYERS, STATUS_STYLES
@@ -199,7 +199,7 @@ def figures_html(
                 'background:#f7f7f5">'
                 f'<div style="font-size:1.25rem;font-weight:700">{esc(_number(figure["value"]))}'
                 f' <span style="font-size:.85rem;font-weight:400">{esc(figure["unit"])}</span>'
-                f"</div><div style='font-size:.82rem'>{esc(_figure_label(figure, lang))}"
+                f"</div><div style='font-size:.82rem'>{esc(figure_what(figure, lang))}"
                 f" · <b>{esc(time.label(lang))}</b></div>"
                 f'<div style="font-size:.75rem;color:#555"><q>{esc(figure["quote"])}</q></div>'
                 "</div>"
