@@ -146,3 +146,22 @@ def launch_chromium(
     return playwright.chromium.launch(
         executable_path=exe, headless=True, args=list(CHROMIUM_ARGS), **kwargs
     )
+
+
+def offline_context(
+    browser: Browser, url: str, *, width: int = 1400, height: int = 900
+) -> tuple[Any, list[str]]:
+    """A browser context that reaches only the app at ``url`` (every other request is
+    refused, as on a network with no internet), and the list of every URL it asks for."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(url)
+            else route.abort("internetdisconnected")
+        ),
+    )
+    return context, requests

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser_support import find_chromium, launch_chromium, serve_app
+from tests.browser_support import find_chromium, launch_chromium, offline_context, serve_app
 from tests.conftest import TEST_DATA
 
 pytestmark = pytest.mark.browser
@@ -86,17 +86,7 @@ def offline_app(browser, path="/", *, width=1400, height=900, env=None):
     """
     env = env or {"PROJECT_MAP_DATA": str(TEST_DATA), "PROJECT_MAP_BASEMAP": "none"}
     with serve_app(APP, env=env) as url:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        requests: list[str] = []
-        context.on("request", lambda request: requests.append(request.url))
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith(url)
-                else route.abort("internetdisconnected")
-            ),
-        )
+        context, requests = offline_context(browser, url, width=width, height=height)
         page = context.new_page()
         page.goto(url + path)
         yield page, _map_frame(page)

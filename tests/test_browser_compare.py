@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser_support import find_chromium, launch_chromium, serve_app
+from tests.browser_support import find_chromium, launch_chromium, offline_context, serve_app
 
 pytestmark = pytest.mark.browser
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -66,17 +66,9 @@ def test_two_panes_show_offline_and_pan_together(tmp_path):
     env = {"PROJECT_MAP_BASEMAP": "none"}
     with serve_app(APP, env=env) as url, sync_api.sync_playwright() as pw:
         browser = launch_chromium(pw)
-        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        context, _ = offline_context(browser, url, width=1280, height=720)
         requests: list = []  # (url, frame): the frame that asked
         context.on("request", lambda request: requests.append((request.url, request.frame)))
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith(url)
-                else route.abort("internetdisconnected")
-            ),
-        )
         page = context.new_page()
         page.goto(url + "/?lang=en")
         toggle = page.get_by_text("Two times side by side (synchronised maps)")

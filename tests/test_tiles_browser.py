@@ -14,7 +14,7 @@ import pytest
 from geo.filter import split_by_placement
 from geo.load import load_projects
 from geo.vectortiles import build_tiles
-from tests.browser_support import find_chromium, launch_chromium, serve_app
+from tests.browser_support import find_chromium, launch_chromium, offline_context, serve_app
 from tests.conftest import TEST_DATA
 
 pytestmark = pytest.mark.browser
@@ -107,17 +107,7 @@ def test_tiled_projects_draw_filter_and_select_offline(tmp_path, tiles_dir):
         sync_api.sync_playwright() as pw,
     ):
         browser = launch_chromium(pw)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        requests: list[str] = []
-        context.on("request", lambda request: requests.append(request.url))
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith(url)
-                else route.abort("internetdisconnected")
-            ),
-        )
+        context, requests = offline_context(browser, url)
         page = context.new_page()
         page.goto(url + "/?lat=36.0665&lon=120.335&z=13")
         frame = _tiles_frame(page)

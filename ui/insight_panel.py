@@ -29,6 +29,7 @@ from geo.html import escape_html
 from geo.targets import compare_targets, format_value, gap_line, load_targets
 from i18n import t
 from layers import LAYERS, STATUS_STYLES
+from ui.project_list import page_picker
 
 #: Name of the chart selection parameter that picks layer × status bars.
 PICK: Final = "pick"
@@ -404,18 +405,8 @@ def paged_dataframe(
     were megabytes per filter state.
     """
     pages = max(1, math.ceil(len(table) / rows))
-    page = 1
-    if pages > 1:
-        if st.session_state.get(key, 1) > pages:  # the filter left fewer pages
-            st.session_state[key] = pages
-        page = st.number_input(
-            t("listing.page", lang, pages=f"{pages:,}"),
-            min_value=1,
-            max_value=pages,
-            step=1,
-            key=key,
-        )
-    first = (int(page) - 1) * rows
+    page = page_picker(pages, key, lang) if pages > 1 else 1
+    first = (page - 1) * rows
     st.dataframe(table.iloc[first : first + rows], hide_index=True, width="stretch")
     return first, min(first + rows, len(table))
 

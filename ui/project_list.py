@@ -81,16 +81,22 @@ def _controls(pages: int, lang: str) -> tuple[str, bool, int]:
     descending = direction_col.toggle(
         t("listing.descending", lang), key=DESCENDING_KEY, on_change=_first_page
     )
-    if st.session_state.get(PAGE_KEY, 1) > pages:  # the filter left fewer pages
-        st.session_state[PAGE_KEY] = pages
-    page = page_col.number_input(
+    return sort, bool(descending), page_picker(pages, PAGE_KEY, lang, page_col)
+
+
+def page_picker(pages: int, key: str, lang: str, where=st) -> int:
+    """The page (1-based) of ``pages`` picked in ``where``, kept within them when a filter
+    leaves fewer pages than the one last picked."""
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    page = where.number_input(
         t("listing.page", lang, pages=f"{pages:,}"),
         min_value=1,
         max_value=pages,
         step=1,
-        key=PAGE_KEY,
+        key=key,
     )
-    return sort, bool(descending), int(page)
+    return int(page)
 
 
 def _first_page() -> None:
