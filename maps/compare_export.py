@@ -64,35 +64,22 @@ def render_comparison(
     """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format '{fmt}'; valid: {', '.join(IMAGE_FORMATS)}")
-    shown = [apply_filter(gdf, side.view) for side in sides]
-    if narrow is not None:
-        shown = [narrow(part) for part in shown]
-    both = gpd.GeoDataFrame(geometry=[g for part in shown for g in part.geometry], crs=gdf.crs)
-    extent = snapshot_extent(both, boundary)
     fig = Figure(figsize=page.size_in, dpi=page.dpi, facecolor="white")
     FigureCanvasAgg(fig)
     # Sources and furniture once across the foot of the page; each panel keeps its filters
     # and counts (the same lines twice at half width took room from both maps).
     footer, footer_layout = _footer(fig, page, lang)
     foot = footer_layout.map_rect[1]  # the footer's top, as a share of the page height
-    band = round(page.height_px * TITLE_BAND)
-    panel_page = custom_page(
-        page.width_px // 2, page.height_px - band - round(page.height_px * foot), page.dpi
-    )
-    panels = []
-    for side, part in zip(sides, shown, strict=True):
-        spec = SnapshotSpec(
-            view=side.view,
-            page=panel_page,
-            fmt="png",
-            title=side.title,
-            basemap=basemap,
-            extent=extent,
-            lang=lang,
-            furniture=False,
+    panels = [
+        np.asarray(
+            Image.open(
+                io.BytesIO(render_snapshot(part, boundary, spec=spec, context=context))
+            ).convert("RGB")
         )
-        png = render_snapshot(part, boundary, spec=spec, context=context)
-        panels.append(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")))
+        for part, spec in panel_specs(
+            gdf, boundary, sides, page=page, foot=foot, basemap=basemap, narrow=narrow, lang=lang
+        )
+    ]
     heading = title or comparison_title(sides[0].view, sides[1].view, lang)
     top = 1 - TITLE_BAND
     for index, image in enumerate(panels):
@@ -106,6 +93,51 @@ def render_comparison(
     fig.add_artist(_divider(foot))
     draw_caption(fig, footer_layout, footer, fig.canvas.get_renderer(), lang)
     return figure_bytes(fig, fmt=fmt, title=heading)
+
+
+def panel_specs(
+    gdf: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    sides: tuple[Side, Side],
+    *,
+    page: PageSize,
+    foot: float | None = None,
+    basemap: str = "none",
+    narrow: Narrow | None = None,
+    lang: str = "zh",
+) -> list[tuple[gpd.GeoDataFrame, SnapshotSpec]]:
+    """Each panel's projects and snapshot spec: half the page above the footer (``foot``, a
+    share of the page height), both framing one extent (the district and every feature either
+    side shows)."""
+    if foot is None:
+        fig = Figure(figsize=page.size_in, dpi=page.dpi)
+        FigureCanvasAgg(fig)
+        foot = _footer(fig, page, lang)[1].map_rect[1]
+    shown = [apply_filter(gdf, side.view) for side in sides]
+    if narrow is not None:
+        shown = [narrow(part) for part in shown]
+    both = gpd.GeoDataFrame(geometry=[g for part in shown for g in part.geometry], crs=gdf.crs)
+    extent = snapshot_extent(both, boundary)
+    band = round(page.height_px * TITLE_BAND)
+    panel_page = custom_page(
+        page.width_px // 2, page.height_px - band - round(page.height_px * foot), page.dpi
+    )
+    return [
+        (
+            part,
+            SnapshotSpec(
+                view=side.view,
+                page=panel_page,
+                fmt="png",
+                title=side.title,
+                basemap=basemap,
+                extent=extent,
+                lang=lang,
+                furniture=False,
+            ),
+        )
+        for side, part in zip(sides, shown, strict=True)
+    ]
 
 
 def _footer(fig: Figure, page: PageSize, lang: str) -> tuple[list, Layout]:

@@ -87,6 +87,7 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
         )
         * px_per_pt
     )
+    outlines_m = drawn_outlines(shown_m.geometry)
     margin = 6 * px_per_pt
     figures_size = (
         figures_box.measure_box(figures, spec.lang, sizes["figures"], renderer) if figures else None
@@ -132,7 +133,11 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
         if ground is not None:
             g = shapely.affinity.affine_transform(shapely.box(*ground), to_px).bounds
             taken.append((g[0] - margin, g[1] - margin, g[2] + margin, g[3] + margin))
-        content = FrameContent(anchors_px, radii[inside], land, max(fw, fh) / 60, taken)
+        offset = np.array([to_px[4], to_px[5]])
+        outlines_px = shapely.transform(outlines_m[inside], lambda xy, k=k, o=offset: xy * k + o)
+        content = FrameContent(
+            anchors_px, radii[inside], land, max(fw, fh) / 60, taken, outlines=outlines_px
+        )
         if key not in rows_for:
             rows_for[key] = legend_rows(
                 parts[key].to_crs(settings.STORAGE_CRS),
@@ -168,6 +173,19 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
             if hidden == 0:
                 return best
     return best
+
+
+def drawn_outlines(geometries) -> np.ndarray:
+    """What of each feature a box must not cover besides its marker: an area's outline, a
+    line itself; None for a point (its marker is all there is)."""
+    geoms = np.asarray(geometries, dtype=object)
+    kinds = shapely.get_type_id(geoms)
+    out = np.full(len(geoms), None, dtype=object)
+    areas = np.isin(kinds, (3, 6))  # Polygon, MultiPolygon
+    lines = np.isin(kinds, (1, 2, 5))  # LineString, LinearRing, MultiLineString
+    out[areas] = shapely.boundary(geoms[areas])
+    out[lines] = geoms[lines]
+    return out
 
 
 def _place_all(frame, wanted: dict, content: FrameContent, margin: float) -> tuple[dict, int]:

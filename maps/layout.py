@@ -122,6 +122,9 @@ class FrameContent:
     cell: float
     #: Boxes already taken (north arrow, the old city's ground on the main map).
     taken: Sequence[tuple[float, float, float, float]] = ()
+    #: Per anchor, the drawn outline of an area or the line itself (pixels; None for a point):
+    #: a box over part of a 5G zone's edge hides that zone even where its marker is clear.
+    outlines: np.ndarray | None = None
 
 
 def _candidates(frame, width: float, height: float, margin: float):
@@ -138,13 +141,26 @@ def _candidates(frame, width: float, height: float, margin: float):
             yield left + free_w * fx, bottom + free_h * fy
 
 
-def hidden_by(box: tuple[float, float, float, float], content: FrameContent) -> int:
-    """How many symbols ``box`` covers, even partly."""
-    if not len(content.anchors):
-        return 0
+def _symbols_hit(boxes: np.ndarray, content: FrameContent) -> np.ndarray:
+    """(boxes × anchors) True where a box covers a symbol, even partly: its marker disc or
+    any part of its outline."""
     x, y, r = content.anchors[:, 0], content.anchors[:, 1], content.radii
-    hit = (x + r > box[0]) & (x - r < box[2]) & (y + r > box[1]) & (y - r < box[3])
-    return int(hit.sum())
+    hit = (
+        (x[None, :] + r[None, :] > boxes[:, None, 0])
+        & (x[None, :] - r[None, :] < boxes[:, None, 2])
+        & (y[None, :] + r[None, :] > boxes[:, None, 1])
+        & (y[None, :] - r[None, :] < boxes[:, None, 3])
+    )
+    if content.outlines is not None:
+        drawn = np.flatnonzero(~shapely.is_missing(content.outlines))
+        if len(drawn):
+            tree = shapely.STRtree(content.outlines[drawn])
+            box_index, outline_index = tree.query(
+                shapely.box(boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]),
+                predicate="intersects",
+            )
+            hit[box_index, drawn[outline_index]] = True
+    return hit
 
 
 def land_grid(district, frame, cell: float) -> np.ndarray:
@@ -193,13 +209,7 @@ def place_box(
     ).any(axis=1)
     hidden = np.zeros(len(boxes), dtype=int)
     if len(content.anchors):
-        x, y, r = content.anchors[:, 0], content.anchors[:, 1], content.radii
-        hidden = (
-            (x[None, :] + r[None, :] > boxes[:, None, 0])
-            & (x[None, :] - r[None, :] < boxes[:, None, 2])
-            & (y[None, :] + r[None, :] > boxes[:, None, 1])
-            & (y[None, :] - r[None, :] < boxes[:, None, 3])
-        ).sum(axis=1)
+        hidden = _symbols_hit(boxes, content).sum(axis=1)
     land = np.round(_land_shares(boxes, frame, content), 2)
     # Lexicographic: no clash, then fewest hidden, then least land; stable, so ties keep order.
     best = np.lexsort((land, hidden, clash))[0]

@@ -334,3 +334,45 @@ def test_neighbour_names_are_not_under_a_box(drawings, preset, view):
     boxes = _boxes(drawn)
     under = [(n, b) for n, e in names for b, box in boxes.items() if e.intersects(box)]
     assert not under, f"{preset} {view}: {under}"
+
+
+def _outlines(drawn, shown) -> list[tuple[str, shapely.Geometry]]:
+    """Each drawn area's outline and each drawn line, in the figure's pixels."""
+    g = shown.to_crs(drawn.crs)
+    g = g[g.geometry.notna() & ~g.geometry.is_empty & ~g.geom_type.str.endswith("Point")]
+    to_px = drawn.map_ax.transData.transform
+    return [
+        (pid, shapely.transform(geom.boundary if "Polygon" in geom.geom_type else geom, to_px))
+        for pid, geom in zip(g["id"], g.geometry, strict=True)
+    ]
+
+
+def _covered_outlines(drawn, shown) -> list[tuple[str, str]]:
+    return [
+        (name, pid)
+        for pid, outline in _outlines(drawn, shown)
+        for name, box in _boxes(drawn).items()
+        if box.intersects(outline)
+    ]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("preset", [*SLIDES, *PAPER])
+def test_no_box_covers_part_of_an_area_or_a_line(drawings, preset, view):
+    """Not only markers: a legend over one edge of a 5G zone hides where the zone ends."""
+    shown = apply_filter(load_projects(), VIEWS[view])
+    assert not _covered_outlines(drawings(preset, view), shown), f"{preset}/{view}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("preset", ["a4-landscape", "slide-16x9"])
+def test_comparison_panels_keep_their_boxes_off_areas_and_lines(preset, lang):
+    from geo.compare import default_sides
+    from maps.compare_export import panel_specs
+
+    projects, boundary = load_projects(), load_boundary()
+    sides = default_sides((VIEWS["2016-2020"], VIEWS["as-of-2021"]), lang)
+    for part, spec in panel_specs(projects, boundary, sides, page=PRESETS[preset], lang=lang):
+        drawn = draw_snapshot(part, boundary, spec=spec)
+        assert len(_outlines(drawn, part)) >= 3  # the 2016–2020 side's and 2021's areas/lines
+        assert not _covered_outlines(drawn, part), f"{preset}/{lang}/{spec.title}"
