@@ -356,10 +356,12 @@
       }
       var source = sources[url];
       if (!source) source = sources[url] = new protomapsL.PmtilesSource(url, false);
+      var began = performance.now();
       return source.get(tile, size).then(function (layers) {
         var out = {};
         layers.forEach(function (features, name) { out[name] = new FLATLAYER(FLATTEN(features)); });
         keep(key, out);
+        out._ms = performance.now() - began; // fetching and decoding
         return out;
       });
     }
@@ -402,43 +404,59 @@
       });
     };
   }
-  var worker = null, waiting = {}, asked = 0;
-  function startWorker() {
+  // Workers: a data tile (of every archive) is decoded, kept and painted from by one of them,
+  // chosen by its place, so the screen's tiles are shared out and none is decoded twice. Two
+  // at least (the page's own thread is mostly idle meanwhile), at most four.
+  var workers = null, waiting = {}, asked = 0;
+  var WORKERS = Math.max(2, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+  function startWorkers() {
     var script = document.querySelector('script[src*="protomaps-leaflet"]');
     if (!script || !window.Worker || !window.Blob) return null;
     try {
       var text = "var FLATTEN = " + flatten.toString() + ";\nvar FLATLAYER = " + FlatLayer.toString() +
         ";\nvar PAINTER = " + Painter.toString() +
         ";\n(" + workerMain.toString() + ")(" + JSON.stringify(script.src) + ");";
-      var made = new Worker(URL.createObjectURL(new Blob([text], { type: "text/javascript" })));
-      made.onmessage = function (e) {
-        var m = e.data, job = waiting[m.id];
-        delete waiting[m.id];
-        if (!job) return;
-        if (m.error) {
-          var err = new Error(m.error);
-          if (m.abort) err.name = "AbortError";
-          job.reject(err);
-        } else {
-          job.resolve(m.painted || flatTile(m.layers));
-        }
-      };
-      made.onerror = function () {
-        T.workerFailed = true;
-        // What the worker was asked is asked of the page instead.
-        Object.keys(waiting).forEach(function (id) { waiting[id].reject(new Error("worker failed")); });
-        waiting = {};
-      };
+      var url = URL.createObjectURL(new Blob([text], { type: "text/javascript" })), made = [];
+      for (var i = 0; i < WORKERS; i++) made.push(startWorker(url));
       return made;
     } catch (e) {
       return null;
     }
   }
-  function ask(message) {
+  function startWorker(url) {
+    var made = new Worker(url);
+    made.onmessage = function (e) {
+      var m = e.data, job = waiting[m.id];
+      delete waiting[m.id];
+      if (!job) return;
+      if (m.error) {
+        var err = new Error(m.error);
+        if (m.abort) err.name = "AbortError";
+        job.reject(err);
+      } else if (m.painted) {
+        job.resolve(m.painted);
+      } else {
+        T.decodes = (T.decodes || 0) + 1;
+        T.decodeMs = (T.decodeMs || 0) + m.layers._ms;
+        delete m.layers._ms;
+        job.resolve(flatTile(m.layers));
+      }
+    };
+    made.onerror = function () {
+      T.workerFailed = true;
+      // Every question waiting is refused: its paint is done by the page, and later tiles
+      // are decoded and painted by the page.
+      Object.keys(waiting).forEach(function (id) { waiting[id].reject(new Error("worker failed")); });
+      waiting = {};
+    };
+    return made;
+  }
+  // ``tile``: the data tile ({z, x, y}) the message is about.
+  function ask(message, tile) {
     var id = (message.id = ++asked);
     return new Promise(function (resolve, reject) {
       waiting[id] = { resolve: resolve, reject: reject };
-      worker.postMessage(message);
+      workers[(tile.x + tile.y) % workers.length].postMessage(message);
     });
   }
   function WorkerSource(url, fallback) {
@@ -447,28 +465,30 @@
   }
   WorkerSource.prototype.get = function (tile, size) {
     this.size = size;
-    if (!worker || T.workerFailed) {
+    if (!workers || T.workerFailed) {
       return this.fallback.get(tile, size).then(function (layers) {
         var out = {};
         layers.forEach(function (features, name) { out[name] = flatten(features); });
         return flatTile(out);
       });
     }
-    return ask({ type: "get", url: this.url, tile: { z: tile.z, x: tile.x, y: tile.y }, size: size });
+    return ask({ type: "get", url: this.url, tile: { z: tile.z, x: tile.x, y: tile.y }, size: size }, tile);
   };
   // Painting in the worker needs an OffscreenCanvas there and its symbols as ImageBitmaps.
   function paintsInWorker() {
-    return !!worker && !T.workerFailed && typeof OffscreenCanvas === "function" &&
+    return !!workers && !T.workerFailed && typeof OffscreenCanvas === "function" &&
       typeof createImageBitmap === "function" && !!OffscreenCanvas.prototype.transferToImageBitmap;
   }
   function sendSymbols() {
-    if (T.symbolsSent || !worker || T.loading || !paintsInWorker()) return;
+    if (T.symbolsSent || !workers || T.loading || !paintsInWorker()) return;
     T.symbolsSent = "sending";
     var keys = Object.keys(images);
     Promise.all(keys.map(function (key) { return createImageBitmap(images[key].canvas); })).then(function (bitmaps) {
       var out = {};
       keys.forEach(function (key, i) { out[key] = bitmaps[i]; });
-      worker.postMessage({ type: "symbols", symbols: SYMBOLS, ratio: ratio, images: out }, bitmaps);
+      workers.forEach(function (one) {  // each gets a copy
+        one.postMessage({ type: "symbols", symbols: SYMBOLS, ratio: ratio, images: out });
+      });
       T.symbolsSent = true;
       schedule();
     });
@@ -548,7 +568,7 @@
   }
   // Screen tiles being painted by the worker: paint key -> the jobs waiting for it.
   var inWorker = {}, sent = 0;
-  var AT_ONCE = 2; // asked of the worker at a time, so a pan's new tiles are asked next
+  var AT_ONCE = 2; // asked of a worker at a time, so a pan's new tiles are asked next
   function paintInWorker(job) {
     var key = job.paintKey;
     if (inWorker[key]) {
@@ -564,7 +584,7 @@
     var f = T.filter;
     ask({ type: "paint", tiles: tiles, coords: { x: job.coords.x, y: job.coords.y }, tileSize: T.layer.tileSize,
       filter: { layers: f.layers, years: f.years || null, asOf: f.asOf === undefined ? null : f.asOf },
-      maxzoom: T.config.maxzoom }).then(function (made) {
+      maxzoom: T.config.maxzoom }, job.tiles.length ? job.tiles[0][1].dataTile : job.coords).then(function (made) {
       counted(made.ms);
       return made;
     }, function () {
@@ -614,7 +634,7 @@
       }
       job.paintKey = paintKey(job);
       var made = painted.get(job.paintKey);
-      if (!made && toWorker && (T.symbolsSent !== true || sent >= AT_ONCE) && !inWorker[job.paintKey]) break;
+      if (!made && toWorker && (T.symbolsSent !== true || sent >= AT_ONCE * workers.length) && !inWorker[job.paintKey]) break;
       queue.shift();
       if (made) {
         composite(job, made);
@@ -627,7 +647,7 @@
         finish(job);
       }
     }
-    if (queue.length && !(toWorker && (T.symbolsSent !== true || sent >= AT_ONCE))) {
+    if (queue.length && !(toWorker && (T.symbolsSent !== true || sent >= AT_ONCE * workers.length))) {
       schedule();
     } else if (!queue.length && !sent) {
       T.repainting = false;
@@ -707,8 +727,9 @@
       interactive: false,
     });
     layer.renderTile = renderTile;
-    if (worker === null) worker = startWorker() || false;
-    T.worker = !!worker;
+    if (workers === null) workers = startWorkers() || false;
+    T.worker = !!workers;
+    T.workers = workers ? workers.length : 0;
     T.paintWorker = paintsInWorker();
     sendSymbols();
     layer.views.forEach(function (view, source) {
