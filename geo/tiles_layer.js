@@ -540,6 +540,8 @@
       T.shownGroups.push(g);
     });
     canvas._thinned = made.thinned;
+    canvas._paintKey = job.paintKey;
+    canvas.style.opacity = "";
     T.composites++;
   }
   function counted(ms) {
@@ -640,6 +642,9 @@
         composite(job, made);
         finish(job);
       } else if (toWorker) {
+        // The picture there now is of other layers or another year: faded until the new one
+        // comes (seconds at 10^6), so it is not read as the answer to the new filter.
+        if (job.canvas._paintKey && job.canvas._paintKey !== job.paintKey) job.canvas.style.opacity = "0.35";
         paintInWorker(job);
       } else {
         composite(job, remember(job.paintKey, paintHere(job)));

@@ -311,6 +311,10 @@ def test_worker_painting_matches_the_page_and_the_fallbacks_still_draw(tiles_dir
 def test_status_toggle_composites_the_painted_tiles_and_back_exactly(tiles_dir):
     """前期 off changes the tiles without painting them again (their groups are composited), and
     前期 on gives back exactly the pixels drawn before."""
+    tiled = split_by_placement(load_projects(TEST_DATA))[0]
+    everything = dict(zip(tiled["id"], tiled["status"], strict=True))
+    renewal = set(tiled.loc[tiled["layer"] == "renewal", "id"])
+    assert renewal and len(renewal) < len(everything)
     env = {
         "PROJECT_MAP_DATA": str(TEST_DATA),
         "PROJECT_MAP_BASEMAP": "none",
@@ -333,5 +337,17 @@ def test_status_toggle_composites_the_painted_tiles_and_back_exactly(tiles_dir):
         again = frame.evaluate(_CANVASES_JS)
         assert again["paints"] == 0
         assert again["tiles"] == before["tiles"], "前期 on did not give back the same tiles"
+
+        # A layer off is painted again (its projects share pictures with other layers'): none
+        # of its projects stays drawn, every other does, and no tile is left faded.
+        generation = frame.evaluate("() => Shinan.tiles.generation")
+        page.locator(".st-key-layer_renewal label").click()
+        state = _settled(page, frame, after_generation=generation)
+        assert state["drawn"] == {i: s for i, s in everything.items() if i not in renewal}
+        assert frame.evaluate(_CANVASES_JS)["paints"] > 0
+        faded = (
+            "() => [...document.querySelectorAll('canvas.leaflet-tile')].some(c => c.style.opacity)"
+        )
+        _wait_for(page, lambda: not frame.evaluate(faded), "a tile stays faded")
         context.close()
         browser.close()
