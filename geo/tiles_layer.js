@@ -513,8 +513,13 @@
     forget(key);
     painted.set(key, made);
     T.cacheBytes += made.bytes;
-    var oldest = painted.keys();
-    while (T.cacheBytes > BUDGET_BYTES && painted.size > 1) forget(oldest.next().value);
+    // Least recently used first, never a tile on screen: a toggle must find those (were one
+    // painted again, its old picture could show a status just hidden until the new one came).
+    var old = Array.from(painted.keys());
+    for (var i = 0; i < old.length && T.cacheBytes > BUDGET_BYTES; i++) {
+      var tile = T.layer._tiles[old[i].split("|")[0]];
+      if (!(tile && tile.current)) forget(old[i]);
+    }
     return made;
   }
   function forget(key) {
@@ -644,7 +649,7 @@
       } else if (toWorker) {
         // The picture there now is of other layers or another year: faded until the new one
         // comes (seconds at 10^6), so it is not read as the answer to the new filter.
-        if (job.canvas._paintKey && job.canvas._paintKey !== job.paintKey) job.canvas.style.opacity = "0.35";
+        if (job.canvas._paintKey) job.canvas.style.opacity = "0.35";
         paintInWorker(job);
       } else {
         composite(job, remember(job.paintKey, paintHere(job)));
