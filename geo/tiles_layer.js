@@ -388,6 +388,11 @@
     }
     self.onmessage = function (e) {
       var m = e.data;
+      if (m.type === "reset") {  // tiles of another version of the data, at the same URLs
+        sources = {};
+        kept.clear();
+        return;
+      }
       if (m.type === "symbols") {
         painter = PAINTER(m.symbols, {
           ratio: m.ratio,
@@ -791,6 +796,7 @@
     if (!T.layer || T.config.version !== config.version) {
       if (T.layer) map.removeLayer(T.layer);
       forgetAll();
+      if (workers) workers.forEach(function (one) { one.postMessage({ type: "reset" }); });
       T.config = config;
       T.layer = makeLayer(config);
       map.addLayer(T.layer);
