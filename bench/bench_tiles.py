@@ -188,8 +188,10 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         frame = _tiles_frame(page)
         out["drawn"] = frame.evaluate("() => Object.keys(Shinan.tiles.drawn).length")
         out["worker"] = frame.evaluate("() => !!Shinan.tiles.worker")
+        out["paint_worker"] = frame.evaluate("() => !!Shinan.tiles.paintWorker")
         page.wait_for_timeout(2000)  # the map reports its view once: let that rerun pass
         fetched.update(bytes=0, requests=0)
+        frame.evaluate(_GAPS_START_JS)
         for status in TOGGLE:
             for _ in range(2):  # off, then on again
                 generation = frame.evaluate("() => Shinan.tiles.generation")
@@ -200,16 +202,29 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
                 out["filter"].append(time.perf_counter() - start)
                 out["paint"].append(frame.evaluate(_PAINT_JS, clicked))
             page.wait_for_timeout(1500)  # the reruns of both clicks pass before the next pill
+        out["filter_gaps"] = frame.evaluate(_GAPS_STOP_JS)
         out["filter_bytes"] = dict(fetched)
         fetched.update(bytes=0, requests=0)
         out["pans"] = frame.evaluate(_PANS_JS, pans)
         out["pan_bytes"] = dict(fetched)
+        out["cache"] = frame.evaluate(
+            "() => [Shinan.tiles.cacheBytes, Shinan.tiles.cacheBudget, Shinan.tiles.longestPaint]"
+        )
         browser.close()
         out["peak_rss"] = _peak_rss(url)
     return out
 
 
+# Gaps between the map frame's animation frames while the filters are clicked (its main
+# thread is the page's: a long one is a frozen page).
+_GAPS_START_JS = """() => { const gaps = window.__filterGaps = []; let last = performance.now();
+  window.__filterRun = true;
+  const tick = (t) => {
+    gaps.push(t - last); last = t; if (window.__filterRun) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); }"""
+_GAPS_STOP_JS = "() => { window.__filterRun = false; return window.__filterGaps.slice(1); }"
 _PAINT_JS = """(clicked) => ({tiles: Shinan.tiles.paints, ms: Shinan.tiles.paintMs,
+    composites: Shinan.tiles.composites,
     longest: Shinan.tiles.longestPaint, drawn: Object.keys(Shinan.tiles.drawn).length,
     arrived: Shinan.tiles.changedAt - clicked, painted: Shinan.tiles.settledAt - clicked,
     followed: Shinan.tiles.followed || 0})"""
@@ -238,7 +253,8 @@ def _print(f: dict[str, Any]) -> None:
     gaps, settles = f["pans"]["gaps"], f["pans"]["settles"]
     print(f"   first paint {f['first_paint']:.2f} s ({f['drawn']:,} projects drawn), "
           f"{fb['bytes'] / 1e6:.2f} MB in {fb['requests']} range requests, decoded "
-          f"{'in a worker' if f['worker'] else 'on the main thread'}")  # fmt: skip
+          f"{'in a worker' if f['worker'] else 'on the main thread'}, painted "
+          f"{'in a worker' if f['paint_worker'] else 'on the main thread'}")  # fmt: skip
     print(f"   pans: {len(settles)} pans, tiles drawn after each: median "
           f"{statistics.median(settles):.0f} ms, max {max(settles):.0f} ms; animation frame gaps "
           f"median {statistics.median(gaps):.1f} ms, max {max(gaps):.0f} ms; "
@@ -246,7 +262,10 @@ def _print(f: dict[str, Any]) -> None:
     print(f"   filter click -> tiles redrawn: median {statistics.median(f['filter']):.2f} s, "
           f"max {max(f['filter']):.2f} s ({len(f['filter'])} clicks); archive bytes fetched "
           f"{ffb['bytes'] / 1e6:.2f} MB")  # fmt: skip
-    keys = ("tiles", "ms", "longest", "drawn", "arrived", "painted")
+    fg = f["filter_gaps"]
+    print(f"   animation frame gaps while filtering: median {statistics.median(fg):.1f} ms, "
+          f"max {max(fg):.0f} ms ({len(fg)} frames)")  # fmt: skip
+    keys = ("tiles", "composites", "ms", "longest", "drawn", "arrived", "painted")
     paint = {key: [p[key] for p in f["paint"]] for key in keys}
     median = statistics.median
     print(f"   click -> filter in the map frame: median {median(paint['arrived']):.0f} ms, max "
@@ -254,10 +273,14 @@ def _print(f: dict[str, Any]) -> None:
           f"{len(f['paint'])} applied by the page before the rerun; click -> every tile "
           f"re-painted (map frame's clock): median {median(paint['painted']):.0f} ms, max "
           f"{max(paint['painted']):.0f} ms")  # fmt: skip
-    print(f"   per filter change: {median(paint['tiles']):.0f} tiles painted in "
+    print(f"   per filter change: {median(paint['composites']):.0f} tiles composited, "
+          f"{median(paint['tiles']):.0f} painted in "
           f"{median(paint['ms']):.0f} ms of painting (median; max {max(paint['ms']):.0f} ms), "
           f"longest tile {max(paint['longest']):.0f} ms, {median(paint['drawn']):,.0f} "
           "projects drawn")  # fmt: skip
+    used, budget, longest = f["cache"]
+    print(f"   painted tiles kept: {used / 1e6:.0f} MB of {budget / 1e6:.0f} MB; longest tile "
+          f"paint after the pans {longest:.0f} ms")  # fmt: skip
     print(f"   server peak RSS {f['peak_rss'] / 1e6:.0f} MB", flush=True)
 
 

@@ -11,16 +11,29 @@
   // Per layer: "status|target|schematic" -> {style, svg, size, areaSvg, area, pattern}, and
   // the layers in drawing order (layers/symbols.py, as the live map and legend use them).
   var SYMBOLS = __SYMBOLS__;
-  var ORDER = SYMBOLS.order;
   T.pending = 0;
   T.rendered = 0;
   T.generation = 0;
-  T.drawn = {};
-  // Tiles painted and milliseconds spent since the last filter change (benchmarks read them).
-  T.paints = T.paintMs = T.longestPaint = 0;
+  // Tiles painted (here or in the worker) and milliseconds spent painting them, tiles only
+  // composited from their groups, since the last filter change (benchmarks read them).
+  T.paints = T.paintMs = T.longestPaint = T.composites = 0;
+  // The groups composited since the last filter change: what is drawn is read from them.
+  T.shownGroups = [];
+  // {id: status} of every project drawn since the last filter change (tests read it).
+  Object.defineProperty(T, "drawn", {
+    configurable: true,
+    get: function () {
+      var out = {};
+      T.shownGroups.forEach(function (g) {
+        for (var i = 0; i < g.ids.length; i++) out[g.ids[i]] = g.status;
+      });
+      return out;
+    },
+  });
 
   // Each SVG is rasterised once into a canvas (at the screen's pixel ratio) and then copied:
-  // drawing an SVG image rasterises it again every time, about 0.1 ms a marker.
+  // drawing an SVG image rasterises it again every time, about 0.1 ms a marker. The paint
+  // worker gets them as ImageBitmaps (it cannot decode an SVG itself).
   var images = {};
   var ratio = window.devicePixelRatio || 1;
   function image(svg, size) {
@@ -37,25 +50,197 @@
         }
         img.canvas = canvas;
         img.ready = true;
-        // One redraw once every symbol is in, and only if a tile was drawn without some:
-        // at 10^6 projects each redraw of the screen costs seconds.
-        if (--T.loading === 0 && T.drawnEarly) T.redraw();
+        if (--T.loading === 0) {
+          sendSymbols();
+          // One redraw once every symbol is in, and only if a tile was drawn without some:
+          // at 10^6 projects each redraw of the screen costs seconds.
+          if (T.drawnEarly) T.redraw();
+        }
       };
       source.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
     }
     if (!img.ready) T.drawnEarly = true;
     return img.ready ? img.canvas : null;
   }
-  var patterns = {};
-  function pattern(ctx, svg) {
-    if (patterns[svg]) return patterns[svg];
-    var tile = image(svg, 8);
-    if (!tile) return null;
-    // The tile was drawn at the pixel ratio; the tile canvases are scaled by it too.
-    var made = ctx.createPattern(tile, "repeat");
-    if (made.setTransform) made.setTransform(new DOMMatrix().scale(1 / ratio));
-    return (patterns[svg] = made);
+
+  // The painter: one screen tile's projects as a picture per group (kind x status), shared by
+  // the page and the paint worker (which is made from this function's source text, so it reads
+  // nothing from outside but its arguments). A status toggle then only composites the groups
+  // still shown (see composite); a change of layers or of the time view paints again.
+  // ``env``: image(svg, size) -> the symbol rasterised at ``ratio`` or null; surface(size) -> a
+  // canvas (a page canvas, or an OffscreenCanvas in the worker); ratio.
+  function Painter(SYMBOLS, env) {
+    var ORDER = SYMBOLS.order;
+    var KINDS = [3, 2, 1]; // areas under lines under points
+    // Below this size (pixels) an area or line is a dot of its status colour: its outline,
+    // dash and pattern could not be told apart, and a dot costs a tenth of a path.
+    var DOT = 3;
+    var patterns = {};
+
+    function milestones(props) {
+      if (props._m) return props._m;
+      var out = [];
+      String(props.ms || "").split(";").forEach(function (part) {
+        var f = part.split(",");
+        if (f.length === 4) out.push({ start: +f[0], end: +f[1], target: f[2] === "t", status: f[3] });
+      });
+      return (props._m = out);
+    }
+    // [status, target] in the filter's time view (``asOf`` a year, or ``years`` a period), or
+    // null when the project has no status there (geo.filter.apply_filter).
+    function statusAt(props, time) {
+      var status = props.status, target = false, ms;
+      if (time.asOf !== null && time.asOf !== undefined) {
+        ms = milestones(props);
+        var now = null;
+        for (var i = 0; i < ms.length; i++) if (ms[i].end <= time.asOf) now = ms[i];
+        if (!now) return null;
+        status = now.status;
+        target = now.target;
+      } else if (time.years) {
+        ms = milestones(props);
+        var inside = ms.some(function (m) { return time.years[0] <= m.start && m.end <= time.years[1]; });
+        if (!inside) return null;
+      }
+      return [status, target];
+    }
+    function symbolOf(props, layer, v) {
+      return SYMBOLS.layers[layer][v[0] + "|" + (v[1] ? 1 : 0) + "|" + (props.sc ? 1 : 0)];
+    }
+    function pattern(ctx, svg) {
+      if (patterns[svg]) return patterns[svg];
+      var tile = env.image(svg, 8);
+      if (!tile) return null;
+      // The tile was rasterised at the pixel ratio; the tile canvases are scaled by it too.
+      var made = ctx.createPattern(tile, "repeat");
+      if (made.setTransform) made.setTransform(new DOMMatrix().scale(1 / env.ratio));
+      return (patterns[svg] = made);
+    }
+    // Canvas state is set only when it changes: thousands of features share a few styles.
+    function setDash(ctx, dash) {
+      if (ctx._shinanDash === dash) return;
+      ctx._shinanDash = dash;
+      ctx.setLineDash(dash ? dash.split(/[ ,]+/).map(Number) : []);
+    }
+    // A feature's rings as a path on the screen tile (scale s, offset dx, dy).
+    function trace(ctx, flat, i, close, s, dx, dy) {
+      var xy = flat.xy;
+      ctx.beginPath();
+      for (var r = flat.first[i]; r < flat.first[i + 1]; r++) {
+        var k = flat.ringAt[r], end = flat.ringAt[r + 1];
+        ctx.moveTo(xy[2 * k] * s + dx, xy[2 * k + 1] * s + dy);
+        for (k++; k < end; k++) ctx.lineTo(xy[2 * k] * s + dx, xy[2 * k + 1] * s + dy);
+        if (close) ctx.closePath();
+      }
+    }
+    function drawShape(ctx, flat, i, sym, kind, s, dx, dy) {
+      var style = sym.style;
+      trace(ctx, flat, i, kind === 3, s, dx, dy);
+      if (kind === 3 && style.fillOpacity > 0) {
+        var fill = sym.pattern ? pattern(ctx, sym.pattern) : style.fillColor;
+        ctx.globalAlpha = fill ? style.fillOpacity : style.fillOpacity * 0.4; // pattern not ready
+        ctx.fillStyle = fill || style.color;
+        ctx.fill("evenodd");
+      }
+      ctx.globalAlpha = style.opacity;
+      ctx.strokeStyle = style.color;
+      ctx.lineWidth = style.weight;
+      setDash(ctx, style.dashArray);
+      ctx.stroke();
+    }
+    // The dots of a group, a colour at a time (one path of thousands of rectangles costs more
+    // to fill than the rectangles one by one).
+    function drawDots(group) {
+      var ctx = group.ctx;
+      Object.keys(group.dots).forEach(function (key) {
+        var d = group.dots[key];
+        ctx.globalAlpha = d.opacity;
+        ctx.fillStyle = d.color;
+        for (var i = 0; i < d.xy.length; i += 3) ctx.fillRect(d.xy[i], d.xy[i + 1], d.xy[i + 2], d.xy[i + 2]);
+      });
+      group.dots = {};
+    }
+    // The features of one layer and kind in one data tile, each in its status's group.
+    function drawFeatures(tile, layer, kind, box, time, groupOf) {
+      var flat = tile.flat, s = tile.scale, dx = tile.origin.x - box.x, dy = tile.origin.y - box.y;
+      var list = flat.byKind[kind], bb = flat.bbox, xy = flat.xy, touched = [];
+      var lo = -box.pad, hi = 256 + box.pad;
+      for (var j = 0; j < list.length; j++) {
+        var i = list[j], x0 = bb[4 * i] * s + dx, y0 = bb[4 * i + 1] * s + dy;
+        var x1 = bb[4 * i + 2] * s + dx, y1 = bb[4 * i + 3] * s + dy;
+        if (x1 < lo || x0 > hi || y1 < lo || y0 > hi) continue;
+        var props = flat.props[i], v = statusAt(props, time), sym = v && symbolOf(props, layer, v);
+        if (!sym) continue;
+        var group = groupOf(kind, v[0]), ctx = group.ctx;
+        group.ids.push(props.id);
+        if (kind === 1) {
+          var img = env.image(sym.svg, sym.size), half = sym.size / 2;
+          if (!img) continue;
+          ctx.globalAlpha = 1;
+          for (var k = flat.ringAt[flat.first[i]]; k < flat.ringAt[flat.first[i + 1]]; k++) {
+            ctx.drawImage(img, xy[2 * k] * s + dx - half, xy[2 * k + 1] * s + dy - half, sym.size, sym.size);
+          }
+        } else if (x1 - x0 < DOT && y1 - y0 < DOT) {
+          var st = sym.style, key = st.color + st.opacity, dot = group.dots[key];
+          if (!dot) dot = group.dots[key] = { color: st.color, opacity: st.opacity, xy: [] };
+          if (touched.indexOf(group) < 0) touched.push(group);
+          var size = Math.max(1.5, x1 - x0, y1 - y0);
+          dot.xy.push((x0 + x1 - size) / 2, (y0 + y1 - size) / 2, size);
+        } else {
+          drawShape(ctx, flat, i, sym, kind, s, dx, dy);
+        }
+      }
+      touched.forEach(drawDots);
+    }
+    // One screen tile at ``coords`` from its data tiles (``tiles``: {flat, layer, scale,
+    // origin, z, cap, features}), the layers of ``filter`` only, every status in its own group.
+    // Returns {groups: [{kind, status, order, canvas, ids}] in drawing order, thinned}.
+    function paint(tiles, coords, tileSize, filter, maxzoom) {
+      var groups = {}, box = { x: 256 * coords.x, y: 256 * coords.y, pad: 16 };
+      function groupOf(kind, status) {
+        var key = kind + "|" + status, group = groups[key];
+        if (!group) {
+          var canvas = env.surface(tileSize), ctx = canvas.getContext("2d");
+          ctx.setTransform(tileSize / 256, 0, 0, tileSize / 256, 0, 0);
+          ctx.lineJoin = ctx.lineCap = "round";
+          ctx.miterLimit = 2;
+          group = groups[key] = { kind: kind, status: status, canvas: canvas, ctx: ctx, ids: [], dots: {} };
+        }
+        return group;
+      }
+      KINDS.forEach(function (kind) {
+        ORDER.forEach(function (layer) {
+          if (filter.layers.indexOf(layer) < 0) return;
+          tiles.forEach(function (tile) {
+            if (tile.layer === layer && tile.flat) drawFeatures(tile, layer, kind, box, filter, groupOf);
+          });
+        });
+      });
+      // Below the top zoom a tile keeps at most a cap of each layer's projects (the builder's
+      // MAX_FEATURES): one that holds the cap has left some out, which the map then says.
+      var thinned = tiles.some(function (tile) {
+        return tile.cap < tile.features && tile.flat && tile.z < maxzoom && tile.flat.n >= tile.cap;
+      });
+      var out = Object.keys(groups).map(function (key) {
+        var g = groups[key];
+        return { kind: g.kind, status: g.status, order: KINDS.indexOf(g.kind), canvas: g.canvas, ids: g.ids };
+      });
+      // Areas under lines under points; within a kind, the statuses in a fixed order.
+      out.sort(function (a, b) { return a.order - b.order || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0); });
+      return { groups: out, thinned: thinned };
+    }
+    return { paint: paint, statusAt: statusAt };
   }
+
+  var here = Painter(SYMBOLS, {
+    image: image,
+    ratio: ratio,
+    surface: function (size) {
+      var canvas = document.createElement("canvas");
+      canvas.width = canvas.height = size;
+      return canvas;
+    },
+  });
 
   // Every symbol and pattern is rasterised as soon as the map starts, before any tile arrives.
   Object.keys(SYMBOLS.layers).forEach(function (layer) {
@@ -67,35 +252,14 @@
   });
   T.drawnEarly = false;
 
-  function milestones(props) {
-    if (props._m) return props._m;
-    var out = [];
-    String(props.ms || "").split(";").forEach(function (part) {
-      var f = part.split(",");
-      if (f.length === 4) out.push({ start: +f[0], end: +f[1], target: f[2] === "t", status: f[3] });
-    });
-    return (props._m = out);
-  }
   // [status, target] to show under the filter, or null when hidden (geo.filter.apply_filter).
   function shown(props, layer) {
     var f = T.filter;
     if (!f || f.layers.indexOf(layer) < 0) return null;
-    var status = props.status, target = false, ms;
-    if (f.asOf !== null && f.asOf !== undefined) {
-      ms = milestones(props);
-      var now = null;
-      for (var i = 0; i < ms.length; i++) if (ms[i].end <= f.asOf) now = ms[i];
-      if (!now) return null;
-      status = now.status;
-      target = now.target;
-    } else if (f.years) {
-      ms = milestones(props);
-      var inside = ms.some(function (m) { return f.years[0] <= m.start && m.end <= f.years[1]; });
-      if (!inside) return null;
-    }
-    return f.statuses.indexOf(status) < 0 ? null : [status, target];
+    var v = here.statusAt(props, f);
+    return v && f.statuses.indexOf(v[0]) >= 0 ? v : null;
   }
-  // The same answer for every rule and tile until the filter changes.
+  // The same answer for every click until the filter changes.
   function view(p, layer) {
     if (p._g !== T.generation) {
       p._g = T.generation;
@@ -103,19 +267,6 @@
     }
     return p._v;
   }
-  function symbolOf(props, layer, v) {
-    return SYMBOLS.layers[layer][v[0] + "|" + (v[1] ? 1 : 0) + "|" + (props.sc ? 1 : 0)];
-  }
-
-  // Drawing. protomaps-leaflet fetches, decodes and caches the tiles; the tiles are drawn here
-  // instead of by its paint rules: its painter walks every feature once per rule (three kinds
-  // times every layer), copies each feature's geometry when a data tile is drawn over four
-  // screen tiles, and sets a canvas colour per feature. At 10^6 projects a filter change then
-  // redrew the screen in 15-20 s. Here each data tile's features are sorted by kind once, a
-  // feature's screen position is computed in place, the dots of a colour are one path, and
-  // tiles are drawn nearest the centre first in slices of a few milliseconds, so the page keeps
-  // answering while a filter change is drawn.
-  var KINDS = [3, 2, 1]; // areas under lines under points
 
   // A data tile's layer as flat arrays (made where it was decoded: in a worker when one can be
   // started): what drawing reads, and one small object per feature for its properties. Pieces
@@ -149,13 +300,10 @@
     out.ringAt[rings] = points;
     return out;
   }
-  // The arrays to hand over without copying.
-  function buffers(flat) {
-    return [flat.kind.buffer, flat.bbox.buffer, flat.first.buffer, flat.ringAt.buffer, flat.xy.buffer];
-  }
   // protomaps-leaflet's click query walks a layer as features with point rings: made only then.
   function FlatLayer(flat) {
     for (var key in flat) this[key] = flat[key];
+    if (this.byKind) return; // made in the worker
     var lists = { 1: [], 2: [], 3: [] };
     for (var i = 0; i < flat.n; i++) (lists[flat.kind[i]] || lists[3]).push(i);
     this.byKind = { 1: Uint32Array.from(lists[1]), 2: Uint32Array.from(lists[2]), 3: Uint32Array.from(lists[3]) };
@@ -184,178 +332,299 @@
     return out;
   }
 
-  // Fetching and decoding a tile of 20,000 projects holds a thread for 0.1-0.5 s: done in a
-  // worker (the vendored bundle, loaded there too) so pans keep their frames. Each archive's
-  // source in protomaps-leaflet's tile cache is replaced by one that asks the worker.
+  // Fetching and decoding a tile of 20,000 projects holds a thread for 0.1-0.5 s, painting a
+  // screen tile at 10^6 up to seconds: both are done in a worker (the vendored bundle, loaded
+  // there too) so pans and filter clicks keep their frames. Each archive's source in
+  // protomaps-leaflet's tile cache is replaced by one that asks the worker; the worker keeps
+  // the tiles it decoded (the page gets a copy, for clicks) and paints screen tiles from them
+  // into OffscreenCanvases, handed back as ImageBitmaps, one a group (see Painter).
   function workerMain(plugin) {
-    /* global importScripts, protomapsL */
+    /* global importScripts, protomapsL, OffscreenCanvas */
     importScripts(plugin);
-    var sources = {};
-    self.onmessage = function (e) {
-      var m = e.data, source = sources[m.url];
-      if (!source) source = sources[m.url] = new protomapsL.PmtilesSource(m.url, false);
-      source.get(m.tile, m.size).then(function (layers) {
-        var out = {}, transfer = [];
-        layers.forEach(function (features, name) {
-          out[name] = FLATTEN(features);
-          transfer = transfer.concat(BUFFERS(out[name]));
+    var sources = {}, kept = new Map(), painter = null;
+    var KEEP = 64; // decoded data tiles kept for painting (least recently used go first)
+    function keep(key, layers) {
+      kept.delete(key);
+      kept.set(key, layers);
+      while (kept.size > KEEP) kept.delete(kept.keys().next().value);
+    }
+    function load(url, tile, size) {
+      var key = url + " " + tile.z + "/" + tile.x + "/" + tile.y, hit = kept.get(key);
+      if (hit) {
+        keep(key, hit);
+        return Promise.resolve(hit);
+      }
+      var source = sources[url];
+      if (!source) source = sources[url] = new protomapsL.PmtilesSource(url, false);
+      var began = performance.now();
+      return source.get(tile, size).then(function (layers) {
+        var out = {};
+        layers.forEach(function (features, name) { out[name] = new FLATLAYER(FLATTEN(features)); });
+        keep(key, out);
+        out._ms = performance.now() - began; // fetching and decoding
+        return out;
+      });
+    }
+    function paintJob(m) {
+      return Promise.all(m.tiles.map(function (t) {
+        return load(t.url, { z: t.z, x: t.x, y: t.y }, t.size).then(function (layers) {
+          t.flat = layers[t.layer] || null;
+          return t;
+        }, function () {
+          t.flat = null;
+          return t;
         });
-        self.postMessage({ id: m.id, layers: out }, transfer);
-      }, function (err) {
+      })).then(function (tiles) {
+        var began = performance.now();
+        var made = painter.paint(tiles, m.coords, m.tileSize, m.filter, m.maxzoom), transfer = [];
+        made.groups.forEach(function (g) {
+          g.image = g.canvas.transferToImageBitmap();
+          delete g.canvas;
+          transfer.push(g.image);
+        });
+        made.ms = performance.now() - began;
+        self.postMessage({ id: m.id, painted: made }, transfer);
+      });
+    }
+    self.onmessage = function (e) {
+      var m = e.data;
+      if (m.type === "reset") {  // tiles of another version of the data, at the same URLs
+        sources = {};
+        kept.clear();
+        return;
+      }
+      if (m.type === "symbols") {
+        painter = PAINTER(m.symbols, {
+          ratio: m.ratio,
+          image: function (svg, size) { return m.images[size + svg] || null; },
+          surface: function (size) { return new OffscreenCanvas(size, size); },
+        });
+        return;
+      }
+      var done = m.type === "paint" ? paintJob(m) : load(m.url, m.tile, m.size).then(function (layers) {
+        self.postMessage({ id: m.id, layers: layers });
+      });
+      done.catch(function (err) {
         self.postMessage({ id: m.id, error: String((err && err.message) || err), abort: !!(err && err.name === "AbortError") });
       });
     };
   }
-  var worker = null, waiting = {}, asked = 0;
-  function startWorker() {
+  // Workers: a data tile (of every archive) is decoded, kept and painted from by one of them,
+  // chosen by its place, so the screen's tiles are shared out and none is decoded twice. Two
+  // at least (the page's own thread is mostly idle meanwhile), at most four.
+  var workers = null, waiting = {}, asked = 0;
+  var WORKERS = Math.max(2, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+  function startWorkers() {
     var script = document.querySelector('script[src*="protomaps-leaflet"]');
     if (!script || !window.Worker || !window.Blob) return null;
     try {
-      var text = "var FLATTEN = " + flatten.toString() + ";\nvar BUFFERS = " + buffers.toString() +
+      var text = "var FLATTEN = " + flatten.toString() + ";\nvar FLATLAYER = " + FlatLayer.toString() +
+        ";\nvar PAINTER = " + Painter.toString() +
         ";\n(" + workerMain.toString() + ")(" + JSON.stringify(script.src) + ");";
-      var made = new Worker(URL.createObjectURL(new Blob([text], { type: "text/javascript" })));
-      made.onmessage = function (e) {
-        var m = e.data, job = waiting[m.id];
-        delete waiting[m.id];
-        if (!job) return;
-        if (m.error) {
-          var err = new Error(m.error);
-          if (m.abort) err.name = "AbortError";
-          job.reject(err);
-        } else {
-          job.resolve(flatTile(m.layers));
-        }
-      };
-      made.onerror = function () { T.workerFailed = true; };
+      var url = URL.createObjectURL(new Blob([text], { type: "text/javascript" })), made = [];
+      for (var i = 0; i < WORKERS; i++) made.push(startWorker(url));
       return made;
     } catch (e) {
       return null;
     }
+  }
+  function startWorker(url) {
+    var made = new Worker(url);
+    made.onmessage = function (e) {
+      var m = e.data, job = waiting[m.id];
+      delete waiting[m.id];
+      if (!job) return;
+      if (m.error) {
+        var err = new Error(m.error);
+        if (m.abort) err.name = "AbortError";
+        job.reject(err);
+      } else if (m.painted) {
+        job.resolve(m.painted);
+      } else {
+        T.decodes = (T.decodes || 0) + 1;
+        T.decodeMs = (T.decodeMs || 0) + m.layers._ms;
+        delete m.layers._ms;
+        job.resolve(flatTile(m.layers));
+      }
+    };
+    made.onerror = function () {
+      T.workerFailed = true;
+      // Every question waiting is refused: its paint is done by the page, and later tiles
+      // are decoded and painted by the page.
+      Object.keys(waiting).forEach(function (id) { waiting[id].reject(new Error("worker failed")); });
+      waiting = {};
+    };
+    return made;
+  }
+  // ``tile``: the data tile ({z, x, y}) the message is about.
+  function ask(message, tile) {
+    var id = (message.id = ++asked);
+    return new Promise(function (resolve, reject) {
+      waiting[id] = { resolve: resolve, reject: reject };
+      workers[(tile.x + tile.y) % workers.length].postMessage(message);
+    });
   }
   function WorkerSource(url, fallback) {
     this.url = new URL(url, location.href).href; // a worker made from a blob has no base URL
     this.fallback = fallback;
   }
   WorkerSource.prototype.get = function (tile, size) {
-    if (!worker || T.workerFailed) {
+    this.size = size;
+    if (!workers || T.workerFailed) {
       return this.fallback.get(tile, size).then(function (layers) {
         var out = {};
         layers.forEach(function (features, name) { out[name] = flatten(features); });
         return flatTile(out);
       });
     }
-    var id = ++asked, url = this.url;
-    return new Promise(function (resolve, reject) {
-      waiting[id] = { resolve: resolve, reject: reject };
-      worker.postMessage({ id: id, url: url, tile: { z: tile.z, x: tile.x, y: tile.y }, size: size });
-    });
+    return ask({ type: "get", url: this.url, tile: { z: tile.z, x: tile.x, y: tile.y }, size: size }, tile);
   };
-  // Canvas state is set only when it changes: thousands of features share a few styles.
-  function setDash(ctx, dash) {
-    if (ctx._shinanDash === dash) return;
-    ctx._shinanDash = dash;
-    ctx.setLineDash(dash ? dash.split(/[ ,]+/).map(Number) : []);
+  // Painting in the worker needs an OffscreenCanvas there and its symbols as ImageBitmaps.
+  function paintsInWorker() {
+    return !!workers && !T.workerFailed && typeof OffscreenCanvas === "function" &&
+      typeof createImageBitmap === "function" && !!OffscreenCanvas.prototype.transferToImageBitmap;
   }
-  // Below this size (pixels) an area or line is a dot of its status colour: its outline,
-  // dash and pattern could not be told apart, and a dot costs a tenth of a path.
-  var DOT = 3;
-  // The dots of one kind and layer, a colour at a time (one path of thousands of rectangles
-  // costs more to fill than the rectangles one by one).
-  function drawDots(ctx, dots) {
-    Object.keys(dots).forEach(function (key) {
-      var d = dots[key];
-      ctx.globalAlpha = d.opacity;
-      ctx.fillStyle = d.color;
-      for (var i = 0; i < d.xy.length; i += 3) ctx.fillRect(d.xy[i], d.xy[i + 1], d.xy[i + 2], d.xy[i + 2]);
-    });
-  }
-  // A feature's rings as a path on the screen tile (scale s, offset dx, dy).
-  function traceFlat(ctx, flat, i, close, s, dx, dy) {
-    var xy = flat.xy;
-    ctx.beginPath();
-    for (var r = flat.first[i]; r < flat.first[i + 1]; r++) {
-      var k = flat.ringAt[r], end = flat.ringAt[r + 1];
-      ctx.moveTo(xy[2 * k] * s + dx, xy[2 * k + 1] * s + dy);
-      for (k++; k < end; k++) ctx.lineTo(xy[2 * k] * s + dx, xy[2 * k + 1] * s + dy);
-      if (close) ctx.closePath();
-    }
-  }
-  function drawShape(ctx, flat, i, sym, kind, s, dx, dy) {
-    var style = sym.style;
-    traceFlat(ctx, flat, i, kind === 3, s, dx, dy);
-    if (kind === 3 && style.fillOpacity > 0) {
-      var fill = sym.pattern ? pattern(ctx, sym.pattern) : style.fillColor;
-      ctx.globalAlpha = fill ? style.fillOpacity : style.fillOpacity * 0.4; // pattern not ready
-      ctx.fillStyle = fill || style.color;
-      ctx.fill("evenodd");
-    }
-    ctx.globalAlpha = style.opacity;
-    ctx.strokeStyle = style.color;
-    ctx.lineWidth = style.weight;
-    setDash(ctx, style.dashArray);
-    ctx.stroke();
-  }
-  // The features of one layer and kind in one data tile, in a screen tile at ``box``.
-  function drawFeatures(ctx, flat, layer, kind, tile, box) {
-    var s = tile.scale, dx = tile.origin.x - box.x, dy = tile.origin.y - box.y, dots = {};
-    var drawn = T.drawn, list = flat.byKind[kind], bb = flat.bbox, xy = flat.xy;
-    var lo = -box.pad, hi = 256 + box.pad;
-    for (var j = 0; j < list.length; j++) {
-      var i = list[j], x0 = bb[4 * i] * s + dx, y0 = bb[4 * i + 1] * s + dy;
-      var x1 = bb[4 * i + 2] * s + dx, y1 = bb[4 * i + 3] * s + dy;
-      if (x1 < lo || x0 > hi || y1 < lo || y0 > hi) continue;
-      var props = flat.props[i], v = view(props, layer), sym = v && symbolOf(props, layer, v);
-      if (!sym) continue;
-      drawn[props.id] = v[0];
-      if (kind === 1) {
-        var img = image(sym.svg, sym.size), half = sym.size / 2;
-        if (!img) continue;
-        for (var k = flat.ringAt[flat.first[i]]; k < flat.ringAt[flat.first[i + 1]]; k++) {
-          ctx.drawImage(img, xy[2 * k] * s + dx - half, xy[2 * k + 1] * s + dy - half, sym.size, sym.size);
-        }
-      } else if (x1 - x0 < DOT && y1 - y0 < DOT) {
-        var st = sym.style, key = st.color + st.opacity, dot = dots[key];
-        if (!dot) dot = dots[key] = { color: st.color, opacity: st.opacity, xy: [] };
-        var size = Math.max(1.5, x1 - x0, y1 - y0);
-        dot.xy.push((x0 + x1 - size) / 2, (y0 + y1 - size) / 2, size);
-      } else {
-        drawShape(ctx, flat, i, sym, kind, s, dx, dy);
-      }
-    }
-    drawDots(ctx, dots);
-  }
-  // One screen tile from the data tiles of every archive (``tiles``: [[file, display tile]]).
-  function paint(canvas, coords, tiles, tileSize) {
-    canvas.width = canvas.height = tileSize;
-    var ctx = canvas.getContext("2d");
-    ctx.setTransform(tileSize / 256, 0, 0, tileSize / 256, 0, 0);
-    ctx.clearRect(0, 0, 256, 256);
-    ctx.lineJoin = ctx.lineCap = "round";
-    ctx.miterLimit = 2;
-    ctx.globalAlpha = 1;
-    ctx._shinanDash = undefined;
-    var box = { x: 256 * coords.x, y: 256 * coords.y, pad: 16 };
-    // Below the top zoom a tile keeps at most a cap of each layer's projects (the builder's
-    // MAX_FEATURES): one that holds the cap has left some out, which the map then says.
-    canvas._thinned = tiles.some(function (pair) {
-      var flat = pair[1].data.get(pair[0].layer), cap = pair[0].max_features;
-      return cap < pair[0].features && flat && pair[1].dataTile.z < T.config.maxzoom &&
-        flat.n >= cap;
-    });
-    KINDS.forEach(function (kind) {
-      ORDER.forEach(function (layer) {
-        tiles.forEach(function (pair) {
-          var features = pair[0].layer === layer && pair[1].data.get(layer);
-          if (features) drawFeatures(ctx, features, layer, kind, pair[1], box);
-        });
+  function sendSymbols() {
+    if (T.symbolsSent || !workers || T.loading || !paintsInWorker()) return;
+    T.symbolsSent = "sending";
+    var keys = Object.keys(images);
+    Promise.all(keys.map(function (key) { return createImageBitmap(images[key].canvas); })).then(function (bitmaps) {
+      var out = {};
+      keys.forEach(function (key, i) { out[key] = bitmaps[i]; });
+      workers.forEach(function (one) {  // each gets a copy
+        one.postMessage({ type: "symbols", symbols: SYMBOLS, ratio: ratio, images: out });
       });
+      T.symbolsSent = true;
+      schedule();
     });
+  }
+
+  // Painted tiles, kept as their groups' pictures: a status toggle composites them again
+  // instead of painting (at 10^6 projects a screen of tiles took 3-5 s to paint, a composite
+  // takes milliseconds). Keyed by the screen tile and what decides the pictures: the tile
+  // size, the layers shown and the time view. Least recently used go first past the budget.
+  var BUDGET_BYTES = 192 * 1024 * 1024;
+  var painted = new Map();
+  T.cacheBytes = 0;
+  T.cacheBudget = BUDGET_BYTES;
+  function paintKey(job) {
+    var f = T.filter;
+    return job.key + "|" + T.layer.tileSize + "|" + JSON.stringify([f.layers.slice().sort(), f.years || null,
+      f.asOf === undefined ? null : f.asOf]);
+  }
+  function remember(key, made) {
+    var size = T.layer.tileSize;
+    made.bytes = made.groups.length * size * size * 4;
+    forget(key);
+    painted.set(key, made);
+    T.cacheBytes += made.bytes;
+    // Least recently used first, never a tile on screen: a toggle must find those (were one
+    // painted again, its old picture could show a status just hidden until the new one came).
+    var old = Array.from(painted.keys());
+    for (var i = 0; i < old.length && T.cacheBytes > BUDGET_BYTES; i++) {
+      var tile = T.layer._tiles[old[i].split("|")[0]];
+      if (!(tile && tile.current)) forget(old[i]);
+    }
+    return made;
+  }
+  function forget(key) {
+    var made = painted.get(key);
+    if (!made) return;
+    painted.delete(key);
+    T.cacheBytes -= made.bytes;
+    made.groups.forEach(function (g) { if (g.image.close) g.image.close(); });
+  }
+  function forgetAll() {
+    Array.from(painted.keys()).forEach(forget);
+  }
+  // The shown statuses' pictures onto the tile's canvas, in drawing order.
+  function composite(job, made) {
+    painted.delete(job.paintKey); // most recently used
+    painted.set(job.paintKey, made);
+    var canvas = job.canvas, size = T.layer.tileSize, statuses = T.filter.statuses;
+    canvas.width = canvas.height = size;
+    var ctx = canvas.getContext("2d");
+    made.groups.forEach(function (g) {
+      if (statuses.indexOf(g.status) < 0) return;
+      ctx.drawImage(g.image, 0, 0);
+      T.shownGroups.push(g);
+    });
+    canvas._thinned = made.thinned;
+    canvas._paintKey = job.paintKey;
+    canvas.style.opacity = "";
+    T.composites++;
+  }
+  function counted(ms) {
+    T.paints++;
+    T.paintMs += ms;
+    T.longestPaint = Math.max(T.longestPaint, ms);
+  }
+  // One screen tile's data tiles as the painter reads them.
+  function paintTiles(job) {
+    return job.tiles.map(function (pair) {
+      var file = pair[0], tile = pair[1];
+      return { layer: file.layer, cap: file.max_features, features: file.features, url: file.source.url,
+        size: file.source.size, z: tile.dataTile.z, x: tile.dataTile.x, y: tile.dataTile.y,
+        scale: tile.scale, origin: { x: tile.origin.x, y: tile.origin.y }, flat: tile.data.get(file.layer) };
+    });
+  }
+  function paintHere(job) {
+    var began = performance.now();
+    var made = here.paint(paintTiles(job), job.coords, T.layer.tileSize, T.filter, T.config.maxzoom);
+    made.groups.forEach(function (g) {
+      g.image = g.canvas;
+      delete g.canvas;
+    });
+    counted(performance.now() - began);
+    return made;
+  }
+  // Screen tiles being painted by the worker: paint key -> the jobs waiting for it.
+  var inWorker = {}, sent = 0;
+  var AT_ONCE = 2; // asked of a worker at a time, so a pan's new tiles are asked next
+  function paintInWorker(job) {
+    var key = job.paintKey;
+    if (inWorker[key]) {
+      inWorker[key].push(job);
+      return;
+    }
+    inWorker[key] = [job];
+    sent++;
+    var tiles = paintTiles(job).map(function (t) {
+      delete t.flat;
+      return t;
+    });
+    var f = T.filter;
+    ask({ type: "paint", tiles: tiles, coords: { x: job.coords.x, y: job.coords.y }, tileSize: T.layer.tileSize,
+      filter: { layers: f.layers, years: f.years || null, asOf: f.asOf === undefined ? null : f.asOf },
+      maxzoom: T.config.maxzoom }, job.tiles.length ? job.tiles[0][1].dataTile : job.coords).then(function (made) {
+      counted(made.ms);
+      return made;
+    }, function () {
+      return paintHere(job); // the worker failed: the page paints
+    }).then(function (made) {
+      sent--;
+      var jobs = inWorker[key];
+      delete inWorker[key];
+      remember(key, made);
+      jobs.forEach(function (waiting) {
+        if (current(waiting)) composite(waiting, made);
+        finish(waiting);
+      });
+      T.lastRender = performance.now();
+      schedule();
+    });
+  }
+  function current(job) {
+    return job.canvas.key === job.key && job.generation === T.generation;
   }
 
   // Screen tiles waiting to be drawn, nearest the map's centre first, a few ms at a time.
   var SLICE_MS = 12;
   var queue = [];
   function nearCentre(a, b) { return a.distance - b.distance; }
+  function schedule() {
+    if (!T._pumping) T._pumping = setTimeout(pump, 0);
+  }
   function pump() {
     T._pumping = null;
     if (!T.layer || !T.layer._map) return;
@@ -363,26 +632,39 @@
       layer._getTiledPixelBounds(layer._map.getCenter())).getCenter();
     queue.forEach(function (job) { job.distance = job.coords.distanceTo(centre); });
     queue.sort(nearCentre);
+    var toWorker = paintsInWorker();
     // A filter change is drawn in one go: yielding between tiles lets the page's rerun in
     // (restyling the page takes seconds on a busy machine) and the toggle then waits for it
     // (measured: 6.0 s against 0.24 s at 10^5). Tiles that arrive after a pan yield every few
     // milliseconds, keeping frames short.
     var until = T.repainting ? Infinity : performance.now() + SLICE_MS;
     while (queue.length && performance.now() < until) {
-      var job = queue.shift();
-      if (job.canvas.key === job.key && job.generation === T.generation) {
-        var began = performance.now();
-        paint(job.canvas, job.coords, job.tiles, layer.tileSize);
-        T.lastRender = performance.now();
-        T.paints++;
-        T.paintMs += T.lastRender - began;
-        T.longestPaint = Math.max(T.longestPaint, T.lastRender - began);
+      var job = queue[0];
+      if (!current(job)) {
+        finish(queue.shift());
+        continue;
       }
-      finish(job);
+      job.paintKey = paintKey(job);
+      var made = painted.get(job.paintKey);
+      if (!made && toWorker && (T.symbolsSent !== true || sent >= AT_ONCE * workers.length) && !inWorker[job.paintKey]) break;
+      queue.shift();
+      if (made) {
+        composite(job, made);
+        finish(job);
+      } else if (toWorker) {
+        // The picture there now is of other layers or another year: faded until the new one
+        // comes (seconds at 10^6), so it is not read as the answer to the new filter.
+        if (job.canvas._paintKey) job.canvas.style.opacity = "0.35";
+        paintInWorker(job);
+      } else {
+        composite(job, remember(job.paintKey, paintHere(job)));
+        T.lastRender = performance.now();
+        finish(job);
+      }
     }
-    if (queue.length) {
-      T._pumping = setTimeout(pump, 0);
-    } else {
+    if (queue.length && !(toWorker && (T.symbolsSent !== true || sent >= AT_ONCE * workers.length))) {
+      schedule();
+    } else if (!queue.length && !sent) {
       T.repainting = false;
       showNote(layer);
     }
@@ -420,11 +702,12 @@
     var jobs = [];
     layer.views.forEach(function (view, source) {
       var file = T.config.files[+source.slice(1)];
-      jobs.push(view.getDisplayTile(coords).then(function (tile) { return [file, tile]; },
-        function (err) {
-          if (err && err.name !== "AbortError") console.error(err);
-          return null;
-        }));
+      jobs.push(view.getDisplayTile(coords).then(function (tile) {
+        return [Object.assign({ source: view.tileCache.source }, file), tile];
+      }, function (err) {
+        if (err && err.name !== "AbortError") console.error(err);
+        return null;
+      }));
     });
     return Promise.all(jobs).then(function (tiles) {
       var job = { coords: coords, canvas: canvas, key: key, done: done || function () {} };
@@ -432,7 +715,7 @@
       // A filter changed while the tile was on its way: it is queued again by the change.
       job.generation = generation === T.generation ? generation : -1;
       queue.push(job);
-      if (!T._pumping) T._pumping = setTimeout(pump, 0);
+      schedule();
     });
   }
   // Every tile on the map again (a filter changed): the tiles' data are in the cache.
@@ -459,8 +742,11 @@
       interactive: false,
     });
     layer.renderTile = renderTile;
-    if (worker === null) worker = startWorker() || false;
-    T.worker = !!worker;
+    if (workers === null) workers = startWorkers() || false;
+    T.worker = !!workers;
+    T.workers = workers ? workers.length : 0;
+    T.paintWorker = paintsInWorker();
+    sendSymbols();
     layer.views.forEach(function (view, source) {
       var cache = view.tileCache, file = config.files[+source.slice(1)];
       cache.source = new WorkerSource(file.url, cache.source);
@@ -502,12 +788,15 @@
     if (T._redrawing) return;
     T._redrawing = setTimeout(function () {
       T._redrawing = null;
+      forgetAll(); // painted without some symbols
       if (T.layer && T.layer._map) rerender(T.layer);
     }, 30);
   };
   T.show = function (config, filter) {
     if (!T.layer || T.config.version !== config.version) {
       if (T.layer) map.removeLayer(T.layer);
+      forgetAll();
+      if (workers) workers.forEach(function (one) { one.postMessage({ type: "reset" }); });
       T.config = config;
       T.layer = makeLayer(config);
       map.addLayer(T.layer);
@@ -528,8 +817,8 @@
     T.filter = filter;
     if (changed) {
       T.generation++;
-      T.drawn = {};
-      T.paints = T.paintMs = T.longestPaint = 0;
+      T.shownGroups = [];
+      T.paints = T.paintMs = T.longestPaint = T.composites = 0;
       T.changedAt = performance.now();
       rerender(T.layer);
     }

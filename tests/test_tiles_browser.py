@@ -233,3 +233,121 @@ def test_map_says_when_a_tile_leaves_projects_out_and_not_at_the_top_zoom(thinne
         frame.evaluate("() => map.setZoom(17, {animate: false})")
         _wait_for(page, lambda: frame.evaluate(_NOTE_JS) == "", "the note stays at zoom 17")
         browser.close()
+
+
+#: Every tiled canvas on the map as a PNG (data URL), by tile key, and how it was painted.
+_CANVASES_JS = """() => { const T = Shinan.tiles, out = {};
+  Object.keys(T.layer._tiles).forEach((key) => {
+    const tile = T.layer._tiles[key];
+    if (tile.current) out[key] = tile.el.toDataURL('image/png'); });
+  return {tiles: out, worker: T.worker, paintWorker: T.paintWorker, paints: T.paints,
+          composites: T.composites}; }"""
+#: Page set-ups: as browsers have it; without OffscreenCanvas (the page paints, the worker
+#: still decodes); without Web Workers at all (the page decodes and paints).
+_NO_OFFSCREEN = "delete window.OffscreenCanvas;"
+_NO_WORKER = "delete window.Worker;"
+
+
+def _pixels(canvases: dict[str, str]):
+    """Each tile's pixels as an array (RGBA), by tile key."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return {
+        key: np.asarray(
+            Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA")
+        )
+        for key, url in canvases.items()
+    }
+
+
+def _drawn_tiles(browser, url, *, init_script: str = ""):
+    context, _ = offline_context(browser, url)
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    page.goto(url + "/?lat=36.0665&lon=120.335&z=13")
+    frame = _tiles_frame(page)
+    state = _settled(page, frame)
+    return context, page, frame, state
+
+
+def test_worker_painting_matches_the_page_and_the_fallbacks_still_draw(tiles_dir):
+    """The tiles painted in the worker look the same as those the page paints itself when the
+    browser has no OffscreenCanvas or no Web Worker, and every project is drawn in all three."""
+    tiled = split_by_placement(load_projects(TEST_DATA))[0]
+    everything = dict(zip(tiled["id"], tiled["status"], strict=True))
+    env = {
+        "PROJECT_MAP_DATA": str(TEST_DATA),
+        "PROJECT_MAP_BASEMAP": "none",
+        "PROJECT_MAP_TILES": str(tiles_dir.relative_to(REPO)),
+    }
+    with serve_app(REPO / "app.py", env=env) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        seen = {}
+        for name, script in (("worker", ""), ("page", _NO_OFFSCREEN), ("no worker", _NO_WORKER)):
+            context, _page, frame, state = _drawn_tiles(browser, url, init_script=script)
+            assert state["drawn"] == everything, f"{name}: not every project drawn"
+            seen[name] = frame.evaluate(_CANVASES_JS)
+            context.close()
+        browser.close()
+    assert (seen["worker"]["worker"], seen["worker"]["paintWorker"]) == (True, True)
+    assert (seen["page"]["worker"], seen["page"]["paintWorker"]) == (True, False)
+    assert (seen["no worker"]["worker"], seen["no worker"]["paintWorker"]) == (False, False)
+    worker = _pixels(seen["worker"]["tiles"])
+    assert sum(int((tile[..., 3] > 0).sum()) for tile in worker.values()) > 1000, "blank tiles"
+    for name in ("page", "no worker"):
+        other = _pixels(seen[name]["tiles"])
+        assert other.keys() == worker.keys()
+        for key, tile in worker.items():
+            diff = abs(tile.astype(int) - other[key].astype(int))
+            # Rasterising in an OffscreenCanvas may round a blended channel apart by one.
+            assert diff.max() <= 2, f"tile {key}: worker and {name} differ by {diff.max()}"
+
+
+def test_status_toggle_composites_the_painted_tiles_and_back_exactly(tiles_dir):
+    """前期 off changes the tiles without painting them again (their groups are composited), and
+    前期 on gives back exactly the pixels drawn before."""
+    tiled = split_by_placement(load_projects(TEST_DATA))[0]
+    everything = dict(zip(tiled["id"], tiled["status"], strict=True))
+    renewal = set(tiled.loc[tiled["layer"] == "renewal", "id"])
+    assert renewal and len(renewal) < len(everything)
+    env = {
+        "PROJECT_MAP_DATA": str(TEST_DATA),
+        "PROJECT_MAP_BASEMAP": "none",
+        "PROJECT_MAP_TILES": str(tiles_dir.relative_to(REPO)),
+    }
+    with serve_app(REPO / "app.py", env=env) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        context, page, frame, _state = _drawn_tiles(browser, url)
+        before = frame.evaluate(_CANVASES_JS)
+        pill = page.locator(".st-key-statuses button", has_text="前期")
+        generation = frame.evaluate("() => Shinan.tiles.generation")
+        pill.click()
+        _settled(page, frame, after_generation=generation)
+        hidden = frame.evaluate(_CANVASES_JS)
+        assert hidden["paints"] == 0 and hidden["composites"] > 0
+        assert hidden["tiles"] != before["tiles"], "前期 off changed no tile"
+        generation = frame.evaluate("() => Shinan.tiles.generation")
+        pill.click()
+        _settled(page, frame, after_generation=generation)
+        again = frame.evaluate(_CANVASES_JS)
+        assert again["paints"] == 0
+        assert again["tiles"] == before["tiles"], "前期 on did not give back the same tiles"
+
+        # A layer off is painted again (its projects share pictures with other layers'): none
+        # of its projects stays drawn, every other does, and no tile is left faded.
+        generation = frame.evaluate("() => Shinan.tiles.generation")
+        page.locator(".st-key-layer_renewal label").click()
+        state = _settled(page, frame, after_generation=generation)
+        assert state["drawn"] == {i: s for i, s in everything.items() if i not in renewal}
+        assert frame.evaluate(_CANVASES_JS)["paints"] > 0
+        faded = (
+            "() => [...document.querySelectorAll('canvas.leaflet-tile')].some(c => c.style.opacity)"
+        )
+        _wait_for(page, lambda: not frame.evaluate(faded), "a tile stays faded")
+        context.close()
+        browser.close()
