@@ -195,12 +195,15 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         for status in TOGGLE:
             for _ in range(2):  # off, then on again
                 generation = frame.evaluate("() => Shinan.tiles.generation")
+                followed = frame.evaluate("() => Shinan.tiles.followed || 0")
                 clicked = frame.evaluate("() => performance.now()")
                 start = time.perf_counter()
                 _click_pill(page, PILL_TEXT[status])
                 _wait(page, _changed(generation), timeout=900)
                 out["filter"].append(time.perf_counter() - start)
-                out["paint"].append(frame.evaluate(_PAINT_JS, clicked))
+                paint = frame.evaluate(_PAINT_JS, clicked)
+                paint["applied"] = paint["followed"] > followed  # by the page, this click
+                out["paint"].append(paint)
             page.wait_for_timeout(1500)  # the reruns of both clicks pass before the next pill
         out["filter_gaps"] = frame.evaluate(_GAPS_STOP_JS)
         out["filter_bytes"] = dict(fetched)
@@ -269,7 +272,7 @@ def _print(f: dict[str, Any]) -> None:
     paint = {key: [p[key] for p in f["paint"]] for key in keys}
     median = statistics.median
     print(f"   click -> filter in the map frame: median {median(paint['arrived']):.0f} ms, max "
-          f"{max(paint['arrived']):.0f} ms; {f['paint'][-1]['followed']} of "
+          f"{max(paint['arrived']):.0f} ms; {sum(p['applied'] for p in f['paint'])} of "
           f"{len(f['paint'])} applied by the page before the rerun; click -> every tile "
           f"re-painted (map frame's clock): median {median(paint['painted']):.0f} ms, max "
           f"{max(paint['painted']):.0f} ms")  # fmt: skip
