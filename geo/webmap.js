@@ -485,7 +485,8 @@
   // What a draw of ``bounds`` (layer pixels) holds, in drawing order: groups (areas and lines,
   // or markers, of one layer and status), each a list of runs (one per symbol; for markers per
   // symbol and image) with their projects in order, and the group's box in layer pixels.
-  Projects.prototype.plan = function (m, bounds) {
+  // ``crowded`` (optional) is the whole view's: a strip of it is drawn as the whole view is.
+  Projects.prototype.plan = function (m, bounds, crowded) {
     var s = crs.scale(m.getZoom()), o = m.getPixelOrigin(), pad = 20;
     var x0 = (bounds.min.x - pad + o.x) / s, y0 = (bounds.min.y - pad + o.y) / s;
     var x1 = (bounds.max.x + pad + o.x) / s, y1 = (bounds.max.y + pad + o.y) / s;
@@ -503,7 +504,8 @@
     }
     // Tens of thousands of areas in view overlap into one another: the outlines of filled
     // ones (most of the drawing time) are left off until the view holds fewer.
-    var plan = { s: s, o: o, crowded: paths.length > CROWDED, groups: [] };
+    var plan = { s: s, o: o, crowded: crowded === undefined ? paths.length > CROWDED : crowded,
+      groups: [] };
     var groups = new Map(), self = this;
     var add = function (kind, i, sym, image) {
       var key = kind + "|" + self.zOf[i] + "|" + self.d.layer[i] + "|" + sym._status;
@@ -563,12 +565,63 @@
       else this.drawMarks(ctx, run.members, run.image, plan);
     }
   };
-  Projects.prototype.drawMarks = function (ctx, members, img, plan) {
+  // Whether a draw of ``bounds`` holds more than CROWDED areas and lines (as plan says).
+  Projects.prototype.crowded = function (m, bounds) {
+    var s = crs.scale(m.getZoom()), o = m.getPixelOrigin(), pad = 20, codes = this.codes;
+    var x0 = (bounds.min.x - pad + o.x) / s, y0 = (bounds.min.y - pad + o.y) / s;
+    var x1 = (bounds.max.x + pad + o.x) / s, y1 = (bounds.max.y + pad + o.y) / s;
+    var box = this.box, n = 0;
+    for (var k = 0; k < this.pathOrder.length; k++) {
+      var i = this.pathOrder[k], b = 4 * i;
+      if (codes[i] !== 46 && box[b] <= x1 && box[b + 2] >= x0 && box[b + 1] <= y1 &&
+          box[b + 3] >= y0 && ++n > CROWDED) return true;
+    }
+    return false;
+  };
+  // Draws ``groups`` of ``plan`` onto ``ctx`` a few projects at a time: each call of the
+  // function returned draws until ``until`` (a performance.now() time) has passed and says
+  // whether everything is drawn. The calls draw exactly what one drawGroup each would, in the
+  // same order; ``clip`` (layer pixels) limits them to a strip of the canvas.
+  Projects.prototype.painter = function (ctx, groups, plan, clip) {
+    var self = this, g = 0, r = 0, k = 0;
+    return function (until) {
+      ctx.save();
+      if (clip) {
+        ctx.beginPath();
+        ctx.rect(clip.x0, clip.y0, clip.x1 - clip.x0, clip.y1 - clip.y0);
+        ctx.clip();
+      }
+      ctx.lineJoin = "bevel";
+      while (g < groups.length) {
+        var group = groups[g], run = group.runs[r];
+        if (!run) {
+          g += 1;
+          r = k = 0;
+          continue;
+        }
+        var end = Math.min(k + PAINT_STEP, run.members.length);
+        if (group.kind === 0) self.drawRun(ctx, run.members, self.pathStyle(run.sym, false), plan, k, end);
+        else self.drawMarks(ctx, run.members, run.image, plan, k, end);
+        k = end;
+        if (k >= run.members.length) {
+          r += 1;
+          k = 0;
+        }
+        if (performance.now() >= until) break;
+      }
+      ctx.restore();
+      return g >= groups.length;
+    };
+  };
+  // Projects a painter draws between two looks at the clock (~2-5 ms of paths).
+  var PAINT_STEP = 64;
+  // ``from``/``to`` (optional) draw only those members: a view drawn a slice at a time.
+  Projects.prototype.drawMarks = function (ctx, members, img, plan, from, to) {
     if (!img._ready) return;
-    var s = plan.s, o = plan.o, size = img._size;
+    var s = plan.s, o = plan.o, size = img._size, end = to === undefined ? members.length : to;
     ctx.setLineDash([]);
     ctx.globalAlpha = 1;
-    for (var k = 0; k < members.length; k++) {
+    for (var k = from || 0; k < end; k++) {
       var i = members[k];
       for (var j = this.mkOf[i]; j < this.mkOf[i + 1]; j++) {
         // Whole pixels and the image's own size: a plain copy, no resampling (5x faster).
@@ -581,20 +634,39 @@
   // most this many canvases; a group beyond that is drawn straight onto the map's canvas. The
   // map's own canvas at 1920x1080 is 2688x1512 with its padding: 16 MB.
   var CACHE_PIXELS = 40e6, CACHE_COUNT = 64;
+  // The parts of bounds ``b`` outside bounds ``a`` as rectangles {x0, y0, x1, y1}.
+  function subtract(b, a) {
+    var out = [], x0 = b.min.x, y0 = b.min.y, x1 = b.max.x, y1 = b.max.y;
+    var ix0 = Math.max(x0, a.min.x), iy0 = Math.max(y0, a.min.y);
+    var ix1 = Math.min(x1, a.max.x), iy1 = Math.min(y1, a.max.y);
+    if (ix0 >= ix1 || iy0 >= iy1) return [{ x0: x0, y0: y0, x1: x1, y1: y1 }];
+    if (iy0 > y0) out.push({ x0: x0, y0: y0, x1: x1, y1: iy0 });
+    if (iy1 < y1) out.push({ x0: x0, y0: iy1, x1: x1, y1: y1 });
+    if (ix0 > x0) out.push({ x0: x0, y0: iy0, x1: ix0, y1: iy1 });
+    if (ix1 < x1) out.push({ x0: ix1, y0: iy0, x1: x1, y1: iy1 });
+    return out;
+  }
+  // ``rects`` cut to bounds ``b`` (the empty ones left out).
+  function clipRects(rects, b) {
+    return rects.map(function (r) {
+      return { x0: Math.max(r.x0, b.min.x), y0: Math.max(r.y0, b.min.y),
+        x1: Math.min(r.x1, b.max.x), y1: Math.min(r.y1, b.max.y) };
+    }).filter(function (r) { return r.x1 > r.x0 && r.y1 > r.y0; });
+  }
   // Below this size (screen pixels) an area or line is drawn as a dot; an area filled in its
   // status colour below SMALL is drawn without its outline (which would cover it anyway).
   var TINY = 4, SMALL = 10;
   // Above this many areas and lines in view, filled areas are drawn without outlines.
   var CROWDED = 20000;
   // Projects of one style, each filled (even-odd, for holes) and stroked in turn.
-  Projects.prototype.drawRun = function (ctx, run, st, plan) {
+  Projects.prototype.drawRun = function (ctx, run, st, plan, from, to) {
     var xy = this.xy, ringAt = this.ringAt, s = plan.s, o = plan.o;
     var fill = st.fillOpacity > 0 && fillStyle(ctx, st.fillColor || st.color, st.color);
     if (fill) ctx.fillStyle = fill;
     ctx.setLineDash(st.dash);
     ctx.lineWidth = st.weight;
     ctx.strokeStyle = st.color;
-    for (var k = 0; k < run.length; k++) {
+    for (var k = from || 0, end = to === undefined ? run.length : to; k < end; k++) {
       var i = run[k], b = 4 * i;
       var bw = (this.box[b + 2] - this.box[b]) * s, bh = (this.box[b + 3] - this.box[b + 1]) * s;
       if (bw < TINY && bh < TINY) {
@@ -786,9 +858,16 @@
   // One layer draws every project: a canvas (Leaflet's renderer, for its positioning, padding
   // and zoom animation) whose drawing and hit testing read the decoded arrays.
   S.ProjectCanvas = L.Canvas.extend({
-    options: { pane: "shinanProjects", padding: 0.2, tolerance: 3, cache: true },
+    // frameMs: a new view is drawn in slices of about this many milliseconds (the page
+    // answers between them).
+    options: { pane: "shinanProjects", padding: 0.2, tolerance: 3, cache: true, frameMs: 25 },
+    // A view reset (a zoom without animation) draws once, when Leaflet ends it (_reset).
     _updatePaths: function () {
-      this._redraw();
+      if (!this._postponeUpdatePaths) this._redraw();
+    },
+    _reset: function () {
+      L.Canvas.prototype._reset.call(this);
+      this._kept = null;
     },
     // After a pan that stays inside the canvas drawn last (it reaches ``padding`` beyond the
     // view on every side), nothing needs drawing again: Leaflet has moved it with the map.
@@ -799,8 +878,22 @@
           b.contains(m.containerPointToLayerPoint(size))) {
         return;
       }
+      // What the canvas shows now is kept for the new view's draw (Leaflet clears the canvas).
+      // (Drawn on "update", or at the end of a view reset, which then forgets it.)
+      this._kept = m._animatingZoom ? null : this._keep();
       this._size = size;
       L.Canvas.prototype._update.call(this);
+      if (!this._postponeUpdatePaths) this._kept = null;
+    },
+    // A copy of the canvas and of what it was drawn for, or null before the first full draw.
+    _keep: function () {
+      var c = this._container;
+      if (!this._look || !this._bounds || !c.width || !c.height) return null;
+      var copy = this._keptCanvas || (this._keptCanvas = document.createElement("canvas"));
+      copy.width = c.width;
+      copy.height = c.height;
+      copy.getContext("2d").drawImage(c, 0, 0);
+      return { look: this._look, bounds: this._bounds, canvas: copy, pending: this._pending };
     },
     // Each group of the plan (a layer's areas and lines, or markers, of one status) is drawn
     // once into a canvas of its own box and then copied: a filter that leaves a group as it
@@ -810,7 +903,14 @@
     _draw: function () {
       if (!S.projects || !this._map || !this._bounds) return;
       var start = performance.now(), P = S.projects, b = this._bounds, ctx = this._ctx;
-      var plan = P.plan(this._map, b), ratio = L.Browser.retina ? 2 : 1, self = this;
+      var ratio = L.Browser.retina ? 2 : 1, self = this, kept = this._kept;
+      this._kept = null;
+      this._stopPainting();
+      if (kept && kept.look.key === P.key && kept.look.text === P.text) {
+        this._drawView(kept, start, ratio);
+        return;
+      }
+      var plan = P.plan(this._map, b);
       var view = [P.key, this._map.getZoom(), plan.o.x, plan.o.y, b.min.x, b.min.y, b.max.x,
         b.max.y, plan.crowded, generation, ratio].join();
       // A new view (a pan past the padding, a zoom) is drawn straight onto the map's canvas,
@@ -845,24 +945,141 @@
         ctx.drawImage(entry.canvas, ratio * (entry.x - b.min.x), ratio * (entry.y - b.min.y));
         ctx.restore();
       });
+      this._look = this._lookOf(plan.crowded, ratio);
+      this._pending = null;
       S.lastDraw = L.extend(counts, { ms: performance.now() - start, at: performance.now() });
       if (!S.marks.drawn) S.marks.drawn = Date.now();
       if (moved) this._fillLater(plan, view, ratio);
     },
-    // Make the canvases of ``plan``'s groups in slices of ~12 ms once the page is idle, while
-    // the view and what is shown stay as they were (a click first draws what is missing).
+    // What a finished drawing shows: data, filter, zoom, pixel origin, outlines, symbols.
+    _lookOf: function (crowded, ratio) {
+      var P = S.projects, m = this._map, o = m.getPixelOrigin();
+      return { key: P.key, text: P.text, zoom: m.getZoom(), ox: o.x, oy: o.y, crowded: crowded,
+        generation: generation, ratio: ratio };
+    },
+    // A new view of what was drawn before (a pan past the padding, a zoom, a resize), drawn so
+    // that the page stays responsive: a slice of ``frameMs`` at a time, the old drawing shown
+    // meanwhile. At the same zoom the part both views share is copied, not drawn again (a
+    // copy at whole pixels: exactly what drawing it gives), and only the strips the pan
+    // uncovered are drawn, clipped. After a zoom the old drawing is shown scaled (as during
+    // Leaflet's zoom animation) while the new one is drawn on a canvas of its own, then copied.
+    _drawView: function (kept, start, ratio) {
+      var P = S.projects, m = this._map, b = this._bounds, ctx = this._ctx;
+      var crowded = P.crowded(m, b), look = this._lookOf(crowded, ratio), was = kept.look;
+      var same = was.zoom === look.zoom && was.ox === look.ox && was.oy === look.oy &&
+        was.crowded === crowded && was.generation === generation && was.ratio === ratio;
+      var scale = m.getZoomScale(look.zoom, was.zoom);
+      var x = (kept.bounds.min.x + was.ox) * scale - look.ox - b.min.x;
+      var y = (kept.bounds.min.y + was.oy) * scale - look.oy - b.min.y;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(kept.canvas, ratio * x, ratio * y, kept.canvas.width * scale,
+        kept.canvas.height * scale);
+      ctx.restore();
+      this.dropCache();
+      this._cacheView = null;
+      // The canvas is ``look`` but for the rectangles still to draw (``_pending``): a view
+      // change meanwhile keeps what is drawn and draws those again.
+      this._look = look;
+      var tasks = [], rects = null, next = null;
+      if (same) {
+        rects = subtract(b, kept.bounds).concat(clipRects(kept.pending || [], b));
+        rects.forEach(function (r) {
+          var plan = P.plan(m, L.bounds([r.x0, r.y0], [r.x1, r.y1]), crowded);
+          var paint = P.painter(ctx, plan.groups, plan, r), cleared = false;
+          tasks.push({ paint: function (until) {
+            // A strip half drawn before (or the old drawing scaled) is cleared when it is drawn.
+            if (!cleared) ctx.clearRect(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
+            cleared = true;
+            return paint(until);
+          } });
+        });
+      } else {
+        next = this._nextCanvas || (this._nextCanvas = document.createElement("canvas"));
+        next.width = this._container.width;
+        next.height = this._container.height;
+        var nctx = next.getContext("2d"), plan = P.plan(m, b);
+        nctx.setTransform(ratio, 0, 0, ratio, -ratio * b.min.x, -ratio * b.min.y);
+        rects = [{ x0: b.min.x, y0: b.min.y, x1: b.max.x, y1: b.max.y }];
+        tasks.push({ paint: P.painter(nctx, plan.groups, plan) });
+      }
+      var self = this, job = { slices: 0, longest: 0, work: 0 };
+      this._pending = rects;
+      var finish = function () {
+        if (next) {
+          ctx.save();
+          ctx.setTransform(1, 0, 0, 1, 0, 0);
+          ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+          ctx.drawImage(next, 0, 0);
+          ctx.restore();
+          next.width = next.height = 0;
+        }
+        self._job = null;
+        self._pending = null;
+        var now = performance.now();
+        S.lastDraw = { groups: 0, drawn: 0, runs: 0, runsDrawn: 0, ms: now - start, at: now,
+          strips: same ? rects.length : 0, slices: job.slices, longest: job.longest,
+          work: job.work };
+        self._fillLater(null, null, ratio);
+      };
+      var step = function (budget) {
+        var t0 = performance.now();
+        while (tasks.length && tasks[0].paint(t0 + budget)) {
+          tasks.shift();
+          self._pending = self._pending.slice(1);
+        }
+        var t1 = performance.now();
+        job.slices += 1;
+        job.work += t1 - t0;
+        job.longest = Math.max(job.longest, t1 - t0);
+        if (!tasks.length) finish();
+        else job.timer = setTimeout(function () { step(self.options.frameMs); }, 0);
+      };
+      this._job = job;
+      step(this.options.frameMs);
+    },
+    // Whether a new view is still being drawn (tests and benchmarks wait for it).
+    painting: function () {
+      return !!this._job;
+    },
+    _stopPainting: function () {
+      if (this._job) clearTimeout(this._job.timer);
+      this._job = null;
+    },
+    onRemove: function (map) {
+      this._stopPainting();
+      clearTimeout(this._fillTimer);
+      L.Canvas.prototype.onRemove.call(this, map);
+    },
+    // Make the canvases of ``plan``'s groups (null: the view's) a slice of ``frameMs`` at a time
+    // once the page is idle, while the view and what is shown stay as they were (a click first
+    // draws what is missing).
     _fillLater: function (plan, view, ratio) {
-      var self = this, P = S.projects, text = P.text, queue = plan.groups.slice();
+      var self = this, P = S.projects, text = P.text, queue = null, paint = null;
       clearTimeout(this._fillTimer);
       if (!this.options.cache) return;
       var step = function () {
-        if (self._cacheView !== view || P !== S.projects || P.text !== text || !self._map) return;
-        var until = performance.now() + 12;
-        while (queue.length && performance.now() < until) {
-          var g = queue.shift(), entry = self._cached(g) ? null : self._store(g, ratio);
-          if (entry) P.drawGroup(entry.ctx, g, plan);
+        if (!self._map || P !== S.projects || P.text !== text || self._job) return;
+        if (!queue) { // the plan of the whole view, made here: not in the pan's own frame
+          plan = plan || P.plan(self._map, self._bounds);
+          if (!view) {
+            var o = plan.o, b = self._bounds;
+            view = [P.key, self._map.getZoom(), o.x, o.y, b.min.x, b.min.y, b.max.x, b.max.y,
+              plan.crowded, generation, ratio].join();
+            self._cacheView = view;
+          }
+          queue = plan.groups.slice();
         }
-        if (queue.length) self._fillTimer = setTimeout(step, 0);
+        if (self._cacheView !== view) return;
+        var until = performance.now() + self.options.frameMs;
+        while ((paint || queue.length) && performance.now() < until) {
+          if (!paint) {
+            var g = queue.shift(), entry = self._cached(g) ? null : self._store(g, ratio);
+            if (entry) paint = P.painter(entry.ctx, [g], plan);
+          }
+          if (paint && paint(until)) paint = null;
+        }
+        if (paint || queue.length) self._fillTimer = setTimeout(step, 0);
       };
       this._fillTimer = setTimeout(step, 100);
     },
