@@ -506,9 +506,15 @@
     // ones (most of the drawing time) are left off until the view holds fewer.
     var plan = { s: s, o: o, crowded: crowded === undefined ? paths.length > CROWDED : crowded,
       groups: [] };
-    var groups = new Map(), self = this;
+    // Groups by a number (kind, layer, status; a layer has one z), symbols by layer, code and
+    // precision: 100,000 string keys made here cost ~100 ms at every new view.
+    var groups = new Map(), self = this, syms = [], layerOf = this.d.layer;
+    var symbolOf = function (i) {
+      var at = (layerOf[i] * 128 + codes[i]) * 2 + (self.d.prec[i] === 2 ? 1 : 0);
+      return syms[at] || (syms[at] = self.symbol(i, codes[i]));
+    };
     var add = function (kind, i, sym, image) {
-      var key = kind + "|" + self.zOf[i] + "|" + self.d.layer[i] + "|" + sym._status;
+      var key = (kind * 256 + layerOf[i]) * 16 + ((codes[i] - 97) >> 1);
       var g = groups.get(key);
       if (!g) {
         g = { key: key, kind: kind, z: self.zOf[i], rank: sym._rank, runs: new Map(), members: [],
@@ -524,7 +530,7 @@
       return g;
     };
     paths.forEach(function (i) {
-      var sym = self.symbol(i, codes[i]), st = self.pathStyle(sym, false), b = 4 * i;
+      var sym = symbolOf(i), st = self.pathStyle(sym, false), b = 4 * i;
       self.rank(sym);
       var g = add(0, i, sym, null), w = Math.ceil(st.weight / 2) + 2;
       g.x0 = Math.min(g.x0, box[b] * s - o.x - w);
@@ -533,7 +539,7 @@
       g.y1 = Math.max(g.y1, box[b + 3] * s - o.y + w);
     });
     marks.forEach(function (i) {
-      var sym = self.symbol(i, codes[i]), img = self.markImage(i, sym), half = img._size / 2 + 1;
+      var sym = symbolOf(i), img = self.markImage(i, sym), half = img._size / 2 + 1;
       self.rank(sym);
       var g = add(1, i, sym, img), b = 4 * i;
       g.x0 = Math.min(g.x0, box[b] * s - o.x - half);
@@ -645,6 +651,18 @@
     if (ix0 > x0) out.push({ x0: x0, y0: iy0, x1: ix0, y1: iy1 });
     if (ix1 < x1) out.push({ x0: ix1, y0: iy0, x1: x1, y1: iy1 });
     return out;
+  }
+  // Drawing ``plan`` for rectangle ``r`` (layer pixels) on a canvas of its own, a slice at a
+  // time: {rect, canvas, paint(until) -> done, flush()}.
+  function offscreenTask(r, ratio, plan) {
+    var canvas = document.createElement("canvas");
+    canvas.width = ratio * (r.x1 - r.x0);
+    canvas.height = ratio * (r.y1 - r.y0);
+    // Read back once a slice: kept in memory, not on the GPU.
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+    ctx.setTransform(ratio, 0, 0, ratio, -ratio * r.x0, -ratio * r.y0);
+    return { rect: r, canvas: canvas, paint: S.projects.painter(ctx, plan.groups, plan),
+      flush: function () { ctx.getImageData(0, 0, 1, 1); } };
   }
   // ``rects`` cut to bounds ``b`` (the empty ones left out).
   function clipRects(rects, b) {
@@ -906,6 +924,9 @@
       var ratio = L.Browser.retina ? 2 : 1, self = this, kept = this._kept;
       this._kept = null;
       this._stopPainting();
+      this._entries().forEach(function (e) { // a group's canvas half drawn by _fillLater
+        if (e.partial) self._drop(e);
+      });
       if (kept && kept.look.key === P.key && kept.look.text === P.text) {
         this._drawView(kept, start, ratio);
         return;
@@ -977,66 +998,59 @@
         kept.canvas.height * scale);
       ctx.restore();
       this.dropCache();
-      this._cacheView = null;
+      var view = [P.key, look.zoom, look.ox, look.oy, b.min.x, b.min.y, b.max.x, b.max.y,
+        crowded, generation, ratio].join();
+      this._cacheView = view; // as _draw names it: a filter click next is not a new view
       // The canvas is ``look`` but for the rectangles still to draw (``_pending``): a view
       // change meanwhile keeps what is drawn and draws those again.
       this._look = look;
-      var tasks = [], rects = null, next = null;
-      if (same) {
-        rects = subtract(b, kept.bounds).concat(clipRects(kept.pending || [], b));
-        rects.forEach(function (r) {
-          var plan = P.plan(m, L.bounds([r.x0, r.y0], [r.x1, r.y1]), crowded);
-          var paint = P.painter(ctx, plan.groups, plan, r), cleared = false;
-          tasks.push({ paint: function (until) {
-            // A strip half drawn before (or the old drawing scaled) is cleared when it is drawn.
-            if (!cleared) ctx.clearRect(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
-            cleared = true;
-            return paint(until);
-          } });
-        });
-      } else {
-        next = this._nextCanvas || (this._nextCanvas = document.createElement("canvas"));
-        next.width = this._container.width;
-        next.height = this._container.height;
-        var nctx = next.getContext("2d"), plan = P.plan(m, b);
-        nctx.setTransform(ratio, 0, 0, ratio, -ratio * b.min.x, -ratio * b.min.y);
-        rects = [{ x0: b.min.x, y0: b.min.y, x1: b.max.x, y1: b.max.y }];
-        tasks.push({ paint: P.painter(nctx, plan.groups, plan) });
-      }
-      var self = this, job = { slices: 0, longest: 0, work: 0 };
+      var tasks = [], rects = same ? subtract(b, kept.bounds).concat(clipRects(kept.pending || [], b))
+        : [{ x0: b.min.x, y0: b.min.y, x1: b.max.x, y1: b.max.y }];
+      rects.forEach(function (r) {
+        tasks.push(offscreenTask(r, ratio, same ? P.plan(m, L.bounds([r.x0, r.y0], [r.x1, r.y1]),
+          crowded) : P.plan(m, b)));
+      });
+      var self = this, job = { slices: 0, longest: 0, work: 0, budget: this.options.frameMs / 2 };
       this._pending = rects;
       var finish = function () {
-        if (next) {
-          ctx.save();
-          ctx.setTransform(1, 0, 0, 1, 0, 0);
-          ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-          ctx.drawImage(next, 0, 0);
-          ctx.restore();
-          next.width = next.height = 0;
-        }
         self._job = null;
         self._pending = null;
         var now = performance.now();
         S.lastDraw = { groups: 0, drawn: 0, runs: 0, runsDrawn: 0, ms: now - start, at: now,
           strips: same ? rects.length : 0, slices: job.slices, longest: job.longest,
           work: job.work };
-        self._fillLater(null, null, ratio);
+        self._fillLater(null, view, ratio);
       };
-      var step = function (budget) {
-        var t0 = performance.now();
-        while (tasks.length && tasks[0].paint(t0 + budget)) {
+      // Each slice draws for ``budget`` ms, then makes the canvas really draw what it was told
+      // (Chromium records canvas calls and rasterises them later, all at once: a slice that
+      // only records would leave the work to one long frame). The budget adapts so that
+      // recording and rasterising together take about ``frameMs``.
+      var step = function () {
+        var t0 = performance.now(), task = tasks[0];
+        var done = task.paint(t0 + job.budget), t1 = performance.now();
+        task.flush();
+        var t2 = performance.now();
+        if (done) { // the finished rectangle replaces what was shown there
+          ctx.save();
+          ctx.setTransform(1, 0, 0, 1, 0, 0);
+          var r = task.rect, x = ratio * (r.x0 - b.min.x), y = ratio * (r.y0 - b.min.y);
+          ctx.clearRect(x, y, task.canvas.width, task.canvas.height);
+          ctx.drawImage(task.canvas, x, y);
+          ctx.restore();
+          task.canvas.width = task.canvas.height = 0;
           tasks.shift();
           self._pending = self._pending.slice(1);
         }
-        var t1 = performance.now();
         job.slices += 1;
-        job.work += t1 - t0;
-        job.longest = Math.max(job.longest, t1 - t0);
+        job.work += t2 - t0;
+        job.longest = Math.max(job.longest, performance.now() - t0);
+        var frame = self.options.frameMs;
+        if (t1 > t0) job.budget = Math.max(0.5, Math.min(frame, frame * (t1 - t0) / (t2 - t0)));
         if (!tasks.length) finish();
-        else job.timer = setTimeout(function () { step(self.options.frameMs); }, 0);
+        else job.timer = setTimeout(step, 0);
       };
       this._job = job;
-      step(this.options.frameMs);
+      step();
     },
     // Whether a new view is still being drawn (tests and benchmarks wait for it).
     painting: function () {
@@ -1051,33 +1065,32 @@
       clearTimeout(this._fillTimer);
       L.Canvas.prototype.onRemove.call(this, map);
     },
-    // Make the canvases of ``plan``'s groups (null: the view's) a slice of ``frameMs`` at a time
+    // Make the canvases of ``plan``'s groups (null: view ``view``'s) a slice of ``frameMs`` at a time
     // once the page is idle, while the view and what is shown stay as they were (a click first
     // draws what is missing).
     _fillLater: function (plan, view, ratio) {
-      var self = this, P = S.projects, text = P.text, queue = null, paint = null;
+      var self = this, P = S.projects, text = P.text, queue = null, paint = null, entry = null;
       clearTimeout(this._fillTimer);
       if (!this.options.cache) return;
       var step = function () {
         if (!self._map || P !== S.projects || P.text !== text || self._job) return;
         if (!queue) { // the plan of the whole view, made here: not in the pan's own frame
           plan = plan || P.plan(self._map, self._bounds);
-          if (!view) {
-            var o = plan.o, b = self._bounds;
-            view = [P.key, self._map.getZoom(), o.x, o.y, b.min.x, b.min.y, b.max.x, b.max.y,
-              plan.crowded, generation, ratio].join();
-            self._cacheView = view;
-          }
           queue = plan.groups.slice();
         }
         if (self._cacheView !== view) return;
         var until = performance.now() + self.options.frameMs;
         while ((paint || queue.length) && performance.now() < until) {
           if (!paint) {
-            var g = queue.shift(), entry = self._cached(g) ? null : self._store(g, ratio);
+            var g = queue.shift();
+            entry = self._cached(g) ? null : self._store(g, ratio);
             if (entry) paint = P.painter(entry.ctx, [g], plan);
+            if (entry) entry.partial = true; // not copied until it is drawn
           }
-          if (paint && paint(until)) paint = null;
+          if (paint && paint(until)) {
+            paint = null;
+            entry.partial = false;
+          }
         }
         if (paint || queue.length) self._fillTimer = setTimeout(step, 0);
       };
@@ -1087,7 +1100,7 @@
     _cached: function (g) {
       var list = (this._cache || {})[g.key] || [];
       for (var k = 0; k < list.length; k++) {
-        var e = list[k], same = e.members.length === g.members.length && e.x === g.x0 &&
+        var e = list[k], same = !e.partial && e.members.length === g.members.length && e.x === g.x0 &&
           e.y === g.y0 && e.w === g.x1 - g.x0 && e.h === g.y1 - g.y0;
         for (var j = 0; same && j < g.members.length; j++) same = e.members[j] === g.members[j];
         if (same) return e;
