@@ -147,8 +147,11 @@ _MEASURE = """async ([repeat]) => {
         while (S.layer.painting && S.layer.painting()) await new Promise(r => setTimeout(r, 5));
         const ms = performance.now() - t; flush(); going = false;
         const d = S.lastDraw;
+        const times = (d.times || []).map(([a, b]) => a + b).sort((a, b) => a - b);
         return {ms: ms, frame: Math.max(longest, performance.now() - last), work: d.work || d.ms,
-            longest: d.longest || d.ms, slices: d.slices || 1};
+            longest: d.longest || d.ms, slices: d.slices || 1, planMs: d.planMs || 0,
+            median: times.length ? times[Math.floor(times.length / 2)] : d.ms,
+            p95: times.length ? times[Math.floor(times.length * 0.95)] : d.ms};
     };
     const step = Math.round(map.getSize().x / 3);  // beyond the canvas's 20 % padding
     out.pan = await view(() => map.panBy([step, 0], {animate: false})); await settle();
@@ -234,8 +237,9 @@ def main(argv: list[str] | None = None) -> None:
             v = m[name]
             print(
                 f"  {name}: new view drawn in {v['ms']:.0f} ms ({v['work']:.0f} ms of drawing "
-                f"in {v['slices']} slices, longest {v['longest']:.0f} ms); longest frame "
-                f"{v['frame']:.0f} ms",
+                f"in {v['slices']} slices: median {v['median']:.0f}, 95 % {v['p95']:.0f}, "
+                f"longest {v['longest']:.0f} ms; planned first in {v['planMs']:.0f} ms); "
+                f"longest frame {v['frame']:.0f} ms",
                 flush=True,
             )
 

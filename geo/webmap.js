@@ -1010,7 +1010,8 @@
         tasks.push(offscreenTask(r, ratio, same ? P.plan(m, L.bounds([r.x0, r.y0], [r.x1, r.y1]),
           crowded) : P.plan(m, b)));
       });
-      var self = this, job = { slices: 0, longest: 0, work: 0, budget: this.options.frameMs / 2 };
+      var self = this, job = { slices: 0, longest: 0, work: 0, budget: this.options.frameMs / 2,
+        times: [], planMs: performance.now() - start };
       this._pending = rects;
       var finish = function () {
         self._job = null;
@@ -1018,7 +1019,7 @@
         var now = performance.now();
         S.lastDraw = { groups: 0, drawn: 0, runs: 0, runsDrawn: 0, ms: now - start, at: now,
           strips: same ? rects.length : 0, slices: job.slices, longest: job.longest,
-          work: job.work };
+          work: job.work, times: job.times, planMs: job.planMs };
         self._fillLater(null, view, ratio);
       };
       // Each slice draws for ``budget`` ms, then makes the canvas really draw what it was told
@@ -1044,6 +1045,7 @@
         job.slices += 1;
         job.work += t2 - t0;
         job.longest = Math.max(job.longest, performance.now() - t0);
+        job.times.push([t1 - t0, t2 - t1]);
         var frame = self.options.frameMs;
         if (t1 > t0) job.budget = Math.max(0.5, Math.min(frame, frame * (t1 - t0) / (t2 - t0)));
         if (!tasks.length) finish();
@@ -1087,7 +1089,9 @@
             if (entry) paint = P.painter(entry.ctx, [g], plan);
             if (entry) entry.partial = true; // not copied until it is drawn
           }
-          if (paint && paint(until)) {
+          var done = paint && paint(until);
+          if (paint) entry.ctx.getImageData(0, 0, 1, 1); // rasterised now, not at a later copy
+          if (done) {
             paint = null;
             entry.partial = false;
           }
