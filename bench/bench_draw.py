@@ -13,7 +13,9 @@ disturbs less than a click timed from outside:
   and minimum (the least disturbed by other processes);
 - **toggle**: a status hidden, then shown again (``Shinan.show`` with the page's codes): what
   a status pill costs the map, and how many runs it drew (the rest are composited from cache);
-- **pan / zoom**: a pan beyond the drawn canvas and a zoom step, then back;
+- **pan / zoom**: a pan beyond the drawn canvas and back, a zoom step in and out: the time
+  until the new view is drawn (it is drawn in slices, the old drawing shown meanwhile), the
+  drawing's own time, its slices and the longest, and the longest gap between two frames;
 - the cache's canvases and their megabytes.
 """
 
@@ -46,10 +48,17 @@ from tests.browser_support import find_chromium, launch_chromium  # noqa: E402
 from ui.assets import use_local_assets  # noqa: E402
 
 
-def synthetic_frame(n: int, *, seed: int = 2021) -> gpd.GeoDataFrame:
-    """``n`` synthetic projects as the app's loader leaves them."""
+def synthetic_frame(n: int, *, seed: int = 2021, keep: Path | None = None) -> gpd.GeoDataFrame:
+    """``n`` synthetic projects as the app's loader leaves them (read from, or kept as,
+    GeoParquet in folder ``keep``: 100,000 take ~40 s to make)."""
+    path = keep and keep / f"bench_draw_{n}_{seed}.parquet"
+    if path and path.exists():
+        return gpd.read_parquet(path)
     features = synthetic_collection(n, seed=seed)["features"]
-    return add_measures(gpd.GeoDataFrame.from_features(features, crs=4326))
+    gdf = add_measures(gpd.GeoDataFrame.from_features(features, crs=4326))
+    if path:
+        gdf.to_parquet(path)
+    return gdf
 
 
 def canvas_page(gdf: gpd.GeoDataFrame) -> str:
@@ -127,19 +136,38 @@ _MEASURE = """async ([repeat]) => {
         runsOff: median(runsOff), runsOn: median(runsOn), runs: S.lastDraw.groups,
         shown: S.drawn().length,
         cache: S.layer.cacheStats ? S.layer.cacheStats() : {canvases: 0, bytes: 0}};
+    // A view change: until its drawing is finished (it is drawn in slices), and the longest
+    // gap between two frames meanwhile (how long the page did not answer).
+    const view = async (move) => {
+        let last = performance.now(), longest = 0, going = true;
+        const tick = () => { const now = performance.now(); longest = Math.max(longest,
+            now - last); last = now; if (going) requestAnimationFrame(tick); };
+        requestAnimationFrame(tick);
+        const t = performance.now(); move(); await new Promise(r => setTimeout(r, 0));
+        while (S.layer.painting && S.layer.painting()) await new Promise(r => setTimeout(r, 5));
+        const ms = performance.now() - t; flush(); going = false;
+        const d = S.lastDraw;
+        const times = (d.times || []).map(([a, b]) => a + b).sort((a, b) => a - b);
+        return {ms: ms, frame: Math.max(longest, performance.now() - last), work: d.work || d.ms,
+            longest: d.longest || d.ms, slices: d.slices || 1, planMs: d.planMs || 0,
+            median: times.length ? times[Math.floor(times.length / 2)] : d.ms,
+            p95: times.length ? times[Math.floor(times.length * 0.95)] : d.ms};
+    };
     const step = Math.round(map.getSize().x / 3);  // beyond the canvas's 20 % padding
-    map.panBy([step, 0], {animate: false}); await settle(); out.pan = S.lastDraw.ms;
-    map.panBy([-step, 0], {animate: false}); await settle();
-    map.zoomIn(1, {animate: false}); await settle(); out.zoomIn = S.lastDraw.ms;
-    map.zoomOut(1, {animate: false}); await settle(); out.zoomOut = S.lastDraw.ms;
+    out.pan = await view(() => map.panBy([step, 0], {animate: false})); await settle();
+    out.panBack = await view(() => map.panBy([-step, 0], {animate: false})); await settle();
+    out.zoomIn = await view(() => map.zoomIn(1, {animate: false})); await settle();
+    out.zoomOut = await view(() => map.zoomOut(1, {animate: false})); await settle();
     return out; }"""
 
 
-def measure(n: int, *, repeat: int, width: int, height: int, zoom: float | None) -> dict:
+def measure(
+    n: int, *, repeat: int, width: int, height: int, zoom: float | None, keep: Path | None = None
+) -> dict:
     """Figures of the canvas at ``n`` projects, in a ``width`` x ``height`` window."""
     from playwright.sync_api import sync_playwright
 
-    html, out = canvas_page(synthetic_frame(n)), {}
+    html, out = canvas_page(synthetic_frame(n, keep=keep)), {}
     with serve_page(html) as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": width, "height": height})
@@ -169,6 +197,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--height", type=int, default=900)
     parser.add_argument("--zoom", type=float, help="zoom at the district's centre (else fitted)")
     parser.add_argument(
+        "--data-dir", type=Path, help="keep the synthetic projects here, reuse them"
+    )
+    parser.add_argument(
         "--client",
         type=Path,
         help="another webmap.js (e.g. `git show main:geo/webmap.js`), to compare in one minute",
@@ -184,7 +215,14 @@ def main(argv: list[str] | None = None) -> None:
 
     for n in args.sizes:
         load = os.getloadavg()[0]
-        m = measure(n, repeat=args.repeat, width=args.width, height=args.height, zoom=args.zoom)
+        m = measure(
+            n,
+            repeat=args.repeat,
+            width=args.width,
+            height=args.height,
+            zoom=args.zoom,
+            keep=args.data_dir,
+        )
         cache = m["cache"]
         print(
             f"{n:,} projects ({m['shown']:,} shown), {args.width}x{args.height} zoom {m['zoom']}, "
@@ -192,11 +230,18 @@ def main(argv: list[str] | None = None) -> None:
             f"full draw {m['full']:.0f} ms (min {m['fullMin']:.0f}); status off "
             f"{m['off']:.0f} ms (max {m['offMax']:.0f}, {m['runsOff']} groups drawn), on "
             f"{m['on']:.0f} ms (max {m['onMax']:.0f}, {m['runsOn']} groups drawn) of {m['runs']} "
-            f"groups; pan {m['pan']:.0f} ms, zoom in {m['zoomIn']:.0f} ms, out "
-            f"{m['zoomOut']:.0f} ms; cache {cache['canvases']} canvases, "
-            f"{cache['bytes'] / 2**20:.0f} MB",
+            f"groups; cache {cache['canvases']} canvases, {cache['bytes'] / 2**20:.0f} MB",
             flush=True,
         )
+        for name in ("pan", "panBack", "zoomIn", "zoomOut"):
+            v = m[name]
+            print(
+                f"  {name}: new view drawn in {v['ms']:.0f} ms ({v['work']:.0f} ms of drawing "
+                f"in {v['slices']} slices: median {v['median']:.0f}, 95 % {v['p95']:.0f}, "
+                f"longest {v['longest']:.0f} ms; planned first in {v['planMs']:.0f} ms); "
+                f"longest frame {v['frame']:.0f} ms",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -485,7 +485,8 @@
   // What a draw of ``bounds`` (layer pixels) holds, in drawing order: groups (areas and lines,
   // or markers, of one layer and status), each a list of runs (one per symbol; for markers per
   // symbol and image) with their projects in order, and the group's box in layer pixels.
-  Projects.prototype.plan = function (m, bounds) {
+  // ``crowded`` (optional) is the whole view's: a strip of it is drawn as the whole view is.
+  Projects.prototype.plan = function (m, bounds, crowded) {
     var s = crs.scale(m.getZoom()), o = m.getPixelOrigin(), pad = 20;
     var x0 = (bounds.min.x - pad + o.x) / s, y0 = (bounds.min.y - pad + o.y) / s;
     var x1 = (bounds.max.x + pad + o.x) / s, y1 = (bounds.max.y + pad + o.y) / s;
@@ -503,10 +504,17 @@
     }
     // Tens of thousands of areas in view overlap into one another: the outlines of filled
     // ones (most of the drawing time) are left off until the view holds fewer.
-    var plan = { s: s, o: o, crowded: paths.length > CROWDED, groups: [] };
-    var groups = new Map(), self = this;
+    var plan = { s: s, o: o, crowded: crowded === undefined ? paths.length > CROWDED : crowded,
+      groups: [] };
+    // Groups by a number (kind, layer, status; a layer has one z), symbols by layer, code and
+    // precision: 100,000 string keys made here cost ~100 ms at every new view.
+    var groups = new Map(), self = this, syms = [], layerOf = this.d.layer;
+    var symbolOf = function (i) {
+      var at = (layerOf[i] * 128 + codes[i]) * 2 + (self.d.prec[i] === 2 ? 1 : 0);
+      return syms[at] || (syms[at] = self.symbol(i, codes[i]));
+    };
     var add = function (kind, i, sym, image) {
-      var key = kind + "|" + self.zOf[i] + "|" + self.d.layer[i] + "|" + sym._status;
+      var key = (kind * 256 + layerOf[i]) * 16 + ((codes[i] - 97) >> 1);
       var g = groups.get(key);
       if (!g) {
         g = { key: key, kind: kind, z: self.zOf[i], rank: sym._rank, runs: new Map(), members: [],
@@ -522,7 +530,7 @@
       return g;
     };
     paths.forEach(function (i) {
-      var sym = self.symbol(i, codes[i]), st = self.pathStyle(sym, false), b = 4 * i;
+      var sym = symbolOf(i), st = self.pathStyle(sym, false), b = 4 * i;
       self.rank(sym);
       var g = add(0, i, sym, null), w = Math.ceil(st.weight / 2) + 2;
       g.x0 = Math.min(g.x0, box[b] * s - o.x - w);
@@ -531,7 +539,7 @@
       g.y1 = Math.max(g.y1, box[b + 3] * s - o.y + w);
     });
     marks.forEach(function (i) {
-      var sym = self.symbol(i, codes[i]), img = self.markImage(i, sym), half = img._size / 2 + 1;
+      var sym = symbolOf(i), img = self.markImage(i, sym), half = img._size / 2 + 1;
       self.rank(sym);
       var g = add(1, i, sym, img), b = 4 * i;
       g.x0 = Math.min(g.x0, box[b] * s - o.x - half);
@@ -563,12 +571,64 @@
       else this.drawMarks(ctx, run.members, run.image, plan);
     }
   };
-  Projects.prototype.drawMarks = function (ctx, members, img, plan) {
+  // Whether a draw of ``bounds`` holds more than CROWDED areas and lines (as plan says).
+  Projects.prototype.crowded = function (m, bounds) {
+    var s = crs.scale(m.getZoom()), o = m.getPixelOrigin(), pad = 20, codes = this.codes;
+    var x0 = (bounds.min.x - pad + o.x) / s, y0 = (bounds.min.y - pad + o.y) / s;
+    var x1 = (bounds.max.x + pad + o.x) / s, y1 = (bounds.max.y + pad + o.y) / s;
+    var box = this.box, n = 0;
+    for (var k = 0; k < this.pathOrder.length; k++) {
+      var i = this.pathOrder[k], b = 4 * i;
+      if (codes[i] !== 46 && box[b] <= x1 && box[b + 2] >= x0 && box[b + 1] <= y1 &&
+          box[b + 3] >= y0 && ++n > CROWDED) return true;
+    }
+    return false;
+  };
+  // Draws ``groups`` of ``plan`` onto ``ctx`` a few projects at a time: each call of the
+  // function returned draws until ``until`` (a performance.now() time) has passed and says
+  // whether everything is drawn. The calls draw exactly what one drawGroup each would, in the
+  // same order; ``clip`` (layer pixels) limits them to a strip of the canvas.
+  Projects.prototype.painter = function (ctx, groups, plan, clip) {
+    var self = this, g = 0, r = 0, k = 0;
+    return function (until) {
+      ctx.save();
+      if (clip) {
+        ctx.beginPath();
+        ctx.rect(clip.x0, clip.y0, clip.x1 - clip.x0, clip.y1 - clip.y0);
+        ctx.clip();
+      }
+      ctx.lineJoin = "bevel";
+      while (g < groups.length) {
+        var group = groups[g], run = group.runs[r];
+        if (!run) {
+          g += 1;
+          r = k = 0;
+          continue;
+        }
+        var end = Math.min(k + PAINT_STEP, run.members.length);
+        if (group.kind === 0) self.drawRun(ctx, run.members, self.pathStyle(run.sym, false), plan, k, end);
+        else self.drawMarks(ctx, run.members, run.image, plan, k, end);
+        k = end;
+        if (k >= run.members.length) {
+          r += 1;
+          k = 0;
+        }
+        if (performance.now() >= until) break;
+      }
+      ctx.restore();
+      return g >= groups.length;
+    };
+  };
+  // Projects a painter draws between two looks at the clock (a large area with its pattern
+  // and outline can take a millisecond on a busy machine).
+  var PAINT_STEP = 8;
+  // ``from``/``to`` (optional) draw only those members: a view drawn a slice at a time.
+  Projects.prototype.drawMarks = function (ctx, members, img, plan, from, to) {
     if (!img._ready) return;
-    var s = plan.s, o = plan.o, size = img._size;
+    var s = plan.s, o = plan.o, size = img._size, end = to === undefined ? members.length : to;
     ctx.setLineDash([]);
     ctx.globalAlpha = 1;
-    for (var k = 0; k < members.length; k++) {
+    for (var k = from || 0; k < end; k++) {
       var i = members[k];
       for (var j = this.mkOf[i]; j < this.mkOf[i + 1]; j++) {
         // Whole pixels and the image's own size: a plain copy, no resampling (5x faster).
@@ -581,20 +641,59 @@
   // most this many canvases; a group beyond that is drawn straight onto the map's canvas. The
   // map's own canvas at 1920x1080 is 2688x1512 with its padding: 16 MB.
   var CACHE_PIXELS = 40e6, CACHE_COUNT = 64;
+  // The parts of bounds ``b`` outside bounds ``a`` as rectangles {x0, y0, x1, y1}.
+  function subtract(b, a) {
+    var out = [], x0 = b.min.x, y0 = b.min.y, x1 = b.max.x, y1 = b.max.y;
+    var ix0 = Math.max(x0, a.min.x), iy0 = Math.max(y0, a.min.y);
+    var ix1 = Math.min(x1, a.max.x), iy1 = Math.min(y1, a.max.y);
+    if (ix0 >= ix1 || iy0 >= iy1) return [{ x0: x0, y0: y0, x1: x1, y1: y1 }];
+    if (iy0 > y0) out.push({ x0: x0, y0: y0, x1: x1, y1: iy0 });
+    if (iy1 < y1) out.push({ x0: x0, y0: iy1, x1: x1, y1: y1 });
+    if (ix0 > x0) out.push({ x0: x0, y0: iy0, x1: ix0, y1: iy1 });
+    if (ix1 < x1) out.push({ x0: ix1, y0: iy0, x1: x1, y1: iy1 });
+    return out;
+  }
+  // Drawing ``plan`` for rectangle ``r`` (layer pixels) on a canvas of its own, a slice at a
+  // time: {rect, canvas, paint(until) -> done, flush()}.
+  function offscreenTask(r, ratio, plan) {
+    var canvas = document.createElement("canvas");
+    canvas.width = ratio * (r.x1 - r.x0);
+    canvas.height = ratio * (r.y1 - r.y0);
+    // Read back once a slice: kept in memory, not on the GPU.
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+    ctx.setTransform(ratio, 0, 0, ratio, -ratio * r.x0, -ratio * r.y0);
+    return { rect: r, canvas: canvas, paint: S.projects.painter(ctx, plan.groups, plan),
+      flush: function () { ctx.getImageData(0, 0, 1, 1); } };
+  }
+  // Run ``fn`` as the page's next task: the page renders and answers input before it, but
+  // without setTimeout's 4 ms wait (after five nested calls), ~15 % of a sliced draw.
+  var soonQueue = [], soonChannel = new MessageChannel();
+  soonChannel.port1.onmessage = function () { soonQueue.shift()(); };
+  function soon(fn) {
+    soonQueue.push(fn);
+    soonChannel.port2.postMessage(0);
+  }
+  // ``rects`` cut to bounds ``b`` (the empty ones left out).
+  function clipRects(rects, b) {
+    return rects.map(function (r) {
+      return { x0: Math.max(r.x0, b.min.x), y0: Math.max(r.y0, b.min.y),
+        x1: Math.min(r.x1, b.max.x), y1: Math.min(r.y1, b.max.y) };
+    }).filter(function (r) { return r.x1 > r.x0 && r.y1 > r.y0; });
+  }
   // Below this size (screen pixels) an area or line is drawn as a dot; an area filled in its
   // status colour below SMALL is drawn without its outline (which would cover it anyway).
   var TINY = 4, SMALL = 10;
   // Above this many areas and lines in view, filled areas are drawn without outlines.
   var CROWDED = 20000;
   // Projects of one style, each filled (even-odd, for holes) and stroked in turn.
-  Projects.prototype.drawRun = function (ctx, run, st, plan) {
+  Projects.prototype.drawRun = function (ctx, run, st, plan, from, to) {
     var xy = this.xy, ringAt = this.ringAt, s = plan.s, o = plan.o;
     var fill = st.fillOpacity > 0 && fillStyle(ctx, st.fillColor || st.color, st.color);
     if (fill) ctx.fillStyle = fill;
     ctx.setLineDash(st.dash);
     ctx.lineWidth = st.weight;
     ctx.strokeStyle = st.color;
-    for (var k = 0; k < run.length; k++) {
+    for (var k = from || 0, end = to === undefined ? run.length : to; k < end; k++) {
       var i = run[k], b = 4 * i;
       var bw = (this.box[b + 2] - this.box[b]) * s, bh = (this.box[b + 3] - this.box[b + 1]) * s;
       if (bw < TINY && bh < TINY) {
@@ -786,9 +885,16 @@
   // One layer draws every project: a canvas (Leaflet's renderer, for its positioning, padding
   // and zoom animation) whose drawing and hit testing read the decoded arrays.
   S.ProjectCanvas = L.Canvas.extend({
-    options: { pane: "shinanProjects", padding: 0.2, tolerance: 3, cache: true },
+    // frameMs: a new view is drawn in slices of about this many milliseconds (the page
+    // answers between them).
+    options: { pane: "shinanProjects", padding: 0.2, tolerance: 3, cache: true, frameMs: 25 },
+    // A view reset (a zoom without animation) draws once, when Leaflet ends it (_reset).
     _updatePaths: function () {
-      this._redraw();
+      if (!this._postponeUpdatePaths) this._redraw();
+    },
+    _reset: function () {
+      L.Canvas.prototype._reset.call(this);
+      this._kept = null;
     },
     // After a pan that stays inside the canvas drawn last (it reaches ``padding`` beyond the
     // view on every side), nothing needs drawing again: Leaflet has moved it with the map.
@@ -799,8 +905,22 @@
           b.contains(m.containerPointToLayerPoint(size))) {
         return;
       }
+      // What the canvas shows now is kept for the new view's draw (Leaflet clears the canvas).
+      // (Drawn on "update", or at the end of a view reset, which then forgets it.)
+      this._kept = m._animatingZoom ? null : this._keep();
       this._size = size;
       L.Canvas.prototype._update.call(this);
+      if (!this._postponeUpdatePaths) this._kept = null;
+    },
+    // A copy of the canvas and of what it was drawn for, or null before the first full draw.
+    _keep: function () {
+      var c = this._container;
+      if (!this._look || !this._bounds || !c.width || !c.height) return null;
+      var copy = this._keptCanvas || (this._keptCanvas = document.createElement("canvas"));
+      copy.width = c.width;
+      copy.height = c.height;
+      copy.getContext("2d").drawImage(c, 0, 0);
+      return { look: this._look, bounds: this._bounds, canvas: copy, pending: this._pending };
     },
     // Each group of the plan (a layer's areas and lines, or markers, of one status) is drawn
     // once into a canvas of its own box and then copied: a filter that leaves a group as it
@@ -810,7 +930,17 @@
     _draw: function () {
       if (!S.projects || !this._map || !this._bounds) return;
       var start = performance.now(), P = S.projects, b = this._bounds, ctx = this._ctx;
-      var plan = P.plan(this._map, b), ratio = L.Browser.retina ? 2 : 1, self = this;
+      var ratio = L.Browser.retina ? 2 : 1, self = this, kept = this._kept;
+      this._kept = null;
+      this._stopPainting();
+      this._entries().forEach(function (e) { // a group's canvas half drawn by _fillLater
+        if (e.partial) self._drop(e);
+      });
+      if (kept && kept.look.key === P.key && kept.look.text === P.text) {
+        this._drawView(kept, start, ratio);
+        return;
+      }
+      var plan = P.plan(this._map, b);
       var view = [P.key, this._map.getZoom(), plan.o.x, plan.o.y, b.min.x, b.min.y, b.max.x,
         b.max.y, plan.crowded, generation, ratio].join();
       // A new view (a pan past the padding, a zoom) is drawn straight onto the map's canvas,
@@ -845,24 +975,136 @@
         ctx.drawImage(entry.canvas, ratio * (entry.x - b.min.x), ratio * (entry.y - b.min.y));
         ctx.restore();
       });
+      this._look = this._lookOf(plan.crowded, ratio);
+      this._pending = null;
       S.lastDraw = L.extend(counts, { ms: performance.now() - start, at: performance.now() });
       if (!S.marks.drawn) S.marks.drawn = Date.now();
       if (moved) this._fillLater(plan, view, ratio);
     },
-    // Make the canvases of ``plan``'s groups in slices of ~12 ms once the page is idle, while
-    // the view and what is shown stay as they were (a click first draws what is missing).
+    // What a finished drawing shows: data, filter, zoom, pixel origin, outlines, symbols.
+    _lookOf: function (crowded, ratio) {
+      var P = S.projects, m = this._map, o = m.getPixelOrigin();
+      return { key: P.key, text: P.text, zoom: m.getZoom(), ox: o.x, oy: o.y, crowded: crowded,
+        generation: generation, ratio: ratio };
+    },
+    // A new view of what was drawn before (a pan past the padding, a zoom, a resize), drawn so
+    // that the page stays responsive: a slice of ``frameMs`` at a time, the old drawing shown
+    // meanwhile. At the same zoom the part both views share is copied, not drawn again (a
+    // copy at whole pixels: exactly what drawing it gives), and only the strips the pan
+    // uncovered are drawn, clipped. After a zoom the old drawing is shown scaled (as during
+    // Leaflet's zoom animation) while the new one is drawn on a canvas of its own, then copied.
+    _drawView: function (kept, start, ratio) {
+      var P = S.projects, m = this._map, b = this._bounds, ctx = this._ctx;
+      var crowded = P.crowded(m, b), look = this._lookOf(crowded, ratio), was = kept.look;
+      var same = was.zoom === look.zoom && was.ox === look.ox && was.oy === look.oy &&
+        was.crowded === crowded && was.generation === generation && was.ratio === ratio;
+      var scale = m.getZoomScale(look.zoom, was.zoom);
+      var x = (kept.bounds.min.x + was.ox) * scale - look.ox - b.min.x;
+      var y = (kept.bounds.min.y + was.oy) * scale - look.oy - b.min.y;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(kept.canvas, ratio * x, ratio * y, kept.canvas.width * scale,
+        kept.canvas.height * scale);
+      ctx.restore();
+      this.dropCache();
+      var view = [P.key, look.zoom, look.ox, look.oy, b.min.x, b.min.y, b.max.x, b.max.y,
+        crowded, generation, ratio].join();
+      this._cacheView = view; // as _draw names it: a filter click next is not a new view
+      // The canvas is ``look`` but for the rectangles still to draw (``_pending``): a view
+      // change meanwhile keeps what is drawn and draws those again.
+      this._look = look;
+      var tasks = [], rects = same ? subtract(b, kept.bounds).concat(clipRects(kept.pending || [], b))
+        : [{ x0: b.min.x, y0: b.min.y, x1: b.max.x, y1: b.max.y }];
+      rects.forEach(function (r) {
+        tasks.push(offscreenTask(r, ratio, same ? P.plan(m, L.bounds([r.x0, r.y0], [r.x1, r.y1]),
+          crowded) : P.plan(m, b)));
+      });
+      var self = this, job = { slices: 0, longest: 0, work: 0, budget: this.options.frameMs / 2,
+        times: [], planMs: performance.now() - start };
+      this._pending = rects;
+      var finish = function () {
+        self._job = null;
+        self._pending = null;
+        var now = performance.now();
+        S.lastDraw = { groups: 0, drawn: 0, runs: 0, runsDrawn: 0, ms: now - start, at: now,
+          strips: same ? rects.length : 0, slices: job.slices, longest: job.longest,
+          work: job.work, times: job.times, planMs: job.planMs };
+        self._fillLater(null, view, ratio);
+      };
+      // Each slice draws for ``budget`` ms, then makes the canvas really draw what it was told
+      // (Chromium records canvas calls and rasterises them later, all at once: a slice that
+      // only records would leave the work to one long frame). The budget adapts so that
+      // recording and rasterising together take about ``frameMs``.
+      var step = function () {
+        var t0 = performance.now(), task = tasks[0];
+        var done = task.paint(t0 + job.budget), t1 = performance.now();
+        task.flush();
+        var t2 = performance.now();
+        if (done) { // the finished rectangle replaces what was shown there
+          ctx.save();
+          ctx.setTransform(1, 0, 0, 1, 0, 0);
+          var r = task.rect, x = ratio * (r.x0 - b.min.x), y = ratio * (r.y0 - b.min.y);
+          ctx.clearRect(x, y, task.canvas.width, task.canvas.height);
+          ctx.drawImage(task.canvas, x, y);
+          ctx.restore();
+          task.canvas.width = task.canvas.height = 0;
+          tasks.shift();
+          self._pending = self._pending.slice(1);
+        }
+        job.slices += 1;
+        job.work += t2 - t0;
+        job.longest = Math.max(job.longest, performance.now() - t0);
+        job.times.push([t1 - t0, t2 - t1]);
+        var frame = self.options.frameMs;
+        if (t1 > t0) job.budget = Math.max(0.5, Math.min(frame, frame * (t1 - t0) / (t2 - t0)));
+        if (!tasks.length) finish();
+        else soon(function () { if (self._job === job) step(); });
+      };
+      this._job = job;
+      step();
+    },
+    // Whether a new view is still being drawn (tests and benchmarks wait for it).
+    painting: function () {
+      return !!this._job;
+    },
+    _stopPainting: function () {
+      this._job = null; // its next slice sees it is no longer the job and stops
+    },
+    onRemove: function (map) {
+      this._stopPainting();
+      clearTimeout(this._fillTimer);
+      L.Canvas.prototype.onRemove.call(this, map);
+    },
+    // Make the canvases of ``plan``'s groups (null: view ``view``'s) a slice of ``frameMs`` at a time
+    // once the page is idle, while the view and what is shown stay as they were (a click first
+    // draws what is missing).
     _fillLater: function (plan, view, ratio) {
-      var self = this, P = S.projects, text = P.text, queue = plan.groups.slice();
+      var self = this, P = S.projects, text = P.text, queue = null, paint = null, entry = null;
       clearTimeout(this._fillTimer);
       if (!this.options.cache) return;
       var step = function () {
-        if (self._cacheView !== view || P !== S.projects || P.text !== text || !self._map) return;
-        var until = performance.now() + 12;
-        while (queue.length && performance.now() < until) {
-          var g = queue.shift(), entry = self._cached(g) ? null : self._store(g, ratio);
-          if (entry) P.drawGroup(entry.ctx, g, plan);
+        if (!self._map || P !== S.projects || P.text !== text || self._job) return;
+        if (!queue) { // the plan of the whole view, made here: not in the pan's own frame
+          plan = plan || P.plan(self._map, self._bounds);
+          queue = plan.groups.slice();
         }
-        if (queue.length) self._fillTimer = setTimeout(step, 0);
+        if (self._cacheView !== view) return;
+        var until = performance.now() + self.options.frameMs;
+        while ((paint || queue.length) && performance.now() < until) {
+          if (!paint) {
+            var g = queue.shift();
+            entry = self._cached(g) ? null : self._store(g, ratio);
+            if (entry) paint = P.painter(entry.ctx, [g], plan);
+            if (entry) entry.partial = true; // not copied until it is drawn
+          }
+          var done = paint && paint(until);
+          if (paint) entry.ctx.getImageData(0, 0, 1, 1); // rasterised now, not at a later copy
+          if (done) {
+            paint = null;
+            entry.partial = false;
+          }
+        }
+        if (paint || queue.length) self._fillTimer = setTimeout(step, 0);
       };
       this._fillTimer = setTimeout(step, 100);
     },
@@ -870,7 +1112,7 @@
     _cached: function (g) {
       var list = (this._cache || {})[g.key] || [];
       for (var k = 0; k < list.length; k++) {
-        var e = list[k], same = e.members.length === g.members.length && e.x === g.x0 &&
+        var e = list[k], same = !e.partial && e.members.length === g.members.length && e.x === g.x0 &&
           e.y === g.y0 && e.w === g.x1 - g.x0 && e.h === g.y1 - g.y0;
         for (var j = 0; same && j < g.members.length; j++) same = e.members[j] === g.members[j];
         if (same) return e;
