@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from geo import settings
 from geo.accounts import view_needs_sign_in
 from geo.auth import ANONYMOUS
-from geo.browserdata import BrowserData, browser_data
+from geo.browserdata import BrowserData, browser_data, loader_script, write_data_file
 from geo.coords import add_measures, gcj02_latlon
 from geo.db.connect import database_url, describe
 from geo.errors import ProjectDataError
@@ -43,7 +43,7 @@ from geo.webmap import (
     stable_names,
 )
 from i18n import t
-from ui.assets import missing_vendor_files, use_local_assets
+from ui.assets import REPO_ROOT, _static_prefix, missing_vendor_files, use_local_assets
 from ui.compare_view import compare_view
 from ui.data_panel import data_panel
 from ui.export_panel import export_panel
@@ -83,6 +83,9 @@ from ui.state import (
 from ui.tiles import configured_tiles
 
 MAP_KEY = "map"
+#: The map's project data files (``geo.browserdata.write_data_file``), under the folder
+#: Streamlit serves at ``/app/static/``; made when first needed, never committed.
+DATA_FILES = REPO_ROOT / "static" / "projects"
 #: streamlit-folium's own height for the map; the page's CSS sizes it to the window.
 MAP_HEIGHT = 560
 
@@ -354,6 +357,8 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
     if not view.presenter:
         returned += ["bounds", "zoom", "last_clicked"]  # last_clicked: the radius filter
     st.session_state["map_gcj02"] = basemap.gcj02
+    # The projects, before the map: the page starts fetching them while it makes the frame.
+    _send_data(data, lang)
     result = st_folium(
         base_map(tiles_plugin=tiles.plugin_url if tiles else None),
         key=MAP_KEY,
@@ -365,9 +370,6 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         zoom=zoom,
         on_change=_take_click_callback,
     )
-    # The projects themselves, after the map: the same text on every rerun, so Streamlit
-    # sends it once and then only a reference to it.
-    st.html(data, unsafe_allow_javascript=True)  # its _repr_html_: not dedented again
     st.html(fixed, unsafe_allow_javascript=True)
     # The next filter click is shown by the page at once (fixed text: sent once).
     st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
@@ -376,6 +378,23 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         # The click was not seen by the callback (AppTest drives the component directly):
         # draw again so that the highlight follows the click.
         st.rerun()
+
+
+def _send_data(data: BrowserData, lang: str) -> None:
+    """Every located project for the map: a file the page fetches (its name changes with the
+    data version, so a rerun sends a reference to the same small script and the page fetches
+    nothing again), or, when the file cannot be written, the payload itself in the page."""
+    try:
+        write_data_file(data, DATA_FILES)
+    except OSError as exc:
+        problem = t("scale.data_file_unwritable", lang, folder=DATA_FILES, reason=exc.strerror)
+        st.sidebar.warning(escape_markdown(problem))
+        # The same text on every rerun, so Streamlit sends it once and then a reference.
+        st.html(data, unsafe_allow_javascript=True)  # its _repr_html_: not dedented again
+        return
+    url = f"{_static_prefix().removesuffix('/vendor')}/{DATA_FILES.name}/{data.key}.json"
+    failed = t("scale.data_file_failed", lang)
+    st.html(loader_script(data.key, url, failed=failed), unsafe_allow_javascript=True)
 
 
 def _take_click(result: dict | None = None) -> bool:
