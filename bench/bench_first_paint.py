@@ -36,13 +36,8 @@ if str(REPO_ROOT) not in sys.path:
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from bench.bench_scale import _data_file, _map_frame, _wait  # noqa: E402
-from tests.browser_support import (  # noqa: E402
-    CHROMIUM_ARGS,
-    find_chromium,
-    launch_chromium,
-    serve_app,
-)
+from bench.bench_scale import _data_file, _map_frame, _wait, browser_context  # noqa: E402
+from tests.browser_support import find_chromium, serve_app  # noqa: E402
 
 #: Chromium trace categories: tasks, script, parsing, layout and paint, user timing.
 CATEGORIES = (
@@ -169,31 +164,6 @@ def load_traced(
         "messages": [m | {"at": m["at"] - origin} for m in messages],
         "in_page": in_page,
     }
-
-
-def browser_context(pw, url: str, *, warm: bool) -> tuple[Any, Any]:
-    """Chromium and a context that reaches only the app at ``url``.
-
-    Cold (default): the network is cut by routing every request through Playwright, which
-    also turns the browser's HTTP cache off (Playwright does so whenever requests are
-    routed): every page load is a first visit, as the benchmarks have always measured.
-    Warm: the network is cut by a proxy that does not exist (Chromium never proxies the
-    loopback address), so the context keeps its HTTP cache and V8's code cache as a
-    presenter's browser does when it opens the page again.
-    """
-    if not warm:
-        browser = launch_chromium(pw)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        context.route(
-            "**/*",
-            lambda r: r.continue_() if r.request.url.startswith(url) else r.abort("failed"),
-        )
-        return browser, context
-    cut = ["--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1"]
-    browser = pw.chromium.launch(
-        executable_path=find_chromium(), headless=True, args=[*CHROMIUM_ARGS, *cut]
-    )
-    return browser, browser.new_context(viewport={"width": 1400, "height": 900})
 
 
 def _note(messages: list[dict[str, Any]], payload: Any) -> None:

@@ -8,6 +8,7 @@ The map's height comes from the browser window (``ui.layout``).
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import replace
 
 import geopandas as gpd
@@ -42,7 +43,7 @@ from geo.webmap import (
     selection_group,
     stable_names,
 )
-from i18n import t
+from i18n import DEFAULT_LANG, t
 from ui.assets import REPO_ROOT, _static_prefix, missing_vendor_files, use_local_assets
 from ui.compare_view import compare_view
 from ui.data_panel import data_panel
@@ -80,7 +81,7 @@ from ui.state import (
     with_map_position,
     zoom_for_extent,
 )
-from ui.tiles import configured_tiles
+from ui.tiles import TILES_ENV, configured_tiles
 
 MAP_KEY = "map"
 #: The map's project data files (``geo.browserdata.write_data_file``), under the folder
@@ -160,6 +161,26 @@ def _mtime(path) -> int:
         return path.stat().st_mtime_ns
     except OSError:
         return 0
+
+
+def warm_up() -> None:
+    """Fill the caches the first page needs, outside any session (``ui.serve`` calls it when
+    the server starts): the projects, and in the default basemap's grid and the default
+    language their browser form and its data file, and the planning panel's engine."""
+    lang = DEFAULT_LANG
+    url = database_url()
+    if url:
+        version = open_store().data_version()
+        gdf = cached_store_projects(describe(url), version)
+    else:
+        version = _mtime(settings.data_path())
+        gdf = cached_projects(str(settings.data_path()), version)
+    data_key = _data_key(url, version)
+    cached_engine(data_key, gdf)
+    basemap = settings.available_basemaps()[settings.default_basemap()]
+    if not basemap.gcj02 and os.environ.get(TILES_ENV, "").strip():
+        return  # the map then draws some layers from vector tiles: left to the first page
+    write_data_file(cached_browser_data(data_key, basemap.gcj02, lang, gdf), DATA_FILES)
 
 
 def _page_checks(lang: str) -> None:
@@ -357,8 +378,6 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
     if not view.presenter:
         returned += ["bounds", "zoom", "last_clicked"]  # last_clicked: the radius filter
     st.session_state["map_gcj02"] = basemap.gcj02
-    # The projects, before the map: the page starts fetching them while it makes the frame.
-    _send_data(data, lang)
     result = st_folium(
         base_map(tiles_plugin=tiles.plugin_url if tiles else None),
         key=MAP_KEY,
@@ -370,6 +389,9 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         zoom=zoom,
         on_change=_take_click_callback,
     )
+    # The projects, right after the map: the page fetches them while it makes the map's frame
+    # (~0.4 s before its script runs), and the fetch does not hold the map's element back.
+    _send_data(data, lang)
     st.html(fixed, unsafe_allow_javascript=True)
     # The next filter click is shown by the page at once (fixed text: sent once).
     st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
