@@ -332,9 +332,9 @@
         if (!allowed) return false;
         for (var a = 0; a < c.attributes.length; a++) {
           var name = c.attributes[a].name, value = c.attributes[a].value;
-          if (SVG_PAINT[name]) own[name] = value;
+          if (SVG_PAINT[name] && value.indexOf("url(") < 0) own[name] = value;
           else if (allowed[name]) geom[name] = value;
-          else return false;
+          else return false; // a pattern or gradient fill, a transform...: the decoder's
         }
         if (c.nodeName === "g") {
           if (!walk(c, own)) return false;
@@ -347,8 +347,11 @@
     var top = { fill: "#000000", stroke: "none", "stroke-width": "1" };
     for (var a = 0; a < root.attributes.length; a++) {
       var name = root.attributes[a].name;
-      if (SVG_PAINT[name]) top[name] = root.attributes[a].value;
-      else if (!{ xmlns: 1, width: 1, height: 1, viewBox: 1, opacity: 1 }[name]) return false;
+      if (SVG_PAINT[name] && root.attributes[a].value.indexOf("url(") < 0) {
+        top[name] = root.attributes[a].value;
+      } else if (!{ xmlns: 1, width: 1, height: 1, viewBox: 1, opacity: 1 }[name]) {
+        return false;
+      }
     }
     if (!walk(root, top)) return false;
     var ctx = canvas.getContext("2d");

@@ -17,7 +17,7 @@ from pathlib import Path
 from geo.browserdata import browser_data
 from geo.coords import add_measures
 from geo.load import load_projects
-from tests.browser_support import free_port
+from tests.browser_support import find_chromium, free_port, launch_chromium, offline_context
 from tests.conftest import TEST_DATA
 from ui.app import DATA_FILES
 
@@ -51,6 +51,9 @@ def test_the_server_answers_at_once_and_then_fills_the_caches_before_any_visit(t
                 if "map caches filled" in log.read_text(errors="replace"):
                     filled = time.monotonic()
                 time.sleep(0.1)
+            # The first visitor's page works: the map (a Streamlit component, which registers
+            # itself only when first imported inside a session) draws every project.
+            shown = _first_page(f"http://127.0.0.1:{port}") if filled else None
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -59,6 +62,34 @@ def test_the_server_answers_at_once_and_then_fills_the_caches_before_any_visit(t
     assert healthy, "the health check never answered"
     assert expected.is_file() and expected.with_name(expected.name + ".gz").is_file()
     assert "Traceback" not in text
+    if find_chromium() is not None:
+        assert shown == 6, "the first page after the warm-up shows the map"
+
+
+def _first_page(url: str) -> int | None:
+    """How many projects the first page's map shows (None without Chromium)."""
+    if find_chromium() is None:
+        return None
+    from playwright.sync_api import sync_playwright
+
+    probe = "() => !!(window.Shinan && Shinan.marks && Shinan.marks.painted)"
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        context, _ = offline_context(browser, url)
+        page = context.new_page()
+        page.goto(url + "/?presenter=1")
+        for _ in range(240):
+            for frame in page.frames:
+                try:
+                    if frame.evaluate(probe):
+                        shown = frame.evaluate("() => Shinan.drawn().length")
+                        browser.close()
+                        return shown
+                except Exception:  # a frame navigating away: look again
+                    continue
+            page.wait_for_timeout(250)
+        browser.close()
+    return 0
 
 
 def test_a_data_problem_at_start_leaves_the_server_up_and_the_log_names_it(tmp_path):

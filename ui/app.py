@@ -8,7 +8,6 @@ The map's height comes from the browser window (``ui.layout``).
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import replace
 
 import geopandas as gpd
@@ -18,21 +17,19 @@ from streamlit_folium import st_folium
 from geo import settings
 from geo.accounts import view_needs_sign_in
 from geo.auth import ANONYMOUS
-from geo.browserdata import BrowserData, browser_data, loader_script, write_data_file
-from geo.coords import add_measures, gcj02_latlon
+from geo.browserdata import BrowserData, loader_script, write_data_file
+from geo.coords import gcj02_latlon
 from geo.db.connect import database_url, describe
 from geo.errors import ProjectDataError
 from geo.filter import apply_filter, split_by_placement
 from geo.html import escape_html as _esc
-from geo.load import load_boundary, load_projects
+from geo.load import load_boundary
 from geo.scenes import Scene, load_scenes, scenes_path
-from geo.store import load_projects_from, open_store
+from geo.store import open_store
 from geo.text import escape_markdown
 from geo.view import ViewState, time_label
 from geo.webmap import (
-    FixedData,
     base_map,
-    fixed_data,
     fixed_group,
     frame_group,
     legend_html,
@@ -43,8 +40,17 @@ from geo.webmap import (
     selection_group,
     stable_names,
 )
-from i18n import DEFAULT_LANG, t
-from ui.assets import REPO_ROOT, _static_prefix, missing_vendor_files, use_local_assets
+from i18n import t
+from ui.assets import _static_prefix, missing_vendor_files, use_local_assets
+from ui.caches import (
+    DATA_FILES,
+    cached_browser_data,
+    cached_fixed_data,
+    cached_projects,
+    cached_store_projects,
+)
+from ui.caches import data_key as _data_key
+from ui.caches import mtime as _mtime
 from ui.compare_view import compare_view
 from ui.data_panel import data_panel
 from ui.export_panel import export_panel
@@ -81,59 +87,11 @@ from ui.state import (
     with_map_position,
     zoom_for_extent,
 )
-from ui.tiles import TILES_ENV, configured_tiles
+from ui.tiles import configured_tiles
 
 MAP_KEY = "map"
-#: The map's project data files (``geo.browserdata.write_data_file``), under the folder
-#: Streamlit serves at ``/app/static/``; made when first needed, never committed.
-DATA_FILES = REPO_ROOT / "static" / "projects"
 #: streamlit-folium's own height for the map; the page's CSS sizes it to the window.
 MAP_HEIGHT = 560
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def cached_projects(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
-    """The projects file, loaded once per version of the file (``mtime_ns`` is the key).
-
-    One copy for every session and rerun (``cache_resource`` hands out the same frame, where
-    ``cache_data`` would copy it on each call: 100,000 projects are hundreds of MB). Nothing
-    may change it in place; ``geo`` functions return new frames.
-    """
-    return add_measures(load_projects(path))
-
-
-@st.cache_resource(show_spinner=False, max_entries=6)
-def cached_browser_data(
-    data_key: str, gcj02: bool, lang: str, _gdf: gpd.GeoDataFrame
-) -> BrowserData:
-    """Every located project in browser form, once per data version, grid and language.
-
-    ``data_key`` (:func:`_data_key`, made once per rerun by :func:`_projects`) names the
-    version of the data that made ``_gdf``: the file and its mtime, or the database and its
-    change counter.
-    """
-    return browser_data(_gdf, gcj02=gcj02, lang=lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=6)
-def cached_fixed_data(
-    versions: tuple, lang: str, gcj02: bool, _boundary, _context, _landmarks
-) -> FixedData:
-    """The map's background and boundary in browser form, once per file version, language and
-    grid (``versions``: the boundary, context and landmarks files' mtimes)."""
-    return fixed_data(_boundary, _context, _landmarks, lang=lang, gcj02=gcj02)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def cached_store_projects(database: str, data_version: str) -> gpd.GeoDataFrame:
-    """The projects in the database, loaded once per change counter (bumped by trigger on any
-    edit, from this app, another server or QGIS): an outside edit shows on the next rerun."""
-    return add_measures(load_projects_from(open_store()))
-
-
-def _data_key(url: str | None, version: object) -> str:
-    """The version of the projects this rerun reads: file and mtime, or database and counter."""
-    return f"db:{describe(url)}:{version}" if url else f"file:{settings.data_path()}:{version}"
 
 
 @st.cache_data(show_spinner=False)
@@ -154,33 +112,6 @@ def cached_landmarks(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False)
 def cached_scenes(path: str, mtime_ns: int | str, database: str = "") -> list[Scene]:
     return load_scenes(path or None)
-
-
-def _mtime(path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
-
-
-def warm_up() -> None:
-    """Fill the caches the first page needs, outside any session (``ui.serve`` calls it when
-    the server starts): the projects, and in the default basemap's grid and the default
-    language their browser form and its data file, and the planning panel's engine."""
-    lang = DEFAULT_LANG
-    url = database_url()
-    if url:
-        version = open_store().data_version()
-        gdf = cached_store_projects(describe(url), version)
-    else:
-        version = _mtime(settings.data_path())
-        gdf = cached_projects(str(settings.data_path()), version)
-    data_key = _data_key(url, version)
-    cached_engine(data_key, gdf)
-    basemap = settings.available_basemaps()[settings.default_basemap()]
-    if not basemap.gcj02 and os.environ.get(TILES_ENV, "").strip():
-        return  # the map then draws some layers from vector tiles: left to the first page
-    write_data_file(cached_browser_data(data_key, basemap.gcj02, lang, gdf), DATA_FILES)
 
 
 def _page_checks(lang: str) -> None:
@@ -269,7 +200,7 @@ def main() -> None:
 
 
 def _projects(lang: str) -> tuple[gpd.GeoDataFrame, str]:
-    """The projects this rerun shows, and the key of their version (:func:`_data_key`)."""
+    """The projects this rerun shows, and the key of their version (:func:`data_key`)."""
     path = settings.data_path()
     try:
         url = database_url()
@@ -404,8 +335,8 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
 
 def _send_data(data: BrowserData, lang: str) -> None:
     """Every located project for the map: a file the page fetches (its name changes with the
-    data version, so a rerun sends a reference to the same small script and the page fetches
-    nothing again), or, when the file cannot be written, the payload itself in the page."""
+    data version, so a rerun sends the same ~1 KB script and the page fetches nothing again),
+    or, when the file cannot be written, the payload itself in the page."""
     try:
         write_data_file(data, DATA_FILES)
     except OSError as exc:

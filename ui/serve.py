@@ -39,7 +39,7 @@ def warm_when_up() -> None:
     from geo.errors import ProjectDataError
 
     try:
-        from ui.app import warm_up
+        from ui.caches import warm_up
 
         warm_up()
     except ProjectDataError as exc:  # the first page shows every problem, with the fix
