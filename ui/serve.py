@@ -3,10 +3,10 @@
 Streamlit runs no code of the app until a visitor's session starts, so the first visitor after
 a start used to wait for everything the caches hold: reading and checking the projects file,
 their browser form and its data file (12-16 s at 10,000 projects). Started this way, a thread
-does that work as soon as the server is up; the health check answers at once (the thread waits
-for the server), and a visitor who comes during the work waits only for what is left of it
-(Streamlit's resource cache computes each entry once). ``python -m ui.serve [streamlit run
-options]`` takes the options ``streamlit run app.py`` takes.
+does that work as soon as the server is up: it waits for the server's own health check to
+answer before it starts, so the start is not slowed; a visitor who comes during the work waits
+only for what is left of it (Streamlit's resource cache computes each entry once).
+``python -m ui.serve [options]`` takes the options ``streamlit run app.py`` takes.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -22,19 +23,24 @@ SERVER_WAIT = 120.0
 
 
 def warm_when_up() -> None:
-    """Wait until Streamlit's runtime has started, then fill the caches (never raises)."""
+    """Wait until the server answers its health check, then fill the caches (never raises)."""
+    from streamlit import config
     from streamlit.logger import get_logger
     from streamlit.runtime import Runtime
     from streamlit.runtime.runtime import RuntimeState
 
     log = get_logger("shinan.serve")
     deadline = time.monotonic() + SERVER_WAIT
-    while time.monotonic() < deadline:
-        if Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL:
-            break
+    # Streamlit's options (the port...) are set from the command line when its runtime is
+    # made: read them only after that.
+    while not (Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL):
+        if time.monotonic() > deadline:
+            return
         time.sleep(0.1)
-    else:
-        return
+    while not _healthy(_health_url(config)):
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.2)
     start = time.perf_counter()
     from geo.errors import ProjectDataError
 
@@ -49,6 +55,25 @@ def warm_when_up() -> None:
         log.warning("map caches not filled at start; the first page fills them", exc_info=True)
         return
     log.info("map caches filled in %.1f s", time.perf_counter() - start)
+
+
+def _health_url(config) -> str:
+    address = config.get_option("server.address") or "127.0.0.1"
+    if address in ("0.0.0.0", "::"):  # listening everywhere: ask on this machine
+        address = "127.0.0.1"
+    elif ":" in address:  # an IPv6 address goes in brackets in a URL
+        address = f"[{address}]"
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    path = f"/{base}/_stcore/health" if base else "/_stcore/health"
+    return f"http://{address}:{config.get_option('server.port')}{path}"
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
 
 
 def main(argv: list[str] | None = None) -> None:
