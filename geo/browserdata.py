@@ -151,10 +151,12 @@ def _prune(folder: Path, pattern: str, *, keep: int) -> None:
 
 def loader_script(key: str, url: str, *, failed: str) -> str:
     """A small script for the page that fetches the data file at ``url`` (same origin) into
-    the top window's ``__shinanData[key]``, once per page; the map's frame finds it there as
-    it finds the inline payload (:func:`data_script`). When the file cannot be read, ``failed``
-    (plain text, with the reason appended) is kept in ``__shinanDataFailed[key]`` for the map
-    to show. Its text changes only with the data version, so a rerun sends a reference."""
+    the top window's ``__shinanData[key]``, once per page (dropping the version it fetched
+    before); the map's frame finds it there as it finds the inline payload
+    (:func:`data_script`). When the file cannot be read, ``failed`` (plain text, with the
+    reason appended) is kept in ``__shinanDataFailed[key]`` for the map to show. Its text
+    changes only with the data version: a rerun sends the same ~1 KB, and the page, which
+    has the data already, fetches nothing."""
     args = json.dumps([key, url, failed], ensure_ascii=False)
     args = args.replace("<", "\\u003c").translate(_SCRIPT_SAFE)
     return (
@@ -172,7 +174,11 @@ def loader_script(key: str, url: str, *, failed: str) -> str:
         "if (!r.ok) throw new Error('HTTP ' + r.status);"
         "return gz ? new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).json()"
         " : r.json();"
-        "}).then(function (d) { data[a[0]] = d; delete loading[a[0]]; },"
+        # A new version replaces the one fetched before (tens of MB at 100,000 projects); the
+        # map keeps its own decoded copy until it shows the new one.
+        "}).then(function (d) { data[a[0]] = d; delete loading[a[0]];"
+        "var files = (root.__shinanFiles = root.__shinanFiles || []);"
+        "files.push(a[0]); while (files.length > 1) delete data[files.shift()]; },"
         "function (e) { failed[a[0]] = a[2] + ' (' + a[1] + ': ' + e.message + ')';"
         "delete loading[a[0]]; });"
         f"}})({args});</script>"

@@ -185,6 +185,7 @@ def test_the_map_draws_offline_from_the_file_and_a_rerun_fetches_nothing_again(t
         frame.wait_for_function("() => Shinan.drawn().length > 0", timeout=30_000)
         page.wait_for_timeout(500)
         replaced = frame.evaluate("() => [Shinan.drawn().length, Shinan.projects.n]")
+        kept = page.evaluate("() => Object.keys(window.__shinanData)")
         browser.close()
     assert first["shown"] == 6
     assert first["labels"] > 0, "labels are placed after the first paint"
@@ -196,6 +197,7 @@ def test_the_map_draws_offline_from_the_file_and_a_rerun_fetches_nothing_again(t
     located = sum(1 for f in collection["features"] if f.get("geometry"))
     assert replaced[1] == located < 6, "the edited file's projects replace the map's"
     assert replaced[0] > 0
+    assert first["key"] not in kept, "the page still holds the old version's data"
 
 
 @pytest.mark.browser
