@@ -21,8 +21,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# ui.serve is `streamlit run app.py` that also fills the map's caches once the server is up.
 run: $(STAMP)
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
+	$(BIN)/python -m ui.serve --server.port $(PORT) --server.address $(ADDRESS) \
 		--browser.serverAddress $(SERVER_NAME)
 
 lint: $(STAMP)

@@ -36,8 +36,8 @@ if str(REPO_ROOT) not in sys.path:
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from bench.bench_scale import _data_file, _map_frame, _wait  # noqa: E402
-from tests.browser_support import find_chromium, launch_chromium, serve_app  # noqa: E402
+from bench.bench_scale import _data_file, _map_frame, _wait, browser_context  # noqa: E402
+from tests.browser_support import find_chromium, serve_app  # noqa: E402
 
 #: Chromium trace categories: tasks, script, parsing, layout and paint, user timing.
 CATEGORIES = (
@@ -58,6 +58,20 @@ DRAW_LOG = """(() => { if (window === window.top || window.Shinan) return;
     Object.defineProperty(S, "lastDraw", {configurable: true, get: () => value, set: (v) => {
         value = v; S.drawLog.push([performance.timeOrigin + performance.now(), v.ms]); }});
 })();"""
+#: Run in the page before its scripts: note when each websocket message reaches the page's main
+#: thread (its clock, ms from navigation, and bytes). Python hears of a message only when
+#: Playwright hands it the event, which a busy machine delays and batches.
+WS_LOG = """(() => { if (window !== window.top) return;
+    const Native = window.WebSocket; window.__wsLog = [];
+    const Logged = function (...args) {
+        const ws = new Native(...args);
+        ws.addEventListener("message", (e) => window.__wsLog.push(
+            [performance.now(), e.data.byteLength || e.data.size || e.data.length || 0]));
+        return ws; };
+    Logged.prototype = Native.prototype;
+    Object.assign(Logged, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+    window.WebSocket = Logged;
+})();"""
 #: The first paint settled: wait until no draw follows for a second; the last draw's end
 #: (epoch ms) is when every symbol is on the canvas; the frame after it shows it.
 PRESENTED = """async () => {
@@ -73,43 +87,60 @@ PRESENTED = """async () => {
                 bytes: e.transferSize}))}; }"""
 
 
+#: The page's fetches of the project data file: start and end (ms from navigation), bytes.
+_DATA_FILE = """() => performance.getEntriesByType("resource")
+    .filter(e => e.name.includes("/app/static/projects/"))
+    .map(e => ({name: e.name.split("/").pop(), start: e.startTime, end: e.responseEnd,
+        bytes: e.transferSize, size: e.decodedBodySize}))"""
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--presenter", action="store_true", help="presenter mode (map alone)")
     parser.add_argument("--trace", type=Path, help="keep the Chromium trace here")
     parser.add_argument("--task-ms", type=float, default=25.0, help="shortest task listed")
+    parser.add_argument(
+        "--warm-browser",
+        action="store_true",
+        help="a browser that has seen the page twice before (its HTTP and code caches kept)",
+    )
     args = parser.parse_args(argv)
     if find_chromium() is None:
         sys.exit("Chromium not found: apt-get install chromium")
     with tempfile.TemporaryDirectory() as tmp:
         data = _data_file(Path(tmp), args.size)
         trace_path = args.trace or Path(tmp) / "trace.json"
-        run = load_traced(data, trace_path, query="/?presenter=1" if args.presenter else "")
-        print(f"load average {os.getloadavg()[0]:.1f}")
+        query = "/?presenter=1" if args.presenter else ""
+        run = load_traced(data, trace_path, query=query, warm_browser=args.warm_browser)
+        cache = "warm (third visit)" if args.warm_browser else "cold (first visit)"
+        print(f"load average {os.getloadavg()[0]:.1f}; browser cache {cache}")
         print_timeline(run, json.loads(trace_path.read_text()), task_ms=args.task_ms)
 
 
-def load_traced(data: Path, trace_path: Path, *, query: str = "") -> dict[str, Any]:
-    """Warm the server with one page, then trace a fresh page until the map is presented."""
+def load_traced(
+    data: Path, trace_path: Path, *, query: str = "", warm_browser: bool = False
+) -> dict[str, Any]:
+    """Warm the server with one page, then trace a fresh page until the map is presented.
+
+    By default the traced page is a first visit (see :func:`browser_context`); with
+    ``warm_browser`` the same browser has loaded the page twice before.
+    """
     from playwright.sync_api import sync_playwright
 
     env = {"PROJECT_MAP_DATA": str(data), "PROJECT_MAP_BASEMAP": "none"}
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     messages: list[dict[str, Any]] = []
     with serve_app(REPO_ROOT / "app.py", env=env, timeout=120) as url, sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        context.route(
-            "**/*",
-            lambda r: r.continue_() if r.request.url.startswith(url) else r.abort("failed"),
-        )
-        warm = context.new_page()
-        warm.goto(url + query)
-        _wait(warm, READY, timeout=900)
-        warm.close()
+        browser, context = browser_context(pw, url, warm=warm_browser)
+        for _ in range(2 if warm_browser else 1):
+            warm = context.new_page()
+            warm.goto(url + query)
+            _wait(warm, READY, timeout=900)
+            warm.close()
         page = context.new_page()
         page.add_init_script(DRAW_LOG)
+        page.add_init_script(WS_LOG)
         page.on("websocket", lambda ws: ws.on("framereceived", lambda m: _note(messages, m)))
         browser.start_tracing(page=page, path=str(trace_path), categories=list(CATEGORIES))
         start = time.time()
@@ -120,13 +151,18 @@ def load_traced(data: Path, trace_path: Path, *, query: str = "") -> dict[str, A
         page.wait_for_timeout(2500)  # the rerun the map's first report asks for
         browser.stop_tracing()
         origin = page.evaluate("performance.timeOrigin")
+        # The project data file the page fetches (ui/app.py), on the page's own clock.
+        fetched = page.evaluate(_DATA_FILE)
+        in_page = page.evaluate("window.__wsLog")
         browser.close()
     return {
         "origin": origin,
         "bench_seen": seen * 1000 - origin,
         "goto": start * 1000 - origin,
         "frame": frame,
+        "data_file": fetched,
         "messages": [m | {"at": m["at"] - origin} for m in messages],
+        "in_page": in_page,
     }
 
 
@@ -162,9 +198,20 @@ def _note(messages: list[dict[str, Any]], payload: Any) -> None:
 def print_timeline(run: dict[str, Any], trace: dict[str, Any], *, task_ms: float) -> None:
     frame = run["frame"]
     print(f"goto called at {run['goto']:.0f} ms (navigation starts at 0)")
-    print("\nwebsocket (ms from navigation, KB, what):")
+    print("\nwebsocket (ms from navigation: heard by Python / reached the page, KB, what):")
+    # The page saw the same messages in the same order: match them one by one by size.
+    in_page = list(run.get("in_page") or [])
+    for m in run["messages"]:
+        while in_page and in_page[0][1] != m["bytes"]:
+            in_page.pop(0)
+        m["page_at"] = in_page.pop(0)[0] if in_page else float("nan")
     for m in _squash(run["messages"]):
-        print(f"  {m['at']:8.0f} {m['bytes'] / 1000:9.1f}  {m['what']}")
+        print(f"  {m['at']:8.0f} {m['page_at']:8.0f} {m['bytes'] / 1000:9.1f}  {m['what']}")
+    for f in run.get("data_file", []):
+        print(
+            f"  {f['start']:8.0f} -> {f['end']:6.0f}  page fetches {f['name']} "
+            f"({f['bytes'] / 1000:.0f} KB over the wire, {f['size'] / 1000:.0f} KB)"
+        )
     print("\nmap frame:")
     frame_origin = frame["timeOrigin"] - run["origin"]
     print(f"  {frame_origin:8.0f}  frame navigates (component iframe created)")

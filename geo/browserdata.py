@@ -14,11 +14,14 @@ origin, each ring delta-encoded; properties go in columns, strings already HTML-
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import itertools
 import json
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -58,6 +61,9 @@ _TYPE_NAMES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint"}
 _TYPE_NAMES |= {5: "MultiLineString", 6: "MultiPolygon"}
 # U+2028/9 end a line in older JavaScript.
 _SCRIPT_SAFE = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
+#: Data files kept in their folder (:func:`write_data_file`), the least recently used removed
+#: first: a few data versions × basemap grids × languages.
+DATA_FILES_KEPT = 24
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,82 @@ def data_script(tag: str, key: str, payload: str) -> str:
         + "] = "
         + payload
         + ";})();</script>"
+    )
+
+
+def write_data_file(data: BrowserData, folder: Path) -> Path:
+    """``data``'s payload as ``folder/<key>.json`` and gzipped beside it (``.json.gz``), written
+    once (the name is a hash of the text, so a file of that name holds that text) and touched
+    when used again; the least recently used beyond :data:`DATA_FILES_KEPT` are removed.
+    Returns the ``.json`` path. Raises OSError when the folder cannot be written.
+
+    The map fetches this file itself (:func:`loader_script`) instead of receiving the payload
+    in the page's messages: Streamlit's page decoded, sanitised and rendered a 2.5 MB script
+    (10,000 projects) on its main thread before it made the map's frame. Compressed once
+    here, the server sends the file as it is (its own gzip would compress the 2.5 MB again
+    for every visitor: ~0.3 s of a core each).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{data.key}.json"
+    packed = path.with_name(path.name + ".gz")
+    body = data.payload.encode()
+    try:
+        if path.stat().st_size == len(body) and packed.stat().st_size > 0:
+            os.utime(path)
+            os.utime(packed)
+            return path
+    except FileNotFoundError:
+        pass
+    # Written beside and renamed: a browser never reads half a file, and two servers writing
+    # the same version write the same bytes (mtime=0 in the gzip header).
+    for target, content in ((path, body), (packed, gzip.compress(body, 6, mtime=0))):
+        partial = folder / f".{target.name}.{os.getpid()}.partial"
+        partial.write_bytes(content)
+        os.replace(partial, target)
+    for pattern in ("*.json", "*.json.gz"):
+        _prune(folder, pattern, keep=DATA_FILES_KEPT)
+    return path
+
+
+def _prune(folder: Path, pattern: str, *, keep: int) -> None:
+    files = sorted(folder.glob(pattern), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
+
+
+def loader_script(key: str, url: str, *, failed: str) -> str:
+    """A small script for the page that fetches the data file at ``url`` (same origin) into
+    the top window's ``__shinanData[key]``, once per page (dropping the version it fetched
+    before); the map's frame finds it there as it finds the inline payload
+    (:func:`data_script`). When the file cannot be read, ``failed`` (plain text, with the
+    reason appended) is kept in ``__shinanDataFailed[key]`` for the map to show. Its text
+    changes only with the data version: a rerun sends the same ~1 KB, and the page, which
+    has the data already, fetches nothing."""
+    args = json.dumps([key, url, failed], ensure_ascii=False)
+    args = args.replace("<", "\\u003c").translate(_SCRIPT_SAFE)
+    return (
+        f"<script>/* shinan-data {key} file */(function (a) {{"
+        "var root = window.parent && window.parent.document ? window.parent : window;"
+        "var data = (root.__shinanData = root.__shinanData || {});"
+        "var loading = (root.__shinanLoading = root.__shinanLoading || {});"
+        "if (data[a[0]] || loading[a[0]]) return;"
+        "var failed = (root.__shinanDataFailed = root.__shinanDataFailed || {});"
+        "delete failed[a[0]];"
+        # The gzipped file where the browser can unpack it (every current one can).
+        "var gz = typeof DecompressionStream === 'function';"
+        "loading[a[0]] = fetch(gz ? a[1] + '.gz' : a[1], {credentials: 'same-origin'})"
+        ".then(function (r) {"
+        "if (!r.ok) throw new Error('HTTP ' + r.status);"
+        "return gz ? new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).json()"
+        " : r.json();"
+        # A new version replaces the one fetched before (tens of MB at 100,000 projects); the
+        # map keeps its own decoded copy until it shows the new one.
+        "}).then(function (d) { data[a[0]] = d; delete loading[a[0]];"
+        "var files = (root.__shinanFiles = root.__shinanFiles || []);"
+        "files.push(a[0]); while (files.length > 1) delete data[files.shift()]; },"
+        "function (e) { failed[a[0]] = a[2] + ' (' + a[1] + ': ' + e.message + ')';"
+        "delete loading[a[0]]; });"
+        f"}})({args});</script>"
     )
 
 
@@ -329,8 +411,15 @@ def _anchors(geoms, origin: tuple[float, float]) -> list:
 _VIEW = re.compile(r'Shinan\.View\("([0-9a-f]+)", "([^"]*)"\)')
 
 
-def read_element(html: str) -> dict[str, Any]:
-    """The payload of a :attr:`BrowserData.element` as a dict (raises ValueError if none)."""
+_LOADER = re.compile(r"/\* shinan-data ([0-9a-f]+) file \*/")
+
+
+def read_element(html: str, folder: Path | None = None) -> dict[str, Any]:
+    """The payload of a :attr:`BrowserData.element` as a dict (raises ValueError if none), or
+    of a :func:`loader_script`'s file, read from ``folder`` (:func:`write_data_file`)."""
+    loader = _LOADER.search(html[:80])
+    if loader and folder is not None:
+        return json.loads((folder / f"{loader.group(1)}.json").read_text("utf-8"))
     start, end = html.find("] = "), html.rfind(";})();</script>")
     if "/* shinan-data " not in html:
         start = -1

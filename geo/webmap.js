@@ -231,15 +231,43 @@
     }
   }
 
+  // The reason the data file of ``key`` could not be read (ui/app.py), or null.
+  function dataFailed(key) {
+    try {
+      var failed = window.parent.__shinanDataFailed;
+      return (failed && failed[key]) || null;
+    } catch (e) {
+      return null;
+    }
+  }
+  // A plain notice inside the map while its projects cannot be shown (null removes it).
+  S.dataNotice = function (text) {
+    var el = S._dataNotice;
+    if (!text) {
+      if (el) L.DomUtil.remove(el);
+      S._dataNotice = null;
+      return;
+    }
+    if (!el) {
+      el = S._dataNotice = L.DomUtil.create("div", "shinan-tile-notice shinan-data-notice",
+        map.getContainer());
+      el.setAttribute("data-testid", "data-notice");
+    }
+    el.textContent = text; // the page's words and the browser's reason: text, never markup
+  };
+
   // Each symbol is rasterised once (at the screen's pixel ratio) and then copied: drawing an
-  // SVG image re-rasterises it every time, about 0.1 ms a marker. Rasterising is asynchronous:
-  // the map is drawn again once, when every image asked for is ready (``S.images.pending``
-  // back to 0), not once per image (a full draw each: ~6 draws of 10,000 projects used to
-  // follow the first paint). ``then(img)`` runs when this image is ready.
+  // SVG image re-rasterises it every time, about 0.1 ms a marker. The symbols are a few paths,
+  // circles and rects in plain colours (layers/symbols.py), so they are painted onto their
+  // canvas at once (paintSvg); only an SVG it cannot paint goes through the browser's image
+  // decoder, which is asynchronous and took most of a second for the ~95 symbols of a first
+  // paint. Either way the copy the map draws from (an ImageBitmap) comes asynchronously, in a
+  // few ms: the map is drawn once, when every image asked for is ready (``S.images.pending``
+  // back to 0), not once per image. ``then(img)`` runs when this image is ready.
   var images = {};
   // Bumped when a symbol or pattern has loaded: groups cached without it are drawn again.
   var generation = 0;
-  S.images = S.images || { pending: 0, readyAt: 0 };
+  S.images = S.images || { pending: 0, readyAt: 0, painted: 0, decoded: 0 };
   function image(svg, size, then) {
     var key = size + svg, img = images[key];
     if (img) {
@@ -252,9 +280,7 @@
     img.width = img.height = Math.ceil(size * ratio);
     img._then = then ? [then] : [];
     S.images.pending += 1;
-    var source = new Image();
-    source.onload = function () {
-      img.getContext("2d").drawImage(source, 0, 0, img.width, img.height);
+    var copy = function () {
       // An ImageBitmap copies fast; a canvas source is snapshotted on every draw.
       createImageBitmap(img).then(function (bitmap) {
         img._bitmap = bitmap;
@@ -264,10 +290,115 @@
         imageSettled();
       }, imageSettled);
     };
+    if (paintSvg(svg, img)) {
+      S.images.painted += 1;
+      copy();
+      return img;
+    }
+    S.images.decoded += 1;
+    var source = new Image();
+    source.onload = function () {
+      img.getContext("2d").drawImage(source, 0, 0, img.width, img.height);
+      copy();
+    };
     source.onerror = imageSettled; // never drawn, but it must not hold the map back
     source.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
     return img;
   }
+  // Paint ``svg`` onto ``canvas`` (stretched to it, as drawImage does) at once; false, with
+  // nothing painted, when it holds anything but <g>, <path>, <circle> and <rect> with the
+  // paint attributes below, or a viewBox of another shape than the canvas.
+  var SVG_PAINT = { fill: 1, "fill-opacity": 1, stroke: 1, "stroke-width": 1,
+    "stroke-dasharray": 1, "stroke-linejoin": 1, "stroke-linecap": 1, "stroke-opacity": 1 };
+  var SVG_SHAPE = { path: { d: 1 }, circle: { cx: 1, cy: 1, r: 1 },
+    rect: { x: 1, y: 1, width: 1, height: 1 }, g: {} };
+  function paintSvg(svg, canvas) {
+    var root;
+    try {
+      root = new DOMParser().parseFromString(svg, "image/svg+xml").documentElement;
+    } catch (e) {
+      return false;
+    }
+    if (!root || root.nodeName !== "svg") return false;
+    var w = +root.getAttribute("width"), h = +root.getAttribute("height");
+    var box = (root.getAttribute("viewBox") || "0 0 " + w + " " + h).trim().split(/[\s,]+/)
+      .map(Number);
+    if (!(w > 0 && h > 0) || box.length !== 4 || !(box[2] > 0 && box[3] > 0) ||
+        Math.abs(box[2] / box[3] - w / h) > 1e-9) return false;
+    var shapes = [];
+    var walk = function (el, paint) {
+      for (var c = el.firstElementChild; c; c = c.nextElementSibling) {
+        var allowed = SVG_SHAPE[c.nodeName], own = L.extend({}, paint), geom = {};
+        if (!allowed) return false;
+        for (var a = 0; a < c.attributes.length; a++) {
+          var name = c.attributes[a].name, value = c.attributes[a].value;
+          if (SVG_PAINT[name] && value.indexOf("url(") < 0) own[name] = value;
+          else if (allowed[name]) geom[name] = value;
+          else return false; // a pattern or gradient fill, a transform...: the decoder's
+        }
+        if (c.nodeName === "g") {
+          if (!walk(c, own)) return false;
+        } else {
+          shapes.push({ kind: c.nodeName, geom: geom, paint: own });
+        }
+      }
+      return true;
+    };
+    var top = { fill: "#000000", stroke: "none", "stroke-width": "1" };
+    for (var a = 0; a < root.attributes.length; a++) {
+      var name = root.attributes[a].name;
+      if (SVG_PAINT[name] && root.attributes[a].value.indexOf("url(") < 0) {
+        top[name] = root.attributes[a].value;
+      } else if (!{ xmlns: 1, width: 1, height: 1, viewBox: 1, opacity: 1 }[name]) {
+        return false;
+      }
+    }
+    if (!walk(root, top)) return false;
+    var ctx = canvas.getContext("2d");
+    ctx.save();
+    ctx.scale(canvas.width / box[2], canvas.height / box[3]);
+    ctx.translate(-box[0], -box[1]);
+    ctx.miterLimit = 4; // SVG's default (the canvas's is 10)
+    shapes.forEach(function (shape) { paintShape(ctx, shape); });
+    ctx.restore();
+    var opacity = root.hasAttribute("opacity") ? +root.getAttribute("opacity") : 1;
+    if (opacity < 1) { // the whole image's opacity, as a group: every pixel's alpha scaled
+      ctx.save();
+      ctx.globalCompositeOperation = "destination-in";
+      ctx.fillStyle = "rgba(0,0,0," + opacity + ")";
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.restore();
+    }
+    return true;
+  }
+  function paintShape(ctx, shape) {
+    var g = shape.geom, p = shape.paint, path;
+    if (shape.kind === "path") path = new Path2D(g.d || "");
+    else if (shape.kind === "circle") {
+      path = new Path2D();
+      path.arc(+g.cx || 0, +g.cy || 0, +g.r || 0, 0, 2 * Math.PI);
+      path.closePath();
+    } else {
+      path = new Path2D();
+      path.rect(+g.x || 0, +g.y || 0, +g.width || 0, +g.height || 0);
+    }
+    if (p.fill && p.fill !== "none") {
+      ctx.globalAlpha = p["fill-opacity"] === undefined ? 1 : +p["fill-opacity"];
+      ctx.fillStyle = p.fill;
+      ctx.fill(path);
+    }
+    var width = +p["stroke-width"];
+    if (p.stroke && p.stroke !== "none" && width > 0) {
+      ctx.globalAlpha = p["stroke-opacity"] === undefined ? 1 : +p["stroke-opacity"];
+      ctx.strokeStyle = p.stroke;
+      ctx.lineWidth = width;
+      ctx.lineJoin = p["stroke-linejoin"] || "miter";
+      ctx.lineCap = p["stroke-linecap"] || "butt";
+      ctx.setLineDash(dashes(p["stroke-dasharray"]));
+      ctx.stroke(path);
+    }
+  }
+  S.paintSvg = paintSvg; // for tests: the painted symbol beside the browser's own
   // Every symbol and pattern asked for so far has loaded (benchmarks and tests wait for it).
   S.symbolsReady = function () {
     return Object.keys(images).every(function (key) { return images[key]._ready; });
@@ -1244,14 +1375,19 @@
     if (S.projects && S.projects.key === key && S.projects.text === codes) return;
     var d = dataFor(key);
     if (!d) {
-      if (!S._waiting) {
+      var failed = dataFailed(key);
+      S.dataNotice(failed);
+      // Until the page has the data (its file is fetched while the frame is made); a file
+      // that could not be read waits for a reload, with the notice saying so.
+      if (!S._waiting && !failed) {
         S._waiting = setTimeout(function () {
           S._waiting = null;
           S.show(S.wanted.key, S.wanted.codes);
-        }, 50);
+        }, 20);
       }
       return;
     }
+    S.dataNotice(null);
     if (!S.projects || S.projects.key !== key) {
       if (!S.marks.data) S.marks.data = Date.now();
       var start = performance.now();
@@ -1279,15 +1415,22 @@
     S._deferred = null;
     var drawStart = performance.now();
     if (S.layer._map) S.layer._redraw(); // now, not next frame: S.lastApply includes it
-    S.relabel();
+    if (S.marks.complete) S.relabel();
     S.lastApply = {
       ms: applied.ms + performance.now() - drawStart, at: performance.now(), key: applied.key,
     };
     if (!S.marks.applied) S.marks.applied = Date.now();
     if (!S.marks.complete && !S.images.pending && S.layer._map) {
-      // The first paint as a user sees it: every symbol drawn, the next frame on screen.
+      // The first paint as a user sees it: every symbol drawn, the next frame on screen. The
+      // labels follow once that frame is shown (S.relabel waits for it).
       S.marks.complete = Date.now();
-      requestAnimationFrame(function () { S.marks.painted = Date.now(); });
+      requestAnimationFrame(function () {
+        S.marks.painted = Date.now();
+        setTimeout(function () {
+          S.relabel();
+          S.marks.labelled = Date.now();
+        }, 0);
+      });
     }
   }
   // Every shown project with its marker's position and properties (tests, debugging).
@@ -1347,6 +1490,9 @@
   S.relabel = function () {
     var labelPane = map.getPane("shinanLabels");
     if (!labelPane || !map._loaded) return;
+    // Until the projects' first paint is on screen, labels wait (finishShow places them
+    // then): placing up to 400 of them takes ~0.3 s that the first paint used to wait for.
+    if (S.projects && !S.marks.painted) return;
     var state = S.state || {};
     var all = !!state.presenter || map.getZoom() >= (state.labelZoom || 15);
     var size = map.getSize();

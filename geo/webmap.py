@@ -119,6 +119,7 @@ html, body {{margin: 0; padding: 0}}
 .shinan-tile-notice {{position: absolute; top: 84px; left: 10px; max-width: 40%;
   z-index: 1000; background: #fff4e5; border: 1px solid #e69f00; border-radius: 4px;
   padding: 3px 8px; font-size: 12px; pointer-events: none}}
+.shinan-data-notice {{top: 130px}}
 .leaflet-control-attribution {{max-width: 45vw; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; font-size: 10px}}
 </style>"""

@@ -9,4 +9,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "state seen before shows at once.",
     ),
     "scale.coverage.run": ("计算覆盖分析", "Work out coverage"),
+    # The projects reach the map as a file the page fetches (geo.browserdata.write_data_file).
+    "scale.data_file_failed": (
+        "项目数据文件无法读取，地图上不显示项目；请刷新页面，"
+        "若仍如此请联系管理员检查服务器的 static/projects 文件夹",
+        "The project data file could not be read, so the map shows no projects: reload the "
+        "page; if it persists, ask the administrator to check the server's static/projects "
+        "folder",
+    ),
+    "scale.data_file_unwritable": (
+        "项目数据文件无法写入 {folder}（{reason}），改为随页面发送：地图可用，但首次显示较慢。"
+        "请让运行应用的用户可写入该文件夹。",
+        "The project data file could not be written to {folder} ({reason}); it is sent with "
+        "the page instead: the map works, its first paint is slower. Make that folder "
+        "writable by the user that runs the app.",
+    ),
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from geo.browserdata import read_element, read_views, shown_codes
+from ui.app import DATA_FILES
 
 
 def map_args(at) -> dict:
@@ -26,14 +27,15 @@ def map_args(at) -> dict:
 
 
 def map_data(at) -> dict:
-    """The projects sent to the browser once (a script beside the map), as a dict."""
+    """The projects sent to the browser once (the file a script beside the map fetches, or
+    that script's payload), as a dict."""
     bodies = [
         e.proto.body
         for e in at.main
         if type(e).__name__ == "Html" and "/* shinan-data " in e.proto.body
     ]
     assert len(bodies) == 1, "expected the project data once beside the map"
-    return read_element(bodies[0])
+    return read_element(bodies[0], DATA_FILES)
 
 
 def shown(at) -> dict[str, tuple[str, bool]]:

@@ -17,21 +17,19 @@ from streamlit_folium import st_folium
 from geo import memory, settings
 from geo.accounts import view_needs_sign_in
 from geo.auth import ANONYMOUS
-from geo.browserdata import BrowserData, browser_data
-from geo.coords import add_measures, gcj02_latlon
+from geo.browserdata import BrowserData, loader_script, write_data_file
+from geo.coords import gcj02_latlon
 from geo.db.connect import database_url, describe
 from geo.errors import ProjectDataError
 from geo.filter import apply_filter, split_by_placement
 from geo.html import escape_html as _esc
-from geo.load import load_boundary, load_projects
+from geo.load import load_boundary
 from geo.scenes import Scene, load_scenes, scenes_path
-from geo.store import load_projects_from, open_store
+from geo.store import open_store
 from geo.text import escape_markdown
 from geo.view import ViewState, time_label
 from geo.webmap import (
-    FixedData,
     base_map,
-    fixed_data,
     fixed_group,
     frame_group,
     legend_html,
@@ -43,7 +41,16 @@ from geo.webmap import (
     stable_names,
 )
 from i18n import t
-from ui.assets import missing_vendor_files, use_local_assets
+from ui.assets import _static_prefix, missing_vendor_files, use_local_assets
+from ui.caches import (
+    DATA_FILES,
+    cached_browser_data,
+    cached_fixed_data,
+    cached_projects,
+    cached_store_projects,
+)
+from ui.caches import data_key as _data_key
+from ui.caches import mtime as _mtime
 from ui.compare_view import compare_view
 from ui.data_panel import data_panel
 from ui.export_panel import export_panel
@@ -87,59 +94,6 @@ MAP_KEY = "map"
 MAP_HEIGHT = 560
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def cached_projects(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
-    """The projects file, loaded once per version of the file (``mtime_ns`` is the key).
-
-    One copy for every session and rerun (``cache_resource`` hands out the same frame, where
-    ``cache_data`` would copy it on each call: 100,000 projects are hundreds of MB). Nothing
-    may change it in place; ``geo`` functions return new frames.
-    """
-    return _frozen(add_measures(load_projects(path)))
-
-
-def _frozen(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``gdf``, its objects kept out of later garbage collections when it is large (each
-    rerun then ends with a quick collection: ``geo.memory``)."""
-    if len(gdf) >= memory.TIDY_ROWS:
-        memory.freeze_loaded()
-    return gdf
-
-
-@st.cache_resource(show_spinner=False, max_entries=6)
-def cached_browser_data(
-    data_key: str, gcj02: bool, lang: str, _gdf: gpd.GeoDataFrame
-) -> BrowserData:
-    """Every located project in browser form, once per data version, grid and language.
-
-    ``data_key`` (:func:`_data_key`, made once per rerun by :func:`_projects`) names the
-    version of the data that made ``_gdf``: the file and its mtime, or the database and its
-    change counter.
-    """
-    return browser_data(_gdf, gcj02=gcj02, lang=lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=6)
-def cached_fixed_data(
-    versions: tuple, lang: str, gcj02: bool, _boundary, _context, _landmarks
-) -> FixedData:
-    """The map's background and boundary in browser form, once per file version, language and
-    grid (``versions``: the boundary, context and landmarks files' mtimes)."""
-    return fixed_data(_boundary, _context, _landmarks, lang=lang, gcj02=gcj02)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def cached_store_projects(database: str, data_version: str) -> gpd.GeoDataFrame:
-    """The projects in the database, loaded once per change counter (bumped by trigger on any
-    edit, from this app, another server or QGIS): an outside edit shows on the next rerun."""
-    return _frozen(add_measures(load_projects_from(open_store())))
-
-
-def _data_key(url: str | None, version: object) -> str:
-    """The version of the projects this rerun reads: file and mtime, or database and counter."""
-    return f"db:{describe(url)}:{version}" if url else f"file:{settings.data_path()}:{version}"
-
-
 @st.cache_data(show_spinner=False)
 def cached_boundary(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
     return load_boundary(path)
@@ -158,13 +112,6 @@ def cached_landmarks(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False)
 def cached_scenes(path: str, mtime_ns: int | str, database: str = "") -> list[Scene]:
     return load_scenes(path or None)
-
-
-def _mtime(path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
 
 
 def _page_checks(lang: str) -> None:
@@ -254,7 +201,7 @@ def main() -> None:
 
 
 def _projects(lang: str) -> tuple[gpd.GeoDataFrame, str]:
-    """The projects this rerun shows, and the key of their version (:func:`_data_key`)."""
+    """The projects this rerun shows, and the key of their version (:func:`data_key`)."""
     path = settings.data_path()
     try:
         url = database_url()
@@ -374,9 +321,9 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         zoom=zoom,
         on_change=_take_click_callback,
     )
-    # The projects themselves, after the map: the same text on every rerun, so Streamlit
-    # sends it once and then only a reference to it.
-    st.html(data, unsafe_allow_javascript=True)  # its _repr_html_: not dedented again
+    # The projects, right after the map: the page fetches them while it makes the map's frame
+    # (~0.4 s before its script runs), and the fetch does not hold the map's element back.
+    _send_data(data, lang)
     st.html(fixed, unsafe_allow_javascript=True)
     # The next filter click is shown by the page at once (fixed text: sent once).
     st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
@@ -385,6 +332,23 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         # The click was not seen by the callback (AppTest drives the component directly):
         # draw again so that the highlight follows the click.
         st.rerun()
+
+
+def _send_data(data: BrowserData, lang: str) -> None:
+    """Every located project for the map: a file the page fetches (its name changes with the
+    data version, so a rerun sends the same ~1 KB script and the page fetches nothing again),
+    or, when the file cannot be written, the payload itself in the page."""
+    try:
+        write_data_file(data, DATA_FILES)
+    except OSError as exc:
+        problem = t("scale.data_file_unwritable", lang, folder=DATA_FILES, reason=exc.strerror)
+        st.sidebar.warning(escape_markdown(problem))
+        # The same text on every rerun, so Streamlit sends it once and then a reference.
+        st.html(data, unsafe_allow_javascript=True)  # its _repr_html_: not dedented again
+        return
+    url = f"{_static_prefix().removesuffix('/vendor')}/{DATA_FILES.name}/{data.key}.json"
+    failed = t("scale.data_file_failed", lang)
+    st.html(loader_script(data.key, url, failed=failed), unsafe_allow_javascript=True)
 
 
 def _take_click(result: dict | None = None) -> bool:
