@@ -557,7 +557,8 @@ def server_figures(n: int) -> None:
 def _summary(m: dict[str, Any]) -> str:
     return (
         f"first paint {m['first_paint']:.2f} s, settle median "
-        f"{statistics.median(m['settle']):.2f} s (max {max(m['settle']):.2f}), "
+        f"{statistics.median(m['settle']):.2f} s (max {max(m['settle']):.2f}; each in click "
+        f"order: {' '.join(f'{s:.2f}' for s in m['settle'])}), "
         f"new state {_kb(m['new_map'])} map / {_kb(m['new'])} page, "
         f"repeated {_kb(m['rep_map'])} map / {_kb(m['repeated'])} page, "
         f"server {m['server']:.3f} s/rerun (map), peak {m['peak_rss'] / 2**20:.0f} MB"
