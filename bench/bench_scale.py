@@ -110,6 +110,13 @@ def main(argv: list[str] | None = None) -> None:
         help="time a page the browser has seen twice before (HTTP and code caches kept)",
     )
     parser.add_argument(
+        "--idle-ms",
+        type=int,
+        default=3000,
+        help="wait after the first paint before the first click (the map keeps filling its "
+        "filter caches meanwhile; at 100,000 that takes longer than the default)",
+    )
+    parser.add_argument(
         "--server-sizes",
         type=int,
         nargs="*",
@@ -139,6 +146,7 @@ def main(argv: list[str] | None = None) -> None:
                     naive=False,
                     query=query,
                     warm_browser=args.warm_browser,
+                    idle_ms=args.idle_ms,
                 )
                 runs[label]["server"] = server
                 print(f"  {label}: {_summary(runs[label])}", flush=True)
@@ -187,6 +195,7 @@ def browse(
     naive: bool,
     query: str = "",
     warm_browser: bool = False,
+    idle_ms: int = 3000,
 ) -> dict[str, Any]:
     """First paint, click-to-settled and bytes in Chromium, network cut; the server's peak.
 
@@ -239,7 +248,7 @@ def browse(
                 f"probe saw it at {out['seen_by_probe']:.2f} s",
                 flush=True,
             )
-        page.wait_for_timeout(3000)  # the map reports its view once: let that rerun pass
+        page.wait_for_timeout(idle_ms)  # the map reports its view once: let that rerun pass
         if not naive:
             _map_frame(page).evaluate(_WATCH_RENDERS)
         seen = {frozenset(schema.STATUSES)}
