@@ -24,7 +24,7 @@ from geo.errors import Problem, ProjectDataError
 from geo.load import read_report_text
 from geo.periods import period_label
 from geo.timeline import milestone_span
-from i18n import t
+from i18n import STRINGS, t
 
 TARGETS_PATH: Final = settings.DATA_DIR / "targets.json"
 KINDS: Final = ("result", "target")
@@ -189,20 +189,35 @@ def format_value(value: float, lang: str = "zh") -> str:
     return f"{value:,.10g}" if lang == "en" else f"{value:g}"
 
 
+#: English writes these amounts in smaller units: 1.5亿元 is 150 million yuan.
+_EN_FACTOR: Final = {"亿元": 100, "万平方米": 10_000}
+
+
+def amount(value: float, unit: str, lang: str = "zh") -> str:
+    """A report figure with its unit, as ``lang`` writes it: ``2.01万个`` / ``20,100``
+    (the label names what is counted), ``10公里`` / ``10 km``, ``1.5亿元`` / ``150 million
+    yuan``; "both" gives the Chinese."""
+    if f"unit.{unit}" not in STRINGS:  # a unit an import brought: shown as the file gives it
+        return f"{format_value(value, lang)} {unit}".strip()
+    if lang == "en":
+        return t(f"unit.{unit}", "en", value=format_value(value * _EN_FACTOR.get(unit, 1), "en"))
+    shown = f"{value:g}" if "万" in unit or "亿" in unit else format_value(value, "zh")
+    return t(f"unit.{unit}", "zh", value=shown)
+
+
 def gap_line(row: Any, lang: str = "zh") -> str:
     """One row of :func:`compare_targets` as a sentence:
     ``口袋公园（2016–2020）：报告 33处，图上 0 处有位置、1 个示意``."""
     label = row.label_en if lang == "en" else row.label_zh
     if lang == "both":
         label = f"{row.label_zh} {row.label_en}"
-    unit = row.unit + (t("insight.targets.at_least", lang) if row.at_least else "")
     return t(
         "insight.targets.gap",
         lang,
         label=label,
         period=row.period,
-        value=format_value(row.value, lang),
-        unit=unit,
+        value=amount(row.value, row.unit, "en" if lang == "en" else "zh"),
+        unit=t("insight.targets.at_least", lang) if row.at_least else "",
         located=row.located,
         schematic=row.schematic,
     )

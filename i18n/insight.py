@@ -82,7 +82,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "insight.targets.gap": (
         "{label}（{period}）：报告 {value}{unit}，图上 {located} 处有位置、{schematic} 个示意",
-        "{label} ({period}): report {value} {unit}; map {located} located, {schematic} schematic",
+        "{label} ({period}): report {value}{unit}; map {located} located, {schematic} schematic",
     ),
     "insight.targets.at_least": ("以上", " or more"),
     "insight.field.mapped_value": ("图上量算", "Measured on the map"),
@@ -185,4 +185,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(straight line) of ({lat}, {lon}); {excluded} schematic symbols left out.",
     ),
     "insight.radius.clear": ("清除半径筛选", "Clear the radius filter"),
+    # A report figure's amount. English drops a counting word the label already names
+    # ("4 Blocks to be made smart", not "4 个") and keeps a measure ("10 km").
+    "unit.亿元": ("{value}亿元", "{value} million yuan"),
+    "unit.万平方米": ("{value}万平方米", "{value} m²"),
+    "unit.平方米": ("{value}平方米", "{value} m²"),
+    "unit.公里": ("{value}公里", "{value} km"),
+    "unit.个": ("{value}个", "{value}"),
+    "unit.套": ("{value}套", "{value}"),
+    "unit.处": ("{value}处", "{value}"),
+    "unit.座": ("{value}座", "{value}"),
+    "unit.台": ("{value}台", "{value}"),
+    "unit.家": ("{value}家", "{value}"),
+    "unit.栋": ("{value}栋", "{value}"),
+    "unit.所": ("{value}所", "{value}"),
+    "unit.条": ("{value}条", "{value}"),
 }

@@ -14,6 +14,7 @@ import geopandas as gpd
 from geo import settings
 from geo.filter import ProjectFilter
 from geo.load import read_report_text
+from geo.targets import amount
 from geo.timeline import figure_time, figure_what
 from i18n import t
 
@@ -31,12 +32,9 @@ class Figure:
 
 
 def format_value(value: float, unit: str, lang: str) -> str:
-    """``20100, "个"`` → ``2.01万个`` (zh) or ``20,100`` (en: the unit is Chinese)."""
-    if lang == "en":
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    if value >= 10000:
-        return f"{value / 10000:g}万{unit}"
-    return f"{value:g}{unit}"
+    """``20100, "个"`` → ``2.01万个`` (zh) or ``20,100`` (en: the label names what is counted);
+    ``10, "公里"`` → ``10 km`` in English (:func:`geo.targets.amount`)."""
+    return amount(value, unit, "en" if lang == "en" else "zh")
 
 
 def district_figures(

@@ -139,3 +139,18 @@ def test_a_figure_card_states_its_period_once(projects, lang):
     assert "新建及联网停车位（2016–2020年）" not in panel
     assert "New and networked parking spaces 2016–2020" not in panel
     assert panel.count("2016–2020") == 1  # the period, once
+
+
+def test_an_english_figure_keeps_its_measure_and_drops_the_chinese_counting_word(projects):
+    """The greenway target is 10 公里: in English print and the side panel it reads "10 km"
+    (not "10 Greenway to be built", as if ten greenways); counts read "20,100", not "20,100 个"."""
+    totals = split_by_placement(apply_filter(projects, ProjectFilter(as_of=2021)))[1]
+    printed = [f.text() for f in district_figures(totals, "en", ProjectFilter(as_of=2021))]
+    assert any(line.startswith("10 km ") and "reenway" in line for line in printed), printed
+    assert any(line.startswith("20,100 ") for line in printed), printed
+    panel = figures_html(totals, "en", ProjectFilter(as_of=2021))
+    assert "10 km" in panel
+    assert not any(f">{unit}</span>" in panel for unit in ("个", "处", "套", "公里"))
+    chinese = [f.text() for f in district_figures(totals, "zh", ProjectFilter(as_of=2021))]
+    assert any(line.startswith("10公里") for line in chinese), chinese
+    assert any(line.startswith("2.01万个") for line in chinese), chinese

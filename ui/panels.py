@@ -15,6 +15,7 @@ from geo import settings
 from geo.filter import ProjectFilter
 from geo.html import escape_html as esc
 from geo.load import read_report_text
+from geo.targets import amount
 from geo.timeline import explain_status, figure_time, figure_what, milestone_span
 from geo.view import ViewState, time_label
 from i18n import t
@@ -194,11 +195,18 @@ def figures_html(
             time = figure_time(row["milestones"], figure, settings.LAST_YEAR, report)
             if view is not None and not time.in_view(years=view.years, as_of=view.as_of):
                 continue
+            # Chinese: the number large, its counting word small; English: the amount as
+            # English writes it ("10 km"; no "个" after a count whose label names the thing).
+            big, small = (
+                (amount(figure["value"], figure["unit"], "en"), "")
+                if lang == "en"
+                else (_number(figure["value"]), figure["unit"])
+            )
             cards.append(
                 '<div style="border-left:4px solid #888;padding:2px 8px;margin:4px 0;'
                 'background:#f7f7f5">'
-                f'<div style="font-size:1.25rem;font-weight:700">{esc(_number(figure["value"]))}'
-                f' <span style="font-size:.85rem;font-weight:400">{esc(figure["unit"])}</span>'
+                f'<div style="font-size:1.25rem;font-weight:700">{esc(big)}'
+                f' <span style="font-size:.85rem;font-weight:400">{esc(small)}</span>'
                 f"</div><div style='font-size:.82rem'>{esc(figure_what(figure, lang))}"
                 f" · <b>{esc(time.label(lang))}</b></div>"
                 f'<div style="font-size:.75rem;color:#555"><q>{esc(figure["quote"])}</q></div>'
