@@ -31,12 +31,6 @@ class Figure:
         return f"{self.value}  {self.what} · {self.period}"
 
 
-def format_value(value: float, unit: str, lang: str) -> str:
-    """``20100, "个"`` → ``2.01万个`` (zh) or ``20,100`` (en: the label names what is counted);
-    ``10, "公里"`` → ``10 km`` in English (:func:`geo.targets.amount`)."""
-    return amount(value, unit, "en" if lang == "en" else "zh")
-
-
 def district_figures(
     totals: gpd.GeoDataFrame, lang: str = "zh", view: ProjectFilter | None = None
 ) -> list[Figure]:
@@ -52,7 +46,9 @@ def district_figures(
             what = figure_what(figure, lang)
             out.append(
                 Figure(
-                    value=format_value(float(figure["value"]), str(figure["unit"]), lang),
+                    value=amount(
+                        float(figure["value"]), str(figure["unit"]), "en" if lang == "en" else "zh"
+                    ),
                     what=what,
                     period=time.label(lang),
                 )
