@@ -155,12 +155,14 @@ def test_redraw_a_feature_on_the_map_and_save(tmp_path):
             page.mouse.up()
             page.wait_for_timeout(400)
         use = page.get_by_label("Use the shape drawn on the map")
+        # While the rerun that received the drawing runs, Streamlit shows the old (disabled)
+        # box beside the new one: wait until only the new one is left.
         for _ in range(60):
-            if use.is_enabled() and use.is_checked():
+            if use.count() == 1 and use.is_enabled() and use.is_checked():
                 break
             page.wait_for_timeout(500)
         page.screenshot(path=str(tmp_path / "drawn.png"), full_page=True)
-        assert use.is_checked(), "the drawn shape never reached the app"
+        assert use.count() == 1 and use.is_checked(), "the drawn shape never reached the app"
         page.get_by_role("button", name="保存 Save").click()
         page.get_by_text("saved zhanshan-plaza").wait_for(timeout=60_000)
         saved = json.loads(data.read_text(encoding="utf-8"))
