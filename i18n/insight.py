@@ -50,6 +50,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "insight.field.label": ("指标", "Figure"),
     "insight.field.value": ("数值", "Value"),
     "insight.field.unit": ("单位", "Unit"),
+    "insight.field.amount": ("数量", "Amount"),
     "insight.field.features": ("项目数", "Projects"),
     "insight.field.ids": ("项目", "Project ids"),
     "insight.field.quote": ("报告原文", "Report's words"),

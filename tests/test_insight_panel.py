@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import folium
@@ -221,3 +222,14 @@ def test_a_clicked_point_moves_the_radius_search(tmp_path, projects):
     assert radius_caption().startswith(f"{len(expected)} located projects within 500 m")
     at.slider(key="insight_r").set_value(100).run()
     assert radius_caption().startswith("0 located projects within 100 m")
+
+
+def test_english_targets_table_gives_amounts_in_english_measures(projects):
+    """A planner reading the English table sees '54,100 m²', not '5.41' beside '万平方米'."""
+    table = target_rows(projects, lang="en")
+    amounts = list(table["Amount"])
+    assert "54,100 m²" in amounts and "262,000 million yuan" in amounts
+    assert not any(re.search(r"[\u4e00-\u9fff]", a) for a in amounts)
+    assert "Unit" not in table.columns
+    chinese = target_rows(projects, lang="zh")
+    assert "5.41万平方米" in list(chinese["数量"]) and "2.01万个" in list(chinese["数量"])

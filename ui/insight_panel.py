@@ -26,7 +26,7 @@ from geo.engine_insight import InsightEngine
 from geo.errors import ProjectDataError
 from geo.filter import ProjectFilter
 from geo.html import escape_html
-from geo.targets import compare_targets, format_value, gap_line, load_targets
+from geo.targets import amount, compare_targets, gap_line, load_targets
 from i18n import t
 from layers import LAYERS, STATUS_STYLES
 from ui.project_list import page_picker
@@ -353,7 +353,8 @@ def _figures(
             figures["kind"] = figures["kind"].map(
                 lambda k: t(f"insight.kind.{k}", lang) if k else ""
             )
-            columns = ["label", "value", "unit", "period", "kind", "features", "quote"]
+            figures["amount"] = _amounts(figures["value"], figures["unit"], lang)
+            columns = ["label", "amount", "period", "kind", "features", "quote"]
             st.dataframe(_headed(figures[columns], lang), hide_index=True, width="stretch")
             st.caption(t("insight.figures.note", lang))
     with right:
@@ -363,6 +364,13 @@ def _figures(
         columns = ["layer", "located", "schematic", "area_ha", "length_km"]
         st.dataframe(_headed(measures[columns], lang), hide_index=True, width="stretch")
         st.caption(t("insight.measures.note", lang))
+
+
+def _amounts(values: Iterable[float], units: Iterable[str], lang: str) -> list[str]:
+    """Each figure with its measure as ``lang`` writes it (``10 km``, ``262,000 million
+    yuan``): one column, so an English table never shows a Chinese unit beside a number
+    in another scale."""
+    return [amount(v, u, lang) for v, u in zip(values, units, strict=True)]
 
 
 def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -467,23 +475,23 @@ def target_rows(
     ]
     rows["kind"] = rows["kind"].map(lambda k: t(f"insight.kind.{k}", lang))
     at_least = t("insight.targets.at_least", lang)
-    rows["value"] = rows["value"].map(lambda v: format_value(v, lang))
-    rows["unit"] = [
-        unit + (at_least if more else "")
-        for unit, more in zip(rows["unit"], rows["at_least"], strict=True)
-    ]
-    rows["layer"] = rows["layer"].map(lambda i: _layer_label(i, lang))
     rows["mapped_value"] = [
-        "" if pd.isna(v) else f"{v:.2f} {unit}"
+        "" if pd.isna(v) else amount(round(v, 2), unit, lang)
         for v, unit in zip(rows["mapped_value"], rows["unit"], strict=True)
     ]
+    rows["amount"] = [
+        shown + (at_least if more else "")
+        for shown, more in zip(
+            _amounts(rows["value"], rows["unit"], lang), rows["at_least"], strict=True
+        )
+    ]
+    rows["layer"] = rows["layer"].map(lambda i: _layer_label(i, lang))
     columns = [
         "period",
         "kind",
         "layer",
         "label",
-        "value",
-        "unit",
+        "amount",
         "located",
         "schematic",
         "mapped_value",
