@@ -33,6 +33,7 @@ from geo.render import (
 )
 from maps.caption import caption_lines, credit_paragraphs, draw_caption
 from maps.layout import Layout, page_layout
+from maps.snapshot import shared_frame
 
 #: Share of the page height kept for the common title.
 TITLE_BAND: Final = 0.07
@@ -70,15 +71,18 @@ def render_comparison(
     # and counts (the same lines twice at half width took room from both maps).
     footer, footer_layout = _footer(fig, page, lang)
     foot = footer_layout.map_rect[1]  # the footer's top, as a share of the page height
+    specs = panel_specs(
+        gdf, boundary, sides, page=page, foot=foot, basemap=basemap, narrow=narrow, lang=lang
+    )
+    # One frame for both: the same scale, limits, inset and scale bar left and right.
+    frame = shared_frame(specs, boundary)
     panels = [
         np.asarray(
             Image.open(
-                io.BytesIO(render_snapshot(part, boundary, spec=spec, context=context))
+                io.BytesIO(render_snapshot(part, boundary, spec=spec, context=context, frame=frame))
             ).convert("RGB")
         )
-        for part, spec in panel_specs(
-            gdf, boundary, sides, page=page, foot=foot, basemap=basemap, narrow=narrow, lang=lang
-        )
+        for part, spec in specs
     ]
     heading = title or comparison_title(sides[0].view, sides[1].view, lang)
     top = 1 - TITLE_BAND

@@ -69,25 +69,12 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
     frame = frame_px(fig, layout)
     fw, fh = frame[2] - frame[0], frame[3] - frame[1]
     px_per_pt = renderer.points_to_pixels(1.0)
-    sizes, scale = layout.sizes, layout.scale
+    sizes = layout.sizes
     extent = spec.extent or snapshot_extent(
         shown_m.to_crs(settings.STORAGE_CRS), boundary_m.to_crs(settings.STORAGE_CRS)
     )
     base_x, base_y = metric_limits(extent, fw / fh)
-    anchors_m = np.array([feature_anchor(g) for g in shown_m.geometry], dtype=float).reshape(-1, 2)
-    radii = (
-        np.array(
-            [
-                marker_radius_pt(layer, p == "schematic", g.geom_type.endswith("Point"), scale)
-                for layer, p, g in zip(
-                    shown_m["layer"], precisions_of(shown_m), shown_m.geometry, strict=True
-                )
-            ],
-            dtype=float,
-        )
-        * px_per_pt
-    )
-    outlines_m = drawn_outlines(shown_m.geometry)
+    symbols = _Symbols.of(shown_m, layout.scale, px_per_pt)
     margin = 6 * px_per_pt
     figures_size = (
         figures_box.measure_box(figures, spec.lang, sizes["figures"], renderer) if figures else None
@@ -104,23 +91,8 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
     for share, (zoom, (sx, sy)) in options:
         xlim, ylim = zoomed(base_x, base_y, zoom, shift=(sx, sy))
         k = fw / (xlim[1] - xlim[0])
-        to_px = (k, 0, 0, k, frame[0] - xlim[0] * k, frame[1] - ylim[0] * k)
-        inside = (
-            (anchors_m[:, 0] > xlim[0])
-            & (anchors_m[:, 0] < xlim[1])
-            & (anchors_m[:, 1] > ylim[0])
-            & (anchors_m[:, 1] < ylim[1])
-        )
-        anchors_px = anchors_m[inside] * k + np.array([to_px[4], to_px[5]])
-        district = shapely.affinity.affine_transform(boundary_m.union_all(), to_px)
-        land = land_grid(district, frame, max(fw, fh) / 60)
-        taken = []
-        bar_w, bar_h, *_ = scalebar.measure(
-            _PlanAxes(frame, xlim),
-            font=cjk_font(sizes["scalebar"]),
-            text_size=functools.partial(text_px, size=sizes["scalebar"], renderer=renderer),
-            px_per_pt=px_per_pt,
-        )
+        inside = symbols.inside(xlim, ylim)
+        bar_w, bar_h = _scalebar_size(frame, xlim, sizes, renderer)
         key = tuple(np.flatnonzero(inside))
         if key not in parts:
             parts[key] = shown_m[inside]
@@ -130,49 +102,150 @@ def plan_frame(fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer
         inset_box = measure_inset(ground, k, (fw, fh), share, bar_h + margin) if ground else None
         if inset_box is None:
             ground = None
-        if ground is not None:
-            g = shapely.affinity.affine_transform(shapely.box(*ground), to_px).bounds
-            taken.append((g[0] - margin, g[1] - margin, g[2] + margin, g[3] + margin))
-        offset = np.array([to_px[4], to_px[5]])
-        outlines_px = shapely.transform(outlines_m[inside], lambda xy, k=k, o=offset: xy * k + o)
-        content = FrameContent(
-            anchors_px, radii[inside], land, max(fw, fh) / 60, taken, outlines=outlines_px
-        )
+        if ground is None and 0 < share < 1.0:
+            continue
+        content = symbols.content(frame, xlim, ylim, boundary_m, ground, margin)
         if key not in rows_for:
             rows_for[key] = legend_rows(
                 parts[key].to_crs(settings.STORAGE_CRS),
                 layers=spec.view.layers,
                 lang=spec.lang,
             )
-        rows = rows_for[key]
-        if ground is None and 0 < share < 1.0:
-            continue
-        # A tall legend in one column, or a wide one in two or three.
-        for columns in (1, 2, 3):
-            legend = measure_legend(
-                rows,
-                size=sizes["legend"],
-                max_height_pt=fh * 0.92 / px_per_pt,
-                renderer=renderer,
-                lang=spec.lang,
-                min_columns=columns,
-            )
-            if columns > 1 and legend.width_pt * px_per_pt > fw - 2 * margin:
-                break  # more columns only widen it past the frame (a long English legend)
-            wanted = {
-                "inset": inset_box,
-                "legend": (legend.width_pt * px_per_pt, legend.height_pt * px_per_pt),
-                "figures": figures_size,
-                "scalebar": (bar_w, bar_h),
-                "north": (2.2 * sizes["north"] * px_per_pt, 4.6 * sizes["north"] * px_per_pt),
-            }
-            boxes, hidden = _place_all(frame, wanted, content, margin)
-            plan = FramePlan(xlim, ylim, boxes, hidden, ground, legend)
-            if best is None or hidden < best.hidden:
-                best = plan
-            if hidden == 0:
-                return best
+        wanted = {
+            "inset": inset_box,
+            "figures": figures_size,
+            "scalebar": (bar_w, bar_h),
+            "north": (2.2 * sizes["north"] * px_per_pt, 4.6 * sizes["north"] * px_per_pt),
+        }
+        plan = _with_legend(
+            rows_for[key], wanted, (xlim, ylim, ground), frame, content, layout, spec, renderer
+        )
+        if best is None or plan.hidden < best.hidden:
+            best = plan
+        if plan.hidden == 0:
+            return best
     return best
+
+
+def plan_in_frame(
+    fig, layout: Layout, spec, shown_m, boundary_m, figures, renderer, fixed: FramePlan
+) -> FramePlan:
+    """One panel's legend and figures box placed in a frame whose limits, inset, scale bar
+    and north arrow are ``fixed`` (the comparison's panels share them, so the two maps match
+    place by place); each panel's own boxes stay clear of its own symbols."""
+    frame = frame_px(fig, layout)
+    px_per_pt = renderer.points_to_pixels(1.0)
+    margin = 6 * px_per_pt
+    symbols = _Symbols.of(shown_m, layout.scale, px_per_pt)
+    content = symbols.content(frame, fixed.xlim, fixed.ylim, boundary_m, fixed.inset_ground, margin)
+    kept = {n: b for n, b in fixed.boxes.items() if n in ("inset", "scalebar", "north")}
+    wanted = {
+        "figures": (
+            figures_box.measure_box(figures, spec.lang, layout.sizes["figures"], renderer)
+            if figures
+            else None
+        ),
+    }
+    rows = legend_rows(
+        shown_m[symbols.inside(fixed.xlim, fixed.ylim)].to_crs(settings.STORAGE_CRS),
+        layers=spec.view.layers,
+        lang=spec.lang,
+    )
+    limits = (fixed.xlim, fixed.ylim, fixed.inset_ground)
+    return _with_legend(rows, wanted, limits, frame, content, layout, spec, renderer, kept)
+
+
+def _with_legend(
+    rows, wanted: dict, limits, frame, content, layout, spec, renderer, kept=None
+) -> FramePlan:
+    """The boxes ``wanted`` and the legend (one column if tall, two or three if that hides
+    fewer symbols), placed after the ``kept`` boxes; the plan hiding the fewest symbols."""
+    px_per_pt = renderer.points_to_pixels(1.0)
+    fw, fh = frame[2] - frame[0], frame[3] - frame[1]
+    margin = 6 * px_per_pt
+    kept = dict(kept or {})
+    best = None
+    for columns in (1, 2, 3):
+        legend = measure_legend(
+            rows,
+            size=layout.sizes["legend"],
+            max_height_pt=fh * 0.92 / px_per_pt,
+            renderer=renderer,
+            lang=spec.lang,
+            min_columns=columns,
+        )
+        if columns > 1 and legend.width_pt * px_per_pt > fw - 2 * margin:
+            break  # more columns only widen it past the frame (a long English legend)
+        size = (legend.width_pt * px_per_pt, legend.height_pt * px_per_pt)
+        order = {"inset": wanted.get("inset"), "legend": size}
+        order.update((n, v) for n, v in wanted.items() if n != "inset")
+        boxes, hidden = _place_all(frame, order, content, margin, list(kept.values()))
+        plan = FramePlan(*limits[:2], {**kept, **boxes}, hidden, limits[2], legend)
+        if best is None or hidden < best.hidden:
+            best = plan
+        if hidden == 0:
+            break
+    return best
+
+
+def _scalebar_size(frame, xlim, sizes, renderer) -> tuple[float, float]:
+    bar_w, bar_h, *_ = scalebar.measure(
+        _PlanAxes(frame, xlim),
+        font=cjk_font(sizes["scalebar"]),
+        text_size=functools.partial(text_px, size=sizes["scalebar"], renderer=renderer),
+        px_per_pt=renderer.points_to_pixels(1.0),
+    )
+    return bar_w, bar_h
+
+
+@dataclass(frozen=True)
+class _Symbols:
+    """Where each shown feature's symbol is (metres) and how much room it takes (pixels)."""
+
+    anchors_m: np.ndarray
+    radii_px: np.ndarray
+    outlines_m: np.ndarray
+
+    @classmethod
+    def of(cls, shown_m, scale: float, px_per_pt: float) -> _Symbols:
+        anchors = np.array([feature_anchor(g) for g in shown_m.geometry], dtype=float)
+        radii = [
+            marker_radius_pt(layer, p == "schematic", g.geom_type.endswith("Point"), scale)
+            for layer, p, g in zip(
+                shown_m["layer"], precisions_of(shown_m), shown_m.geometry, strict=True
+            )
+        ]
+        return cls(
+            anchors.reshape(-1, 2),
+            np.array(radii, dtype=float) * px_per_pt,
+            drawn_outlines(shown_m.geometry),
+        )
+
+    def inside(self, xlim, ylim) -> np.ndarray:
+        a = self.anchors_m
+        return (a[:, 0] > xlim[0]) & (a[:, 0] < xlim[1]) & (a[:, 1] > ylim[0]) & (a[:, 1] < ylim[1])
+
+    def content(self, frame, xlim, ylim, boundary_m, ground, margin: float) -> FrameContent:
+        """What a box inside ``frame`` showing ``xlim``/``ylim`` must not cover: the symbols
+        inside, the land (boxes prefer the sea), the inset's own ground."""
+        fw, fh = frame[2] - frame[0], frame[3] - frame[1]
+        k = fw / (xlim[1] - xlim[0])
+        to_px = (k, 0, 0, k, frame[0] - xlim[0] * k, frame[1] - ylim[0] * k)
+        inside = self.inside(xlim, ylim)
+        offset = np.array([to_px[4], to_px[5]])
+        district = shapely.affinity.affine_transform(boundary_m.union_all(), to_px)
+        taken = []
+        if ground is not None:
+            g = shapely.affinity.affine_transform(shapely.box(*ground), to_px).bounds
+            taken.append((g[0] - margin, g[1] - margin, g[2] + margin, g[3] + margin))
+        return FrameContent(
+            self.anchors_m[inside] * k + offset,
+            self.radii_px[inside],
+            land_grid(district, frame, max(fw, fh) / 60),
+            max(fw, fh) / 60,
+            taken,
+            outlines=shapely.transform(self.outlines_m[inside], lambda xy: xy * k + offset),
+        )
 
 
 def drawn_outlines(geometries) -> np.ndarray:
@@ -188,9 +261,12 @@ def drawn_outlines(geometries) -> np.ndarray:
     return out
 
 
-def _place_all(frame, wanted: dict, content: FrameContent, margin: float) -> tuple[dict, int]:
-    """Each wanted box (name -> size, or None) in turn, clear of those placed before it."""
-    boxes, hidden, placed = {}, 0, []
+def _place_all(
+    frame, wanted: dict, content: FrameContent, margin: float, placed: list | None = None
+) -> tuple[dict, int]:
+    """Each wanted box (name -> size, or None) in turn, clear of those placed before it (and
+    of boxes already ``placed``)."""
+    boxes, hidden, placed = {}, 0, list(placed or [])
     for name, size in wanted.items():
         if size is None:
             continue

@@ -12,11 +12,13 @@ rcParams, so the Streamlit app can render from any thread. The pieces: page size
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 import shapely.affinity
 from matplotlib.axes import Axes
@@ -58,7 +60,7 @@ from maps.fonts import (
     cjk_font,
 )
 from maps.formats import IMAGE_FORMATS
-from maps.frame import ZOOMS, frame_px, plan_frame
+from maps.frame import ZOOMS, FramePlan, frame_px, plan_frame, plan_in_frame
 from maps.furniture import draw_north_arrow, draw_scalebar, numeric_scale, text_px
 from maps.labels import LabelPlacement, place_labels
 from maps.layout import FrameContent, Layout, page_layout, place_box
@@ -132,6 +134,16 @@ class DrawnSnapshot:
 
 
 @dataclass(frozen=True)
+class SharedFrame:
+    """One page layout and one frame (limits, old-city inset, scale bar, north arrow) for
+    several panels of one page: the comparison's two sides match place by place, each with
+    its own legend and figures box (:func:`shared_frame`)."""
+
+    layout: Layout
+    plan: FramePlan
+
+
+@dataclass(frozen=True)
 class Inset:
     """The old-city inset: its axes, pixel box, ground (metres) and labels."""
 
@@ -150,6 +162,7 @@ def render_snapshot(
     spec: SnapshotSpec,
     context: gpd.GeoDataFrame | None = None,
     basemap_image: tiles.TileImage | None = None,
+    frame: SharedFrame | None = None,
 ) -> bytes:
     """Render one snapshot and return the file's bytes (``spec.fmt``: png, svg or pdf).
 
@@ -165,11 +178,49 @@ def render_snapshot(
         Neighbouring districts for the offline background (default: the bundled file).
     basemap_image
         A basemap already fetched for this extent (as :func:`render_layer_snapshots` does).
+    frame
+        The layout and frame this panel shares with others on one page (:func:`shared_frame`).
     """
     drawn = draw_snapshot(
-        gdf_shown, boundary, spec=spec, context=context, basemap_image=basemap_image
+        gdf_shown, boundary, spec=spec, context=context, basemap_image=basemap_image, frame=frame
     )
     return figure_bytes(drawn.figure, fmt=spec.fmt, title=spec.shown_title)
+
+
+def shared_frame(
+    panels: Sequence[tuple[gpd.GeoDataFrame, SnapshotSpec]], boundary: gpd.GeoDataFrame
+) -> SharedFrame:
+    """The frame several panels on one page share (same page size, one extent): the layout of
+    the panel whose caption needs most lines, limits and an inset chosen so that the boxes
+    have room beside every panel's symbols (planned for all of them at once, with the larger
+    figures box)."""
+    spec = panels[0][1]
+    fig = Figure(figsize=spec.page.size_in, dpi=spec.page.dpi)
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    layouts, located, figures = [], [], []
+    for part, one in panels:
+        shown, totals, unlocated = split_by_placement(part[part["layer"].isin(one.view.layers)])
+        layouts.append(
+            _layout_for_caption(fig, one, shown, (len(totals), len(unlocated)), renderer)
+        )
+        located.append(shown)
+        figures.append(district_figures(totals, one.lang, one.view))
+    layout = max(layouts, key=lambda lay: lay.caption_lines)
+    both = gpd.GeoDataFrame(pd.concat(located, ignore_index=True), crs=located[0].crs)
+    layers = tuple(dict.fromkeys(x for _, one in panels for x in one.view.layers))
+    every = replace(spec, view=replace(spec.view, layers=layers))
+    largest = max(
+        figures,
+        key=lambda f: np.prod(
+            figures_box.measure_box(f, spec.lang, layout.sizes["figures"], renderer) if f else 0
+        ),
+    )
+    boundary_m = boundary.to_crs(settings.METRIC_CRS)
+    plan = plan_frame(
+        fig, layout, every, both.to_crs(settings.METRIC_CRS), boundary_m, largest, renderer
+    )
+    return SharedFrame(layout, plan)
 
 
 def render_layer_snapshots(
@@ -237,6 +288,7 @@ def draw_snapshot(
     spec: SnapshotSpec,
     context: gpd.GeoDataFrame | None = None,
     basemap_image: tiles.TileImage | None = None,
+    frame: SharedFrame | None = None,
 ) -> DrawnSnapshot:
     """Draw a snapshot on a new figure (see :func:`render_snapshot`); inputs are not changed."""
     _check_frames(gdf_shown, boundary)
@@ -247,15 +299,20 @@ def draw_snapshot(
     fig = Figure(figsize=spec.page.size_in, dpi=spec.page.dpi, facecolor="white")
     FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
-    layout = _layout_for_caption(fig, spec, shown, (len(totals), len(unlocated)), renderer)
+    if frame is not None:
+        layout = frame.layout
+    else:
+        layout = _layout_for_caption(fig, spec, shown, (len(totals), len(unlocated)), renderer)
     sizes, scale = layout.sizes, layout.scale
     px_per_pt = renderer.points_to_pixels(1.0)
     context = context if context is not None else read_context()
     boundary_m = boundary.to_crs(settings.METRIC_CRS)
     figures = district_figures(totals, spec.lang, spec.view)
-    plan = plan_frame(
-        fig, layout, spec, shown.to_crs(settings.METRIC_CRS), boundary_m, figures, renderer
-    )
+    shown_m = shown.to_crs(settings.METRIC_CRS)
+    if frame is not None:
+        plan = plan_in_frame(fig, layout, spec, shown_m, boundary_m, figures, renderer, frame.plan)
+    else:
+        plan = plan_frame(fig, layout, spec, shown_m, boundary_m, figures, renderer)
     xlim, ylim = plan.xlim, plan.ylim
     # Legend, labels and counts describe what is inside the frame, not what a custom extent
     # leaves out; a symbol is drawn whole or not at all (never cut by the frame's edge).

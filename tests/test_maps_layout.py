@@ -369,10 +369,37 @@ def test_no_box_covers_part_of_an_area_or_a_line(drawings, preset, view):
 def test_comparison_panels_keep_their_boxes_off_areas_and_lines(preset, lang):
     from geo.compare import default_sides
     from maps.compare_export import panel_specs
+    from maps.snapshot import shared_frame
 
     projects, boundary = load_projects(), load_boundary()
     sides = default_sides((VIEWS["2016-2020"], VIEWS["as-of-2021"]), lang)
-    for part, spec in panel_specs(projects, boundary, sides, page=PRESETS[preset], lang=lang):
-        drawn = draw_snapshot(part, boundary, spec=spec)
+    specs = panel_specs(projects, boundary, sides, page=PRESETS[preset], lang=lang)
+    frame = shared_frame(specs, boundary)
+    for part, spec in specs:
+        drawn = draw_snapshot(part, boundary, spec=spec, frame=frame)
         assert len(_outlines(drawn, part)) >= 3  # the 2016–2020 side's and 2021's areas/lines
         assert not _covered_outlines(drawn, part), f"{preset}/{lang}/{spec.title}"
+
+
+@pytest.mark.parametrize("preset", ["a4-landscape", "slide-16x9"])
+def test_comparison_panels_frame_the_same_ground_at_the_same_scale(preset):
+    """Compared place by place: before, each side chose its own zoom and inset (the 2020 side
+    at 3 km to the bar, the 2021 side at 4 km, the inset top left on one and bottom left on the
+    other)."""
+    from geo.compare import default_sides
+    from maps.compare_export import panel_specs
+    from maps.snapshot import shared_frame
+
+    projects, boundary = load_projects(), load_boundary()
+    sides = default_sides((ProjectFilter(as_of=2020), VIEWS["as-of-2021"]), "zh")
+    specs = panel_specs(projects, boundary, sides, page=PRESETS[preset])
+    frame = shared_frame(specs, boundary)
+    left, right = (draw_snapshot(part, boundary, spec=spec, frame=frame) for part, spec in specs)
+    assert left.map_ax.get_xlim() == right.map_ax.get_xlim()
+    assert left.map_ax.get_ylim() == right.map_ax.get_ylim()
+    assert left.map_ax.get_position().bounds == right.map_ax.get_position().bounds
+    assert left.inset is not None and right.inset is not None
+    assert left.inset.ground == right.inset.ground and left.inset.box == right.inset.box
+    assert left.scale_bar.box == right.scale_bar.box
+    # Each side keeps its own legend: the 2021 side has statuses the 2020 side has not.
+    assert len(right.legend) > len(left.legend)
