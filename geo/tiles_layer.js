@@ -19,6 +19,19 @@
   T.paints = T.paintMs = T.longestPaint = T.composites = 0;
   // The groups composited since the last filter change: what is drawn is read from them.
   T.shownGroups = [];
+  // {id: status} of every project the tiles on screen show now (tests read it every frame).
+  T.onScreen = function () {
+    var out = {};
+    if (!T.layer) return out;
+    Object.keys(T.layer._tiles).forEach(function (key) {
+      var tile = T.layer._tiles[key];
+      if (!tile.current) return;
+      (tile.el._shown || []).forEach(function (g) {
+        for (var i = 0; i < g.ids.length; i++) out[g.ids[i]] = g.status;
+      });
+    });
+    return out;
+  };
   // {id: status} of every project drawn since the last filter change (tests read it).
   Object.defineProperty(T, "drawn", {
     configurable: true,
@@ -71,7 +84,8 @@
   // canvas (a page canvas, or an OffscreenCanvas in the worker); ratio.
   function Painter(SYMBOLS, env) {
     var ORDER = SYMBOLS.order;
-    var KINDS = [3, 2, 1]; // areas under lines under points
+    // Group classes: areas under lines (one class), then points.
+    var CLASSES = [[3, 2], [1]];
     // Below this size (pixels) an area or line is a dot of its status colour: its outline,
     // dash and pattern could not be told apart, and a dot costs a tenth of a path.
     var DOT = 3;
@@ -193,39 +207,51 @@
       touched.forEach(drawDots);
     }
     // One screen tile at ``coords`` from its data tiles (``tiles``: {flat, layer, scale,
-    // origin, z, cap, features}), the layers of ``filter`` only, every status in its own group.
-    // Returns {groups: [{kind, status, order, canvas, ids}] in drawing order, thinned}.
+    // origin, z, cap, features}), every layer and status in its own group, whatever the filter
+    // shows: a layer or status toggle then only composites (``filter`` gives the time view).
+    // A layer's areas and lines are one group class, its markers another; markers go above
+    // every area and line, and within a class the layers go by their z, as on the live map.
+    // Returns {groups: [{cls, layer, status, order, canvas, ids}] in drawing order, thinned:
+    // the layers of which a tile left some projects out}.
     function paint(tiles, coords, tileSize, filter, maxzoom) {
-      var groups = {}, box = { x: 256 * coords.x, y: 256 * coords.y, pad: 16 };
+      var groups = {}, box = { x: 256 * coords.x, y: 256 * coords.y, pad: 16 }, cls, layer;
       function groupOf(kind, status) {
-        var key = kind + "|" + status, group = groups[key];
+        var key = cls + "|" + layer + "|" + status, group = groups[key];
         if (!group) {
           var canvas = env.surface(tileSize), ctx = canvas.getContext("2d");
           ctx.setTransform(tileSize / 256, 0, 0, tileSize / 256, 0, 0);
           ctx.lineJoin = ctx.lineCap = "round";
           ctx.miterLimit = 2;
-          group = groups[key] = { kind: kind, status: status, canvas: canvas, ctx: ctx, ids: [], dots: {} };
+          group = groups[key] = {
+            cls: cls, layer: layer, status: status, order: 2 * ORDER.indexOf(layer) + cls * 1000,
+            canvas: canvas, ctx: ctx, ids: [], dots: {},
+          };
         }
         return group;
       }
-      KINDS.forEach(function (kind) {
-        ORDER.forEach(function (layer) {
-          if (filter.layers.indexOf(layer) < 0) return;
-          tiles.forEach(function (tile) {
-            if (tile.layer === layer && tile.flat) drawFeatures(tile, layer, kind, box, filter, groupOf);
+      CLASSES.forEach(function (kinds, c) {
+        cls = c;
+        ORDER.forEach(function (name) {
+          layer = name;
+          kinds.forEach(function (kind) {
+            tiles.forEach(function (tile) {
+              if (tile.layer === layer && tile.flat) drawFeatures(tile, layer, kind, box, filter, groupOf);
+            });
           });
         });
       });
       // Below the top zoom a tile keeps at most a cap of each layer's projects (the builder's
       // MAX_FEATURES): one that holds the cap has left some out, which the map then says.
-      var thinned = tiles.some(function (tile) {
-        return tile.cap < tile.features && tile.flat && tile.z < maxzoom && tile.flat.n >= tile.cap;
+      var thinned = [];
+      tiles.forEach(function (tile) {
+        if (tile.cap < tile.features && tile.flat && tile.z < maxzoom && tile.flat.n >= tile.cap &&
+          thinned.indexOf(tile.layer) < 0) thinned.push(tile.layer);
       });
       var out = Object.keys(groups).map(function (key) {
         var g = groups[key];
-        return { kind: g.kind, status: g.status, order: KINDS.indexOf(g.kind), canvas: g.canvas, ids: g.ids };
+        return { cls: g.cls, layer: g.layer, status: g.status, order: g.order, canvas: g.canvas, ids: g.ids };
       });
-      // Areas under lines under points; within a kind, the statuses in a fixed order.
+      // Within a class and layer, the statuses in a fixed order.
       out.sort(function (a, b) { return a.order - b.order || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0); });
       return { groups: out, thinned: thinned };
     }
@@ -499,18 +525,68 @@
     });
   }
 
-  // Painted tiles, kept as their groups' pictures: a status toggle composites them again
-  // instead of painting (at 10^6 projects a screen of tiles took 3-5 s to paint, a composite
-  // takes milliseconds). Keyed by the screen tile and what decides the pictures: the tile
-  // size, the layers shown and the time view. Least recently used go first past the budget.
+  // Painted tiles, kept as their groups' pictures: a layer or status toggle composites them
+  // again instead of painting (at 10^6 projects a screen of tiles took 3-5 s to paint, a
+  // composite takes milliseconds). Keyed by the screen tile and what decides the pictures: the
+  // tile size and the time view, as far as it changes anything in that tile (timeKey). Least
+  // recently used go first past the budget, never what a tile on screen shows.
   var BUDGET_BYTES = 192 * 1024 * 1024;
   var painted = new Map();
   T.cacheBytes = 0;
   T.cacheBudget = BUDGET_BYTES;
-  function paintKey(job) {
-    var f = T.filter;
-    return job.key + "|" + T.layer.tileSize + "|" + JSON.stringify([f.layers.slice().sort(), f.years || null,
-      f.asOf === undefined ? null : f.asOf]);
+  T.prepainted = 0;
+  // The milestone spans of a data tile's layer (read once): [[start, end], ...], and whether a
+  // project there has no milestone at all.
+  function spansOf(flat) {
+    if (flat._spans) return flat._spans;
+    var seen = {}, spans = {}, bare = false;
+    for (var i = 0; i < flat.n; i++) {
+      var ms = String(flat.props[i].ms || "");
+      if (seen[ms]) continue;
+      seen[ms] = true;
+      if (!ms) bare = true;
+      ms.split(";").forEach(function (part) {
+        var f = part.split(",");
+        if (f.length === 4) spans[f[0] + "," + f[1]] = [+f[0], +f[1]];
+      });
+    }
+    return (flat._spans = { spans: Object.keys(spans).map(function (k) { return spans[k]; }), bare: bare });
+  }
+  function tileSpans(tiles) {
+    var out = { spans: [], bare: false }, seen = {};
+    tiles.forEach(function (pair) {
+      var flat = pair[1].data.get(pair[0].layer);
+      if (!flat) return;
+      var mine = spansOf(flat);
+      out.bare = out.bare || mine.bare;
+      mine.spans.forEach(function (span) {
+        var k = span[0] + "," + span[1];
+        if (!seen[k]) out.spans.push((seen[k] = span));
+      });
+    });
+    out.spans.sort(function (x, y) { return x[1] - y[1] || x[0] - y[0]; });
+    return out;
+  }
+  // The time view as it matters to these tiles (the rule of Painter.statusAt, as
+  // geo.filter.apply_filter): "as of" a year shows the milestones ended by then, so any year
+  // between two milestone ends draws the same; a period shows the projects with a milestone
+  // wholly inside it, so only which of the tiles' spans lie inside counts, and a period
+  // holding them all draws as "all years" does when every project has a milestone.
+  function timeKey(time, tiles) {
+    var asOf = time.asOf === undefined ? null : time.asOf;
+    if (asOf === null && !time.years) return "all";
+    var info = tileSpans(tiles);
+    if (asOf !== null) {
+      var known = null;
+      info.spans.forEach(function (span) { if (span[1] <= asOf) known = Math.max(known === null ? span[1] : known, span[1]); });
+      return "asOf " + known;
+    }
+    var inside = info.spans.filter(function (span) { return time.years[0] <= span[0] && span[1] <= time.years[1]; });
+    if (!info.bare && inside.length === info.spans.length) return "all";
+    return "years " + inside.join(";");
+  }
+  function paintKey(job, time) {
+    return job.key + "|" + T.layer.tileSize + "|" + timeKey(time || T.filter, job.tiles);
   }
   function remember(key, made) {
     var size = T.layer.tileSize;
@@ -518,12 +594,12 @@
     forget(key);
     painted.set(key, made);
     T.cacheBytes += made.bytes;
-    // Least recently used first, never a tile on screen: a toggle must find those (were one
-    // painted again, its old picture could show a status just hidden until the new one came).
+    // Least recently used first, never the pictures a tile on screen shows: a toggle must
+    // find those (were one painted again, it would be blank until the new one came).
     var old = Array.from(painted.keys());
     for (var i = 0; i < old.length && T.cacheBytes > BUDGET_BYTES; i++) {
       var tile = T.layer._tiles[old[i].split("|")[0]];
-      if (!(tile && tile.current)) forget(old[i]);
+      if (!(tile && tile.current && tile.el._paintKey === old[i])) forget(old[i]);
     }
     return made;
   }
@@ -537,22 +613,31 @@
   function forgetAll() {
     Array.from(painted.keys()).forEach(forget);
   }
-  // The shown statuses' pictures onto the tile's canvas, in drawing order.
+  // The shown layers' and statuses' pictures onto the tile's canvas, in drawing order.
   function composite(job, made) {
     painted.delete(job.paintKey); // most recently used
     painted.set(job.paintKey, made);
-    var canvas = job.canvas, size = T.layer.tileSize, statuses = T.filter.statuses;
+    var canvas = job.canvas, size = T.layer.tileSize, f = T.filter, shown = [];
     canvas.width = canvas.height = size;
     var ctx = canvas.getContext("2d");
     made.groups.forEach(function (g) {
-      if (statuses.indexOf(g.status) < 0) return;
+      if (f.statuses.indexOf(g.status) < 0 || f.layers.indexOf(g.layer) < 0) return;
       ctx.drawImage(g.image, 0, 0);
+      shown.push(g);
       T.shownGroups.push(g);
     });
-    canvas._thinned = made.thinned;
+    canvas._shown = shown;
+    canvas._thinned = made.thinned.some(function (layer) { return f.layers.indexOf(layer) >= 0; });
     canvas._paintKey = job.paintKey;
-    canvas.style.opacity = "";
+    canvas._tiles = job.tiles; // its data tiles: the next filter change composites at once
     T.composites++;
+  }
+  // A tile whose new pictures must be painted shows nothing meanwhile: its old ones may hold
+  // a layer, status or year just hidden.
+  function blank(canvas) {
+    canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+    canvas._shown = [];
+    canvas._paintKey = null;
   }
   function counted(ms) {
     T.paints++;
@@ -568,9 +653,12 @@
         scale: tile.scale, origin: { x: tile.origin.x, y: tile.origin.y }, flat: tile.data.get(file.layer) };
     });
   }
-  function paintHere(job) {
+  function timeOf(f) {
+    return { years: f.years || null, asOf: f.asOf === undefined ? null : f.asOf };
+  }
+  function paintHere(job, time) {
     var began = performance.now();
-    var made = here.paint(paintTiles(job), job.coords, T.layer.tileSize, T.filter, T.config.maxzoom);
+    var made = here.paint(paintTiles(job), job.coords, T.layer.tileSize, time, T.config.maxzoom);
     made.groups.forEach(function (g) {
       g.image = g.canvas;
       delete g.canvas;
@@ -578,29 +666,28 @@
     counted(performance.now() - began);
     return made;
   }
-  // Screen tiles being painted by the worker: paint key -> the jobs waiting for it.
+  // Screen tiles being painted by the worker: paint key -> the jobs waiting for it (none for a
+  // tile painted ahead, see prepaint).
   var inWorker = {}, sent = 0;
   var AT_ONCE = 2; // asked of a worker at a time, so a pan's new tiles are asked next
-  function paintInWorker(job) {
-    var key = job.paintKey;
+  function paintInWorker(job, time, key) {
     if (inWorker[key]) {
-      inWorker[key].push(job);
+      if (job.canvas) inWorker[key].push(job);
       return;
     }
-    inWorker[key] = [job];
+    inWorker[key] = job.canvas ? [job] : [];
     sent++;
     var tiles = paintTiles(job).map(function (t) {
       delete t.flat;
       return t;
     });
-    var f = T.filter;
     ask({ type: "paint", tiles: tiles, coords: { x: job.coords.x, y: job.coords.y }, tileSize: T.layer.tileSize,
-      filter: { layers: f.layers, years: f.years || null, asOf: f.asOf === undefined ? null : f.asOf },
-      maxzoom: T.config.maxzoom }, job.tiles.length ? job.tiles[0][1].dataTile : job.coords).then(function (made) {
-      counted(made.ms);
+      filter: time, maxzoom: T.config.maxzoom }, job.tiles.length ? job.tiles[0][1].dataTile : job.coords).then(function (made) {
+      if (job.canvas) counted(made.ms);
+      else T.prepainted++;
       return made;
     }, function () {
-      return paintHere(job); // the worker failed: the page paints
+      return paintHere(job, time); // the worker failed: the page paints
     }).then(function (made) {
       sent--;
       var jobs = inWorker[key];
@@ -616,6 +703,9 @@
   }
   function current(job) {
     return job.canvas.key === job.key && job.generation === T.generation;
+  }
+  function workersBusy() {
+    return T.symbolsSent !== true || sent >= AT_ONCE * workers.length;
   }
 
   // Screen tiles waiting to be drawn, nearest the map's centre first, a few ms at a time.
@@ -646,28 +736,80 @@
       }
       job.paintKey = paintKey(job);
       var made = painted.get(job.paintKey);
-      if (!made && toWorker && (T.symbolsSent !== true || sent >= AT_ONCE * workers.length) && !inWorker[job.paintKey]) break;
+      if (!made && toWorker && workersBusy() && !inWorker[job.paintKey]) break;
       queue.shift();
       if (made) {
         composite(job, made);
         finish(job);
       } else if (toWorker) {
-        // The picture there now is of other layers or another year: faded until the new one
-        // comes (seconds at 10^6), so it is not read as the answer to the new filter.
-        if (job.canvas._paintKey) job.canvas.style.opacity = "0.35";
-        paintInWorker(job);
+        blank(job.canvas);
+        paintInWorker(job, timeOf(T.filter), job.paintKey);
       } else {
-        composite(job, remember(job.paintKey, paintHere(job)));
+        composite(job, remember(job.paintKey, paintHere(job, timeOf(T.filter))));
         T.lastRender = performance.now();
         finish(job);
       }
     }
-    if (queue.length && !(toWorker && (T.symbolsSent !== true || sent >= AT_ONCE * workers.length))) {
+    if (queue.length && !(toWorker && workersBusy())) {
       schedule();
     } else if (!queue.length && !sent) {
       T.repainting = false;
       showNote(layer);
+      prepaintSoon();
     }
+  }
+
+  // Once the screen is drawn and the workers are idle, they paint the tiles on screen for the
+  // time views one step away (the next and previous milestone year, a period's ends moved by
+  // a year, all years), so a year step composites too. Only while the kept pictures stay
+  // within half the budget: what the screen shows now always fits.
+  var PREPAINT_SHARE = 0.5;
+  function prepaintSoon() {
+    if (!T._prepaint) T._prepaint = setTimeout(prepaint, 50);
+  }
+  function nearTimes(f, spans) {
+    var out = [], ends = [];
+    spans.forEach(function (span) { if (ends.indexOf(span[1]) < 0) ends.push(span[1]); });
+    ends.sort(function (x, y) { return x - y; });
+    if (!ends.length) return out;
+    var last = ends[ends.length - 1], first = Math.min.apply(null, spans.map(function (s) { return s[0]; }));
+    if (f.asOf !== null && f.asOf !== undefined) {
+      var later = ends.filter(function (e) { return e > f.asOf; });
+      var sooner = ends.filter(function (e) { return e < f.asOf; });
+      if (later.length) out.push({ years: null, asOf: later[0] });
+      // The step before: the end before the last one this year shows.
+      var known = sooner.concat(ends.indexOf(f.asOf) >= 0 ? [f.asOf] : []);
+      if (known.length > 1) out.push({ years: null, asOf: known[known.length - 2] });
+      out.push({ years: null, asOf: null });
+    } else if (f.years) {
+      var a = f.years[0], b = f.years[1];
+      [[a, b + 1], [a, b - 1], [a + 1, b], [a - 1, b]].forEach(function (y) {
+        if (y[0] <= y[1] && y[0] >= first - 1 && y[1] <= last + 1) out.push({ years: y, asOf: null });
+      });
+    } else {
+      out.push({ years: null, asOf: last }); // "as of" opens on the last year
+    }
+    return out;
+  }
+  function prepaint() {
+    T._prepaint = null;
+    var layer = T.layer;
+    if (!layer || !layer._map || !paintsInWorker() || queue.length || sent || T.repainting) return;
+    if (T.cacheBytes > BUDGET_BYTES * PREPAINT_SHARE) return;
+    var asked = 0;
+    Object.keys(layer._tiles).some(function (key) {
+      var tile = layer._tiles[key], canvas = tile.el;
+      if (!tile.current || !canvas._tiles || !canvas._paintKey) return false;
+      var job = { coords: layer._keyToTileCoords(key), key: key, tiles: canvas._tiles };
+      nearTimes(T.filter, tileSpans(job.tiles).spans).forEach(function (time) {
+        var pk = paintKey(job, time);
+        if (painted.has(pk) || inWorker[pk] || workersBusy()) return;
+        paintInWorker(job, time, pk);
+        asked++;
+      });
+      return workersBusy();
+    });
+    if (!asked) return; // everything near is painted; the next settle looks again
   }
   // The note that some projects are left out at this zoom, while a tile on screen left some.
   function showNote(layer) {
@@ -723,9 +865,28 @@
     T.repainting = true;
     queue.forEach(function (job) { job.generation = -1; });
     Object.keys(layer._tiles).forEach(function (key) {
-      var coords = layer._wrapCoords(layer._keyToTileCoords(key));
-      layer.renderTile(coords, layer._tiles[key].el, layer._tileCoordsToKey(coords));
+      var coords = layer._wrapCoords(layer._keyToTileCoords(key)), canvas = layer._tiles[key].el;
+      var tileKey = layer._tileCoordsToKey(coords);
+      if (!canvas._tiles || canvas.key !== tileKey) {
+        layer.renderTile(coords, canvas, tileKey);
+        return;
+      }
+      // Its data tiles are at hand: composited at once when its pictures are kept, so no frame
+      // shows the old filter; blank until painted otherwise.
+      T.pending++;
+      var job = { coords: coords, canvas: canvas, key: tileKey, tiles: canvas._tiles, generation: T.generation,
+        done: function () {} };
+      job.paintKey = paintKey(job);
+      var made = painted.get(job.paintKey);
+      if (made) {
+        composite(job, made);
+        finish(job);
+      } else {
+        blank(canvas);
+        queue.push(job);
+      }
     });
+    schedule();
   }
 
   function makeLayer(config) {

@@ -338,16 +338,22 @@ def test_status_toggle_composites_the_painted_tiles_and_back_exactly(tiles_dir):
         assert again["paints"] == 0
         assert again["tiles"] == before["tiles"], "前期 on did not give back the same tiles"
 
-        # A layer off is painted again (its projects share pictures with other layers'): none
-        # of its projects stays drawn, every other does, and no tile is left faded.
+        # A layer off, and on again, composites too (every layer has pictures of its own):
+        # none of its projects stays drawn, every other does, and back gives the same pixels.
+        layer_box = page.locator(".st-key-layer_renewal label")
         generation = frame.evaluate("() => Shinan.tiles.generation")
-        page.locator(".st-key-layer_renewal label").click()
+        layer_box.click()
         state = _settled(page, frame, after_generation=generation)
         assert state["drawn"] == {i: s for i, s in everything.items() if i not in renewal}
-        assert frame.evaluate(_CANVASES_JS)["paints"] > 0
-        faded = (
-            "() => [...document.querySelectorAll('canvas.leaflet-tile')].some(c => c.style.opacity)"
-        )
-        _wait_for(page, lambda: not frame.evaluate(faded), "a tile stays faded")
+        off = frame.evaluate(_CANVASES_JS)
+        assert off["paints"] == 0 and off["composites"] > 0
+        assert off["tiles"] != before["tiles"], "renewal off changed no tile"
+        generation = frame.evaluate("() => Shinan.tiles.generation")
+        layer_box.click()
+        state = _settled(page, frame, after_generation=generation)
+        assert state["drawn"] == everything
+        on = frame.evaluate(_CANVASES_JS)
+        assert on["paints"] == 0
+        assert on["tiles"] == before["tiles"], "renewal on did not give back the same tiles"
         context.close()
         browser.close()
