@@ -278,12 +278,21 @@
   });
   T.drawnEarly = false;
 
+  // Whether the filter shows a layer's projects of a status (in its time view): the layers and
+  // statuses chosen and, when bars of the insight charts are picked, only those
+  // (ui.insight_panel.apply_pick: a picked (layer, status) pair, or a whole picked layer).
+  function inFilter(f, layer, status) {
+    if (f.layers.indexOf(layer) < 0 || f.statuses.indexOf(status) < 0) return false;
+    var pick = f.pick;
+    if (!pick) return true;
+    return pick.layers.indexOf(layer) >= 0 || pick.pairs.some(function (p) { return p[0] === layer && p[1] === status; });
+  }
   // [status, target] to show under the filter, or null when hidden (geo.filter.apply_filter).
   function shown(props, layer) {
     var f = T.filter;
     if (!f || f.layers.indexOf(layer) < 0) return null;
     var v = here.statusAt(props, f);
-    return v && f.statuses.indexOf(v[0]) >= 0 ? v : null;
+    return v && inFilter(f, layer, v[0]) ? v : null;
   }
   // The same answer for every click until the filter changes.
   function view(p, layer) {
@@ -576,6 +585,7 @@
     var asOf = time.asOf === undefined ? null : time.asOf;
     if (asOf === null && !time.years) return "all";
     var info = tileSpans(tiles);
+    if (!info.spans.length && !info.bare) return "all"; // no project here: every view is empty
     if (asOf !== null) {
       var known = null;
       info.spans.forEach(function (span) { if (span[1] <= asOf) known = Math.max(known === null ? span[1] : known, span[1]); });
@@ -621,7 +631,7 @@
     canvas.width = canvas.height = size;
     var ctx = canvas.getContext("2d");
     made.groups.forEach(function (g) {
-      if (f.statuses.indexOf(g.status) < 0 || f.layers.indexOf(g.layer) < 0) return;
+      if (!inFilter(f, g.layer, g.status)) return;
       ctx.drawImage(g.image, 0, 0);
       shown.push(g);
       T.shownGroups.push(g);
@@ -827,9 +837,10 @@
       };
       T.note.addTo(map);
     }
-    var div = T.note.getContainer();
-    div.textContent = T.config.note || "";
-    div.style.display = thinned && T.config.note ? "" : "none";
+    // And what the tiles cannot answer while it is asked (the radius question), said plainly.
+    var said = [thinned && T.config.note, T.config.notice].filter(Boolean), div = T.note.getContainer();
+    div.textContent = said.join(" ");
+    div.style.display = said.length ? "" : "none";
     T.thinned = thinned;
   }
   function finish(job) {
@@ -964,6 +975,7 @@
       if (!T._clicks) T._clicks = map.on("click", onClick);
     }
     T.config.note = config.note; // the language may have changed
+    T.config.notice = config.notice || "";
     if (T.note && !T._pumping) showNote(T.layer);
     apply(filter);
   };
@@ -971,7 +983,7 @@
   function signature(filter) {
     if (!filter) return "";
     return JSON.stringify([filter.layers.slice().sort(), filter.statuses.slice().sort(),
-      filter.years || null, filter.asOf === undefined ? null : filter.asOf]);
+      filter.years || null, filter.asOf === undefined ? null : filter.asOf, filter.pick || null]);
   }
   function apply(filter) {
     var changed = signature(filter) !== signature(T.filter);
@@ -997,6 +1009,7 @@
       statuses: spec.statuses.slice(),
       years: spec.mode === "period" ? spec.years.slice() : null,
       asOf: spec.mode === "as_of" ? spec.as_of : null,
+      pick: T.filter.pick || null, // the page does not read the charts: the rerun says
     });
     if (changed) T.followed = (T.followed || 0) + 1;
   };

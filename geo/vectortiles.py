@@ -446,13 +446,23 @@ def view_filter(
     statuses: Sequence[str],
     years: tuple[int, int] | None,
     as_of: int | None,
+    picked_pairs: Sequence[tuple[str, str]] = (),
+    picked_layers: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The filter the browser applies to tiled features, as ``geo.filter.apply_filter`` does."""
+    """The filter the browser applies to tiled features, as ``geo.filter.apply_filter`` does.
+
+    ``picked_pairs`` / ``picked_layers``: bars picked in the insight charts ((layer, status)
+    pairs, whole layers); when any is given only those are shown, as the rest of the map does.
+    """
+    picked = bool(picked_pairs or picked_layers)
     return {
         "layers": [layer for layer in LAYER_IDS if layer in layers],
         "statuses": [status for status in STATUSES if status in statuses],
         "years": list(years) if years is not None else None,
         "asOf": as_of,
+        "pick": {"pairs": [list(p) for p in picked_pairs], "layers": list(picked_layers)}
+        if picked
+        else None,
     }
 
 

@@ -357,3 +357,99 @@ def test_status_toggle_composites_the_painted_tiles_and_back_exactly(tiles_dir):
         assert on["tiles"] == before["tiles"], "renewal on did not give back the same tiles"
         context.close()
         browser.close()
+
+
+#: Every animation frame of the map from now on: the filter's generation and the projects the
+#: tiles on screen show ({id: status}), so a test can look at each frame after a click.
+_FRAMES_START_JS = """() => { const T = Shinan.tiles, log = window.__tileFrames = [];
+  const tick = () => { log.push([T.generation, T.onScreen()]);
+    if (window.__tileFrames === log) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); }"""
+_FRAMES_TAKE_JS = "() => { const log = window.__tileFrames; window.__tileFrames = null; return log; }"
+
+
+def _in_view(tiled, *, as_of=None, layers=None):
+    """{id: status} the rest of the map shows for that view (geo.filter.apply_filter)."""
+    from geo.filter import ProjectFilter, apply_filter
+    from geo.schema import LAYER_IDS, STATUSES
+
+    spec = ProjectFilter(layers=tuple(layers or LAYER_IDS), statuses=STATUSES, as_of=as_of)
+    shown = apply_filter(tiled, spec)
+    return dict(zip(shown["id"], shown["status"], strict=True))
+
+
+def _acted(page, frame, act, expected, what):
+    """Do ``act``; once the tiles settle they show exactly ``expected``, and no frame after
+    the filter reached the map showed a project outside it, or in another status."""
+    generation = frame.evaluate("() => Shinan.tiles.generation")
+    frame.evaluate(_FRAMES_START_JS)
+    act()
+    state = _settled(page, frame, after_generation=generation)
+    assert state["drawn"] == expected, f"{what}: drawn {state['drawn']}"
+    page.wait_for_timeout(300)
+    frames = frame.evaluate(_FRAMES_TAKE_JS)
+    after = [shown for gen, shown in frames if gen > generation]
+    assert after, f"{what}: no frame recorded after the filter arrived"
+    for shown in after:
+        wrong = {i: s for i, s in shown.items() if expected.get(i) != s}
+        assert not wrong, f"{what}: a frame showed {wrong}"
+    assert after[-1] == expected, f"{what}: the last frame shows {after[-1]}"
+    return frame.evaluate(_CANVASES_JS)
+
+
+def test_layer_and_year_changes_show_exactly_their_projects_in_every_frame(tiles_dir):
+    """A layer off and on, "as of" 2021, a step back to 2020 (two projects known by then, in
+    their 2020 status), forward again and back to all years: after each, every frame shows
+    exactly what the rest of the map shows for that view; the views seen before are
+    composited from kept pictures; a click then selects only a project in view."""
+    tiled = split_by_placement(load_projects(TEST_DATA))[0]
+    everything = dict(zip(tiled["id"], tiled["status"], strict=True))
+    no_construction = [x for x in tiled["layer"].unique() if x != "construction"]
+    in_2021, in_2020 = _in_view(tiled, as_of=2021), _in_view(tiled, as_of=2020)
+    assert in_2021 != everything and 0 < len(in_2020) < len(in_2021)
+    assert "zhanshan-plaza" not in in_2020 and "qingdao-bay-plaza" in in_2020
+    env = {
+        "PROJECT_MAP_DATA": str(TEST_DATA),
+        "PROJECT_MAP_BASEMAP": "none",
+        "PROJECT_MAP_TILES": str(tiles_dir.relative_to(REPO)),
+    }
+    gdf = load_projects(TEST_DATA)
+    bay = gdf.loc[gdf["id"] == "qingdao-bay-plaza"].geometry.iloc[0].representative_point()
+    zhanshan = gdf.loc[gdf["id"] == "zhanshan-plaza"].geometry.iloc[0]
+    with serve_app(REPO / "app.py", env=env) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        context, page, frame, state = _drawn_tiles(browser, url)
+        assert state["drawn"] == everything
+        layer_box = page.locator(".st-key-layer_construction label")
+        radios = page.locator(".st-key-mode label[data-testid=stRadioOption]")
+
+        def step(key):
+            page.locator(".st-key-as_of input[type=range]").focus()
+            page.keyboard.press(key)
+
+        off = _acted(page, frame, layer_box.click, _in_view(tiled, layers=no_construction), "off")
+        assert off["paints"] == 0
+        _acted(page, frame, layer_box.click, everything, "construction on")
+        _acted(page, frame, lambda: radios.nth(1).click(), in_2021, "as of 2021")
+        page.locator(".st-key-as_of input[type=range]").wait_for(timeout=30_000)
+        _acted(page, frame, lambda: step("ArrowLeft"), in_2020, "as of 2020")
+
+        # In 2020 the planned 湛山广场 is not known yet: a click there selects nothing; a click
+        # on 青岛湾广场 selects it.
+        zh_xy = frame.evaluate(_POINT_JS, [zhanshan.y, zhanshan.x])
+        frame.locator("body").click(position={"x": zh_xy[0], "y": zh_xy[1]})
+        page.wait_for_timeout(500)
+        assert frame.evaluate(_CLICKED_JS) is None
+        bay_xy = frame.evaluate(_POINT_JS, [bay.y, bay.x])
+        frame.locator("body").click(position={"x": bay_xy[0], "y": bay_xy[1]})
+        detail = page.locator('[data-testid="project-detail"]')
+        _wait_for(page, lambda: "青岛湾广场" in detail.inner_text(), "the click selected nothing")
+        assert frame.evaluate(_CLICKED_JS) == "qingdao-bay-plaza"
+
+        # Views seen before (or painted ahead while the map was idle) are composited.
+        again = _acted(page, frame, lambda: step("ArrowRight"), in_2021, "back to 2021")
+        assert again["paints"] == 0
+        back = _acted(page, frame, lambda: radios.nth(0).click(), everything, "all years")
+        assert back["paints"] == 0
+        context.close()
+        browser.close()

@@ -135,7 +135,10 @@ def test_view_filter_is_in_schema_order():
     got = view_filter(layers=["fiveg", "renewal"], statuses=["open", "planned"], years=None,
                       as_of=2020)  # fmt: skip
     assert got == {"layers": ["renewal", "fiveg"], "statuses": ["planned", "open"],
-                   "years": None, "asOf": 2020}  # fmt: skip
+                   "years": None, "asOf": 2020, "pick": None}  # fmt: skip
+    picked = view_filter(layers=["fiveg"], statuses=["open"], years=None, as_of=None,
+                         picked_pairs=[("fiveg", "open")], picked_layers=["parking"])  # fmt: skip
+    assert picked["pick"] == {"pairs": [["fiveg", "open"]], "layers": ["parking"]}
 
 
 # The command line -----------------------------------------------------------------------------
