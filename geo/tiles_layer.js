@@ -539,7 +539,7 @@
   // composite takes milliseconds). Keyed by the screen tile and what decides the pictures: the
   // tile size and the time view, as far as it changes anything in that tile (timeKey). Least
   // recently used go first past the budget, never what a tile on screen shows.
-  var BUDGET_BYTES = 192 * 1024 * 1024;
+  var BUDGET_BYTES = 320 * 1024 * 1024;
   var painted = new Map();
   T.cacheBytes = 0;
   T.cacheBudget = BUDGET_BYTES;
@@ -770,10 +770,10 @@
   }
 
   // Once the screen is drawn and the workers are idle, they paint the tiles on screen for the
-  // time views one step away (the next and previous milestone year, a period's ends moved by
-  // a year, all years), so a year step composites too. Only while the kept pictures stay
-  // within half the budget: what the screen shows now always fits.
-  var PREPAINT_SHARE = 0.5;
+  // time views a presenter goes to next (the next and previous milestone year, all years, a
+  // period's ends moved by a year, then every other year), so a year step composites too.
+  // Only while the kept pictures stay within a share of the budget, nearest views first.
+  var PREPAINT_SHARE = 0.8;
   function prepaintSoon() {
     if (!T._prepaint) T._prepaint = setTimeout(prepaint, 50);
   }
@@ -783,43 +783,51 @@
     ends.sort(function (x, y) { return x - y; });
     if (!ends.length) return out;
     var last = ends[ends.length - 1], first = Math.min.apply(null, spans.map(function (s) { return s[0]; }));
+    function asOf(year) { out.push({ years: null, asOf: year }); }
+    function period(a, b) { if (a <= b && a >= first && b <= last) out.push({ years: [a, b], asOf: null }); }
     if (f.asOf !== null && f.asOf !== undefined) {
       var later = ends.filter(function (e) { return e > f.asOf; });
-      var sooner = ends.filter(function (e) { return e < f.asOf; });
-      if (later.length) out.push({ years: null, asOf: later[0] });
       // The step before: the end before the last one this year shows.
-      var known = sooner.concat(ends.indexOf(f.asOf) >= 0 ? [f.asOf] : []);
-      if (known.length > 1) out.push({ years: null, asOf: known[known.length - 2] });
+      var known = ends.filter(function (e) { return e <= f.asOf; });
+      if (later.length) asOf(later[0]);
+      if (known.length > 1) asOf(known[known.length - 2]);
       out.push({ years: null, asOf: null });
     } else if (f.years) {
       var a = f.years[0], b = f.years[1];
-      [[a, b + 1], [a, b - 1], [a + 1, b], [a - 1, b]].forEach(function (y) {
-        if (y[0] <= y[1] && y[0] >= first - 1 && y[1] <= last + 1) out.push({ years: y, asOf: null });
-      });
+      period(a, b - 1);
+      period(a + 1, b);
+      period(a, b + 1);
+      period(a - 1, b);
+      out.push({ years: null, asOf: null });
     } else {
-      out.push({ years: null, asOf: last }); // "as of" opens on the last year
+      asOf(last); // "as of" opens on the last year
+      period(first, last - 1); // a period opens on every year: its ends move first
+      period(first + 1, last);
     }
+    ends.slice().reverse().forEach(asOf);
     return out;
   }
   function prepaint() {
     T._prepaint = null;
     var layer = T.layer;
     if (!layer || !layer._map || !paintsInWorker() || queue.length || sent || T.repainting) return;
-    if (T.cacheBytes > BUDGET_BYTES * PREPAINT_SHARE) return;
-    var asked = 0;
-    Object.keys(layer._tiles).some(function (key) {
+    var jobs = [], spans = [];
+    Object.keys(layer._tiles).forEach(function (key) {
       var tile = layer._tiles[key], canvas = tile.el;
-      if (!tile.current || !canvas._tiles || !canvas._paintKey) return false;
-      var job = { coords: layer._keyToTileCoords(key), key: key, tiles: canvas._tiles };
-      nearTimes(T.filter, tileSpans(job.tiles).spans).forEach(function (time) {
-        var pk = paintKey(job, time);
-        if (painted.has(pk) || inWorker[pk] || workersBusy()) return;
-        paintInWorker(job, time, pk);
-        asked++;
-      });
-      return workersBusy();
+      if (!tile.current || !canvas._tiles || !canvas._paintKey) return;
+      jobs.push({ coords: layer._keyToTileCoords(key), key: key, tiles: canvas._tiles });
+      spans = spans.concat(tileSpans(canvas._tiles).spans);
     });
-    if (!asked) return; // everything near is painted; the next settle looks again
+    // View by view (nearest first), each over the whole screen.
+    nearTimes(T.filter, spans).some(function (time) {
+      jobs.forEach(function (job) {
+        var key = paintKey(job, time);
+        if (painted.has(key) || inWorker[key] || workersBusy()) return;
+        if (T.cacheBytes > BUDGET_BYTES * PREPAINT_SHARE) return;
+        paintInWorker(job, time, key);
+      });
+      return workersBusy() || T.cacheBytes > BUDGET_BYTES * PREPAINT_SHARE;
+    });
   }
   // The note that some projects are left out at this zoom, while a tile on screen left some.
   function showNote(layer) {
@@ -927,21 +935,133 @@
     return layer;
   }
 
-  // The project under a click: points first, then lines, then areas; the last drawn wins.
-  function pick(latlng) {
-    if (!T.layer) return null;
-    var found = null, best = 0;
-    T.layer.queryTileFeaturesDebug(latlng.lng, latlng.lat, 12).forEach(function (picked, source) {
-      var file = T.config.files[+source.slice(1)];
-      picked.forEach(function (hit) {
-        var f = hit.feature, rank = 4 - f.geomType;
-        if (file && view(f.props, file.layer) && rank >= best) {
-          best = rank;
-          found = f.props.id;
+  // The project under a point of the map, read from the page's copy of the data tile there
+  // (bounding boxes first: a tile at 10^6 holds tens of thousands): markers above lines above
+  // areas, then the layer drawn last, as painted. Points within 10 px, lines within 6 px.
+  function squared(px, py, ax, ay, bx, by) {
+    var dx = bx - ax, dy = by - ay, len = dx * dx + dy * dy;
+    var k = len ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len)) : 0;
+    var x = ax + k * dx - px, y = ay + k * dy - py;
+    return x * x + y * y;
+  }
+  function touches(flat, i, kind, x, y, reach) {
+    var xy = flat.xy, inside = false;
+    for (var r = flat.first[i]; r < flat.first[i + 1]; r++) {
+      var start = flat.ringAt[r], end = flat.ringAt[r + 1];
+      for (var k = start; k < end; k++) {
+        var ax = xy[2 * k], ay = xy[2 * k + 1];
+        if (kind === 1) {
+          if ((ax - x) * (ax - x) + (ay - y) * (ay - y) <= reach * reach) return true;
+          continue;
         }
-      });
+        if (k + 1 >= end) break;
+        var bx = xy[2 * k + 2], by = xy[2 * k + 3];
+        if (kind === 2 && squared(x, y, ax, ay, bx, by) <= reach * reach) return true;
+        if (kind === 3 && (ay > y) !== (by > y) && x < ax + ((y - ay) * (bx - ax)) / (by - ay)) inside = !inside;
+      }
+    }
+    return inside;
+  }
+  var REACH = { 1: 10, 2: 6, 3: 0 };
+  function pick(latlng) {
+    if (!T.layer || !T.layer._map) return null;
+    var found = null, best = -1, zoom = map.getZoom();
+    T.layer.views.forEach(function (tileView, source) {
+      var file = T.config.files[+source.slice(1)], z = Math.min(Math.round(zoom) - tileView.levelDiff, tileView.maxDataLevel);
+      if (!file || z < 0) return;
+      var p = map.project(latlng, z), tx = Math.floor(p.x / 256), ty = Math.floor(p.y / 256);
+      var entry = tileView.tileCache.cache.get(tx + ":" + ty + ":" + z), flat = entry && entry.data.get(file.layer);
+      if (!flat) return;
+      var unit = tileView.tileCache.tileSize / 256, x = (p.x - 256 * tx) * unit, y = (p.y - 256 * ty) * unit;
+      var perPixel = unit * Math.pow(2, z - zoom), layerAt = SYMBOLS.order.indexOf(file.layer), bb = flat.bbox;
+      for (var i = 0; i < flat.n; i++) {
+        var kind = flat.kind[i] || 3, reach = REACH[kind] * perPixel, rank = (4 - kind) * 100 + layerAt;
+        if (rank < best || x < bb[4 * i] - reach || x > bb[4 * i + 2] + reach ||
+          y < bb[4 * i + 1] - reach || y > bb[4 * i + 3] + reach) continue;
+        if (touches(flat, i, kind, x, y, reach) && view(flat.props[i], file.layer)) {
+          best = rank;
+          found = flat.props[i].id;
+          hover.found = { layer: file.layer, v: view(flat.props[i], file.layer) };
+        }
+      }
     });
     return found;
+  }
+  // Hover: the project under the pointer named in a tooltip, as on the live map. Names are not
+  // in the tiles: they are looked up by id in the names files beside them
+  // (geo.vectortiles.write_names), one small file per shard, fetched once.
+  var nameFiles = {};
+  function shardOf(id, shards) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+    return h % shards;
+  }
+  function nameOf(id) {
+    var names = T.config.names;
+    if (!names) return Promise.resolve(null);
+    var shard = shardOf(id, names.shards);
+    if (!nameFiles[shard]) {
+      nameFiles[shard] = fetch(names.url + "/" + shard + ".json").then(function (r) {
+        return r.ok ? r.json() : {};
+      }).catch(function () { return {}; });
+    }
+    return nameFiles[shard].then(function (all) {
+      var both = all[id];
+      if (!both) return null;
+      var lang = (T.config.tip || {}).lang;
+      if (lang === "en") return both[1] || both[0];
+      if (lang === "both" && both[1] && both[1] !== both[0]) return both[0] + " " + both[1];
+      return both[0] || both[1];
+    });
+  }
+  // The tooltip's text, built as text nodes: names come from data and are never read as HTML.
+  function tipContent(id, name, layer, v) {
+    var tip = T.config.tip || {}, box = document.createElement("div"), status = v ? v[0] : "";
+    var line = document.createElement("b");
+    line.textContent = name || id;
+    box.appendChild(line);
+    var words = (tip.statuses || {})[status] || status;
+    if (v && v[1] && tip.target) words = tip.target.replace("{status}", words);
+    [(tip.layers || {})[layer] || layer, words].forEach(function (text) {
+      box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(text));
+    });
+    return box;
+  }
+  var hover = { id: null, at: null, queued: false };
+  function onMove(e) {
+    hover.at = e.latlng;
+    if (hover.queued) return;
+    hover.queued = true;
+    requestAnimationFrame(function () {
+      hover.queued = false;
+      var id = pick(hover.at), at = hover.at;
+      if (id === hover.id) {
+        if (id && T.tip) T.tip.setLatLng(at);
+        return;
+      }
+      hover.id = id;
+      T.hovered = id;
+      if (!id) {
+        if (T.tip) map.closeTooltip(T.tip);
+        map.getContainer().style.cursor = "";
+        return;
+      }
+      map.getContainer().style.cursor = "pointer";
+      var found = hover.found;
+      nameOf(id).then(function (name) {
+        if (hover.id !== id) return; // the pointer moved on meanwhile
+        T.tip = T.tip || L.tooltip({ sticky: true, className: "shinan-tiles-tip" });
+        T.tip.setContent(tipContent(id, name, found.layer, found.v)).setLatLng(hover.at);
+        if (!T.tip._map) map.openTooltip(T.tip);
+        T.tipText = T.tip.getElement() ? T.tip.getElement().textContent : "";
+      });
+    });
+  }
+  function onOut() {
+    hover.id = T.hovered = null;
+    if (T.tip) map.closeTooltip(T.tip);
+    map.getContainer().style.cursor = "";
   }
   function onClick(e) {
     var id = pick(e.latlng);
@@ -972,7 +1092,7 @@
       T.config = config;
       T.layer = makeLayer(config);
       map.addLayer(T.layer);
-      if (!T._clicks) T._clicks = map.on("click", onClick);
+      if (!T._clicks) T._clicks = map.on("click", onClick).on("mousemove", onMove).on("mouseout", onOut);
     }
     T.config.note = config.note; // the language may have changed
     T.config.notice = config.notice || "";
@@ -989,6 +1109,7 @@
     var changed = signature(filter) !== signature(T.filter);
     T.filter = filter;
     if (changed) {
+      onOut(); // what is under the pointer may be hidden now
       T.generation++;
       T.shownGroups = [];
       T.paints = T.paintMs = T.longestPaint = T.composites = 0;

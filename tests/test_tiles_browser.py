@@ -41,6 +41,12 @@ _ALPHA_JS = """([x, y]) => {
   return alpha; }"""
 _POINT_JS = """([lat, lon]) => { const p = map.latLngToContainerPoint([lat, lon]);
   const r = map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"""
+_TIP_JS = """() => { const tip = document.querySelector('.leaflet-tooltip.shinan-tiles-tip');
+  return tip ? tip.textContent : ''; }"""
+#: Pixels between a point and the centre of the selection's ring (far when there is none).
+_RING_JS = """([x, y]) => { const ring = document.querySelector('.shinan-selection');
+  if (!ring) return 1e9; const r = ring.getBoundingClientRect();
+  return Math.hypot(r.left + r.width / 2 - x, r.top + r.height / 2 - y); }"""
 _STATE_JS = """() => ({pending: Shinan.tiles.pending, generation: Shinan.tiles.generation,
   drawn: Shinan.tiles.drawn})"""
 
@@ -117,14 +123,26 @@ def test_tiled_projects_draw_filter_and_select_offline(tmp_path, tiles_dir):
         assert any(u.endswith("/construction.pmtiles") for u in requests)
         assert not [u for u in requests if "_stcore" not in u and u.endswith(".geojson")]
 
-        # A click on the tiled point selects it: the server looks it up by id.
+        # The pointer over the tiled point names it (looked up by id in the names files), with
+        # its layer and status, as the live map's tooltip does; off it, the tooltip goes.
         point = gdf.loc[gdf["id"] == "zhanshan-plaza"].geometry.iloc[0]
         xy = frame.evaluate(_POINT_JS, [point.y, point.x])
         assert frame.evaluate(_ALPHA_JS, xy) > 0, "nothing drawn at the project's marker"
+        empty = frame.evaluate(_POINT_JS, [36.0665, 120.335])  # the map's centre: no project
+        assert frame.evaluate(_ALPHA_JS, empty) == 0
+        frame.locator("body").hover(position={"x": empty[0], "y": empty[1]})
+        frame.locator("body").hover(position={"x": xy[0], "y": xy[1]})
+        _wait_for(page, lambda: "湛山广场" in frame.evaluate(_TIP_JS), "no name on hover")
+        assert "重点建设项目" in frame.evaluate(_TIP_JS)
+        frame.locator("body").hover(position={"x": empty[0], "y": empty[1]})
+        _wait_for(page, lambda: frame.evaluate(_TIP_JS) == "", "the tooltip stays")
+
+        # A click on the tiled point selects it: the server looks it up by id and rings it.
         frame.locator("body").click(position={"x": xy[0], "y": xy[1]})
         detail = page.locator('[data-testid="project-detail"]')
         _wait_for(page, lambda: "湛山广场" in detail.inner_text(), "the click selected nothing")
         _wait_for(page, lambda: "project=zhanshan-plaza" in page.url, "selection not in link")
+        _wait_for(page, lambda: frame.evaluate(_RING_JS, xy) < 8, "the selection is not ringed")
 
         # Planned off: the browser hides the planned projects, the others stay drawn.
         generation = frame.evaluate("() => Shinan.tiles.generation")
@@ -365,7 +383,8 @@ _FRAMES_START_JS = """() => { const T = Shinan.tiles, log = window.__tileFrames 
   const tick = () => { log.push([T.generation, T.onScreen()]);
     if (window.__tileFrames === log) requestAnimationFrame(tick); };
   requestAnimationFrame(tick); }"""
-_FRAMES_TAKE_JS = "() => { const log = window.__tileFrames; window.__tileFrames = null; return log; }"
+_FRAMES_TAKE_JS = """() => { const log = window.__tileFrames; window.__tileFrames = null;
+  return log; }"""
 
 
 def _in_view(tiled, *, as_of=None, layers=None):

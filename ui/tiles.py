@@ -30,6 +30,7 @@ from geo.vectortiles import (
 from geo.view import ViewState
 from i18n import t
 from layers import LAYERS
+from layers.palette import STATUS_STYLES
 from ui.assets import REPO_ROOT, _static_prefix
 from ui.insight_panel import current_pick, current_radius
 
@@ -71,15 +72,22 @@ class Tiles:
             self.base_url,
             note=t("admin.tiles_thinned", self.lang, n=f"{cap:,}"),
         )
+        # What a tooltip says beside the project's name (looked up by id in the browser).
+        config["tip"] = {
+            "lang": self.lang,
+            "layers": {layer: _label(LAYERS[layer], self.lang) for layer in self.layers},
+            "statuses": {s: _label(style, self.lang) for s, style in STATUS_STYLES.items()},
+            "target": t("tip.target", self.lang, status="{status}"),
+        }
         if current_radius() is not None:
-            labels = [_layer_label(layer, self.lang) for layer in self.layers]
+            labels = [_label(LAYERS[layer], self.lang) for layer in self.layers]
             joined = ("、" if self.lang == "zh" else ", ").join(labels)
             config["notice"] = t("admin.tiles_radius", self.lang, layers=joined)
         return tiles_group(config, shown)
 
 
-def _layer_label(layer: str, lang: str) -> str:
-    spec = LAYERS[layer]
+def _label(spec, lang: str) -> str:
+    """A layer's or status's label (``label_zh`` / ``label_en``) in ``lang``."""
     return {"zh": spec.label_zh, "en": spec.label_en}.get(lang, f"{spec.label_zh} {spec.label_en}")
 
 
