@@ -996,6 +996,7 @@
     for (var i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
     return h % shards;
   }
+  T.shardOf = shardOf; // tests compare it with geo.vectortiles.name_shard
   function nameOf(id) {
     var names = T.config.names;
     if (!names) return Promise.resolve(null);
@@ -1091,6 +1092,7 @@
       if (workers) workers.forEach(function (one) { one.postMessage({ type: "reset" }); });
       T.config = config;
       T.layer = makeLayer(config);
+      T.madeAt = T.madeAt || performance.now(); // the first rerun added the tiles (benchmarks)
       map.addLayer(T.layer);
       if (!T._clicks) T._clicks = map.on("click", onClick).on("mousemove", onMove).on("mouseout", onOut);
     }

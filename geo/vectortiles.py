@@ -287,8 +287,10 @@ def write_names(gdf: gpd.GeoDataFrame, folder: Path) -> int:
     on_map = split_by_placement(gdf)[0]
     shards = 1 << max(0, math.ceil(math.log2(max(1, len(on_map)) / NAMES_PER_SHARD)))
     parts: list[dict[str, list[str]]] = [{} for _ in range(shards)]
-    for pid, zh, en in zip(on_map["id"], on_map["name_zh"], on_map["name_en"], strict=True):
-        pid = str(pid)
+    blank = [""] * len(on_map)  # a frame without names (made by hand) gives empty ones
+    zh_names = on_map.get("name_zh", blank)
+    en_names = on_map.get("name_en", blank)
+    for pid, zh, en in zip(on_map["id"].astype(str), zh_names, en_names, strict=True):
         parts[name_shard(pid, shards)][pid] = [str(zh or ""), str(en or "")]
     folder.mkdir(parents=True, exist_ok=True)
     for index, names in enumerate(parts):

@@ -13,7 +13,7 @@ import pytest
 
 from geo.filter import split_by_placement
 from geo.load import load_projects
-from geo.vectortiles import build_tiles
+from geo.vectortiles import build_tiles, name_shard
 from tests.browser_support import find_chromium, launch_chromium, offline_context, serve_app
 from tests.conftest import TEST_DATA
 
@@ -128,6 +128,11 @@ def test_tiled_projects_draw_filter_and_select_offline(tmp_path, tiles_dir):
         point = gdf.loc[gdf["id"] == "zhanshan-plaza"].geometry.iloc[0]
         xy = frame.evaluate(_POINT_JS, [point.y, point.x])
         assert frame.evaluate(_ALPHA_JS, xy) > 0, "nothing drawn at the project's marker"
+        # The browser finds a name in the file the builder put it in, for any id.
+        ids = ["zhanshan-plaza", "停车场-17", "5g-\U0001f4f6-block", "a" * 40]
+        assert frame.evaluate("(ids) => ids.map(i => Shinan.tiles.shardOf(i, 512))", ids) == [
+            name_shard(i, 512) for i in ids
+        ]
         empty = frame.evaluate(_POINT_JS, [36.0665, 120.335])  # the map's centre: no project
         assert frame.evaluate(_ALPHA_JS, empty) == 0
         frame.locator("body").hover(position={"x": empty[0], "y": empty[1]})
@@ -295,9 +300,12 @@ def _drawn_tiles(browser, url, *, init_script: str = ""):
 
 def test_worker_painting_matches_the_page_and_the_fallbacks_still_draw(tiles_dir):
     """The tiles painted in the worker look the same as those the page paints itself when the
-    browser has no OffscreenCanvas or no Web Worker, and every project is drawn in all three."""
+    browser has no OffscreenCanvas or no Web Worker, every project is drawn in all three, and
+    a layer toggle hides exactly its projects in all three."""
     tiled = split_by_placement(load_projects(TEST_DATA))[0]
     everything = dict(zip(tiled["id"], tiled["status"], strict=True))
+    kept = tiled[tiled["layer"] != "renewal"]
+    without_renewal = dict(zip(kept["id"], kept["status"], strict=True))
     env = {
         "PROJECT_MAP_DATA": str(TEST_DATA),
         "PROJECT_MAP_BASEMAP": "none",
@@ -307,9 +315,14 @@ def test_worker_painting_matches_the_page_and_the_fallbacks_still_draw(tiles_dir
         browser = launch_chromium(pw)
         seen = {}
         for name, script in (("worker", ""), ("page", _NO_OFFSCREEN), ("no worker", _NO_WORKER)):
-            context, _page, frame, state = _drawn_tiles(browser, url, init_script=script)
+            context, page, frame, state = _drawn_tiles(browser, url, init_script=script)
             assert state["drawn"] == everything, f"{name}: not every project drawn"
             seen[name] = frame.evaluate(_CANVASES_JS)
+            # A layer toggle hides exactly its projects however the tiles were painted.
+            generation = frame.evaluate("() => Shinan.tiles.generation")
+            page.locator(".st-key-layer_renewal label").click()
+            state = _settled(page, frame, after_generation=generation)
+            assert state["drawn"] == without_renewal, f"{name}: renewal off"
             context.close()
         browser.close()
     assert (seen["worker"]["worker"], seen["worker"]["paintWorker"]) == (True, True)
