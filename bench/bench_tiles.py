@@ -89,6 +89,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--pans", type=int, default=20)
     parser.add_argument(
+        "--no-prepaint",
+        action="store_true",
+        dest="no_prepaint",
+        help="the map paints no time view ahead (to see what painting ahead costs the page)",
+    )
+    parser.add_argument(
         "--prebuilt",
         nargs="+",
         default=[],
@@ -110,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         if len(args.prebuilt) != len(args.sizes):
             sys.exit("--prebuilt: give one folder per size of --sizes")
         for n, folder in zip(args.sizes, args.prebuilt, strict=True):
-            bench_size(n, None, args.pans, prebuilt=Path(folder))
+            bench_size(n, None, args.pans, prebuilt=Path(folder), ahead=not args.no_prepaint)
         return
     started = time.perf_counter()
     base_n = min(max(args.sizes), BASE_SIZE)
@@ -126,12 +132,14 @@ def main(argv: list[str] | None = None) -> None:
             naive = None
         del collection
         for n in args.sizes:
-            bench_size(n, base, args.pans)
+            bench_size(n, base, args.pans, ahead=not args.no_prepaint)
             if n == BASE_SIZE and naive is not None:
                 print(f"   naive folium map, same projects: {naive}", flush=True)
 
 
-def bench_size(n: int, base, pans: int, *, prebuilt: Path | None = None) -> None:
+def bench_size(
+    n: int, base, pans: int, *, prebuilt: Path | None = None, ahead: bool = True
+) -> None:
     out = REPO_ROOT / "static" / f".bench-tiles-{n}"
     try:
         started = time.perf_counter()
@@ -148,13 +156,13 @@ def bench_size(n: int, base, pans: int, *, prebuilt: Path | None = None) -> None
         sizes = ", ".join(f"{f.file} {f.bytes / 1e6:.1f} MB" for f in manifest.files)
         total = sum(f.bytes for f in manifest.files) / 1e6
         print(f"\n== {n:,} projects: tiles {how}, {total:.1f} MB: {sizes}", flush=True)
-        figures = browse(out, pans)
+        figures = browse(out, pans, ahead=ahead)
         _print(figures)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def browse(tiles: Path, pans: int) -> dict[str, Any]:
+def browse(tiles: Path, pans: int, *, ahead: bool = True) -> dict[str, Any]:
     """First paint, pans, filter changes and bytes in Chromium, network cut; server peak."""
     from playwright.sync_api import sync_playwright
 
@@ -186,6 +194,8 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         out["first_paint"] = time.perf_counter() - start
         out["first_bytes"] = dict(fetched)
         frame = _tiles_frame(page)
+        if not ahead:
+            frame.evaluate("() => { Shinan.tiles.prepaintShare = 0; }")
         out["drawn"] = frame.evaluate("() => Object.keys(Shinan.tiles.drawn).length")
         out["worker"] = frame.evaluate("() => !!Shinan.tiles.worker")
         out["paint_worker"] = frame.evaluate("() => !!Shinan.tiles.paintWorker")
