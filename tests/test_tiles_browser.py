@@ -429,10 +429,10 @@ def _acted(page, frame, act, expected, what):
     return frame.evaluate(_CANVASES_JS)
 
 
-def test_layer_and_year_changes_show_exactly_their_projects_in_every_frame(tiles_dir):
-    """A layer off and on, "as of" 2021, a step back to 2020 (two projects known by then, in
-    their 2020 status), forward again and back to all years: after each, every frame shows
-    exactly what the rest of the map shows for that view; the views seen before are
+def test_layer_status_and_year_changes_show_exactly_their_projects_in_every_frame(tiles_dir):
+    """A layer off and on, a status off and on, "as of" 2021, a step back to 2020 (two projects
+    known by then, in their 2020 status), forward again and back to all years: after each, every
+    frame shows exactly what the rest of the map shows for that view; the views seen before are
     composited from kept pictures; a click then selects only a project in view."""
     tiled = split_by_placement(load_projects(TEST_DATA))[0]
     everything = dict(zip(tiled["id"], tiled["status"], strict=True))
@@ -462,6 +462,10 @@ def test_layer_and_year_changes_show_exactly_their_projects_in_every_frame(tiles
         off = _acted(page, frame, layer_box.click, _in_view(tiled, layers=no_construction), "off")
         assert off["paints"] == 0
         _acted(page, frame, layer_box.click, everything, "construction on")
+        pill = page.locator(".st-key-statuses button", has_text="计划")
+        no_planned = {i: s for i, s in everything.items() if s != "planned"}
+        assert _acted(page, frame, pill.click, no_planned, "计划 off")["paints"] == 0
+        _acted(page, frame, pill.click, everything, "计划 on")
         _acted(page, frame, lambda: radios.nth(1).click(), in_2021, "as of 2021")
         page.locator(".st-key-as_of input[type=range]").wait_for(timeout=30_000)
         _acted(page, frame, lambda: step("ArrowLeft"), in_2020, "as of 2020")
