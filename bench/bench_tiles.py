@@ -89,6 +89,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--pans", type=int, default=20)
     parser.add_argument(
+        "--no-prepaint",
+        action="store_true",
+        dest="no_prepaint",
+        help="the map paints no time view ahead (to see what painting ahead costs the page)",
+    )
+    parser.add_argument(
         "--prebuilt",
         nargs="+",
         default=[],
@@ -110,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         if len(args.prebuilt) != len(args.sizes):
             sys.exit("--prebuilt: give one folder per size of --sizes")
         for n, folder in zip(args.sizes, args.prebuilt, strict=True):
-            bench_size(n, None, args.pans, prebuilt=Path(folder))
+            bench_size(n, None, args.pans, prebuilt=Path(folder), ahead=not args.no_prepaint)
         return
     started = time.perf_counter()
     base_n = min(max(args.sizes), BASE_SIZE)
@@ -126,12 +132,14 @@ def main(argv: list[str] | None = None) -> None:
             naive = None
         del collection
         for n in args.sizes:
-            bench_size(n, base, args.pans)
+            bench_size(n, base, args.pans, ahead=not args.no_prepaint)
             if n == BASE_SIZE and naive is not None:
                 print(f"   naive folium map, same projects: {naive}", flush=True)
 
 
-def bench_size(n: int, base, pans: int, *, prebuilt: Path | None = None) -> None:
+def bench_size(
+    n: int, base, pans: int, *, prebuilt: Path | None = None, ahead: bool = True
+) -> None:
     out = REPO_ROOT / "static" / f".bench-tiles-{n}"
     try:
         started = time.perf_counter()
@@ -148,13 +156,13 @@ def bench_size(n: int, base, pans: int, *, prebuilt: Path | None = None) -> None
         sizes = ", ".join(f"{f.file} {f.bytes / 1e6:.1f} MB" for f in manifest.files)
         total = sum(f.bytes for f in manifest.files) / 1e6
         print(f"\n== {n:,} projects: tiles {how}, {total:.1f} MB: {sizes}", flush=True)
-        figures = browse(out, pans)
+        figures = browse(out, pans, ahead=ahead)
         _print(figures)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def browse(tiles: Path, pans: int) -> dict[str, Any]:
+def browse(tiles: Path, pans: int, *, ahead: bool = True) -> dict[str, Any]:
     """First paint, pans, filter changes and bytes in Chromium, network cut; server peak."""
     from playwright.sync_api import sync_playwright
 
@@ -163,7 +171,7 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         "PROJECT_MAP_BASEMAP": "none",
         "PROJECT_MAP_TILES": str(tiles.relative_to(REPO_ROOT)),
     }
-    out: dict[str, Any] = {"filter": [], "paint": []}
+    out: dict[str, Any] = {"filter": [], "paint": [], "filter_gaps": []}
     with serve_app(REPO_ROOT / "app.py", env=env, timeout=120) as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
         context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -186,26 +194,19 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
         out["first_paint"] = time.perf_counter() - start
         out["first_bytes"] = dict(fetched)
         frame = _tiles_frame(page)
+        if not ahead:
+            frame.evaluate("() => { Shinan.tiles.prepaintShare = 0; }")
         out["drawn"] = frame.evaluate("() => Object.keys(Shinan.tiles.drawn).length")
         out["worker"] = frame.evaluate("() => !!Shinan.tiles.worker")
         out["paint_worker"] = frame.evaluate("() => !!Shinan.tiles.paintWorker")
         page.wait_for_timeout(2000)  # the map reports its view once: let that rerun pass
         fetched.update(bytes=0, requests=0)
-        frame.evaluate(_GAPS_START_JS)
-        for status in TOGGLE:
-            for _ in range(2):  # off, then on again
-                generation = frame.evaluate("() => Shinan.tiles.generation")
-                followed = frame.evaluate("() => Shinan.tiles.followed || 0")
-                clicked = frame.evaluate("() => performance.now()")
-                start = time.perf_counter()
-                _click_pill(page, PILL_TEXT[status])
-                _wait(page, _changed(generation), timeout=900)
-                out["filter"].append(time.perf_counter() - start)
-                paint = frame.evaluate(_PAINT_JS, clicked)
-                paint["applied"] = paint["followed"] > followed  # by the page, this click
-                out["paint"].append(paint)
-            page.wait_for_timeout(1500)  # the reruns of both clicks pass before the next pill
-        out["filter_gaps"] = frame.evaluate(_GAPS_STOP_JS)
+        page.add_style_tag(content=_REACHABLE_CSS)
+        for kind, actions in _filter_actions():
+            frame.evaluate(_GAPS_START_JS)
+            for action in actions:
+                out["filter"].append((kind, _timed_click(page, frame, action, out)))
+            out["filter_gaps"].append((kind, frame.evaluate(_GAPS_STOP_JS)))
         out["filter_bytes"] = dict(fetched)
         fetched.update(bytes=0, requests=0)
         out["pans"] = frame.evaluate(_PANS_JS, pans)
@@ -218,6 +219,68 @@ def browse(tiles: Path, pans: int) -> dict[str, Any]:
     return out
 
 
+def _filter_actions() -> list[tuple[str, list[Any]]]:
+    """What a presenter clicks, by kind: each action a function of the page. Presenter mode
+    hides the sidebar that holds the widgets; the bench moves it off screen instead
+    (``_REACHABLE_CSS``), so they take clicks (sent to the element: off screen a pointer
+    cannot reach it) and keys."""
+
+    def pill(status):
+        return lambda page: _click_pill(page, PILL_TEXT[status])
+
+    def layer(name):
+        return lambda page: page.locator(f".st-key-layer_{name} input").dispatch_event("click")
+
+    def mode(index):
+        return lambda page: (
+            page.locator(".st-key-mode label[data-testid=stRadioOption]")
+            .nth(index)
+            .dispatch_event("click")
+        )
+
+    def step(key):
+        def press(page):
+            page.locator(".st-key-as_of input[type=range]").focus()
+            page.keyboard.press(key)
+
+        return press
+
+    statuses = [pill(status) for status in TOGGLE for _ in range(2)]  # off, then on again
+    layers = [layer(name) for name in ("renewal", "construction", "pocket_park") for _ in range(2)]
+    # All years -> as of the last year, a step back, forward, back, forward, then all again.
+    years = [mode(1), step("ArrowLeft"), step("ArrowRight"), step("ArrowLeft")]
+    years += [step("ArrowRight"), mode(0)]
+    return [("status", statuses), ("layer", layers), ("year", years)]
+
+
+#: The sidebar off screen but laid out (presenter mode hides it: its widgets take no input).
+_REACHABLE_CSS = """section[data-testid="stSidebar"] {display: block !important;
+    position: fixed !important; left: -4000px !important; top: 0 !important;}"""
+_SLIDER_JS = "() => !!document.querySelector('.st-key-as_of input[type=range]')"
+
+
+def _timed_click(page, frame, action, out: dict[str, Any]) -> float:
+    """One click: seconds until the map has drawn it (the bench's clock); the map frame's
+    own figures for it go to ``out["paint"]``."""
+    generation = frame.evaluate("() => Shinan.tiles.generation")
+    followed = frame.evaluate("() => Shinan.tiles.followed || 0")
+    clicked = frame.evaluate("() => performance.now()")
+    start = time.perf_counter()
+    action(page)
+    _wait(page, _changed(generation), timeout=120)
+    took = time.perf_counter() - start
+    paint = frame.evaluate(_PAINT_JS, clicked)
+    paint["applied"] = paint["followed"] > followed  # by the page, this click
+    out["paint"].append(paint)
+    # The rerun of the click passes (and the year slider appears) before the next click.
+    page.wait_for_timeout(1500)
+    for _ in range(100):  # after "as of", its slider
+        if page.evaluate(_SLIDER_JS) or "mode" not in action.__qualname__:
+            break
+        page.wait_for_timeout(100)
+    return took
+
+
 # Gaps between the map frame's animation frames while the filters are clicked (its main
 # thread is the page's: a long one is a frozen page).
 _GAPS_START_JS = """() => { const gaps = window.__filterGaps = []; let last = performance.now();
@@ -227,7 +290,8 @@ _GAPS_START_JS = """() => { const gaps = window.__filterGaps = []; let last = pe
   requestAnimationFrame(tick); }"""
 _GAPS_STOP_JS = "() => { window.__filterRun = false; return window.__filterGaps.slice(1); }"
 _PAINT_JS = """(clicked) => ({tiles: Shinan.tiles.paints, ms: Shinan.tiles.paintMs,
-    composites: Shinan.tiles.composites,
+    composites: Shinan.tiles.composites, kept: Shinan.tiles.cacheBytes,
+    prepainted: Shinan.tiles.prepainted || 0,
     longest: Shinan.tiles.longestPaint, drawn: Object.keys(Shinan.tiles.drawn).length,
     arrived: Shinan.tiles.changedAt - clicked, painted: Shinan.tiles.settledAt - clicked,
     followed: Shinan.tiles.followed || 0})"""
@@ -262,25 +326,25 @@ def _print(f: dict[str, Any]) -> None:
           f"{statistics.median(settles):.0f} ms, max {max(settles):.0f} ms; animation frame gaps "
           f"median {statistics.median(gaps):.1f} ms, max {max(gaps):.0f} ms; "
           f"{pb['bytes'] / 1e6:.2f} MB in {pb['requests']} requests")  # fmt: skip
-    print(f"   filter click -> tiles redrawn: median {statistics.median(f['filter']):.2f} s, "
-          f"max {max(f['filter']):.2f} s ({len(f['filter'])} clicks); archive bytes fetched "
-          f"{ffb['bytes'] / 1e6:.2f} MB")  # fmt: skip
-    fg = f["filter_gaps"]
-    print(f"   animation frame gaps while filtering: median {statistics.median(fg):.1f} ms, "
-          f"max {max(fg):.0f} ms ({len(fg)} frames)")  # fmt: skip
-    keys = ("tiles", "composites", "ms", "longest", "drawn", "arrived", "painted")
-    paint = {key: [p[key] for p in f["paint"]] for key in keys}
     median = statistics.median
-    print(f"   click -> filter in the map frame: median {median(paint['arrived']):.0f} ms, max "
-          f"{max(paint['arrived']):.0f} ms; {sum(p['applied'] for p in f['paint'])} of "
-          f"{len(f['paint'])} applied by the page before the rerun; click -> every tile "
-          f"re-painted (map frame's clock): median {median(paint['painted']):.0f} ms, max "
-          f"{max(paint['painted']):.0f} ms")  # fmt: skip
-    print(f"   per filter change: {median(paint['composites']):.0f} tiles composited, "
-          f"{median(paint['tiles']):.0f} painted in "
-          f"{median(paint['ms']):.0f} ms of painting (median; max {max(paint['ms']):.0f} ms), "
-          f"longest tile {max(paint['longest']):.0f} ms, {median(paint['drawn']):,.0f} "
-          "projects drawn")  # fmt: skip
+    print(f"   archive bytes fetched while filtering: {ffb['bytes'] / 1e6:.2f} MB")
+    for kind, gaps in f["filter_gaps"]:
+        took = [t for k, t in f["filter"] if k == kind]
+        paint = [p for (k, _), p in zip(f["filter"], f["paint"], strict=True) if k == kind]
+        arrived = [p["arrived"] for p in paint]
+        drawn = [p["painted"] for p in paint]
+        print(f"   {kind} clicks ({len(took)}): click -> tiles redrawn (bench) median "
+              f"{median(took):.2f} s, max {max(took):.2f} s; map frame's clock: filter there "
+              f"median {median(arrived):.0f} ms (max {max(arrived):.0f}), every tile drawn "
+              f"median {median(drawn):.0f} ms (max {max(drawn):.0f}); "
+              f"{sum(p['applied'] for p in paint)} applied before the rerun")  # fmt: skip
+        print(f"      frames: median {median(gaps):.1f} ms, max {max(gaps):.0f} ms "
+              f"({len(gaps)}); per click tiles composited {[p['composites'] for p in paint]}, "
+              f"painted {[p['tiles'] for p in paint]} (longest "
+              f"{max(p['longest'] for p in paint):.0f} ms); projects drawn "
+              f"{[p['drawn'] for p in paint]}; kept "
+              f"{max(p['kept'] for p in paint) / 1e6:.0f} MB at most; painted ahead "
+              f"{paint[-1]['prepainted']} so far")  # fmt: skip
     used, budget, longest = f["cache"]
     print(f"   painted tiles kept: {used / 1e6:.0f} MB of {budget / 1e6:.0f} MB; longest tile "
           f"paint after the pans {longest:.0f} ms")  # fmt: skip

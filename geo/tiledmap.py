@@ -21,7 +21,11 @@ from layers import LAYERS
 from layers.palette import STATUS_STYLES
 from layers.symbols import PATTERN_TILES
 
-_CLIENT_JS = Path(__file__).with_name("tiles_layer.js").read_text(encoding="utf-8")
+# The painter (pure functions, also run in the paint workers) and the page's tiled layer.
+_CLIENT_JS = "\n".join(
+    Path(__file__).with_name(name).read_text(encoding="utf-8")
+    for name in ("tiles_painter.js", "tiles_layer.js")
+)
 
 
 def tile_symbols() -> dict[str, Any]:

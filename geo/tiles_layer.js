@@ -19,6 +19,19 @@
   T.paints = T.paintMs = T.longestPaint = T.composites = 0;
   // The groups composited since the last filter change: what is drawn is read from them.
   T.shownGroups = [];
+  // {id: status} of every project the tiles on screen show now (tests read it every frame).
+  T.onScreen = function () {
+    var out = {};
+    if (!T.layer) return out;
+    Object.keys(T.layer._tiles).forEach(function (key) {
+      var tile = T.layer._tiles[key];
+      if (!tile.current) return;
+      (tile.el._shown || []).forEach(function (g) {
+        for (var i = 0; i < g.ids.length; i++) out[g.ids[i]] = g.status;
+      });
+    });
+    return out;
+  };
   // {id: status} of every project drawn since the last filter change (tests read it).
   Object.defineProperty(T, "drawn", {
     configurable: true,
@@ -63,174 +76,9 @@
     return img.ready ? img.canvas : null;
   }
 
-  // The painter: one screen tile's projects as a picture per group (kind x status), shared by
-  // the page and the paint worker (which is made from this function's source text, so it reads
-  // nothing from outside but its arguments). A status toggle then only composites the groups
-  // still shown (see composite); a change of layers or of the time view paints again.
-  // ``env``: image(svg, size) -> the symbol rasterised at ``ratio`` or null; surface(size) -> a
-  // canvas (a page canvas, or an OffscreenCanvas in the worker); ratio.
-  function Painter(SYMBOLS, env) {
-    var ORDER = SYMBOLS.order;
-    var KINDS = [3, 2, 1]; // areas under lines under points
-    // Below this size (pixels) an area or line is a dot of its status colour: its outline,
-    // dash and pattern could not be told apart, and a dot costs a tenth of a path.
-    var DOT = 3;
-    var patterns = {};
-
-    function milestones(props) {
-      if (props._m) return props._m;
-      var out = [];
-      String(props.ms || "").split(";").forEach(function (part) {
-        var f = part.split(",");
-        if (f.length === 4) out.push({ start: +f[0], end: +f[1], target: f[2] === "t", status: f[3] });
-      });
-      return (props._m = out);
-    }
-    // [status, target] in the filter's time view (``asOf`` a year, or ``years`` a period), or
-    // null when the project has no status there (geo.filter.apply_filter).
-    function statusAt(props, time) {
-      var status = props.status, target = false, ms;
-      if (time.asOf !== null && time.asOf !== undefined) {
-        ms = milestones(props);
-        var now = null;
-        for (var i = 0; i < ms.length; i++) if (ms[i].end <= time.asOf) now = ms[i];
-        if (!now) return null;
-        status = now.status;
-        target = now.target;
-      } else if (time.years) {
-        ms = milestones(props);
-        var inside = ms.some(function (m) { return time.years[0] <= m.start && m.end <= time.years[1]; });
-        if (!inside) return null;
-      }
-      return [status, target];
-    }
-    function symbolOf(props, layer, v) {
-      return SYMBOLS.layers[layer][v[0] + "|" + (v[1] ? 1 : 0) + "|" + (props.sc ? 1 : 0)];
-    }
-    function pattern(ctx, svg) {
-      if (patterns[svg]) return patterns[svg];
-      var tile = env.image(svg, 8);
-      if (!tile) return null;
-      // The tile was rasterised at the pixel ratio; the tile canvases are scaled by it too.
-      var made = ctx.createPattern(tile, "repeat");
-      if (made.setTransform) made.setTransform(new DOMMatrix().scale(1 / env.ratio));
-      return (patterns[svg] = made);
-    }
-    // Canvas state is set only when it changes: thousands of features share a few styles.
-    function setDash(ctx, dash) {
-      if (ctx._shinanDash === dash) return;
-      ctx._shinanDash = dash;
-      ctx.setLineDash(dash ? dash.split(/[ ,]+/).map(Number) : []);
-    }
-    // A feature's rings as a path on the screen tile (scale s, offset dx, dy).
-    function trace(ctx, flat, i, close, s, dx, dy) {
-      var xy = flat.xy;
-      ctx.beginPath();
-      for (var r = flat.first[i]; r < flat.first[i + 1]; r++) {
-        var k = flat.ringAt[r], end = flat.ringAt[r + 1];
-        ctx.moveTo(xy[2 * k] * s + dx, xy[2 * k + 1] * s + dy);
-        for (k++; k < end; k++) ctx.lineTo(xy[2 * k] * s + dx, xy[2 * k + 1] * s + dy);
-        if (close) ctx.closePath();
-      }
-    }
-    function drawShape(ctx, flat, i, sym, kind, s, dx, dy) {
-      var style = sym.style;
-      trace(ctx, flat, i, kind === 3, s, dx, dy);
-      if (kind === 3 && style.fillOpacity > 0) {
-        var fill = sym.pattern ? pattern(ctx, sym.pattern) : style.fillColor;
-        ctx.globalAlpha = fill ? style.fillOpacity : style.fillOpacity * 0.4; // pattern not ready
-        ctx.fillStyle = fill || style.color;
-        ctx.fill("evenodd");
-      }
-      ctx.globalAlpha = style.opacity;
-      ctx.strokeStyle = style.color;
-      ctx.lineWidth = style.weight;
-      setDash(ctx, style.dashArray);
-      ctx.stroke();
-    }
-    // The dots of a group, a colour at a time (one path of thousands of rectangles costs more
-    // to fill than the rectangles one by one).
-    function drawDots(group) {
-      var ctx = group.ctx;
-      Object.keys(group.dots).forEach(function (key) {
-        var d = group.dots[key];
-        ctx.globalAlpha = d.opacity;
-        ctx.fillStyle = d.color;
-        for (var i = 0; i < d.xy.length; i += 3) ctx.fillRect(d.xy[i], d.xy[i + 1], d.xy[i + 2], d.xy[i + 2]);
-      });
-      group.dots = {};
-    }
-    // The features of one layer and kind in one data tile, each in its status's group.
-    function drawFeatures(tile, layer, kind, box, time, groupOf) {
-      var flat = tile.flat, s = tile.scale, dx = tile.origin.x - box.x, dy = tile.origin.y - box.y;
-      var list = flat.byKind[kind], bb = flat.bbox, xy = flat.xy, touched = [];
-      var lo = -box.pad, hi = 256 + box.pad;
-      for (var j = 0; j < list.length; j++) {
-        var i = list[j], x0 = bb[4 * i] * s + dx, y0 = bb[4 * i + 1] * s + dy;
-        var x1 = bb[4 * i + 2] * s + dx, y1 = bb[4 * i + 3] * s + dy;
-        if (x1 < lo || x0 > hi || y1 < lo || y0 > hi) continue;
-        var props = flat.props[i], v = statusAt(props, time), sym = v && symbolOf(props, layer, v);
-        if (!sym) continue;
-        var group = groupOf(kind, v[0]), ctx = group.ctx;
-        group.ids.push(props.id);
-        if (kind === 1) {
-          var img = env.image(sym.svg, sym.size), half = sym.size / 2;
-          if (!img) continue;
-          ctx.globalAlpha = 1;
-          for (var k = flat.ringAt[flat.first[i]]; k < flat.ringAt[flat.first[i + 1]]; k++) {
-            ctx.drawImage(img, xy[2 * k] * s + dx - half, xy[2 * k + 1] * s + dy - half, sym.size, sym.size);
-          }
-        } else if (x1 - x0 < DOT && y1 - y0 < DOT) {
-          var st = sym.style, key = st.color + st.opacity, dot = group.dots[key];
-          if (!dot) dot = group.dots[key] = { color: st.color, opacity: st.opacity, xy: [] };
-          if (touched.indexOf(group) < 0) touched.push(group);
-          var size = Math.max(1.5, x1 - x0, y1 - y0);
-          dot.xy.push((x0 + x1 - size) / 2, (y0 + y1 - size) / 2, size);
-        } else {
-          drawShape(ctx, flat, i, sym, kind, s, dx, dy);
-        }
-      }
-      touched.forEach(drawDots);
-    }
-    // One screen tile at ``coords`` from its data tiles (``tiles``: {flat, layer, scale,
-    // origin, z, cap, features}), the layers of ``filter`` only, every status in its own group.
-    // Returns {groups: [{kind, status, order, canvas, ids}] in drawing order, thinned}.
-    function paint(tiles, coords, tileSize, filter, maxzoom) {
-      var groups = {}, box = { x: 256 * coords.x, y: 256 * coords.y, pad: 16 };
-      function groupOf(kind, status) {
-        var key = kind + "|" + status, group = groups[key];
-        if (!group) {
-          var canvas = env.surface(tileSize), ctx = canvas.getContext("2d");
-          ctx.setTransform(tileSize / 256, 0, 0, tileSize / 256, 0, 0);
-          ctx.lineJoin = ctx.lineCap = "round";
-          ctx.miterLimit = 2;
-          group = groups[key] = { kind: kind, status: status, canvas: canvas, ctx: ctx, ids: [], dots: {} };
-        }
-        return group;
-      }
-      KINDS.forEach(function (kind) {
-        ORDER.forEach(function (layer) {
-          if (filter.layers.indexOf(layer) < 0) return;
-          tiles.forEach(function (tile) {
-            if (tile.layer === layer && tile.flat) drawFeatures(tile, layer, kind, box, filter, groupOf);
-          });
-        });
-      });
-      // Below the top zoom a tile keeps at most a cap of each layer's projects (the builder's
-      // MAX_FEATURES): one that holds the cap has left some out, which the map then says.
-      var thinned = tiles.some(function (tile) {
-        return tile.cap < tile.features && tile.flat && tile.z < maxzoom && tile.flat.n >= tile.cap;
-      });
-      var out = Object.keys(groups).map(function (key) {
-        var g = groups[key];
-        return { kind: g.kind, status: g.status, order: KINDS.indexOf(g.kind), canvas: g.canvas, ids: g.ids };
-      });
-      // Areas under lines under points; within a kind, the statuses in a fixed order.
-      out.sort(function (a, b) { return a.order - b.order || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0); });
-      return { groups: out, thinned: thinned };
-    }
-    return { paint: paint, statusAt: statusAt };
-  }
+  // The painter, the decoded tiles' form and the workers' code: geo/tiles_painter.js.
+  var P = S.tilesPainter, Painter = P.Painter, flatten = P.flatten, FlatLayer = P.FlatLayer;
+  var flatTile = P.flatTile, workerMain = P.workerMain;
 
   var here = Painter(SYMBOLS, {
     image: image,
@@ -252,12 +100,21 @@
   });
   T.drawnEarly = false;
 
+  // Whether the filter shows a layer's projects of a status (in its time view): the layers and
+  // statuses chosen and, when bars of the insight charts are picked, only those
+  // (ui.insight_panel.apply_pick: a picked (layer, status) pair, or a whole picked layer).
+  function inFilter(f, layer, status) {
+    if (f.layers.indexOf(layer) < 0 || f.statuses.indexOf(status) < 0) return false;
+    var pick = f.pick;
+    if (!pick) return true;
+    return pick.layers.indexOf(layer) >= 0 || pick.pairs.some(function (p) { return p[0] === layer && p[1] === status; });
+  }
   // [status, target] to show under the filter, or null when hidden (geo.filter.apply_filter).
   function shown(props, layer) {
     var f = T.filter;
     if (!f || f.layers.indexOf(layer) < 0) return null;
     var v = here.statusAt(props, f);
-    return v && f.statuses.indexOf(v[0]) >= 0 ? v : null;
+    return v && inFilter(f, layer, v[0]) ? v : null;
   }
   // The same answer for every click until the filter changes.
   function view(p, layer) {
@@ -268,147 +125,7 @@
     return p._v;
   }
 
-  // A data tile's layer as flat arrays (made where it was decoded: in a worker when one can be
-  // started): what drawing reads, and one small object per feature for its properties. Pieces
-  // of feature i: rings first[i] .. first[i + 1], points of ring r ringAt[r] .. ringAt[r + 1].
-  function flatten(features) {
-    var n = features.length, rings = 0, points = 0, i, r, k;
-    for (i = 0; i < n; i++) {
-      rings += features[i].geom.length;
-      for (r = 0; r < features[i].geom.length; r++) points += features[i].geom[r].length;
-    }
-    var out = {
-      n: n, kind: new Uint8Array(n), bbox: new Float32Array(4 * n), first: new Uint32Array(n + 1),
-      ringAt: new Uint32Array(rings + 1), xy: new Float32Array(2 * points), props: new Array(n),
-    };
-    rings = points = 0;
-    for (i = 0; i < n; i++) {
-      var f = features[i], b = f.bbox;
-      out.kind[i] = f.geomType;
-      out.bbox.set([b.minX, b.minY, b.maxX, b.maxY], 4 * i);
-      out.props[i] = f.props;
-      out.first[i] = rings;
-      for (r = 0; r < f.geom.length; r++) {
-        out.ringAt[rings++] = points;
-        for (k = 0; k < f.geom[r].length; k++) {
-          out.xy[2 * points] = f.geom[r][k].x;
-          out.xy[2 * points++ + 1] = f.geom[r][k].y;
-        }
-      }
-    }
-    out.first[n] = rings;
-    out.ringAt[rings] = points;
-    return out;
-  }
-  // protomaps-leaflet's click query walks a layer as features with point rings: made only then.
-  function FlatLayer(flat) {
-    for (var key in flat) this[key] = flat[key];
-    if (this.byKind) return; // made in the worker
-    var lists = { 1: [], 2: [], 3: [] };
-    for (var i = 0; i < flat.n; i++) (lists[flat.kind[i]] || lists[3]).push(i);
-    this.byKind = { 1: Uint32Array.from(lists[1]), 2: Uint32Array.from(lists[2]), 3: Uint32Array.from(lists[3]) };
-  }
-  FlatLayer.prototype.geom = function (i) {
-    var rings = [];
-    for (var r = this.first[i]; r < this.first[i + 1]; r++) {
-      var ring = [];
-      for (var k = this.ringAt[r]; k < this.ringAt[r + 1]; k++) ring.push({ x: this.xy[2 * k], y: this.xy[2 * k + 1] });
-      rings.push(ring);
-    }
-    return rings;
-  };
-  FlatLayer.prototype[Symbol.iterator] = function () {
-    var self = this, i = 0;
-    return { next: function () {
-      if (i >= self.n) return { done: true };
-      var item = { geomType: self.kind[i], props: self.props[i], geom: self.geom(i) };
-      i++;
-      return { done: false, value: item };
-    } };
-  };
-  function flatTile(layers) {
-    var out = new Map();
-    Object.keys(layers).forEach(function (name) { out.set(name, new FlatLayer(layers[name])); });
-    return out;
-  }
 
-  // Fetching and decoding a tile of 20,000 projects holds a thread for 0.1-0.5 s, painting a
-  // screen tile at 10^6 up to seconds: both are done in a worker (the vendored bundle, loaded
-  // there too) so pans and filter clicks keep their frames. Each archive's source in
-  // protomaps-leaflet's tile cache is replaced by one that asks the worker; the worker keeps
-  // the tiles it decoded (the page gets a copy, for clicks) and paints screen tiles from them
-  // into OffscreenCanvases, handed back as ImageBitmaps, one a group (see Painter).
-  function workerMain(plugin) {
-    /* global importScripts, protomapsL, OffscreenCanvas */
-    importScripts(plugin);
-    var sources = {}, kept = new Map(), painter = null;
-    var KEEP = 64; // decoded data tiles kept for painting (least recently used go first)
-    function keep(key, layers) {
-      kept.delete(key);
-      kept.set(key, layers);
-      while (kept.size > KEEP) kept.delete(kept.keys().next().value);
-    }
-    function load(url, tile, size) {
-      var key = url + " " + tile.z + "/" + tile.x + "/" + tile.y, hit = kept.get(key);
-      if (hit) {
-        keep(key, hit);
-        return Promise.resolve(hit);
-      }
-      var source = sources[url];
-      if (!source) source = sources[url] = new protomapsL.PmtilesSource(url, false);
-      var began = performance.now();
-      return source.get(tile, size).then(function (layers) {
-        var out = {};
-        layers.forEach(function (features, name) { out[name] = new FLATLAYER(FLATTEN(features)); });
-        keep(key, out);
-        out._ms = performance.now() - began; // fetching and decoding
-        return out;
-      });
-    }
-    function paintJob(m) {
-      return Promise.all(m.tiles.map(function (t) {
-        return load(t.url, { z: t.z, x: t.x, y: t.y }, t.size).then(function (layers) {
-          t.flat = layers[t.layer] || null;
-          return t;
-        }, function () {
-          t.flat = null;
-          return t;
-        });
-      })).then(function (tiles) {
-        var began = performance.now();
-        var made = painter.paint(tiles, m.coords, m.tileSize, m.filter, m.maxzoom), transfer = [];
-        made.groups.forEach(function (g) {
-          g.image = g.canvas.transferToImageBitmap();
-          delete g.canvas;
-          transfer.push(g.image);
-        });
-        made.ms = performance.now() - began;
-        self.postMessage({ id: m.id, painted: made }, transfer);
-      });
-    }
-    self.onmessage = function (e) {
-      var m = e.data;
-      if (m.type === "reset") {  // tiles of another version of the data, at the same URLs
-        sources = {};
-        kept.clear();
-        return;
-      }
-      if (m.type === "symbols") {
-        painter = PAINTER(m.symbols, {
-          ratio: m.ratio,
-          image: function (svg, size) { return m.images[size + svg] || null; },
-          surface: function (size) { return new OffscreenCanvas(size, size); },
-        });
-        return;
-      }
-      var done = m.type === "paint" ? paintJob(m) : load(m.url, m.tile, m.size).then(function (layers) {
-        self.postMessage({ id: m.id, layers: layers });
-      });
-      done.catch(function (err) {
-        self.postMessage({ id: m.id, error: String((err && err.message) || err), abort: !!(err && err.name === "AbortError") });
-      });
-    };
-  }
   // Workers: a data tile (of every archive) is decoded, kept and painted from by one of them,
   // chosen by its place, so the screen's tiles are shared out and none is decoded twice. Two
   // at least (the page's own thread is mostly idle meanwhile), at most four.
@@ -499,18 +216,69 @@
     });
   }
 
-  // Painted tiles, kept as their groups' pictures: a status toggle composites them again
-  // instead of painting (at 10^6 projects a screen of tiles took 3-5 s to paint, a composite
-  // takes milliseconds). Keyed by the screen tile and what decides the pictures: the tile
-  // size, the layers shown and the time view. Least recently used go first past the budget.
-  var BUDGET_BYTES = 192 * 1024 * 1024;
+  // Painted tiles, kept as their groups' pictures: a layer or status toggle composites them
+  // again instead of painting (at 10^6 projects a screen of tiles took 3-5 s to paint, a
+  // composite takes milliseconds). Keyed by the screen tile and what decides the pictures: the
+  // tile size and the time view, as far as it changes anything in that tile (timeKey). Least
+  // recently used go first past the budget, never what a tile on screen shows.
+  var BUDGET_BYTES = 320 * 1024 * 1024;
   var painted = new Map();
   T.cacheBytes = 0;
   T.cacheBudget = BUDGET_BYTES;
-  function paintKey(job) {
-    var f = T.filter;
-    return job.key + "|" + T.layer.tileSize + "|" + JSON.stringify([f.layers.slice().sort(), f.years || null,
-      f.asOf === undefined ? null : f.asOf]);
+  T.prepainted = 0;
+  // The milestone spans of a data tile's layer (read once): [[start, end], ...], and whether a
+  // project there has no milestone at all.
+  function spansOf(flat) {
+    if (flat._spans) return flat._spans;
+    var seen = {}, spans = {}, bare = false;
+    for (var i = 0; i < flat.n; i++) {
+      var ms = String(flat.props[i].ms || "");
+      if (seen[ms]) continue;
+      seen[ms] = true;
+      if (!ms) bare = true;
+      ms.split(";").forEach(function (part) {
+        var f = part.split(",");
+        if (f.length === 4) spans[f[0] + "," + f[1]] = [+f[0], +f[1]];
+      });
+    }
+    return (flat._spans = { spans: Object.keys(spans).map(function (k) { return spans[k]; }), bare: bare });
+  }
+  function tileSpans(tiles) {
+    var out = { spans: [], bare: false }, seen = {};
+    tiles.forEach(function (pair) {
+      var flat = pair[1].data.get(pair[0].layer);
+      if (!flat) return;
+      var mine = spansOf(flat);
+      out.bare = out.bare || mine.bare;
+      mine.spans.forEach(function (span) {
+        var k = span[0] + "," + span[1];
+        if (!seen[k]) out.spans.push((seen[k] = span));
+      });
+    });
+    out.spans.sort(function (x, y) { return x[1] - y[1] || x[0] - y[0]; });
+    return out;
+  }
+  // The time view as it matters to these tiles (the rule of Painter.statusAt, as
+  // geo.filter.apply_filter): "as of" a year shows the milestones ended by then, so any year
+  // between two milestone ends draws the same; a period shows the projects with a milestone
+  // wholly inside it, so only which of the tiles' spans lie inside counts, and a period
+  // holding them all draws as "all years" does when every project has a milestone.
+  function timeKey(time, tiles) {
+    var asOf = time.asOf === undefined ? null : time.asOf;
+    if (asOf === null && !time.years) return "all";
+    var info = tileSpans(tiles);
+    if (!info.spans.length && !info.bare) return "all"; // no project here: every view is empty
+    if (asOf !== null) {
+      var known = null;
+      info.spans.forEach(function (span) { if (span[1] <= asOf) known = Math.max(known === null ? span[1] : known, span[1]); });
+      return "asOf " + known;
+    }
+    var inside = info.spans.filter(function (span) { return time.years[0] <= span[0] && span[1] <= time.years[1]; });
+    if (!info.bare && inside.length === info.spans.length) return "all";
+    return "years " + inside.join(";");
+  }
+  function paintKey(job, time) {
+    return job.key + "|" + T.layer.tileSize + "|" + timeKey(time || T.filter, job.tiles);
   }
   function remember(key, made) {
     var size = T.layer.tileSize;
@@ -518,12 +286,12 @@
     forget(key);
     painted.set(key, made);
     T.cacheBytes += made.bytes;
-    // Least recently used first, never a tile on screen: a toggle must find those (were one
-    // painted again, its old picture could show a status just hidden until the new one came).
+    // Least recently used first, never the pictures a tile on screen shows: a toggle must
+    // find those (were one painted again, it would be blank until the new one came).
     var old = Array.from(painted.keys());
     for (var i = 0; i < old.length && T.cacheBytes > BUDGET_BYTES; i++) {
       var tile = T.layer._tiles[old[i].split("|")[0]];
-      if (!(tile && tile.current)) forget(old[i]);
+      if (!(tile && tile.current && tile.el._paintKey === old[i])) forget(old[i]);
     }
     return made;
   }
@@ -537,22 +305,31 @@
   function forgetAll() {
     Array.from(painted.keys()).forEach(forget);
   }
-  // The shown statuses' pictures onto the tile's canvas, in drawing order.
+  // The shown layers' and statuses' pictures onto the tile's canvas, in drawing order.
   function composite(job, made) {
     painted.delete(job.paintKey); // most recently used
     painted.set(job.paintKey, made);
-    var canvas = job.canvas, size = T.layer.tileSize, statuses = T.filter.statuses;
+    var canvas = job.canvas, size = T.layer.tileSize, f = T.filter, shown = [];
     canvas.width = canvas.height = size;
     var ctx = canvas.getContext("2d");
     made.groups.forEach(function (g) {
-      if (statuses.indexOf(g.status) < 0) return;
+      if (!inFilter(f, g.layer, g.status)) return;
       ctx.drawImage(g.image, 0, 0);
+      shown.push(g);
       T.shownGroups.push(g);
     });
-    canvas._thinned = made.thinned;
+    canvas._shown = shown;
+    canvas._thinned = made.thinned.some(function (layer) { return f.layers.indexOf(layer) >= 0; });
     canvas._paintKey = job.paintKey;
-    canvas.style.opacity = "";
+    canvas._tiles = job.tiles; // its data tiles: the next filter change composites at once
     T.composites++;
+  }
+  // A tile whose new pictures must be painted shows nothing meanwhile: its old ones may hold
+  // a layer, status or year just hidden.
+  function blank(canvas) {
+    canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+    canvas._shown = [];
+    canvas._paintKey = null;
   }
   function counted(ms) {
     T.paints++;
@@ -568,9 +345,12 @@
         scale: tile.scale, origin: { x: tile.origin.x, y: tile.origin.y }, flat: tile.data.get(file.layer) };
     });
   }
-  function paintHere(job) {
+  function timeOf(f) {
+    return { years: f.years || null, asOf: f.asOf === undefined ? null : f.asOf };
+  }
+  function paintHere(job, time) {
     var began = performance.now();
-    var made = here.paint(paintTiles(job), job.coords, T.layer.tileSize, T.filter, T.config.maxzoom);
+    var made = here.paint(paintTiles(job), job.coords, T.layer.tileSize, time, T.config.maxzoom);
     made.groups.forEach(function (g) {
       g.image = g.canvas;
       delete g.canvas;
@@ -578,29 +358,28 @@
     counted(performance.now() - began);
     return made;
   }
-  // Screen tiles being painted by the worker: paint key -> the jobs waiting for it.
+  // Screen tiles being painted by the worker: paint key -> the jobs waiting for it (none for a
+  // tile painted ahead, see prepaint).
   var inWorker = {}, sent = 0;
   var AT_ONCE = 2; // asked of a worker at a time, so a pan's new tiles are asked next
-  function paintInWorker(job) {
-    var key = job.paintKey;
+  function paintInWorker(job, time, key) {
     if (inWorker[key]) {
-      inWorker[key].push(job);
+      if (job.canvas) inWorker[key].push(job);
       return;
     }
-    inWorker[key] = [job];
+    inWorker[key] = job.canvas ? [job] : [];
     sent++;
     var tiles = paintTiles(job).map(function (t) {
       delete t.flat;
       return t;
     });
-    var f = T.filter;
     ask({ type: "paint", tiles: tiles, coords: { x: job.coords.x, y: job.coords.y }, tileSize: T.layer.tileSize,
-      filter: { layers: f.layers, years: f.years || null, asOf: f.asOf === undefined ? null : f.asOf },
-      maxzoom: T.config.maxzoom }, job.tiles.length ? job.tiles[0][1].dataTile : job.coords).then(function (made) {
-      counted(made.ms);
+      filter: time, maxzoom: T.config.maxzoom }, job.tiles.length ? job.tiles[0][1].dataTile : job.coords).then(function (made) {
+      if (job.canvas) counted(made.ms);
+      else T.prepainted++;
       return made;
     }, function () {
-      return paintHere(job); // the worker failed: the page paints
+      return paintHere(job, time); // the worker failed: the page paints
     }).then(function (made) {
       sent--;
       var jobs = inWorker[key];
@@ -616,6 +395,9 @@
   }
   function current(job) {
     return job.canvas.key === job.key && job.generation === T.generation;
+  }
+  function workersBusy() {
+    return T.symbolsSent !== true || sent >= AT_ONCE * workers.length;
   }
 
   // Screen tiles waiting to be drawn, nearest the map's centre first, a few ms at a time.
@@ -646,28 +428,88 @@
       }
       job.paintKey = paintKey(job);
       var made = painted.get(job.paintKey);
-      if (!made && toWorker && (T.symbolsSent !== true || sent >= AT_ONCE * workers.length) && !inWorker[job.paintKey]) break;
+      if (!made && toWorker && workersBusy() && !inWorker[job.paintKey]) break;
       queue.shift();
       if (made) {
         composite(job, made);
         finish(job);
       } else if (toWorker) {
-        // The picture there now is of other layers or another year: faded until the new one
-        // comes (seconds at 10^6), so it is not read as the answer to the new filter.
-        if (job.canvas._paintKey) job.canvas.style.opacity = "0.35";
-        paintInWorker(job);
+        blank(job.canvas);
+        paintInWorker(job, timeOf(T.filter), job.paintKey);
       } else {
-        composite(job, remember(job.paintKey, paintHere(job)));
+        composite(job, remember(job.paintKey, paintHere(job, timeOf(T.filter))));
         T.lastRender = performance.now();
         finish(job);
       }
     }
-    if (queue.length && !(toWorker && (T.symbolsSent !== true || sent >= AT_ONCE * workers.length))) {
+    if (queue.length && !(toWorker && workersBusy())) {
       schedule();
     } else if (!queue.length && !sent) {
       T.repainting = false;
       showNote(layer);
+      prepaintSoon();
     }
+  }
+
+  // Once the screen is drawn and the workers are idle, they paint the tiles on screen for the
+  // time views a presenter goes to next (the next and previous milestone year, all years, a
+  // period's ends moved by a year, then every other year), so a year step composites too.
+  // Only while the kept pictures stay within a share of the budget, nearest views first.
+  T.prepaintShare = 0.8; // 0: nothing painted ahead (benchmarks compare)
+  function prepaintSoon() {
+    if (!T._prepaint) T._prepaint = setTimeout(prepaint, 50);
+  }
+  function nearTimes(f, spans) {
+    var out = [], ends = [];
+    spans.forEach(function (span) { if (ends.indexOf(span[1]) < 0) ends.push(span[1]); });
+    ends.sort(function (x, y) { return x - y; });
+    if (!ends.length) return out;
+    var last = ends[ends.length - 1], first = Math.min.apply(null, spans.map(function (s) { return s[0]; }));
+    function asOf(year) { out.push({ years: null, asOf: year }); }
+    function period(a, b) { if (a <= b && a >= first && b <= last) out.push({ years: [a, b], asOf: null }); }
+    if (f.asOf !== null && f.asOf !== undefined) {
+      var later = ends.filter(function (e) { return e > f.asOf; });
+      // The step before: the end before the last one this year shows.
+      var known = ends.filter(function (e) { return e <= f.asOf; });
+      if (later.length) asOf(later[0]);
+      if (known.length > 1) asOf(known[known.length - 2]);
+      out.push({ years: null, asOf: null });
+    } else if (f.years) {
+      var a = f.years[0], b = f.years[1];
+      period(a, b - 1);
+      period(a + 1, b);
+      period(a, b + 1);
+      period(a - 1, b);
+      out.push({ years: null, asOf: null });
+    } else {
+      asOf(last); // "as of" opens on the last year
+      period(first, last - 1); // a period opens on every year: its ends move first
+      period(first + 1, last);
+    }
+    ends.slice().reverse().forEach(asOf);
+    return out;
+  }
+  function prepaint() {
+    T._prepaint = null;
+    var layer = T.layer;
+    if (!layer || !layer._map || !paintsInWorker() || queue.length || sent || T.repainting) return;
+    var jobs = [], spans = [];
+    Object.keys(layer._tiles).forEach(function (key) {
+      var tile = layer._tiles[key], canvas = tile.el;
+      if (!tile.current || !canvas._tiles || !canvas._paintKey) return;
+      jobs.push({ coords: layer._keyToTileCoords(key), key: key, tiles: canvas._tiles });
+      spans = spans.concat(tileSpans(canvas._tiles).spans);
+    });
+    // View by view (nearest first), each over the whole screen.
+    nearTimes(T.filter, spans).some(function (time) {
+      jobs.forEach(function (job) {
+        var key = paintKey(job, time);
+        if (painted.has(key) || inWorker[key] || workersBusy()) return;
+        if (T.cacheBytes >= BUDGET_BYTES * T.prepaintShare) return;
+        paintInWorker(job, time, key);
+      });
+      return workersBusy() || T.cacheBytes >= BUDGET_BYTES * T.prepaintShare;
+    });
   }
   // The note that some projects are left out at this zoom, while a tile on screen left some.
   function showNote(layer) {
@@ -685,9 +527,10 @@
       };
       T.note.addTo(map);
     }
-    var div = T.note.getContainer();
-    div.textContent = T.config.note || "";
-    div.style.display = thinned && T.config.note ? "" : "none";
+    // And what the tiles cannot answer while it is asked (the radius question), said plainly.
+    var said = [thinned && T.config.note, T.config.notice].filter(Boolean), div = T.note.getContainer();
+    div.textContent = said.join(" ");
+    div.style.display = said.length ? "" : "none";
     T.thinned = thinned;
   }
   function finish(job) {
@@ -723,9 +566,28 @@
     T.repainting = true;
     queue.forEach(function (job) { job.generation = -1; });
     Object.keys(layer._tiles).forEach(function (key) {
-      var coords = layer._wrapCoords(layer._keyToTileCoords(key));
-      layer.renderTile(coords, layer._tiles[key].el, layer._tileCoordsToKey(coords));
+      var coords = layer._wrapCoords(layer._keyToTileCoords(key)), canvas = layer._tiles[key].el;
+      var tileKey = layer._tileCoordsToKey(coords);
+      if (!canvas._tiles || canvas.key !== tileKey) {
+        layer.renderTile(coords, canvas, tileKey);
+        return;
+      }
+      // Its data tiles are at hand: composited at once when its pictures are kept, so no frame
+      // shows the old filter; blank until painted otherwise.
+      T.pending++;
+      var job = { coords: coords, canvas: canvas, key: tileKey, tiles: canvas._tiles, generation: T.generation,
+        done: function () {} };
+      job.paintKey = paintKey(job);
+      var made = painted.get(job.paintKey);
+      if (made) {
+        composite(job, made);
+        finish(job);
+      } else {
+        blank(canvas);
+        queue.push(job);
+      }
     });
+    schedule();
   }
 
   function makeLayer(config) {
@@ -755,21 +617,134 @@
     return layer;
   }
 
-  // The project under a click: points first, then lines, then areas; the last drawn wins.
-  function pick(latlng) {
-    if (!T.layer) return null;
-    var found = null, best = 0;
-    T.layer.queryTileFeaturesDebug(latlng.lng, latlng.lat, 12).forEach(function (picked, source) {
-      var file = T.config.files[+source.slice(1)];
-      picked.forEach(function (hit) {
-        var f = hit.feature, rank = 4 - f.geomType;
-        if (file && view(f.props, file.layer) && rank >= best) {
-          best = rank;
-          found = f.props.id;
+  // The project under a point of the map, read from the page's copy of the data tile there
+  // (bounding boxes first: a tile at 10^6 holds tens of thousands): markers above lines above
+  // areas, then the layer drawn last, as painted. Points within 10 px, lines within 6 px.
+  function squared(px, py, ax, ay, bx, by) {
+    var dx = bx - ax, dy = by - ay, len = dx * dx + dy * dy;
+    var k = len ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len)) : 0;
+    var x = ax + k * dx - px, y = ay + k * dy - py;
+    return x * x + y * y;
+  }
+  function touches(flat, i, kind, x, y, reach) {
+    var xy = flat.xy, inside = false;
+    for (var r = flat.first[i]; r < flat.first[i + 1]; r++) {
+      var start = flat.ringAt[r], end = flat.ringAt[r + 1];
+      for (var k = start; k < end; k++) {
+        var ax = xy[2 * k], ay = xy[2 * k + 1];
+        if (kind === 1) {
+          if ((ax - x) * (ax - x) + (ay - y) * (ay - y) <= reach * reach) return true;
+          continue;
         }
-      });
+        if (k + 1 >= end) break;
+        var bx = xy[2 * k + 2], by = xy[2 * k + 3];
+        if (kind === 2 && squared(x, y, ax, ay, bx, by) <= reach * reach) return true;
+        if (kind === 3 && (ay > y) !== (by > y) && x < ax + ((y - ay) * (bx - ax)) / (by - ay)) inside = !inside;
+      }
+    }
+    return inside;
+  }
+  var REACH = { 1: 10, 2: 6, 3: 0 };
+  function pick(latlng) {
+    if (!T.layer || !T.layer._map) return null;
+    var found = null, best = -1, zoom = map.getZoom();
+    T.layer.views.forEach(function (tileView, source) {
+      var file = T.config.files[+source.slice(1)], z = Math.min(Math.round(zoom) - tileView.levelDiff, tileView.maxDataLevel);
+      if (!file || z < 0) return;
+      var p = map.project(latlng, z), tx = Math.floor(p.x / 256), ty = Math.floor(p.y / 256);
+      var entry = tileView.tileCache.cache.get(tx + ":" + ty + ":" + z), flat = entry && entry.data.get(file.layer);
+      if (!flat) return;
+      var unit = tileView.tileCache.tileSize / 256, x = (p.x - 256 * tx) * unit, y = (p.y - 256 * ty) * unit;
+      var perPixel = unit * Math.pow(2, z - zoom), layerAt = SYMBOLS.order.indexOf(file.layer), bb = flat.bbox;
+      for (var i = 0; i < flat.n; i++) {
+        var kind = flat.kind[i] || 3, reach = REACH[kind] * perPixel, rank = (4 - kind) * 100 + layerAt;
+        if (rank < best || x < bb[4 * i] - reach || x > bb[4 * i + 2] + reach ||
+          y < bb[4 * i + 1] - reach || y > bb[4 * i + 3] + reach) continue;
+        if (touches(flat, i, kind, x, y, reach) && view(flat.props[i], file.layer)) {
+          best = rank;
+          found = flat.props[i].id;
+          hover.found = { layer: file.layer, v: view(flat.props[i], file.layer) };
+        }
+      }
     });
     return found;
+  }
+  // Hover: the project under the pointer named in a tooltip, as on the live map. Names are not
+  // in the tiles: they are looked up by id in the names files beside them
+  // (geo.vectortiles.write_names), one small file per shard, fetched once.
+  var nameFiles = {};
+  function shardOf(id, shards) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+    return h % shards;
+  }
+  T.shardOf = shardOf; // tests compare it with geo.vectortiles.name_shard
+  function nameOf(id) {
+    var names = T.config.names;
+    if (!names) return Promise.resolve(null);
+    var shard = shardOf(id, names.shards);
+    if (!nameFiles[shard]) {
+      nameFiles[shard] = fetch(names.url + "/" + shard + ".json").then(function (r) {
+        return r.ok ? r.json() : {};
+      }).catch(function () { return {}; });
+    }
+    return nameFiles[shard].then(function (all) {
+      var both = all[id];
+      if (!both) return null;
+      var lang = (T.config.tip || {}).lang;
+      if (lang === "en") return both[1] || both[0];
+      if (lang === "both" && both[1] && both[1] !== both[0]) return both[0] + " " + both[1];
+      return both[0] || both[1];
+    });
+  }
+  // The tooltip's text, built as text nodes: names come from data and are never read as HTML.
+  function tipContent(id, name, layer, v) {
+    var tip = T.config.tip || {}, box = document.createElement("div"), status = v ? v[0] : "";
+    var line = document.createElement("b");
+    line.textContent = name || id;
+    box.appendChild(line);
+    var words = (tip.statuses || {})[status] || status;
+    if (v && v[1] && tip.target) words = tip.target.replace("{status}", words);
+    [(tip.layers || {})[layer] || layer, words].forEach(function (text) {
+      box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(text));
+    });
+    return box;
+  }
+  var hover = { id: null, at: null, queued: false };
+  function onMove(e) {
+    hover.at = e.latlng;
+    if (hover.queued) return;
+    hover.queued = true;
+    requestAnimationFrame(function () {
+      hover.queued = false;
+      var id = pick(hover.at), at = hover.at;
+      if (id === hover.id) {
+        if (id && T.tip) T.tip.setLatLng(at);
+        return;
+      }
+      hover.id = id;
+      T.hovered = id;
+      if (!id) {
+        if (T.tip) map.closeTooltip(T.tip);
+        map.getContainer().style.cursor = "";
+        return;
+      }
+      map.getContainer().style.cursor = "pointer";
+      var found = hover.found;
+      nameOf(id).then(function (name) {
+        if (hover.id !== id) return; // the pointer moved on meanwhile
+        T.tip = T.tip || L.tooltip({ sticky: true, className: "shinan-tiles-tip" });
+        T.tip.setContent(tipContent(id, name, found.layer, found.v)).setLatLng(hover.at);
+        if (!T.tip._map) map.openTooltip(T.tip);
+        T.tipText = T.tip.getElement() ? T.tip.getElement().textContent : "";
+      });
+    });
+  }
+  function onOut() {
+    hover.id = T.hovered = null;
+    if (T.tip) map.closeTooltip(T.tip);
+    map.getContainer().style.cursor = "";
   }
   function onClick(e) {
     var id = pick(e.latlng);
@@ -799,10 +774,12 @@
       if (workers) workers.forEach(function (one) { one.postMessage({ type: "reset" }); });
       T.config = config;
       T.layer = makeLayer(config);
+      T.madeAt = T.madeAt || performance.now(); // the first rerun added the tiles (benchmarks)
       map.addLayer(T.layer);
-      if (!T._clicks) T._clicks = map.on("click", onClick);
+      if (!T._clicks) T._clicks = map.on("click", onClick).on("mousemove", onMove).on("mouseout", onOut);
     }
     T.config.note = config.note; // the language may have changed
+    T.config.notice = config.notice || "";
     if (T.note && !T._pumping) showNote(T.layer);
     apply(filter);
   };
@@ -810,12 +787,13 @@
   function signature(filter) {
     if (!filter) return "";
     return JSON.stringify([filter.layers.slice().sort(), filter.statuses.slice().sort(),
-      filter.years || null, filter.asOf === undefined ? null : filter.asOf]);
+      filter.years || null, filter.asOf === undefined ? null : filter.asOf, filter.pick || null]);
   }
   function apply(filter) {
     var changed = signature(filter) !== signature(T.filter);
     T.filter = filter;
     if (changed) {
+      onOut(); // what is under the pointer may be hidden now
       T.generation++;
       T.shownGroups = [];
       T.paints = T.paintMs = T.longestPaint = T.composites = 0;
@@ -836,6 +814,7 @@
       statuses: spec.statuses.slice(),
       years: spec.mode === "period" ? spec.years.slice() : null,
       asOf: spec.mode === "as_of" ? spec.as_of : null,
+      pick: T.filter.pick || null, // the page does not read the charts: the rerun says
     });
     if (changed) T.followed = (T.followed || 0) + 1;
   };

@@ -7,6 +7,10 @@ by HTTP range requests from Streamlit's static folder with the vendored protomap
 and year; a click
 sends the project's id back, and everything else about a project is looked up on the server.
 
+Names are not in the tiles: ``names/N.json`` beside them holds ``{id: [name_zh, name_en]}``
+for the projects whose id falls in shard N (:func:`name_shard`), so the map names a project
+under the pointer by fetching one small file.
+
 So a tile keeps only what drawing and filtering need: ``id``, the current ``status``, the
 milestones as a short text (``ms``: ``start,end,kind,status`` joined by ``;``, enough to find
 the status in any year and whether it is a 2021 target) and ``sc`` (1 for a schematic
@@ -60,6 +64,9 @@ TILES_ENV: Final = "PROJECT_MAP_TILES"
 KIND_CODES: Final = {"reported": "r", "target": "t"}
 #: Properties kept in each tile (see the module docstring).
 TILE_FIELDS: Final = ("id", "status", "ms", "sc")
+#: The folder of name shards beside the archives, and about how many names a shard holds.
+NAMES_DIR: Final = "names"
+NAMES_PER_SHARD: Final = 2000
 
 
 class TilesError(ValueError):
@@ -90,6 +97,8 @@ class Manifest:
     data_version: str
     source: str
     built: str
+    #: Files of project names in ``names/`` (0: built without names).
+    name_shards: int = 0
 
     @property
     def layers(self) -> dict[str, int]:
@@ -107,6 +116,7 @@ class Manifest:
             "built": self.built,
             "minzoom": self.min_zoom,
             "maxzoom": self.max_zoom,
+            "name_shards": self.name_shards,
             "layers": self.layers,
             "files": [
                 {
@@ -245,11 +255,48 @@ def build_tiles(
             data_version=version,
             source=source,
             built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            name_shards=write_names(gdf, staging / NAMES_DIR),
         )
         _replace(out, staging, manifest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest
+
+
+def name_shard(project_id: str, shards: int) -> int:
+    """The names file a project's id is in: FNV-1a over its UTF-16 code units, as the browser
+    computes it (``tiles_layer.js``), modulo ``shards``.
+
+    >>> name_shard("zhanshan-plaza", 1)
+    0
+    """
+    data = project_id.encode("utf-16-le")
+    value = 0x811C9DC5
+    for k in range(0, len(data), 2):
+        value ^= data[k] | data[k + 1] << 8
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def write_names(gdf: gpd.GeoDataFrame, folder: Path) -> int:
+    """Write the names of the projects on the map as ``folder/N.json`` shards; their count.
+
+    A power of two of them, about :data:`NAMES_PER_SHARD` names each: a pointer over a
+    project costs one small fetch, the first time its shard is needed.
+    """
+    on_map = split_by_placement(gdf)[0]
+    shards = 1 << max(0, math.ceil(math.log2(max(1, len(on_map)) / NAMES_PER_SHARD)))
+    parts: list[dict[str, list[str]]] = [{} for _ in range(shards)]
+    blank = [""] * len(on_map)  # a frame without names (made by hand) gives empty ones
+    zh_names = on_map.get("name_zh", blank)
+    en_names = on_map.get("name_en", blank)
+    for pid, zh, en in zip(on_map["id"].astype(str), zh_names, en_names, strict=True):
+        parts[name_shard(pid, shards)][pid] = [str(zh or ""), str(en or "")]
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, names in enumerate(parts):
+        text = json.dumps(names, ensure_ascii=False, separators=(",", ":"))
+        (folder / f"{index}.json").write_text(text, encoding="utf-8")
+    return shards
 
 
 def _write_layer(
@@ -342,6 +389,9 @@ def _replace(out: Path, staging: Path, manifest: Manifest) -> None:
             old.unlink()
     for tile_file in manifest.files:
         (staging / tile_file.file).replace(out / tile_file.file)
+    shutil.rmtree(out / NAMES_DIR, ignore_errors=True)
+    if manifest.name_shards:
+        (staging / NAMES_DIR).replace(out / NAMES_DIR)
     text = json.dumps(manifest.to_json(), ensure_ascii=False, indent=1)
     (out / MANIFEST_NAME).write_text(text + "\n", encoding="utf-8")
 
@@ -380,6 +430,7 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
             data_version=str(data["data_version"]),
             source=str(data.get("source", "")),
             built=str(data.get("built", "")),
+            name_shards=int(data.get("name_shards", 0)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise TilesError(f"{path}: damaged manifest (field {exc}); {rebuild}") from None
@@ -389,6 +440,9 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
         if size != tile_file.bytes:
             found = "missing" if size is None else f"{size:,} bytes, not {tile_file.bytes:,}"
             raise TilesError(f"{path}: archive {tile_file.file} {found}; {rebuild}")
+    last = path.parent / NAMES_DIR / f"{manifest.name_shards - 1}.json"
+    if manifest.name_shards and not last.is_file():
+        raise TilesError(f"{path}: names file {NAMES_DIR}/{last.name} missing; {rebuild}")
     return manifest
 
 
@@ -427,6 +481,9 @@ def browser_config(manifest: Manifest, base_url: str, *, note: str = "") -> dict
         "maxzoom": manifest.max_zoom,
         "minzoom": manifest.min_zoom,
         "note": note,
+        "names": {"url": f"{base_url.rstrip('/')}/{NAMES_DIR}", "shards": manifest.name_shards}
+        if manifest.name_shards
+        else None,
         "files": [
             {
                 "url": f"{base_url.rstrip('/')}/{f.file}",
@@ -446,13 +503,23 @@ def view_filter(
     statuses: Sequence[str],
     years: tuple[int, int] | None,
     as_of: int | None,
+    picked_pairs: Sequence[tuple[str, str]] = (),
+    picked_layers: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The filter the browser applies to tiled features, as ``geo.filter.apply_filter`` does."""
+    """The filter the browser applies to tiled features, as ``geo.filter.apply_filter`` does.
+
+    ``picked_pairs`` / ``picked_layers``: bars picked in the insight charts ((layer, status)
+    pairs, whole layers); when any is given only those are shown, as the rest of the map does.
+    """
+    picked = bool(picked_pairs or picked_layers)
     return {
         "layers": [layer for layer in LAYER_IDS if layer in layers],
         "statuses": [status for status in STATUSES if status in statuses],
         "years": list(years) if years is not None else None,
         "asOf": as_of,
+        "pick": {"pairs": [list(p) for p in picked_pairs], "layers": list(picked_layers)}
+        if picked
+        else None,
     }
 
 

@@ -83,6 +83,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "At this zoom each tile draws only the {n} largest projects of a layer; zoom in to see "
         "them all.",
     ),
+    # On the map while the radius question is on: the tiles cannot answer it (ui/tiles.py)
+    "admin.tiles_radius": (
+        "半径查询只筛选直接绘制的图层：矢量瓦片图层（{layers}）在地图上仍全部显示；"
+        "下方的数字和列表已按半径统计。",
+        "The radius question narrows only the layers drawn directly: the tiled layers "
+        "({layers}) still show every project on the map; the figures and list below do "
+        "count only the radius.",
+    ),
     # Export limits
     "admin.export_bad_size": ("尺寸无法导出：{problem}", "This size cannot be exported: {problem}"),
     "admin.export_busy": (

@@ -122,3 +122,25 @@ def test_tiles_of_another_data_version_say_so(monkeypatch, tiles):
     warnings = [w.value for w in at.warning]
     assert any("0123456789abcdef" in w and "python -m geo tiles" in w for w in warnings)
     assert _tiled_view(at)  # still drawn: the page says the tiles may be out of date
+
+
+def test_picked_bars_narrow_the_tiles_and_the_radius_question_is_said_not_ignored(
+    monkeypatch, tiles
+):
+    at = _run(monkeypatch, str(tiles.relative_to(REPO)))
+    config, shown = _tiled_view(at)
+    assert shown["pick"] is None and not config.get("notice")
+    # A bar of the status chart picked: the tiles show only that layer and status.
+    at.session_state["insight_status_chart"] = {
+        "selection": {"pick": [{"layer": "fiveg", "status": "planned"}]}
+    }
+    at.run()
+    assert _tiled_view(at)[1]["pick"] == {"pairs": [["fiveg", "planned"]], "layers": []}
+    # The radius question on: the tiles cannot answer it, and the map says so by name.
+    at.session_state["insight_status_chart"] = {}
+    at.session_state["radius_on"] = True
+    at.session_state["radius_centre"] = (36.06, 120.33)
+    at.run()
+    config, shown = _tiled_view(at)
+    assert shown["pick"] is None
+    assert "半径" in config["notice"] and "5G与智慧城市" in config["notice"]

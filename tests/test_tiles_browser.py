@@ -13,7 +13,7 @@ import pytest
 
 from geo.filter import split_by_placement
 from geo.load import load_projects
-from geo.vectortiles import build_tiles
+from geo.vectortiles import build_tiles, name_shard
 from tests.browser_support import find_chromium, launch_chromium, offline_context, serve_app
 from tests.conftest import TEST_DATA
 
@@ -41,6 +41,12 @@ _ALPHA_JS = """([x, y]) => {
   return alpha; }"""
 _POINT_JS = """([lat, lon]) => { const p = map.latLngToContainerPoint([lat, lon]);
   const r = map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"""
+_TIP_JS = """() => { const tip = document.querySelector('.leaflet-tooltip.shinan-tiles-tip');
+  return tip ? tip.textContent : ''; }"""
+#: Pixels between a point and the centre of the selection's ring (far when there is none).
+_RING_JS = """([x, y]) => { const ring = document.querySelector('.shinan-selection');
+  if (!ring) return 1e9; const r = ring.getBoundingClientRect();
+  return Math.hypot(r.left + r.width / 2 - x, r.top + r.height / 2 - y); }"""
 _STATE_JS = """() => ({pending: Shinan.tiles.pending, generation: Shinan.tiles.generation,
   drawn: Shinan.tiles.drawn})"""
 
@@ -117,14 +123,31 @@ def test_tiled_projects_draw_filter_and_select_offline(tmp_path, tiles_dir):
         assert any(u.endswith("/construction.pmtiles") for u in requests)
         assert not [u for u in requests if "_stcore" not in u and u.endswith(".geojson")]
 
-        # A click on the tiled point selects it: the server looks it up by id.
+        # The pointer over the tiled point names it (looked up by id in the names files), with
+        # its layer and status, as the live map's tooltip does; off it, the tooltip goes.
         point = gdf.loc[gdf["id"] == "zhanshan-plaza"].geometry.iloc[0]
         xy = frame.evaluate(_POINT_JS, [point.y, point.x])
         assert frame.evaluate(_ALPHA_JS, xy) > 0, "nothing drawn at the project's marker"
+        # The browser finds a name in the file the builder put it in, for any id.
+        ids = ["zhanshan-plaza", "停车场-17", "5g-\U0001f4f6-block", "a" * 40]
+        assert frame.evaluate("(ids) => ids.map(i => Shinan.tiles.shardOf(i, 512))", ids) == [
+            name_shard(i, 512) for i in ids
+        ]
+        empty = frame.evaluate(_POINT_JS, [36.0665, 120.335])  # the map's centre: no project
+        assert frame.evaluate(_ALPHA_JS, empty) == 0
+        frame.locator("body").hover(position={"x": empty[0], "y": empty[1]})
+        frame.locator("body").hover(position={"x": xy[0], "y": xy[1]})
+        _wait_for(page, lambda: "湛山广场" in frame.evaluate(_TIP_JS), "no name on hover")
+        assert "重点建设项目" in frame.evaluate(_TIP_JS)
+        frame.locator("body").hover(position={"x": empty[0], "y": empty[1]})
+        _wait_for(page, lambda: frame.evaluate(_TIP_JS) == "", "the tooltip stays")
+
+        # A click on the tiled point selects it: the server looks it up by id and rings it.
         frame.locator("body").click(position={"x": xy[0], "y": xy[1]})
         detail = page.locator('[data-testid="project-detail"]')
         _wait_for(page, lambda: "湛山广场" in detail.inner_text(), "the click selected nothing")
         _wait_for(page, lambda: "project=zhanshan-plaza" in page.url, "selection not in link")
+        _wait_for(page, lambda: frame.evaluate(_RING_JS, xy) < 8, "the selection is not ringed")
 
         # Planned off: the browser hides the planned projects, the others stay drawn.
         generation = frame.evaluate("() => Shinan.tiles.generation")
@@ -277,9 +300,12 @@ def _drawn_tiles(browser, url, *, init_script: str = ""):
 
 def test_worker_painting_matches_the_page_and_the_fallbacks_still_draw(tiles_dir):
     """The tiles painted in the worker look the same as those the page paints itself when the
-    browser has no OffscreenCanvas or no Web Worker, and every project is drawn in all three."""
+    browser has no OffscreenCanvas or no Web Worker, every project is drawn in all three, and
+    a layer toggle hides exactly its projects in all three."""
     tiled = split_by_placement(load_projects(TEST_DATA))[0]
     everything = dict(zip(tiled["id"], tiled["status"], strict=True))
+    kept = tiled[tiled["layer"] != "renewal"]
+    without_renewal = dict(zip(kept["id"], kept["status"], strict=True))
     env = {
         "PROJECT_MAP_DATA": str(TEST_DATA),
         "PROJECT_MAP_BASEMAP": "none",
@@ -289,9 +315,14 @@ def test_worker_painting_matches_the_page_and_the_fallbacks_still_draw(tiles_dir
         browser = launch_chromium(pw)
         seen = {}
         for name, script in (("worker", ""), ("page", _NO_OFFSCREEN), ("no worker", _NO_WORKER)):
-            context, _page, frame, state = _drawn_tiles(browser, url, init_script=script)
+            context, page, frame, state = _drawn_tiles(browser, url, init_script=script)
             assert state["drawn"] == everything, f"{name}: not every project drawn"
             seen[name] = frame.evaluate(_CANVASES_JS)
+            # A layer toggle hides exactly its projects however the tiles were painted.
+            generation = frame.evaluate("() => Shinan.tiles.generation")
+            page.locator(".st-key-layer_renewal label").click()
+            state = _settled(page, frame, after_generation=generation)
+            assert state["drawn"] == without_renewal, f"{name}: renewal off"
             context.close()
         browser.close()
     assert (seen["worker"]["worker"], seen["worker"]["paintWorker"]) == (True, True)
@@ -338,16 +369,123 @@ def test_status_toggle_composites_the_painted_tiles_and_back_exactly(tiles_dir):
         assert again["paints"] == 0
         assert again["tiles"] == before["tiles"], "前期 on did not give back the same tiles"
 
-        # A layer off is painted again (its projects share pictures with other layers'): none
-        # of its projects stays drawn, every other does, and no tile is left faded.
+        # A layer off, and on again, composites too (every layer has pictures of its own):
+        # none of its projects stays drawn, every other does, and back gives the same pixels.
+        layer_box = page.locator(".st-key-layer_renewal label")
         generation = frame.evaluate("() => Shinan.tiles.generation")
-        page.locator(".st-key-layer_renewal label").click()
+        layer_box.click()
         state = _settled(page, frame, after_generation=generation)
         assert state["drawn"] == {i: s for i, s in everything.items() if i not in renewal}
-        assert frame.evaluate(_CANVASES_JS)["paints"] > 0
-        faded = (
-            "() => [...document.querySelectorAll('canvas.leaflet-tile')].some(c => c.style.opacity)"
-        )
-        _wait_for(page, lambda: not frame.evaluate(faded), "a tile stays faded")
+        off = frame.evaluate(_CANVASES_JS)
+        assert off["paints"] == 0 and off["composites"] > 0
+        assert off["tiles"] != before["tiles"], "renewal off changed no tile"
+        generation = frame.evaluate("() => Shinan.tiles.generation")
+        layer_box.click()
+        state = _settled(page, frame, after_generation=generation)
+        assert state["drawn"] == everything
+        on = frame.evaluate(_CANVASES_JS)
+        assert on["paints"] == 0
+        assert on["tiles"] == before["tiles"], "renewal on did not give back the same tiles"
+        context.close()
+        browser.close()
+
+
+#: Every animation frame of the map from now on: the filter's generation and the projects the
+#: tiles on screen show ({id: status}), so a test can look at each frame after a click.
+_FRAMES_START_JS = """() => { const T = Shinan.tiles, log = window.__tileFrames = [];
+  const tick = () => { log.push([T.generation, T.onScreen()]);
+    if (window.__tileFrames === log) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); }"""
+_FRAMES_TAKE_JS = """() => { const log = window.__tileFrames; window.__tileFrames = null;
+  return log; }"""
+
+
+def _in_view(tiled, *, as_of=None, layers=None):
+    """{id: status} the rest of the map shows for that view (geo.filter.apply_filter)."""
+    from geo.filter import ProjectFilter, apply_filter
+    from geo.schema import LAYER_IDS, STATUSES
+
+    spec = ProjectFilter(layers=tuple(layers or LAYER_IDS), statuses=STATUSES, as_of=as_of)
+    shown = apply_filter(tiled, spec)
+    return dict(zip(shown["id"], shown["status"], strict=True))
+
+
+def _acted(page, frame, act, expected, what):
+    """Do ``act``; once the tiles settle they show exactly ``expected``, and no frame after
+    the filter reached the map showed a project outside it, or in another status."""
+    generation = frame.evaluate("() => Shinan.tiles.generation")
+    frame.evaluate(_FRAMES_START_JS)
+    act()
+    state = _settled(page, frame, after_generation=generation)
+    assert state["drawn"] == expected, f"{what}: drawn {state['drawn']}"
+    page.wait_for_timeout(300)
+    frames = frame.evaluate(_FRAMES_TAKE_JS)
+    after = [shown for gen, shown in frames if gen > generation]
+    assert after, f"{what}: no frame recorded after the filter arrived"
+    for shown in after:
+        wrong = {i: s for i, s in shown.items() if expected.get(i) != s}
+        assert not wrong, f"{what}: a frame showed {wrong}"
+    assert after[-1] == expected, f"{what}: the last frame shows {after[-1]}"
+    return frame.evaluate(_CANVASES_JS)
+
+
+def test_layer_status_and_year_changes_show_exactly_their_projects_in_every_frame(tiles_dir):
+    """A layer off and on, a status off and on, "as of" 2021, a step back to 2020 (two projects
+    known by then, in their 2020 status), forward again and back to all years: after each, every
+    frame shows exactly what the rest of the map shows for that view; the views seen before are
+    composited from kept pictures; a click then selects only a project in view."""
+    tiled = split_by_placement(load_projects(TEST_DATA))[0]
+    everything = dict(zip(tiled["id"], tiled["status"], strict=True))
+    no_construction = [x for x in tiled["layer"].unique() if x != "construction"]
+    in_2021, in_2020 = _in_view(tiled, as_of=2021), _in_view(tiled, as_of=2020)
+    assert in_2021 != everything and 0 < len(in_2020) < len(in_2021)
+    assert "zhanshan-plaza" not in in_2020 and "qingdao-bay-plaza" in in_2020
+    env = {
+        "PROJECT_MAP_DATA": str(TEST_DATA),
+        "PROJECT_MAP_BASEMAP": "none",
+        "PROJECT_MAP_TILES": str(tiles_dir.relative_to(REPO)),
+    }
+    gdf = load_projects(TEST_DATA)
+    bay = gdf.loc[gdf["id"] == "qingdao-bay-plaza"].geometry.iloc[0].representative_point()
+    zhanshan = gdf.loc[gdf["id"] == "zhanshan-plaza"].geometry.iloc[0]
+    with serve_app(REPO / "app.py", env=env) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        context, page, frame, state = _drawn_tiles(browser, url)
+        assert state["drawn"] == everything
+        layer_box = page.locator(".st-key-layer_construction label")
+        radios = page.locator(".st-key-mode label[data-testid=stRadioOption]")
+
+        def step(key):
+            page.locator(".st-key-as_of input[type=range]").focus()
+            page.keyboard.press(key)
+
+        off = _acted(page, frame, layer_box.click, _in_view(tiled, layers=no_construction), "off")
+        assert off["paints"] == 0
+        _acted(page, frame, layer_box.click, everything, "construction on")
+        pill = page.locator(".st-key-statuses button", has_text="计划")
+        no_planned = {i: s for i, s in everything.items() if s != "planned"}
+        assert _acted(page, frame, pill.click, no_planned, "计划 off")["paints"] == 0
+        _acted(page, frame, pill.click, everything, "计划 on")
+        _acted(page, frame, lambda: radios.nth(1).click(), in_2021, "as of 2021")
+        page.locator(".st-key-as_of input[type=range]").wait_for(timeout=30_000)
+        _acted(page, frame, lambda: step("ArrowLeft"), in_2020, "as of 2020")
+
+        # In 2020 the planned 湛山广场 is not known yet: a click there selects nothing; a click
+        # on 青岛湾广场 selects it.
+        zh_xy = frame.evaluate(_POINT_JS, [zhanshan.y, zhanshan.x])
+        frame.locator("body").click(position={"x": zh_xy[0], "y": zh_xy[1]})
+        page.wait_for_timeout(500)
+        assert frame.evaluate(_CLICKED_JS) is None
+        bay_xy = frame.evaluate(_POINT_JS, [bay.y, bay.x])
+        frame.locator("body").click(position={"x": bay_xy[0], "y": bay_xy[1]})
+        detail = page.locator('[data-testid="project-detail"]')
+        _wait_for(page, lambda: "青岛湾广场" in detail.inner_text(), "the click selected nothing")
+        assert frame.evaluate(_CLICKED_JS) == "qingdao-bay-plaza"
+
+        # Views seen before (or painted ahead while the map was idle) are composited.
+        again = _acted(page, frame, lambda: step("ArrowRight"), in_2021, "back to 2021")
+        assert again["paints"] == 0
+        back = _acted(page, frame, lambda: radios.nth(0).click(), everything, "all years")
+        assert back["paints"] == 0
         context.close()
         browser.close()

@@ -15,6 +15,7 @@ from geo.vectortiles import (
     TilesError,
     build_tiles,
     milestone_code,
+    name_shard,
     read_manifest,
     read_tile_features,
     view_filter,
@@ -135,7 +136,10 @@ def test_view_filter_is_in_schema_order():
     got = view_filter(layers=["fiveg", "renewal"], statuses=["open", "planned"], years=None,
                       as_of=2020)  # fmt: skip
     assert got == {"layers": ["renewal", "fiveg"], "statuses": ["planned", "open"],
-                   "years": None, "asOf": 2020}  # fmt: skip
+                   "years": None, "asOf": 2020, "pick": None}  # fmt: skip
+    picked = view_filter(layers=["fiveg"], statuses=["open"], years=None, as_of=None,
+                         picked_pairs=[("fiveg", "open")], picked_layers=["parking"])  # fmt: skip
+    assert picked["pick"] == {"pairs": [["fiveg", "open"]], "layers": ["parking"]}
 
 
 # The command line -----------------------------------------------------------------------------
@@ -235,3 +239,34 @@ def test_low_zooms_keep_the_largest_features_up_to_the_cap_and_the_top_zoom_keep
     assert kept.to_crs(3857).area.median() > renewal.to_crs(3857).area.median()
     assert set(read_tile_features(path, zoom=15)["id"]) == set(renewal["id"])
     assert next(f for f in manifest.files if f.layer == "renewal").max_features == 40
+
+
+def test_names_are_written_beside_the_tiles_in_the_shard_their_id_says(tmp_path, monkeypatch):
+    import geo.vectortiles as vt
+    from geo.load import load_projects
+
+    monkeypatch.setattr(vt, "NAMES_PER_SHARD", 2)  # 6 projects: 4 shards
+    gdf = load_projects(TEST_DATA)
+    manifest = build_tiles(gdf, tmp_path / "tiles", version="v1")
+    assert manifest.name_shards == 4
+    found = {}
+    for shard in range(4):
+        names = json.loads((tmp_path / "tiles" / "names" / f"{shard}.json").read_text("utf-8"))
+        assert all(name_shard(pid, 4) == shard for pid in names)
+        found |= names
+    assert found["zhanshan-plaza"] == ["湛山广场", "Zhanshan Plaza"]
+    assert set(found) == set(gdf["id"])  # every project here has a site on the map
+    assert read_manifest(tmp_path / "tiles").name_shards == 4
+    (tmp_path / "tiles" / "names" / "3.json").unlink()
+    with pytest.raises(TilesError, match=r"names file names/3.json missing; rebuild"):
+        read_manifest(tmp_path / "tiles")
+
+
+def test_name_shards_spread_ids_and_count_utf16_units():
+    ids = [f"project-{k}" for k in range(4000)]
+    counts = [0] * 8
+    for pid in ids:
+        counts[name_shard(pid, 8)] += 1
+    assert min(counts) > 350  # about 500 each
+    # An id outside the basic plane is two UTF-16 units, as the browser's charCodeAt sees it.
+    assert name_shard("停车场-\U0001f17f", 1 << 30) != name_shard("停车场-\uf17f", 1 << 30)

@@ -49,6 +49,12 @@
     if (mode === "as_of" && step && d.filter.steps[Number(step.value)] !== undefined) {
       asOf = d.filter.steps[Number(step.value)];
     }
+    // Layers drawn from vector tiles are not in the page's data, whose years may then be
+    // fewer than the slider's: the year as the slider says it ("2020年底", "2021 target").
+    if (mode === "as_of" && step && d.filter.steps.length !== Number(step.max) + 1) {
+      var said = /(\d{4})/.exec(step.getAttribute("aria-valuetext") || "");
+      asOf = said ? Number(said[1]) : server.as_of;
+    }
     var years = server.years, ends = document.querySelectorAll(".st-key-years input[type=range]");
     if (mode === "period" && ends.length === 2) {
       years = [Number(ends[0].value), Number(ends[1].value)];
@@ -95,7 +101,10 @@
     var spec = F.readSpec(d, server), sig = server.key + JSON.stringify(spec);
     if (sig === F.shownSig || (fromServer === true && sig !== F.userSig)) return;
     var start = performance.now(), codes = F.codes(d, spec), label = F.timeLabel(d, spec);
-    if (codes === null || !label) return; // not computable here: the rerun will draw it
+    if (codes === null || !label) { // not computable here: the rerun will draw it
+      if (S.tiles && S.tiles.follow) S.tiles.follow(spec); // the tiled layers compute their own
+      return;
+    }
     F.shownSig = F.userSig = sig;
     F.showBoxes(w.document, d, spec, codes, label);
     var computed = performance.now();

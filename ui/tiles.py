@@ -29,7 +29,10 @@ from geo.vectortiles import (
 )
 from geo.view import ViewState
 from i18n import t
+from layers import LAYERS
+from layers.palette import STATUS_STYLES
 from ui.assets import REPO_ROOT, _static_prefix
+from ui.insight_panel import current_pick, current_radius
 
 PLUGIN = "protomaps-leaflet/protomaps-leaflet.js"
 
@@ -48,17 +51,44 @@ class Tiles:
         return tuple(self.manifest.layers)
 
     def group(self, view: ViewState) -> folium.FeatureGroup:
-        """This rerun's filter for the tiled layers (a few hundred bytes)."""
+        """This rerun's filter for the tiled layers (a few hundred bytes).
+
+        Bars picked in the insight charts narrow the tiles as they narrow the rest of the map;
+        the radius question cannot be answered by tiles, and the map says so while it is on.
+        """
         spec = view.project_filter
+        pick = current_pick()
         shown = view_filter(
             layers=[layer for layer in view.layers if layer in self.layers],
             statuses=spec.statuses,
             years=spec.years,
             as_of=spec.as_of,
+            picked_pairs=pick.pairs,
+            picked_layers=pick.layers,
         )
         cap = min(f.max_features for f in self.manifest.files)
-        note = t("admin.tiles_thinned", self.lang, n=f"{cap:,}")
-        return tiles_group(browser_config(self.manifest, self.base_url, note=note), shown)
+        config = browser_config(
+            self.manifest,
+            self.base_url,
+            note=t("admin.tiles_thinned", self.lang, n=f"{cap:,}"),
+        )
+        # What a tooltip says beside the project's name (looked up by id in the browser).
+        config["tip"] = {
+            "lang": self.lang,
+            "layers": {layer: _label(LAYERS[layer], self.lang) for layer in self.layers},
+            "statuses": {s: _label(style, self.lang) for s, style in STATUS_STYLES.items()},
+            "target": t("tip.target", self.lang, status="{status}"),
+        }
+        if current_radius() is not None:
+            labels = [_label(LAYERS[layer], self.lang) for layer in self.layers]
+            joined = ("、" if self.lang == "zh" else ", ").join(labels)
+            config["notice"] = t("admin.tiles_radius", self.lang, layers=joined)
+        return tiles_group(config, shown)
+
+
+def _label(spec, lang: str) -> str:
+    """A layer's or status's label (``label_zh`` / ``label_en``) in ``lang``."""
+    return {"zh": spec.label_zh, "en": spec.label_en}.get(lang, f"{spec.label_zh} {spec.label_en}")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
