@@ -87,6 +87,11 @@ PRESENTED = """async () => {
                 bytes: e.transferSize}))}; }"""
 
 
+#: Everything the page itself fetched (its JavaScript chunks, styles, fonts, the data file):
+#: start and end (ms from navigation), bytes over the wire (0: from the browser's cache).
+_PAGE_RESOURCES = """() => performance.getEntriesByType("resource")
+    .map(e => ({name: e.name.split("/").pop().split("?")[0], start: e.startTime,
+        end: e.responseEnd, bytes: e.transferSize, kind: e.initiatorType}))"""
 #: The page's fetches of the project data file: start and end (ms from navigation), bytes.
 _DATA_FILE = """() => performance.getEntriesByType("resource")
     .filter(e => e.name.includes("/app/static/projects/"))
@@ -105,6 +110,13 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="a browser that has seen the page twice before (its HTTP and code caches kept)",
     )
+    parser.add_argument(
+        "--unrouted",
+        action="store_true",
+        help="cold: a fresh browser context with the network cut by a proxy, not by routing "
+        "every request through Playwright (which adds its own delay to each of the page's "
+        "~100 requests)",
+    )
     args = parser.parse_args(argv)
     if find_chromium() is None:
         sys.exit("Chromium not found: apt-get install chromium")
@@ -112,14 +124,23 @@ def main(argv: list[str] | None = None) -> None:
         data = _data_file(Path(tmp), args.size)
         trace_path = args.trace or Path(tmp) / "trace.json"
         query = "/?presenter=1" if args.presenter else ""
-        run = load_traced(data, trace_path, query=query, warm_browser=args.warm_browser)
+        run = load_traced(
+            data, trace_path, query=query, warm_browser=args.warm_browser, unrouted=args.unrouted
+        )
         cache = "warm (third visit)" if args.warm_browser else "cold (first visit)"
+        if args.unrouted and not args.warm_browser:
+            cache += ", not routed"
         print(f"load average {os.getloadavg()[0]:.1f}; browser cache {cache}")
         print_timeline(run, json.loads(trace_path.read_text()), task_ms=args.task_ms)
 
 
 def load_traced(
-    data: Path, trace_path: Path, *, query: str = "", warm_browser: bool = False
+    data: Path,
+    trace_path: Path,
+    *,
+    query: str = "",
+    warm_browser: bool = False,
+    unrouted: bool = False,
 ) -> dict[str, Any]:
     """Warm the server with one page, then trace a fresh page until the map is presented.
 
@@ -132,12 +153,15 @@ def load_traced(
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     messages: list[dict[str, Any]] = []
     with serve_app(REPO_ROOT / "app.py", env=env, timeout=120) as url, sync_playwright() as pw:
-        browser, context = browser_context(pw, url, warm=warm_browser)
+        browser, context = browser_context(pw, url, warm=warm_browser or unrouted)
         for _ in range(2 if warm_browser else 1):
             warm = context.new_page()
             warm.goto(url + query)
             _wait(warm, READY, timeout=900)
             warm.close()
+        if unrouted and not warm_browser:  # the server is warm; the traced browser is not
+            context.close()
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.add_init_script(DRAW_LOG)
         page.add_init_script(WS_LOG)
@@ -153,6 +177,7 @@ def load_traced(
         origin = page.evaluate("performance.timeOrigin")
         # The project data file the page fetches (ui/app.py), on the page's own clock.
         fetched = page.evaluate(_DATA_FILE)
+        resources = page.evaluate(_PAGE_RESOURCES)
         in_page = page.evaluate("window.__wsLog")
         browser.close()
     return {
@@ -161,6 +186,7 @@ def load_traced(
         "goto": start * 1000 - origin,
         "frame": frame,
         "data_file": fetched,
+        "page_resources": resources,
         "messages": [m | {"at": m["at"] - origin} for m in messages],
         "in_page": in_page,
     }
@@ -211,6 +237,12 @@ def print_timeline(run: dict[str, Any], trace: dict[str, Any], *, task_ms: float
         print(
             f"  {f['start']:8.0f} -> {f['end']:6.0f}  page fetches {f['name']} "
             f"({f['bytes'] / 1000:.0f} KB over the wire, {f['size'] / 1000:.0f} KB)"
+        )
+    print("\npage resources (ms from navigation, KB over the wire; 0: from the cache):")
+    for r in sorted(run.get("page_resources", []), key=lambda r: r["start"]):
+        print(
+            f"  {r['start']:8.0f} -> {r['end']:6.0f}  {r['kind']:<6} {r['name'][:48]} "
+            f"({r['bytes'] / 1000:.0f} KB)"
         )
     print("\nmap frame:")
     frame_origin = frame["timeOrigin"] - run["origin"]
