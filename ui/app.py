@@ -30,7 +30,6 @@ from geo.text import escape_markdown
 from geo.view import ViewState, time_label
 from geo.webmap import (
     base_map,
-    write_client_file,
     fixed_group,
     frame_group,
     legend_html,
@@ -40,6 +39,7 @@ from geo.webmap import (
     projects_group,
     selection_group,
     stable_names,
+    write_client_file,
 )
 from i18n import t
 from ui.assets import _static_prefix, missing_vendor_files, use_local_assets
