@@ -81,6 +81,12 @@ _CLIENT_CALL = "})(__MAP__);"
 #: Versions of the map's browser side kept as files (:func:`write_client_file`), for servers of
 #: other app versions sharing the folder and pages opened before an update.
 CLIENT_FILES_KEPT = 8
+# The client file's modification time, fixed (2000-01-01): Streamlit serves app static files
+# with no Cache-Control, so a browser keeps a file for a tenth of its age (heuristic freshness,
+# from Last-Modified). Touched on every rerun, the file was fetched again on every visit; with
+# this time a browser keeps it without asking. The name changes with the content, so a kept
+# copy is always the right one.
+_CLIENT_MTIME_NS = 946_684_800 * 10**9
 #: Labels sort by rank: areas and lines first, then located points, schematic last.
 _RANK = {"area": 0, "point": 1, "schematic": 2}
 
@@ -193,8 +199,8 @@ class _MapClient(JSCSSMixin, _Script):
     it as a file, after Leaflet, and the base map's script only installs it: the ~40 KB are
     no longer part of every rerun's message, and a browser that has the file keeps it. A
     small guard loaded first shows ``failed`` inside the map when the file cannot be loaded
-    (streamlit-folium would otherwise leave the frame blank). Without ``url`` the code is
-    inline, as a standalone HTML map needs.
+    (streamlit-folium would otherwise leave the frame blank); :func:`base_map` loads it before
+    Leaflet. Without ``url`` the code is inline, as a standalone HTML map needs.
     """
 
     def __init__(self, url: str | None = None, *, failed: str = "") -> None:
@@ -203,7 +209,7 @@ class _MapClient(JSCSSMixin, _Script):
             self.default_js = []
         else:
             super().__init__("window.__shinanClient(__MAP__);")
-            self.default_js = [("shinan_guard", _guard_url(url, failed)), ("shinan_client", url)]
+            self.default_js = [("shinan_client", url)]
         self.default_css = []
 
 
@@ -224,33 +230,39 @@ def client_file_name() -> str:
 
 
 def write_client_file(folder: Path) -> Path:
-    """:func:`client_script` as ``folder/webmap.<hash>.js``, written once (then touched); the
-    least recently used beyond :data:`CLIENT_FILES_KEPT` are removed. Raises OSError when the
-    folder cannot be written."""
+    """:func:`client_script` as ``folder/webmap.<hash>.js``, written once (then marked used);
+    the least recently used beyond :data:`CLIENT_FILES_KEPT` are removed. Raises OSError when
+    the folder cannot be written."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / client_file_name()
     body = client_script().encode()
+    fixed = (_CLIENT_MTIME_NS, _CLIENT_MTIME_NS)
     try:
         if path.stat().st_size == len(body):
-            os.utime(path)
+            # Setting the same times marks the file used (its ctime) and leaves what the
+            # browser sees (Last-Modified, the ETag) as it was.
+            os.utime(path, ns=fixed)
             return path
     except FileNotFoundError:
         pass
     # Written beside and renamed: a browser never reads half a file.
     partial = folder / f".{path.name}.{os.getpid()}.partial"
     partial.write_bytes(body)
+    os.utime(partial, ns=fixed)
     os.replace(partial, path)
-    kept = sorted(folder.glob("webmap.*.js"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+    kept = sorted(folder.glob("webmap.*.js"), key=lambda f: f.stat().st_ctime_ns, reverse=True)
     for old in kept[CLIENT_FILES_KEPT:]:
         old.unlink(missing_ok=True)
     return path
 
 
 def _guard_url(url: str, failed: str) -> str:
-    """A script (as a ``data:`` URL: it cannot fail to load) that shows ``failed`` and the
-    file's address inside the map when the script at ``url`` does not load."""
+    """A script (as a ``data:`` URL: it cannot fail to load) that starts fetching ``url`` and
+    shows ``failed`` and the file's address inside the map when that script does not load."""
     code = (
-        "(function (u, m) { window.addEventListener('error', function (e) {"
+        "(function (u, m) { var l = document.createElement('link');"
+        "l.rel = 'preload'; l.as = 'script'; l.href = u; document.head.appendChild(l);"
+        "window.addEventListener('error', function (e) {"
         "var s = e.target; if (!s || s.tagName !== 'SCRIPT' || s.src.indexOf(u) < 0) return;"
         "var box = document.getElementById('map_div') || document.body;"
         "var n = document.createElement('div'); n.setAttribute('data-testid', 'client-notice');"
@@ -511,6 +523,10 @@ def base_map(
     m.fit_bounds([[ymin, xmin], [ymax, xmax]], padding=(12, 12))
     MetricScale().add_to(m)
     _MapClient(client_url, failed=client_failed).add_to(m)
+    if client_url:
+        # The guard first: it also starts fetching the client while Leaflet loads
+        # (streamlit-folium loads the frame's scripts one after the other).
+        m.default_js = [("shinan_guard", _guard_url(client_url, client_failed)), *m.default_js]
     m.get_root().header.add_child(Element(_MAP_CSS), name="shinan_css")
     if tiles_plugin:
         from geo.tiledmap import TiledClient  # it builds on this module
