@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -65,6 +66,7 @@ WS_LOG = """(() => { if (window !== window.top) return;
     const Native = window.WebSocket; window.__wsLog = [];
     const Logged = function (...args) {
         const ws = new Native(...args);
+        ws.addEventListener("open", () => { window.__wsOpen = performance.now(); });
         ws.addEventListener("message", (e) => window.__wsLog.push(
             [performance.now(), e.data.byteLength || e.data.size || e.data.length || 0]));
         return ws; };
@@ -87,6 +89,11 @@ PRESENTED = """async () => {
                 bytes: e.transferSize}))}; }"""
 
 
+#: Everything the page itself fetched (its JavaScript chunks, styles, fonts, the data file):
+#: start and end (ms from navigation), bytes over the wire (0: from the browser's cache).
+_PAGE_RESOURCES = """() => performance.getEntriesByType("resource")
+    .map(e => ({name: e.name.split("/").pop().split("?")[0], start: e.startTime,
+        end: e.responseEnd, bytes: e.transferSize, kind: e.initiatorType}))"""
 #: The page's fetches of the project data file: start and end (ms from navigation), bytes.
 _DATA_FILE = """() => performance.getEntriesByType("resource")
     .filter(e => e.name.includes("/app/static/projects/"))
@@ -105,6 +112,18 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="a browser that has seen the page twice before (its HTTP and code caches kept)",
     )
+    parser.add_argument(
+        "--unrouted",
+        action="store_true",
+        help="cold: a fresh browser context with the network cut by a proxy, not by routing "
+        "every request through Playwright (which adds its own delay to each of the page's "
+        "~100 requests)",
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="serve bench/floor_app.py instead: one streamlit-folium map on a bare page",
+    )
     args = parser.parse_args(argv)
     if find_chromium() is None:
         sys.exit("Chromium not found: apt-get install chromium")
@@ -112,14 +131,40 @@ def main(argv: list[str] | None = None) -> None:
         data = _data_file(Path(tmp), args.size)
         trace_path = args.trace or Path(tmp) / "trace.json"
         query = "/?presenter=1" if args.presenter else ""
-        run = load_traced(data, trace_path, query=query, warm_browser=args.warm_browser)
+        app = _floor_app(Path(tmp)) if args.floor else REPO_ROOT / "app.py"
+        run = load_traced(
+            data,
+            trace_path,
+            query=query,
+            warm_browser=args.warm_browser,
+            unrouted=args.unrouted,
+            app=app,
+        )
         cache = "warm (third visit)" if args.warm_browser else "cold (first visit)"
+        if args.unrouted and not args.warm_browser:
+            cache += ", not routed"
         print(f"load average {os.getloadavg()[0]:.1f}; browser cache {cache}")
         print_timeline(run, json.loads(trace_path.read_text()), task_ms=args.task_ms)
 
 
+def _floor_app(tmp: Path) -> Path:
+    """bench/floor_app.py beside links to the repository's static files and config."""
+    where = tmp / "floor"
+    (where / ".streamlit").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "bench" / "floor_app.py", where / "floor_app.py")
+    shutil.copy(REPO_ROOT / ".streamlit" / "config.toml", where / ".streamlit" / "config.toml")
+    (where / "static").symlink_to(REPO_ROOT / "static")
+    return where / "floor_app.py"
+
+
 def load_traced(
-    data: Path, trace_path: Path, *, query: str = "", warm_browser: bool = False
+    data: Path,
+    trace_path: Path,
+    *,
+    query: str = "",
+    warm_browser: bool = False,
+    unrouted: bool = False,
+    app: Path = REPO_ROOT / "app.py",
 ) -> dict[str, Any]:
     """Warm the server with one page, then trace a fresh page until the map is presented.
 
@@ -131,13 +176,16 @@ def load_traced(
     env = {"PROJECT_MAP_DATA": str(data), "PROJECT_MAP_BASEMAP": "none"}
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     messages: list[dict[str, Any]] = []
-    with serve_app(REPO_ROOT / "app.py", env=env, timeout=120) as url, sync_playwright() as pw:
-        browser, context = browser_context(pw, url, warm=warm_browser)
+    with serve_app(app, env=env, timeout=120) as url, sync_playwright() as pw:
+        browser, context = browser_context(pw, url, warm=warm_browser or unrouted)
         for _ in range(2 if warm_browser else 1):
             warm = context.new_page()
             warm.goto(url + query)
             _wait(warm, READY, timeout=900)
             warm.close()
+        if unrouted and not warm_browser:  # the server is warm; the traced browser is not
+            context.close()
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.add_init_script(DRAW_LOG)
         page.add_init_script(WS_LOG)
@@ -153,7 +201,9 @@ def load_traced(
         origin = page.evaluate("performance.timeOrigin")
         # The project data file the page fetches (ui/app.py), on the page's own clock.
         fetched = page.evaluate(_DATA_FILE)
+        resources = page.evaluate(_PAGE_RESOURCES)
         in_page = page.evaluate("window.__wsLog")
+        ws_open = page.evaluate("window.__wsOpen")
         browser.close()
     return {
         "origin": origin,
@@ -161,8 +211,10 @@ def load_traced(
         "goto": start * 1000 - origin,
         "frame": frame,
         "data_file": fetched,
+        "page_resources": resources,
         "messages": [m | {"at": m["at"] - origin} for m in messages],
         "in_page": in_page,
+        "ws_open": ws_open,
     }
 
 
@@ -198,6 +250,8 @@ def _note(messages: list[dict[str, Any]], payload: Any) -> None:
 def print_timeline(run: dict[str, Any], trace: dict[str, Any], *, task_ms: float) -> None:
     frame = run["frame"]
     print(f"goto called at {run['goto']:.0f} ms (navigation starts at 0)")
+    if run.get("ws_open") is not None:
+        print(f"the page's websocket opened at {run['ws_open']:.0f} ms")
     print("\nwebsocket (ms from navigation: heard by Python / reached the page, KB, what):")
     # The page saw the same messages in the same order: match them one by one by size.
     in_page = list(run.get("in_page") or [])
@@ -211,6 +265,12 @@ def print_timeline(run: dict[str, Any], trace: dict[str, Any], *, task_ms: float
         print(
             f"  {f['start']:8.0f} -> {f['end']:6.0f}  page fetches {f['name']} "
             f"({f['bytes'] / 1000:.0f} KB over the wire, {f['size'] / 1000:.0f} KB)"
+        )
+    print("\npage resources (ms from navigation, KB over the wire; 0: from the cache):")
+    for r in sorted(run.get("page_resources", []), key=lambda r: r["start"]):
+        print(
+            f"  {r['start']:8.0f} -> {r['end']:6.0f}  {r['kind']:<6} {r['name'][:48]} "
+            f"({r['bytes'] / 1000:.0f} KB)"
         )
     print("\nmap frame:")
     frame_origin = frame["timeOrigin"] - run["origin"]
@@ -228,7 +288,8 @@ def print_timeline(run: dict[str, Any], trace: dict[str, Any], *, task_ms: float
         f"  {frame['complete'] - run['origin']:8.0f}  last draw of the first paint ends "
         f"({frame['drawMs']:.0f} ms): every symbol on screen"
     )
-    print(f"  {run['bench_seen']:8.0f}  bench probe saw the map (decode {frame['decode']:.0f} ms)")
+    decode = f"decode {frame['decode']:.0f} ms" if frame.get("decode") is not None else "no data"
+    print(f"  {run['bench_seen']:8.0f}  bench probe saw the map ({decode})")
     print(f"\nrenderer main thread, tasks over {task_ms:.0f} ms:")
     for task in main_thread_tasks(trace, run["origin"], task_ms=task_ms):
         parts = ", ".join(f"{k} {v:.0f}" for k, v in task["parts"].most_common(4))

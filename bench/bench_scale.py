@@ -110,6 +110,12 @@ def main(argv: list[str] | None = None) -> None:
         help="time a page the browser has seen twice before (HTTP and code caches kept)",
     )
     parser.add_argument(
+        "--unrouted",
+        action="store_true",
+        help="cold browser without Playwright's routing (a fresh context, the network cut by "
+        "a proxy): routing delays each of the page's ~100 requests in the Python driver",
+    )
+    parser.add_argument(
         "--idle-ms",
         type=int,
         default=3000,
@@ -146,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
                     naive=False,
                     query=query,
                     warm_browser=args.warm_browser,
+                    unrouted=args.unrouted,
                     idle_ms=args.idle_ms,
                 )
                 runs[label]["server"] = server
@@ -195,6 +202,7 @@ def browse(
     naive: bool,
     query: str = "",
     warm_browser: bool = False,
+    unrouted: bool = False,
     idle_ms: int = 3000,
 ) -> dict[str, Any]:
     """First paint, click-to-settled and bytes in Chromium, network cut; the server's peak.
@@ -202,7 +210,8 @@ def browse(
     One page loads first to fill the server's caches (reading and checking the file is
     timed by ``make bench`` elsewhere); a fresh page is then timed, warm server, cold browser
     (a first visit: :func:`browser_context`), or with ``warm_browser`` a browser that has
-    loaded the page twice before.
+    loaded the page twice before; with ``unrouted`` a fresh context of the proxy-cut browser
+    (a first visit without Playwright's routing).
     """
     from playwright.sync_api import sync_playwright
 
@@ -212,12 +221,15 @@ def browse(
     out: dict[str, Any] = {"settle": [], "new": [], "repeated": [], "new_map": [], "rep_map": []}
     out |= {"confirmed": [], "instant": [], "load": []}
     with serve_app(app, env=env, timeout=120) as url, sync_playwright() as pw:
-        browser, context = browser_context(pw, url, warm=warm_browser)
+        browser, context = browser_context(pw, url, warm=warm_browser or unrouted)
         for _ in range(2 if warm_browser else 1):
             warm = context.new_page()
             warm.goto(url + query)
             _wait(warm, ready, timeout=900)
             warm.close()
+        if unrouted and not warm_browser:  # the server is warm; the timed browser is not
+            context.close()
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         received = {"all": 0, "map": 0}
         page.on("websocket", lambda ws: ws.on("framereceived", lambda m: _count(received, m)))

@@ -15,6 +15,8 @@ import hashlib
 import itertools
 import json
 import math
+import os
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement, Template
-from folium.elements import ElementAddToElement
+from folium.elements import ElementAddToElement, JSCSSMixin
 
 from geo import settings
 from geo.browserdata import (
@@ -74,6 +76,17 @@ _CLIENT_JS = "\n".join(
     for line in _CLIENT_JS.splitlines()
     if line.strip() and not line.strip().startswith("//")
 )
+# The map's browser side is one function of the map, called with it (see client_script).
+_CLIENT_CALL = "})(__MAP__);"
+#: Versions of the map's browser side kept as files (:func:`write_client_file`), for servers of
+#: other app versions sharing the folder and pages opened before an update.
+CLIENT_FILES_KEPT = 8
+# The client file's modification time, fixed (2000-01-01): Streamlit serves app static files
+# with no Cache-Control, so a browser keeps a file for a tenth of its age (heuristic freshness,
+# from Last-Modified). Touched on every rerun, the file was fetched again on every visit; with
+# this time a browser keeps it without asking. The name changes with the content, so a kept
+# copy is always the right one.
+_CLIENT_MTIME_NS = 946_684_800 * 10**9
 #: Labels sort by rank: areas and lines first, then located points, schematic last.
 _RANK = {"area": 0, "point": 1, "schematic": 2}
 
@@ -179,11 +192,87 @@ class _Script(MacroElement):
         self.get_root().script.add_child(_RawText(self.resolved), name=self.get_name())
 
 
-class _MapClient(_Script):
-    """The browser side of the map (``webmap.js``): panes, patterns, boxes, labels."""
+class _MapClient(JSCSSMixin, _Script):
+    """The browser side of the map (``webmap.js``): panes, patterns, boxes, labels.
 
-    def __init__(self) -> None:
-        super().__init__(_CLIENT_JS.replace("__DEFS__", json.dumps(defs_svg())))
+    With ``url`` (:func:`write_client_file`'s file, served by the app) the map's frame loads
+    it as a file, after Leaflet, and the base map's script only installs it: the ~40 KB are
+    no longer part of every rerun's message, and a browser that has the file keeps it. A
+    small guard loaded first shows ``failed`` inside the map when the file cannot be loaded
+    (streamlit-folium would otherwise leave the frame blank); :func:`base_map` loads it before
+    Leaflet. Without ``url`` the code is inline, as a standalone HTML map needs.
+    """
+
+    def __init__(self, url: str | None = None, *, failed: str = "") -> None:
+        if url is None:
+            super().__init__(_CLIENT_JS.replace("__DEFS__", json.dumps(defs_svg())))
+            self.default_js = []
+        else:
+            super().__init__("window.__shinanClient(__MAP__);")
+            self.default_js = [("shinan_client", url)]
+        self.default_css = []
+
+
+def client_script() -> str:
+    """``webmap.js`` as the file the map's frame loads (:func:`write_client_file`): it defines
+    ``window.__shinanClient(map)``, which the base map's script calls with the map."""
+    code = _CLIENT_JS.replace("__DEFS__", json.dumps(defs_svg())).rstrip()
+    if not code.endswith(_CLIENT_CALL):
+        raise ValueError(f"geo/webmap.js must end with {_CLIENT_CALL!r}: it is one function")
+    return f"window.__shinanClient = {code.removesuffix('(__MAP__);')};\n"
+
+
+def client_file_name() -> str:
+    """``webmap.<hash>.js``: the name changes with the text, so a new app version is a new file
+    and no browser runs an old copy from its cache."""
+    digest = hashlib.sha256(client_script().encode()).hexdigest()[:16]
+    return f"webmap.{digest}.js"
+
+
+def write_client_file(folder: Path) -> Path:
+    """:func:`client_script` as ``folder/webmap.<hash>.js``, written once (then marked used);
+    the least recently used beyond :data:`CLIENT_FILES_KEPT` are removed. Raises OSError when
+    the folder cannot be written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / client_file_name()
+    body = client_script().encode()
+    fixed = (_CLIENT_MTIME_NS, _CLIENT_MTIME_NS)
+    try:
+        if path.stat().st_size == len(body):
+            # Setting the same times marks the file used (its ctime) and leaves what the
+            # browser sees (Last-Modified, the ETag) as it was.
+            os.utime(path, ns=fixed)
+            return path
+    except FileNotFoundError:
+        pass
+    # Written beside and renamed: a browser never reads half a file.
+    partial = folder / f".{path.name}.{os.getpid()}.partial"
+    partial.write_bytes(body)
+    os.utime(partial, ns=fixed)
+    os.replace(partial, path)
+    kept = sorted(folder.glob("webmap.*.js"), key=lambda f: f.stat().st_ctime_ns, reverse=True)
+    for old in kept[CLIENT_FILES_KEPT:]:
+        old.unlink(missing_ok=True)
+    return path
+
+
+def _guard_url(url: str, failed: str) -> str:
+    """A script (as a ``data:`` URL: it cannot fail to load) that starts fetching ``url`` and
+    shows ``failed`` and the file's address inside the map when that script does not load."""
+    code = (
+        "(function (u, m) { var l = document.createElement('link');"
+        "l.rel = 'preload'; l.as = 'script'; l.href = u; document.head.appendChild(l);"
+        "window.addEventListener('error', function (e) {"
+        "var s = e.target; if (!s || s.tagName !== 'SCRIPT' || s.src.indexOf(u) < 0) return;"
+        "var box = document.getElementById('map_div') || document.body;"
+        "var n = document.createElement('div'); n.setAttribute('data-testid', 'client-notice');"
+        "n.style.cssText = 'margin:12px;padding:6px 10px;background:#fff4e5;"
+        "border:1px solid #e69f00;border-radius:4px;font:14px sans-serif';"
+        "n.textContent = m + ' (' + u + ')'; box.appendChild(n);"
+        "if (window.Streamlit) window.Streamlit.setFrameHeight(box.offsetHeight || 200);"
+        f"}}, true); }})({json.dumps(url)}, {json.dumps(failed, ensure_ascii=False)});"
+    )
+    return "data:text/javascript;charset=utf-8," + urllib.parse.quote(code)
 
 
 class ProjectGeoJson(folium.GeoJson):
@@ -405,13 +494,17 @@ def _boundary_swatch() -> str:
 
 
 # The base map and its groups -----------------------------------------------------------------
-def base_map(*, tiles_plugin: str | None = None) -> folium.Map:
+def base_map(
+    *, tiles_plugin: str | None = None, client_url: str | None = None, client_failed: str = ""
+) -> folium.Map:
     """The map every rerun starts from: view, scale bar, styles and the browser client.
 
     It holds no data and nothing that depends on the view, so its script is the same on every
     rerun and in every mode (presenter mode and the language are set by :func:`overlay_group`).
     ``tiles_plugin`` (the vendored protomaps-leaflet's URL) adds the tiled layers' client
-    (``geo.tiledmap``), for when vector tiles are configured.
+    (``geo.tiledmap``), for when vector tiles are configured. ``client_url`` is where the app
+    serves :func:`write_client_file`'s file (the client is inline without it), and
+    ``client_failed`` what the map says when that file cannot be loaded.
     """
     m = folium.Map(
         location=settings.DEFAULT_CENTER,
@@ -429,7 +522,11 @@ def base_map(*, tiles_plugin: str | None = None) -> folium.Map:
     xmin, ymin, xmax, ymax = settings.DISTRICT_BOUNDS
     m.fit_bounds([[ymin, xmin], [ymax, xmax]], padding=(12, 12))
     MetricScale().add_to(m)
-    _MapClient().add_to(m)
+    _MapClient(client_url, failed=client_failed).add_to(m)
+    if client_url:
+        # The guard first: it also starts fetching the client while Leaflet loads
+        # (streamlit-folium loads the frame's scripts one after the other).
+        m.default_js = [("shinan_guard", _guard_url(client_url, client_failed)), *m.default_js]
     m.get_root().header.add_child(Element(_MAP_CSS), name="shinan_css")
     if tiles_plugin:
         from geo.tiledmap import TiledClient  # it builds on this module

@@ -17,6 +17,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "page; if it persists, ask the administrator to check the server's static/projects "
         "folder",
     ),
+    # The map's browser side reaches its frame as a file (geo.webmap.write_client_file).
+    "scale.client_file_failed": (
+        "地图程序文件无法加载，地图无法显示；请刷新页面，"
+        "若仍如此请联系管理员检查服务器的 static/client 文件夹",
+        "The map's program file could not be loaded, so the map cannot be shown: reload the "
+        "page; if it persists, ask the administrator to check the server's static/client "
+        "folder",
+    ),
+    "scale.client_file_unwritable": (
+        "地图程序文件无法写入 {folder}（{reason}），改为随地图发送：地图可用，但每次更新多发送约 "
+        "40 KB。请让运行应用的用户可写入该文件夹。",
+        "The map's program file could not be written to {folder} ({reason}); it is sent with "
+        "the map instead: the map works, each update sends about 40 KB more. Make that "
+        "folder writable by the user that runs the app.",
+    ),
     "scale.data_file_unwritable": (
         "项目数据文件无法写入 {folder}（{reason}），改为随页面发送：地图可用，但首次显示较慢。"
         "请让运行应用的用户可写入该文件夹。",

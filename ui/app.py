@@ -39,10 +39,12 @@ from geo.webmap import (
     projects_group,
     selection_group,
     stable_names,
+    write_client_file,
 )
 from i18n import t
 from ui.assets import _static_prefix, missing_vendor_files, use_local_assets
 from ui.caches import (
+    CLIENT_FILES,
     DATA_FILES,
     cached_browser_data,
     cached_fixed_data,
@@ -311,7 +313,11 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         returned += ["bounds", "zoom", "last_clicked"]  # last_clicked: the radius filter
     st.session_state["map_gcj02"] = basemap.gcj02
     result = st_folium(
-        base_map(tiles_plugin=tiles.plugin_url if tiles else None),
+        base_map(
+            tiles_plugin=tiles.plugin_url if tiles else None,
+            client_url=_client_url(lang),
+            client_failed=t("scale.client_file_failed", lang),
+        ),
         key=MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
@@ -332,6 +338,18 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
         # The click was not seen by the callback (AppTest drives the component directly):
         # draw again so that the highlight follows the click.
         st.rerun()
+
+
+def _client_url(lang: str) -> str | None:
+    """Where the page loads the map's browser side from (a content-named file), or None to
+    send it inside the map's script when the file cannot be written (said in the sidebar)."""
+    try:
+        path = write_client_file(CLIENT_FILES)
+    except OSError as exc:
+        problem = t("scale.client_file_unwritable", lang, folder=CLIENT_FILES, reason=exc.strerror)
+        st.sidebar.warning(escape_markdown(problem))
+        return None
+    return f"{_static_prefix().removesuffix('/vendor')}/{CLIENT_FILES.name}/{path.name}"
 
 
 def _send_data(data: BrowserData, lang: str) -> None:

@@ -18,7 +18,7 @@ from geo.db.connect import database_url, describe
 from geo.load import load_projects
 from geo.store import load_projects_from, open_store
 from geo.vectortiles import TILES_ENV
-from geo.webmap import FixedData, fixed_data
+from geo.webmap import FixedData, fixed_data, write_client_file
 from i18n import DEFAULT_LANG
 from ui.assets import REPO_ROOT
 from ui.insight_panel import cached_engine
@@ -26,6 +26,8 @@ from ui.insight_panel import cached_engine
 #: The map's project data files (``geo.browserdata.write_data_file``), under the folder
 #: Streamlit serves at ``/app/static/``; made when first needed, never committed.
 DATA_FILES = REPO_ROOT / "static" / "projects"
+#: The map's browser side as a content-named file (``geo.webmap.write_client_file``), beside.
+CLIENT_FILES = REPO_ROOT / "static" / "client"
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -91,8 +93,10 @@ def mtime(path) -> int:
 def warm_up() -> None:
     """Fill the caches the first page needs, outside any session (``ui.serve`` calls it when
     the server starts): the projects, and in the default basemap's grid and the default
-    language their browser form and its data file, and the planning panel's engine."""
+    language their browser form and its data file, the map's client file, and the planning
+    panel's engine."""
     lang = DEFAULT_LANG
+    write_client_file(CLIENT_FILES)
     url = database_url()
     if url:
         version = open_store().data_version()
