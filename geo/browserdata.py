@@ -20,9 +20,10 @@ import itertools
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -111,8 +112,8 @@ def data_script(tag: str, key: str, payload: str) -> str:
 
 def write_data_file(data: BrowserData, folder: Path) -> Path:
     """``data``'s payload as ``folder/<key>.json`` and gzipped beside it (``.json.gz``), written
-    once (the name is a hash of the text, so a file of that name holds that text) and touched
-    when used again; the least recently used beyond :data:`DATA_FILES_KEPT` are removed.
+    once (the name is a hash of the text, so a file of that name holds that text) and marked
+    used when used again; the least recently used beyond :data:`DATA_FILES_KEPT` are removed.
     Returns the ``.json`` path. Raises OSError when the folder cannot be written.
 
     The map fetches this file itself (:func:`loader_script`) instead of receiving the payload
@@ -123,28 +124,49 @@ def write_data_file(data: BrowserData, folder: Path) -> Path:
     """
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{data.key}.json"
-    packed = path.with_name(path.name + ".gz")
     body = data.payload.encode()
-    try:
-        if path.stat().st_size == len(body) and packed.stat().st_size > 0:
-            os.utime(path)
-            os.utime(packed)
-            return path
-    except FileNotFoundError:
-        pass
-    # Written beside and renamed: a browser never reads half a file, and two servers writing
-    # the same version write the same bytes (mtime=0 in the gzip header).
-    for target, content in ((path, body), (packed, gzip.compress(body, 6, mtime=0))):
-        partial = folder / f".{target.name}.{os.getpid()}.partial"
-        partial.write_bytes(content)
-        os.replace(partial, target)
-    for pattern in ("*.json", "*.json.gz"):
-        _prune(folder, pattern, keep=DATA_FILES_KEPT)
+    written = publish(path, lambda: body, size=len(body))
+    # Two servers writing the same version write the same bytes (mtime=0 in the gzip header).
+    packed = path.with_name(path.name + ".gz")
+    written = publish(packed, lambda: gzip.compress(body, 6, mtime=0)) or written
+    if written:
+        for pattern in ("*.json", "*.json.gz"):
+            prune(folder, pattern, keep=DATA_FILES_KEPT)
     return path
 
 
-def _prune(folder: Path, pattern: str, *, keep: int) -> None:
-    files = sorted(folder.glob(pattern), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+#: The modification time of every content-named file a page fetches (2000-01-01). Streamlit
+#: serves app static files with no Cache-Control, so a browser keeps a file for a tenth of its
+#: age (heuristic freshness, from Last-Modified): at this age it keeps it without asking. A
+#: file touched on use was fetched again on every visit. The name changes with the content,
+#: so a kept copy is always the right one; use is marked in the ctime instead (:func:`prune`).
+FIXED_MTIME_NS: Final = 946_684_800 * 10**9
+
+
+def publish(path: Path, body: Callable[[], bytes], *, size: int | None = None) -> bool:
+    """Write ``body()`` to the content-named ``path`` unless it is there already (of ``size``
+    bytes, or not empty), then only mark it used; True when written. Written beside and
+    renamed, so a browser never reads half a file; modified at :data:`FIXED_MTIME_NS`."""
+    fixed = (FIXED_MTIME_NS, FIXED_MTIME_NS)
+    try:
+        found = path.stat().st_size
+        if found == size or (size is None and found > 0):
+            # Setting the same times marks the file used (its ctime) and leaves what the
+            # browser sees (Last-Modified, the ETag) as it was.
+            os.utime(path, ns=fixed)
+            return False
+    except FileNotFoundError:
+        pass
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(body())
+    os.utime(partial, ns=fixed)
+    os.replace(partial, path)
+    return True
+
+
+def prune(folder: Path, pattern: str, *, keep: int) -> None:
+    """Remove the files matching ``pattern`` beyond the ``keep`` most recently used (ctime)."""
+    files = sorted(folder.glob(pattern), key=lambda f: f.stat().st_ctime_ns, reverse=True)
     for old in files[keep:]:
         old.unlink(missing_ok=True)
 

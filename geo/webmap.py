@@ -15,7 +15,6 @@ import hashlib
 import itertools
 import json
 import math
-import os
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -35,6 +34,8 @@ from geo.browserdata import (
     BrowserData,
     data_script,
     layer_symbols,
+    prune,
+    publish,
     view_codes,
 )
 from geo.coords import to_gcj02
@@ -81,12 +82,6 @@ _CLIENT_CALL = "})(__MAP__);"
 #: Versions of the map's browser side kept as files (:func:`write_client_file`), for servers of
 #: other app versions sharing the folder and pages opened before an update.
 CLIENT_FILES_KEPT = 8
-# The client file's modification time, fixed (2000-01-01): Streamlit serves app static files
-# with no Cache-Control, so a browser keeps a file for a tenth of its age (heuristic freshness,
-# from Last-Modified). Touched on every rerun, the file was fetched again on every visit; with
-# this time a browser keeps it without asking. The name changes with the content, so a kept
-# copy is always the right one.
-_CLIENT_MTIME_NS = 946_684_800 * 10**9
 #: Labels sort by rank: areas and lines first, then located points, schematic last.
 _RANK = {"area": 0, "point": 1, "schematic": 2}
 
@@ -236,23 +231,8 @@ def write_client_file(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / client_file_name()
     body = client_script().encode()
-    fixed = (_CLIENT_MTIME_NS, _CLIENT_MTIME_NS)
-    try:
-        if path.stat().st_size == len(body):
-            # Setting the same times marks the file used (its ctime) and leaves what the
-            # browser sees (Last-Modified, the ETag) as it was.
-            os.utime(path, ns=fixed)
-            return path
-    except FileNotFoundError:
-        pass
-    # Written beside and renamed: a browser never reads half a file.
-    partial = folder / f".{path.name}.{os.getpid()}.partial"
-    partial.write_bytes(body)
-    os.utime(partial, ns=fixed)
-    os.replace(partial, path)
-    kept = sorted(folder.glob("webmap.*.js"), key=lambda f: f.stat().st_ctime_ns, reverse=True)
-    for old in kept[CLIENT_FILES_KEPT:]:
-        old.unlink(missing_ok=True)
+    if publish(path, lambda: body, size=len(body)):
+        prune(folder, "webmap.*.js", keep=CLIENT_FILES_KEPT)
     return path
 
 
