@@ -1,0 +1,184 @@
+"""A filter click soon after a new view, in Chromium: before the groups' canvases are all made
+(they are filled a slice at a time after a view drawn straight onto the map), or with every
+group made at once (a view holding many projects: ``cacheAtOnce``), the map shows exactly what
+a fresh draw of the new state shows, in every frame after the click, and clicks on the map
+pick the project under the pointer.
+
+A bare page (``bench/bench_draw.py``: no Streamlit) shows 1,500 synthetic projects, as
+``tests/test_canvas_cache.py`` does; ``cacheAtOnce`` and ``frameMs`` are set per test so that
+the small map behaves as 100,000 projects do (every group made with the first paint) or as a
+view whose groups are still being filled.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.bench_draw import READY, canvas_page, serve_page, synthetic_frame
+from tests.browser_support import find_chromium, launch_chromium
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if find_chromium() is None:
+    pytest.skip(
+        "Chromium not found: `apt-get install chromium` (make test does it as root)",
+        allow_module_level=True,
+    )
+
+# In-page helpers: the canvas's pixels; a new view drawn as the first paint is (the view
+# forgotten), with ``atOnce`` projects or more making every group at once; a fresh draw of
+# what is shown; codes with one status hidden; the groups made and still being made.
+_HELPERS = """() => {
+    const S = Shinan;
+    window.T = {
+        pixels: () => { const c = S.layer._container;
+            return c.getContext('2d').getImageData(0, 0, c.width, c.height).data; },
+        newView: (atOnce) => { S.layer.options.cacheAtOnce = atOnce; S.layer.dropCache();
+            S.layer._cacheView = null; S.layer._redraw(); return S.lastDraw; },
+        fresh: () => { S.layer.dropCache(); S.layer._redraw(); return T.pixels(); },
+        hide: (text, status) => Array.from(text, (c) => { const k = c.charCodeAt(0);
+            return k !== 46 && ((k - 97) >> 1) === status ? '.' : c; }).join(''),
+        groups: () => { const all = S.layer._entries();
+            return [all.filter((e) => !e.partial).length, all.filter((e) => e.partial).length]; },
+        same: (a, b) => { if (a.length !== b.length) return false;
+            for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+            return true; },
+        // Pixels more than 2 levels apart and the largest difference, colours weighted by
+        // their alpha, as tests/test_canvas_cache.py compares.
+        differ: (a, b) => { let n = 0, most = 0;
+            for (let i = 0; i < a.length; i += 4) {
+                let d = Math.abs(a[i + 3] - b[i + 3]);
+                for (let c = 0; c < 3; c++) d = Math.max(d,
+                    Math.abs(a[i + c] * a[i + 3] - b[i + c] * b[i + 3]) / 255);
+                if (d > 2) n++;
+                most = Math.max(most, d); }
+            return [n, Math.round(most)]; },
+        frames: (n) => new Promise((done) => { const out = [];
+            const next = () => { out.push(T.pixels());
+                if (out.length < n) requestAnimationFrame(next); else done(out); };
+            requestAnimationFrame(next); }),
+        wait: (ms) => new Promise((r) => setTimeout(r, ms)),
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def page():
+    html = canvas_page(synthetic_frame(1500, seed=7))
+    with serve_page(html) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        page.goto(url)
+        page.wait_for_function(READY, timeout=120_000, polling=100)
+        page.wait_for_timeout(300)  # patterns are made from their loaded tiles a moment later
+        page.evaluate(_HELPERS)
+        yield page
+        page.evaluate("() => { Shinan.layer.options.frameMs = 25; }")
+        browser.close()
+
+
+def test_a_view_with_many_projects_makes_every_group_with_its_first_draw(page):
+    """Above ``cacheAtOnce`` the first draw leaves every group's canvas made (nothing to fill
+    afterwards), looks as a straight draw does within rounding, and a click then draws none."""
+    got = page.evaluate(
+        """() => { const all = Shinan.projects.text;
+            const straight = (T.newView(1e9), T.pixels()), made = T.groups()[0];
+            const first = T.newView(0), pixels = T.pixels(), groups = T.groups();
+            Shinan.show(Shinan.projects.key, T.hide(all, 3));
+            const click = Shinan.lastDraw;
+            Shinan.show(Shinan.projects.key, all);
+            let painted = 0;
+            for (let i = 3; i < straight.length; i += 4) if (straight[i]) painted++;
+            return {madeStraight: made, first: first, groups: groups, click: click,
+                differ: T.differ(pixels, straight), painted: painted}; }"""
+    )
+    assert got["madeStraight"] == 0, "a straight draw made group canvases in its own frame"
+    assert got["groups"] == [got["first"]["groups"], 0], "not every group was made at once"
+    assert got["first"]["groups"] > 20
+    assert got["click"]["drawn"] == 0, "a click after the first paint drew groups again"
+    n, most = got["differ"]
+    # As test_canvas_cache's cached-against-direct comparison: a rounding step, rarely.
+    assert n <= got["painted"] * 0.001, f"{n} painted pixels differ by more than 2 levels"
+    assert most <= 48
+
+
+@pytest.mark.parametrize("filled", ["none", "some"])
+def test_a_click_before_the_groups_are_full_shows_what_a_fresh_draw_shows(page, filled):
+    """Straight after a view drawn without its groups, or with some of them made and one half
+    made, every status hidden shows exactly what a fresh draw of that state shows, in the
+    click's frame and every frame after it."""
+    got = page.evaluate(
+        """async (filled) => { const S = Shinan, all = S.projects.text, out = [];
+            for (let s = 0; s < S.projects.d.statuses.length; s++) {
+                const hidden = T.hide(all, s);
+                if (hidden === all) continue;
+                S.layer.options.frameMs = filled === 'some' ? 0.3 : 25;
+                T.newView(1e9);
+                let state = T.groups();
+                // A few slices of the fill: some groups made, the next one half drawn.
+                for (let k = 0; filled === 'some' && k < 200 && !(state[0] >= 2 && state[1]);
+                        k++) { await T.wait(0); state = T.groups(); }
+                S.layer.options.frameMs = 25;
+                S.show(S.projects.key, hidden);
+                const drawn = S.lastDraw.drawn, now = T.pixels();
+                const later = await T.frames(4);
+                await T.wait(150);
+                later.push(T.pixels());
+                const fresh = T.fresh();
+                out.push({s: s, state: state, drawn: drawn, same: T.same(now, fresh),
+                    later: later.map((p) => T.same(p, fresh)), changed: !T.same(fresh,
+                    (S.show(S.projects.key, all), T.fresh()))});
+            }
+            S.show(S.projects.key, all);
+            return out; }""",
+        filled,
+    )
+    assert len(got) >= 4
+    for r in got:
+        made, half = r["state"]
+        if filled == "none":
+            assert made == 0 and half == 0, r["state"]
+        else:
+            assert made >= 2 and half == 1, f"status {r['s']}: the fill was not caught midway"
+        assert r["drawn"] >= 1, "the click found every group made: nothing was tested"
+        assert r["changed"], f"hiding status {r['s']} changed nothing on the map"
+        assert r["same"], f"status {r['s']} hidden: the click's picture is not a fresh draw's"
+        assert all(r["later"]), f"status {r['s']} hidden: a later frame differs from it"
+
+
+def test_a_click_on_the_map_before_the_groups_are_full_picks_the_project(page):
+    """Right after a new view and a status hidden, a click on a shown marker reaches Leaflet
+    as that project, and a click where a hidden project's marker was picks not it."""
+    got = page.evaluate(
+        """async () => { const S = Shinan, m = S.map, P = S.projects, all = P.text;
+            const ids = [], size = m.getSize();
+            const onClick = (e) => ids.push(e.sourceTarget.feature.properties.id);
+            S.layer.on('click', onClick);
+            const lone = (ok) => { for (let i = 0; i < P.n; i++) {
+                    if (!ok(i) || P.ringsOf[i + 1] > P.ringsOf[i]) continue;
+                    const p = m.latLngToContainerPoint(P.anchor(i));
+                    if (p.x < 40 || p.y < 40 || p.x > size.x - 40 || p.y > size.y - 40) continue;
+                    const f = P.hit(m, m.containerPointToLayerPoint(p), 3);
+                    if (f && f.i === i) return {i: i, p: p}; }
+                return null; };
+            const click = (p) => { const r = m.getContainer().getBoundingClientRect();
+                const at = {clientX: r.left + p.x, clientY: r.top + p.y, bubbles: true};
+                m.getContainer().querySelector('canvas.leaflet-zoom-animated')
+                    .dispatchEvent(new MouseEvent('click', at)); };
+            const status = (i) => (P.codes[i] - 97) >> 1;
+            // A marker of status 3, alone under its point, that will be hidden.
+            const gone = lone((i) => P.codes[i] !== 46 && status(i) === 3);
+            T.newView(1e9);
+            S.show(P.key, T.hide(all, 3));
+            const kept = lone((i) => P.codes[i] !== 46);
+            click(kept.p);
+            click(gone.p);
+            await T.wait(50);
+            S.layer.off('click', onClick);
+            S.show(P.key, all);
+            return {want: P.d.id[kept.i], hidden: P.d.id[gone.i], got: ids,
+                groups: S.lastDraw.groups}; }"""
+    )
+    assert got["got"][0] == got["want"], "the click picked another project than the one shown"
+    assert got["hidden"] not in got["got"], "a click picked a project whose status is hidden"
