@@ -794,7 +794,11 @@
     var ctx = canvas.getContext("2d", { willReadFrequently: true });
     ctx.setTransform(ratio, 0, 0, ratio, -ratio * r.x0, -ratio * r.y0);
     return { rect: r, canvas: canvas, paint: S.projects.painter(ctx, plan.groups, plan),
-      flush: function () { ctx.getImageData(0, 0, 1, 1); } };
+      flush: flusher(ctx) };
+  }
+  // Reading one pixel back makes the canvas draw what it was told now, not at a later copy.
+  function flusher(ctx) {
+    return function () { ctx.getImageData(0, 0, 1, 1); };
   }
   // Whether a click or key press waits for the page (Chromium; elsewhere: assume one does).
   function inputPending() {
@@ -1166,9 +1170,14 @@
       this._look = look;
       var tasks = [], rects = same ? subtract(b, kept.bounds).concat(clipRects(kept.pending || [], b))
         : [{ x0: b.min.x, y0: b.min.y, x1: b.max.x, y1: b.max.y }];
-      rects.forEach(function (r) {
+      // A whole new view holding many projects is drawn into its groups' canvases, as the first
+      // paint is: when it is finished a filter click finds every group made (else the groups
+      // would be filled afterwards, another full draw, seconds at 100,000).
+      var whole = !same && P.plan(m, b), groups = whole && this._groupTasks(whole, ratio);
+      if (groups) tasks = groups;
+      else rects.forEach(function (r) {
         tasks.push(offscreenTask(r, ratio, same ? P.plan(m, L.bounds([r.x0, r.y0], [r.x1, r.y1]),
-          crowded) : P.plan(m, b)));
+          crowded) : whole));
       });
       var self = this, job = { slices: 0, longest: 0, work: 0, budget: this.options.frameMs / 2,
         times: [], planMs: performance.now() - start };
@@ -1180,7 +1189,19 @@
         S.lastDraw = { groups: 0, drawn: 0, runs: 0, runsDrawn: 0, ms: now - start, at: now,
           strips: same ? rects.length : 0, slices: job.slices, longest: job.longest,
           work: job.work, times: job.times, planMs: job.planMs };
-        self._fillLater(null, view, ratio);
+        if (!groups) {
+          self._fillLater(null, view, ratio);
+          return;
+        }
+        ctx.save(); // every group made: the view is their copies, in drawing order
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+        whole.groups.forEach(function (g) {
+          ctx.drawImage(g.entry.canvas, ratio * (g.entry.x - b.min.x), ratio * (g.entry.y - b.min.y));
+        });
+        ctx.restore();
+        S.lastDraw.groups = S.lastDraw.drawn = whole.groups.length;
+        self._cachedAt();
       };
       // Each slice draws for ``budget`` ms, then makes the canvas really draw what it was told
       // (Chromium records canvas calls and rasterises them later, all at once: a slice that
@@ -1191,7 +1212,10 @@
         var done = task.paint(t0 + job.budget), t1 = performance.now();
         task.flush();
         var t2 = performance.now();
-        if (done) { // the finished rectangle replaces what was shown there
+        if (done && task.entry) { // a group's canvas, copied when every group is made
+          task.entry.partial = false;
+          tasks.shift();
+        } else if (done) { // the finished rectangle replaces what was shown there
           ctx.save();
           ctx.setTransform(1, 0, 0, 1, 0, 0);
           var r = task.rect, x = ratio * (r.x0 - b.min.x), y = ratio * (r.y0 - b.min.y);
@@ -1213,6 +1237,27 @@
       };
       this._job = job;
       step();
+    },
+    // Tasks drawing each group of ``plan`` into a canvas of its own (as _fillLater makes them),
+    // or null when the view holds few projects (filled afterwards in well under a second) or
+    // the groups do not all fit the cache's budget.
+    _groupTasks: function (plan, ratio) {
+      var n = plan.groups.reduce(function (k, g) { return k + g.members.length; }, 0);
+      if (!this.options.cache || n <= this.options.cacheAtOnce) return null;
+      var self = this, tasks = [];
+      this._tick = (this._tick || 0) + 1;
+      for (var k = 0; k < plan.groups.length; k++) {
+        var g = plan.groups[k], entry = this._store(g, ratio);
+        if (!entry) {
+          this.dropCache();
+          return null;
+        }
+        entry.partial = true; // not copied (nor kept by a click) until it is drawn
+        g.entry = entry;
+        tasks.push({ entry: entry, paint: S.projects.painter(entry.ctx, [g], plan),
+          flush: flusher(entry.ctx) });
+      }
+      return tasks.length ? tasks : null;
     },
     // Whether a new view is still being drawn (tests and benchmarks wait for it).
     painting: function () {

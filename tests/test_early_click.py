@@ -182,3 +182,69 @@ def test_a_click_on_the_map_before_the_groups_are_full_picks_the_project(page):
     )
     assert got["got"][0] == got["want"], "the click picked another project than the one shown"
     assert got["hidden"] not in got["got"], "a click picked a project whose status is hidden"
+
+
+def test_a_zoom_with_many_projects_ends_with_every_group_made(page):
+    """Above ``cacheAtOnce`` a zoom's new view (out: every group's canvas fits the cache's
+    budget) is drawn into the groups' canvases a slice at a
+    time (the old drawing shown meanwhile); when it is finished every group is made, the map
+    looks as a fresh draw does, and a filter click then draws no group."""
+    got = page.evaluate(
+        """async () => { const S = Shinan, m = S.map, all = S.projects.text;
+            S.layer.options.cacheAtOnce = 0;
+            S.layer.options.frameMs = 2;
+            m.zoomOut(1, {animate: false});
+            const sliced = S.layer.painting();
+            while (S.layer.painting()) await T.wait(5);
+            S.layer.options.frameMs = 25;
+            const made = T.groups(), drawn = S.lastDraw, view = T.pixels();
+            S.show(S.projects.key, T.hide(all, 2));
+            const click = S.lastDraw.drawn, off = T.pixels(), offFresh = T.fresh();
+            S.show(S.projects.key, all);
+            const fresh = T.fresh();
+            m.zoomIn(1, {animate: false});
+            while (S.layer.painting()) await T.wait(5);
+            S.layer.options.cacheAtOnce = 20000;
+            return {sliced: sliced, made: made, groups: drawn.groups, slices: drawn.slices,
+                click: click, off: T.same(off, offFresh), view: T.differ(view, fresh)}; }"""
+    )
+    assert got["sliced"] and got["slices"] > 3, "the zoom was not drawn a slice at a time"
+    assert got["made"] == [got["groups"], 0] and got["groups"] > 20, got["made"]
+    assert got["click"] == 0, "a click after the zoom drew groups again"
+    assert got["off"], "a status hidden after the zoom differs from a fresh draw"
+    assert got["view"][0] == 0, f"the zoomed view differs from a fresh draw: {got['view']}"
+
+
+def test_a_click_while_a_zoom_is_drawn_shows_what_a_fresh_draw_shows(page):
+    """A filter click halfway through a zoom's drawing (some groups drawn, one half drawn) keeps
+    the groups drawn and shows exactly what a fresh draw of the new state shows."""
+    got = page.evaluate(
+        """async () => { const S = Shinan, m = S.map, all = S.projects.text;
+            S.layer.options.cacheAtOnce = 0;
+            S.layer.options.frameMs = 0.3;
+            m.zoomOut(1, {animate: false});
+            let state = T.groups();
+            for (let k = 0; k < 400 && !(state[0] >= 2 && state[1]); k++) {
+                await T.wait(0); state = T.groups(); }
+            S.layer.options.frameMs = 25;
+            const painting = S.layer.painting();
+            // Groups drawn already that the new state still shows (a group's key ends in its
+            // status).
+            const kept = S.layer._entries().filter((e) => !e.partial && (e.key & 15) !== 1);
+            S.show(S.projects.key, T.hide(all, 1));
+            const click = S.lastDraw, now = T.pixels(), later = await T.frames(3);
+            const fresh = T.fresh();
+            S.show(S.projects.key, all);
+            m.zoomIn(1, {animate: false});
+            while (S.layer.painting()) await T.wait(5);
+            S.layer.options.cacheAtOnce = 20000;
+            return {state: state, kept: kept.length, painting: painting, drawn: click.drawn,
+                groups: click.groups, same: T.same(now, fresh), later: later.map((p) => T.same(p, fresh))}; }"""
+    )
+    assert got["painting"], "the click was meant to land while the zoom was drawn"
+    made, unfinished = got["state"]  # every group's canvas is made first, then drawn in turn
+    assert made >= 2 and unfinished >= 1, got["state"]
+    assert got["kept"] >= 1, "no group drawn before the click stays shown: nothing to keep"
+    assert 1 <= got["drawn"] <= got["groups"] - got["kept"], "groups drawn were drawn again"
+    assert got["same"], "the click's picture is not a fresh draw's"
+    assert all(got["later"]), "a frame after the click differs from a fresh draw"
