@@ -239,7 +239,8 @@ def test_a_click_while_a_zoom_is_drawn_shows_what_a_fresh_draw_shows(page):
             while (S.layer.painting()) await T.wait(5);
             S.layer.options.cacheAtOnce = 20000;
             return {state: state, kept: kept.length, painting: painting, drawn: click.drawn,
-                groups: click.groups, same: T.same(now, fresh), later: later.map((p) => T.same(p, fresh))}; }"""
+                groups: click.groups, same: T.same(now, fresh),
+                later: later.map((p) => T.same(p, fresh))}; }"""
     )
     assert got["painting"], "the click was meant to land while the zoom was drawn"
     made, unfinished = got["state"]  # every group's canvas is made first, then drawn in turn
