@@ -243,7 +243,7 @@ def browse(
             page.wait_for_timeout(delay)  # the map reports its view once: let that rerun pass
             if not naive:
                 _map_frame(page).evaluate(_WATCH_RENDERS)
-                cached = _map_frame(page).evaluate("() => !!Shinan.marks.cached")
+                cached = _map_frame(page).evaluate("() => !!Shinan.layer.cacheFullAt")
             settles = _clicks(page, toggles, naive, first, out if k == 0 else {})
             out["settle"].extend(settles)
             out["by_delay"][delay] = {"settle": settles, "first_paint": first["paint"]}
@@ -259,13 +259,17 @@ def browse(
 
 
 def _cached_after(page, *, timeout: float = 120.0) -> float | None:
-    """Seconds from the first paint until the map's filter caches were full (None: not in
-    ``timeout`` seconds)."""
-    deadline = time.perf_counter() + timeout
+    """Seconds from the first paint until the map's filter caches were full for good (the
+    view may change after the first paint, which drops them): full, nothing being drawn, and
+    the same for 2 s. None: not in ``timeout`` seconds."""
+    probe = "() => [Shinan.marks.painted, Shinan.layer.cacheFullAt, Shinan.layer.painting()]"
+    deadline, last, since = time.perf_counter() + timeout, None, 0.0
     while time.perf_counter() < deadline:
-        got = _map_frame(page).evaluate("() => [Shinan.marks.painted, Shinan.marks.cached]")
-        if got[1]:
-            return (got[1] - got[0]) / 1000
+        painted, full, painting = _map_frame(page).evaluate(probe)
+        if full != last or painting:
+            last, since = full, time.perf_counter()
+        elif full and time.perf_counter() - since >= 2:
+            return (full - painted) / 1000
         page.wait_for_timeout(100)
     return None
 

@@ -1131,10 +1131,10 @@
       if (moved && straight) this._fillLater(plan, view, ratio);
       else if (moved) this._cachedAt();
     },
-    // Note when the groups' canvases of ``view`` are all made (benchmarks report it).
+    // Note when the groups' canvases of the view are all made (benchmarks report it).
     _cachedAt: function () {
       if (!S.marks.cached) S.marks.cached = Date.now();
-      this.filledAt = performance.now();
+      this.cacheFullAt = Date.now();
     },
     // What a finished drawing shows: data, filter, zoom, pixel origin, outlines, symbols.
     _lookOf: function (crowded, ratio) {
@@ -1360,6 +1360,7 @@
     },
     // Forget every cached group (the view changed, or a symbol finished loading).
     dropCache: function () {
+      this.cacheFullAt = null;
       this._entries().forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
       this._cache = {};
       this._pixels = 0;
