@@ -96,6 +96,7 @@ _NAIVE_READY = """() => !!window.map && !window.__bench_old
 #: How many views the page applied itself, and the last one's milliseconds to compute and show.
 _INSTANT = """() => { const F = window.parent.ShinanFilter || {};
     return [F.applied || 0, F.last ? [F.last.computeMs, F.last.ms] : null]; }"""
+_LAST_DRAW = "() => [Shinan.lastDraw.drawn, Shinan.lastDraw.groups, Shinan.lastDraw.ms]"
 _FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -244,9 +245,11 @@ def browse(
             if not naive:
                 _map_frame(page).evaluate(_WATCH_RENDERS)
                 cached = _map_frame(page).evaluate("() => !!Shinan.layer.cacheFullAt")
-            settles = _clicks(page, toggles, naive, first, out if k == 0 else {})
+            mine = out if k == 0 else {}
+            settles = _clicks(page, toggles, naive, first, mine)
             out["settle"].extend(settles)
             out["by_delay"][delay] = {"settle": settles, "first_paint": first["paint"]}
+            out["by_delay"][delay]["draws"] = mine.get("draws", [])
             if not naive:
                 out["by_delay"][delay]["cached"] = cached
             if not naive and k == 0:
@@ -340,6 +343,8 @@ def _clicks(page, toggles: tuple[str, ...], naive: bool, first: dict, out: dict)
             _click_pill(page, _pill(status, naive))
             _wait(page, _settled(naive, mark), timeout=900)
             settles.append(time.perf_counter() - start)
+            if not naive:  # what the click's draw did: groups drawn of all, milliseconds
+                out.setdefault("draws", []).append(_map_frame(page).evaluate(_LAST_DRAW))
             if not naive:  # the page applied it at once (or not); now the server's rerun
                 _wait(page, _confirmed(mark), timeout=900)
                 out["confirmed"].append(time.perf_counter() - start)
@@ -662,6 +667,8 @@ def _delay_text(m: dict[str, Any]) -> str:
             f"s; caches {'full' if got.get('cached') else 'not full'} then): settle median "
             f"{statistics.median(settle):.2f} s, max {max(settle):.2f} s; in click order "
             + " ".join(f"{x:.2f}" for x in settle)
+            + "; groups drawn by each click's draw (of all, ms) "
+            + " ".join(f"{d}/{g} {ms:.0f}" for d, g, ms in got.get("draws", []))
         )
     return "\n".join(lines)
 

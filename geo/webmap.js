@@ -1074,7 +1074,7 @@
     _draw: function () {
       if (!S.projects || !this._map || !this._bounds) return;
       var start = performance.now(), P = S.projects, b = this._bounds, ctx = this._ctx;
-      var ratio = L.Browser.retina ? 2 : 1, self = this, kept = this._kept;
+      var ratio = L.Browser.retina ? 2 : 1, self = this, kept = this._kept, job = this._job;
       this._kept = null;
       this._stopPainting();
       this._entries().forEach(function (e) { // a group's canvas half drawn by _fillLater
@@ -1093,6 +1093,13 @@
       // One holding many is drawn into the groups' canvases at once: filling them afterwards
       // would take seconds, and a filter click meanwhile would draw every missing group.
       var moved = view !== this._cacheView;
+      // A filter click while a new view is drawn into its groups: the old view stays shown,
+      // from its own groups' canvases, without those the filter changed (no hidden project
+      // appears in any frame); the new view's groups still missing are drawn in slices.
+      if (!moved && job && job.groups && this._interim && this._groupJob(plan, start, ratio)) {
+        this._showInterim(this._interim);
+        return;
+      }
       if (moved) this.dropCache();
       var straight = moved && plan.groups.reduce(function (n, g) {
         return n + g.members.length;
@@ -1110,7 +1117,7 @@
         if (!entry) {
           counts.drawn += 1;
           counts.runsDrawn += g.runs.length;
-          entry = straight ? null : self._store(g, ratio);
+          entry = g.entry = straight ? null : self._store(g, ratio);
           if (!entry) { // over the cache's budget: drawn straight onto the map's canvas
             ctx.save();
             P.drawGroup(ctx, g, plan);
@@ -1126,6 +1133,10 @@
       });
       this._look = this._lookOf(plan.crowded, ratio);
       this._pending = null;
+      this._freeInterim();
+      // The canvas is exactly these groups' copies (kept for a zoom's interim picture).
+      this._shown = plan.groups.every(function (g) { return g.entry; }) ? plan.groups.map(
+        function (g) { return g.entry; }) : null;
       S.lastDraw = L.extend(counts, { ms: performance.now() - start, at: performance.now() });
       if (!S.marks.drawn) S.marks.drawn = Date.now();
       if (moved && straight) this._fillLater(plan, view, ratio);
@@ -1161,61 +1172,145 @@
       ctx.drawImage(kept.canvas, ratio * x, ratio * y, kept.canvas.width * scale,
         kept.canvas.height * scale);
       ctx.restore();
-      this.dropCache();
+      // The old view's groups (when the canvas was exactly their copies) stay while a whole
+      // new view is drawn into its groups: a filter click meanwhile shows them scaled.
+      var old = !same && this._shown && this._shown.every(function (e) { return e.canvas.width; }) &&
+        this._shown;
+      this._shown = null;
+      this._freeInterim();
+      this.dropCache(old || []);
       var view = [P.key, look.zoom, look.ox, look.oy, b.min.x, b.min.y, b.max.x, b.max.y,
         crowded, generation, ratio].join();
       this._cacheView = view; // as _draw names it: a filter click next is not a new view
       // The canvas is ``look`` but for the rectangles still to draw (``_pending``): a view
       // change meanwhile keeps what is drawn and draws those again.
       this._look = look;
-      var tasks = [], rects = same ? subtract(b, kept.bounds).concat(clipRects(kept.pending || [], b))
+      var rects = same ? subtract(b, kept.bounds).concat(clipRects(kept.pending || [], b))
         : [{ x0: b.min.x, y0: b.min.y, x1: b.max.x, y1: b.max.y }];
+      this._pending = rects;
       // A whole new view holding many projects is drawn into its groups' canvases, as the first
       // paint is: when it is finished a filter click finds every group made (else the groups
       // would be filled afterwards, another full draw, seconds at 100,000).
-      var whole = !same && P.plan(m, b), groups = whole && this._groupTasks(whole, ratio);
-      if (groups) tasks = groups;
-      else rects.forEach(function (r) {
-        tasks.push(offscreenTask(r, ratio, same ? P.plan(m, L.bounds([r.x0, r.y0], [r.x1, r.y1]),
-          crowded) : whole));
-      });
-      var self = this, job = { slices: 0, longest: 0, work: 0, budget: this.options.frameMs / 2,
-        times: [], planMs: performance.now() - start };
-      this._pending = rects;
-      var finish = function () {
-        self._job = null;
-        self._pending = null;
-        var now = performance.now();
-        S.lastDraw = { groups: 0, drawn: 0, runs: 0, runsDrawn: 0, ms: now - start, at: now,
-          strips: same ? rects.length : 0, slices: job.slices, longest: job.longest,
-          work: job.work, times: job.times, planMs: job.planMs };
-        if (!groups) {
-          self._fillLater(null, view, ratio);
-          return;
+      var whole = !same && P.plan(m, b);
+      if (whole && this._groupJob(whole, start, ratio)) {
+        if (old) {
+          this._interim = { entries: old, x: ratio * x, y: ratio * y, scale: scale, ratio: ratio,
+            bx: kept.bounds.min.x, by: kept.bounds.min.y };
         }
-        ctx.save(); // every group made: the view is their copies, in drawing order
-        ctx.setTransform(1, 0, 0, 1, 0, 0);
-        ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-        whole.groups.forEach(function (g) {
-          ctx.drawImage(g.entry.canvas, ratio * (g.entry.x - b.min.x), ratio * (g.entry.y - b.min.y));
-        });
-        ctx.restore();
-        S.lastDraw.groups = S.lastDraw.drawn = whole.groups.length;
+        return;
+      }
+      (old || []).forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
+      var tasks = rects.map(function (r) {
+        return offscreenTask(r, ratio, same ? P.plan(m, L.bounds([r.x0, r.y0], [r.x1, r.y1]),
+          crowded) : whole);
+      });
+      var self = this, job = this._newJob(start, ratio);
+      this._run(tasks, job, function () {
+        S.lastDraw = self._jobDraw(job, start, same ? rects.length : 0);
+        self._fillLater(null, view, ratio);
+      });
+    },
+    _newJob: function (start, ratio) {
+      return { slices: 0, longest: 0, work: 0, budget: this.options.frameMs / 2, times: [],
+        planMs: performance.now() - start, ratio: ratio };
+    },
+    _jobDraw: function (job, start, strips) {
+      var now = performance.now();
+      return { groups: 0, drawn: 0, runs: 0, runsDrawn: 0, ms: now - start, at: now,
+        strips: strips, slices: job.slices, longest: job.longest, work: job.work,
+        times: job.times, planMs: job.planMs };
+    },
+    // Draw ``plan``'s groups that have no canvas yet into canvases of their own, a slice at a
+    // time, then show the view as every group's copy. False (nothing started) when the view
+    // holds few projects (filled afterwards in well under a second) or its groups do not all
+    // fit the cache's budget.
+    _groupJob: function (plan, start, ratio) {
+      var n = plan.groups.reduce(function (k, g) { return k + g.members.length; }, 0);
+      if (!this.options.cache || n <= this.options.cacheAtOnce) return false;
+      var self = this, tasks = [], made = [];
+      this._tick = (this._tick || 0) + 1;
+      plan.groups.forEach(function (g) {
+        g.entry = self._cached(g);
+        if (g.entry) g.entry.used = self._tick;
+      });
+      for (var k = 0; k < plan.groups.length; k++) {
+        var g = plan.groups[k], entry = g.entry;
+        if (entry) continue;
+        entry = g.entry = this._store(g, ratio);
+        if (!entry) {
+          made.forEach(function (e) { self._drop(e); });
+          return false;
+        }
+        made.push(entry);
+        entry.partial = true; // not copied (nor kept by a click) until it is drawn
+        tasks.push({ entry: entry, paint: S.projects.painter(entry.ctx, [g], plan),
+          flush: flusher(entry.ctx) });
+      }
+      var job = this._newJob(start, ratio);
+      job.groups = true;
+      this._run(tasks, job, function () {
+        self._freeInterim();
+        S.lastDraw = L.extend(self._jobDraw(job, start, 0), { groups: plan.groups.length,
+          drawn: tasks.length });
+        self._composite(plan, ratio);
         self._cachedAt();
-      };
+      });
+      return true;
+    },
+    // The canvas as the copies of ``plan``'s groups, in drawing order.
+    _composite: function (plan, ratio) {
+      var ctx = this._ctx, b = this._bounds;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      plan.groups.forEach(function (g) {
+        ctx.drawImage(g.entry.canvas, ratio * (g.entry.x - b.min.x), ratio * (g.entry.y - b.min.y));
+      });
+      ctx.restore();
+      this._shown = plan.groups.map(function (g) { return g.entry; });
+    },
+    // Forget the old view's groups kept for an interim picture (their memory goes now).
+    _freeInterim: function () {
+      if (this._interim) {
+        this._interim.entries.forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
+      }
+      this._interim = null;
+    },
+    // The old view's groups, scaled as the old drawing was, leaving out every group with a
+    // project the filter now hides or shows otherwise.
+    _showInterim: function (it) {
+      var ctx = this._ctx, codes = S.projects.codes, k = it.scale;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      it.entries.forEach(function (e) {
+        if (!e.canvas.width) return;
+        for (var j = 0; j < e.members.length; j++) {
+          if (codes[e.members[j] >> 4] !== 97 + (e.members[j] & 15)) return;
+        }
+        ctx.drawImage(e.canvas, it.x + it.ratio * k * (e.x - it.bx), it.y + it.ratio * k * (e.y - it.by),
+          e.canvas.width * k, e.canvas.height * k);
+      });
+      ctx.restore();
+      S.lastDraw = { groups: 0, drawn: 0, runs: 0, runsDrawn: 0, ms: 0, at: performance.now(),
+        interim: true };
+    },
+    // Run ``tasks`` a slice at a time, then ``finish``.
+    _run: function (tasks, job, finish) {
+      var self = this, ctx = this._ctx, b = this._bounds, ratio = job.ratio;
       // Each slice draws for ``budget`` ms, then makes the canvas really draw what it was told
       // (Chromium records canvas calls and rasterises them later, all at once: a slice that
       // only records would leave the work to one long frame). The budget adapts so that
       // recording and rasterising together take about ``frameMs``.
       var step = function () {
         var t0 = performance.now(), task = tasks[0];
-        var done = task.paint(t0 + job.budget), t1 = performance.now();
-        task.flush();
+        var done = !task || task.paint(t0 + job.budget), t1 = performance.now();
+        if (task) task.flush();
         var t2 = performance.now();
-        if (done && task.entry) { // a group's canvas, copied when every group is made
+        if (done && task && task.entry) { // a group's canvas, copied when every group is made
           task.entry.partial = false;
           tasks.shift();
-        } else if (done) { // the finished rectangle replaces what was shown there
+        } else if (done && task) { // the finished rectangle replaces what was shown there
           ctx.save();
           ctx.setTransform(1, 0, 0, 1, 0, 0);
           var r = task.rect, x = ratio * (r.x0 - b.min.x), y = ratio * (r.y0 - b.min.y);
@@ -1232,32 +1327,14 @@
         job.times.push([t1 - t0, t2 - t1]);
         var frame = self.options.frameMs;
         if (t1 > t0) job.budget = Math.max(0.5, Math.min(frame, frame * (t1 - t0) / (t2 - t0)));
-        if (!tasks.length) finish();
-        else soon(function () { if (self._job === job) step(); });
+        if (!tasks.length) {
+          self._job = null;
+          self._pending = null;
+          finish();
+        } else soon(function () { if (self._job === job) step(); });
       };
       this._job = job;
       step();
-    },
-    // Tasks drawing each group of ``plan`` into a canvas of its own (as _fillLater makes them),
-    // or null when the view holds few projects (filled afterwards in well under a second) or
-    // the groups do not all fit the cache's budget.
-    _groupTasks: function (plan, ratio) {
-      var n = plan.groups.reduce(function (k, g) { return k + g.members.length; }, 0);
-      if (!this.options.cache || n <= this.options.cacheAtOnce) return null;
-      var self = this, tasks = [];
-      this._tick = (this._tick || 0) + 1;
-      for (var k = 0; k < plan.groups.length; k++) {
-        var g = plan.groups[k], entry = this._store(g, ratio);
-        if (!entry) {
-          this.dropCache();
-          return null;
-        }
-        entry.partial = true; // not copied (nor kept by a click) until it is drawn
-        g.entry = entry;
-        tasks.push({ entry: entry, paint: S.projects.painter(entry.ctx, [g], plan),
-          flush: flusher(entry.ctx) });
-      }
-      return tasks.length ? tasks : null;
     },
     // Whether a new view is still being drawn (tests and benchmarks wait for it).
     painting: function () {
@@ -1359,9 +1436,13 @@
       e.canvas.width = e.canvas.height = 0; // its memory goes now, not at garbage collection
     },
     // Forget every cached group (the view changed, or a symbol finished loading).
-    dropCache: function () {
+    // ``keep`` (optional): canvases left as they are (the caller keeps them).
+    dropCache: function (keep) {
       this.cacheFullAt = null;
-      this._entries().forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
+      this._shown = null;
+      this._entries().forEach(function (e) {
+        if (!keep || keep.indexOf(e) < 0) e.canvas.width = e.canvas.height = 0;
+      });
       this._cache = {};
       this._pixels = 0;
     },
