@@ -233,13 +233,15 @@ def test_a_click_while_a_zoom_is_drawn_keeps_the_old_view_without_what_it_hides(
             const painting = S.layer.painting(), it = S.layer._interim;
             // Which of the old view's canvases the click copies.
             const ctx = S.layer._ctx, copy = ctx.drawImage, copied = [];
-            ctx.drawImage = function (src) { copied.push(src); return copy.apply(this, arguments); };
+            ctx.drawImage = function (src) {
+                copied.push(src); return copy.apply(this, arguments); };
             const hidden = T.hide(all, 1);
             S.show(S.projects.key, hidden);
             ctx.drawImage = copy;
             const click = S.lastDraw, busy = S.layer.painting();
             const entries = it ? it.entries.filter((e) => copied.includes(e.canvas)) : [];
-            const shown = (e) => e.members.every((x) => hidden.charCodeAt(x >> 4) === 97 + (x & 15));
+            const shown = (e) => e.members.every(
+                (x) => hidden.charCodeAt(x >> 4) === 97 + (x & 15));
             while (S.layer.painting()) await T.wait(5);
             const done = S.lastDraw, end = T.pixels(), fresh = T.fresh();
             // Everything hidden while the zoom is drawn: nothing may show in any frame.
