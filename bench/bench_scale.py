@@ -250,6 +250,7 @@ def browse(
             out["settle"].extend(settles)
             out["by_delay"][delay] = {"settle": settles, "first_paint": first["paint"]}
             out["by_delay"][delay]["draws"] = mine.get("draws", [])
+            out["by_delay"][delay]["shown"] = mine.get("shown", [])
             if not naive:
                 out["by_delay"][delay]["cached"] = cached
             if not naive and k == 0:
@@ -341,6 +342,9 @@ def _clicks(page, toggles: tuple[str, ...], naive: bool, first: dict, out: dict)
             received.update(all=0, map=0)
             start = time.perf_counter()
             _click_pill(page, _pill(status, naive))
+            if not naive:  # the filter on screen (the view may still be being drawn)
+                _wait(page, _settled(naive, mark, drawn=False), timeout=900)
+                out.setdefault("shown", []).append(time.perf_counter() - start)
             _wait(page, _settled(naive, mark), timeout=900)
             settles.append(time.perf_counter() - start)
             if not naive:  # what the click's draw did: groups drawn of all, milliseconds
@@ -520,11 +524,13 @@ def _mark(page, naive: bool) -> float:
     )
 
 
-def _settled(naive: bool, mark: float) -> str:
+def _settled(naive: bool, mark: float, *, drawn: bool = True) -> str:
+    """The map shows the click's filter; with ``drawn``, a view being drawn in slices (a
+    click during a zoom's drawing shows the old view without what it hides meanwhile) is
+    finished too."""
     if naive:
         return _NAIVE_READY
-    # A view still being drawn in slices is not settled (a filter click draws at once today).
-    busy = "(Shinan.layer.painting && Shinan.layer.painting())"
+    busy = "(Shinan.layer.painting && Shinan.layer.painting())" if drawn else "false"
     return (
         f"() => !!(window.Shinan && Shinan.lastApply && Shinan.lastApply.at !== {mark} && !{busy})"
     )
@@ -667,6 +673,8 @@ def _delay_text(m: dict[str, Any]) -> str:
             f"s; caches {'full' if got.get('cached') else 'not full'} then): settle median "
             f"{statistics.median(settle):.2f} s, max {max(settle):.2f} s; in click order "
             + " ".join(f"{x:.2f}" for x in settle)
+            + "; filter on screen "
+            + " ".join(f"{x:.2f}" for x in got.get("shown", []))
             + "; groups drawn by each click's draw (of all, ms) "
             + " ".join(f"{d}/{g} {ms:.0f}" for d, g, ms in got.get("draws", []))
         )
