@@ -1096,8 +1096,9 @@
       // A filter click while a new view is drawn into its groups: the old view stays shown,
       // from its own groups' canvases, without those the filter changed (no hidden project
       // appears in any frame); the new view's groups still missing are drawn in slices.
-      if (!moved && job && job.groups && this._interim && this._groupJob(plan, start, ratio)) {
-        this._showInterim(this._interim);
+      var interim = this._interim;
+      if (!moved && job && job.groups && interim && this._groupJob(plan, start, ratio)) {
+        if (this._job) this._showInterim(interim); // (else every group was made already)
         return;
       }
       if (moved) this.dropCache();
@@ -1193,10 +1194,10 @@
       // would be filled afterwards, another full draw, seconds at 100,000).
       var whole = !same && P.plan(m, b);
       if (whole && this._groupJob(whole, start, ratio)) {
-        if (old) {
+        if (old && this._job) {
           this._interim = { entries: old, x: ratio * x, y: ratio * y, scale: scale, ratio: ratio,
             bx: kept.bounds.min.x, by: kept.bounds.min.y };
-        }
+        } else (old || []).forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
         return;
       }
       (old || []).forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
