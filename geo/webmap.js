@@ -1247,12 +1247,12 @@
         tasks.push({ entry: entry, paint: S.projects.painter(entry.ctx, [g], plan),
           flush: flusher(entry.ctx) });
       }
-      var job = this._newJob(start, ratio);
+      var job = this._newJob(start, ratio), drawn = tasks.length;
       job.groups = true;
       this._run(tasks, job, function () {
         self._freeInterim();
         S.lastDraw = L.extend(self._jobDraw(job, start, 0), { groups: plan.groups.length,
-          drawn: tasks.length });
+          drawn: drawn });
         self._composite(plan, ratio);
         self._cachedAt();
       });
