@@ -1074,7 +1074,7 @@
     _draw: function () {
       if (!S.projects || !this._map || !this._bounds) return;
       var start = performance.now(), P = S.projects, b = this._bounds, ctx = this._ctx;
-      var ratio = L.Browser.retina ? 2 : 1, self = this, kept = this._kept, job = this._job;
+      var ratio = L.Browser.retina ? 2 : 1, self = this, kept = this._kept;
       this._kept = null;
       this._stopPainting();
       this._entries().forEach(function (e) { // a group's canvas half drawn by _fillLater
@@ -1093,11 +1093,12 @@
       // One holding many is drawn into the groups' canvases at once: filling them afterwards
       // would take seconds, and a filter click meanwhile would draw every missing group.
       var moved = view !== this._cacheView;
-      // A filter click while a new view is drawn into its groups: the old view stays shown,
-      // from its own groups' canvases, without those the filter changed (no hidden project
-      // appears in any frame); the new view's groups still missing are drawn in slices.
+      // A filter click while a new view is being completed (drawn in slices, or its groups
+      // filled afterwards): the old view stays shown, from its own groups' canvases, without
+      // those the filter changed (no hidden project appears in any frame); the new view's
+      // groups still missing are drawn in slices.
       var interim = this._interim;
-      if (!moved && job && job.groups && interim && this._groupJob(plan, start, ratio)) {
+      if (!moved && interim && this._groupJob(plan, start, ratio)) {
         if (this._job) this._showInterim(interim); // (else every group was made already)
         return;
       }
@@ -1173,9 +1174,9 @@
       ctx.drawImage(kept.canvas, ratio * x, ratio * y, kept.canvas.width * scale,
         kept.canvas.height * scale);
       ctx.restore();
-      // The old view's groups (when the canvas was exactly their copies) stay while a whole
-      // new view is drawn into its groups: a filter click meanwhile shows them scaled.
-      var old = !same && this._shown && this._shown.every(function (e) { return e.canvas.width; }) &&
+      // The old view's groups (when the canvas was their copies) stay until the new view's
+      // groups are all made: a filter click meanwhile shows them, scaled after a zoom.
+      var old = this._shown && this._shown.every(function (e) { return e.canvas.width; }) &&
         this._shown;
       this._shown = null;
       this._freeInterim();
@@ -1193,14 +1194,14 @@
       // paint is: when it is finished a filter click finds every group made (else the groups
       // would be filled afterwards, another full draw, seconds at 100,000).
       var whole = !same && P.plan(m, b);
+      var interim = old && { entries: old, x: ratio * x, y: ratio * y, scale: scale, ratio: ratio,
+        bx: kept.bounds.min.x, by: kept.bounds.min.y };
       if (whole && this._groupJob(whole, start, ratio)) {
-        if (old && this._job) {
-          this._interim = { entries: old, x: ratio * x, y: ratio * y, scale: scale, ratio: ratio,
-            bx: kept.bounds.min.x, by: kept.bounds.min.y };
-        } else (old || []).forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
+        if (old && this._job) this._interim = interim;
+        else (old || []).forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
         return;
       }
-      (old || []).forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
+      this._interim = interim || null; // until the groups are filled (_fillLater)
       var tasks = rects.map(function (r) {
         return offscreenTask(r, ratio, same ? P.plan(m, L.bounds([r.x0, r.y0], [r.x1, r.y1]),
           crowded) : whole);
@@ -1384,8 +1385,16 @@
             entry.partial = false;
           }
         }
-        if (paint || queue.length) self._fillTimer = setTimeout(step, 0);
-        else self._cachedAt();
+        if (paint || queue.length) {
+          self._fillTimer = setTimeout(step, 0);
+          return;
+        }
+        self._cachedAt();
+        self._freeInterim();
+        // The canvas shows these groups (strips drawn clipped aside): a zoom next shows
+        // them as its interim picture.
+        var made = plan.groups.map(function (g) { return self._cached(g); });
+        self._shown = made.every(function (e) { return e; }) ? made : null;
       };
       // After the frame that shows the view (not in it), with no wait beyond that.
       this._fillTimer = setTimeout(step, 0);
@@ -1405,7 +1414,7 @@
     // context mapping layer pixels onto it as the map's canvas does; null when it cannot fit.
     _store: function (g, ratio) {
       var w = g.x1 - g.x0, h = g.y1 - g.y0, need = ratio * ratio * w * h;
-      var budget = CACHE_PIXELS;
+      var budget = this.options.cachePixels || CACHE_PIXELS; // (tests raise it)
       if (!this.options.cache || need > budget) return null;
       var all = this._entries();
       all.sort(function (a, c) { return a.used - c.used; });

@@ -273,3 +273,55 @@ def test_a_click_while_a_zoom_is_drawn_keeps_the_old_view_without_what_it_hides(
     assert got["drawn"] < got["groups"], "the groups drawn before the click were drawn again"
     assert got["same"], "after the click the zoomed view is not a fresh draw's"
     assert all(got["blank"]), "with every status hidden, a frame showed a project"
+
+
+@pytest.mark.parametrize("when", ["strips", "fill"])
+def test_a_click_while_a_pan_is_completed_shows_what_a_fresh_draw_shows(page, when):
+    """After a pan past the padding (the strips it uncovered drawn in slices, then the groups
+    filled), a click meanwhile shows the old view's groups without what it hides, then ends as
+    a fresh draw of the new state; with every status hidden no frame shows a project."""
+    got = page.evaluate(
+        """async (when) => { const S = Shinan, m = S.map, all = S.projects.text, out = [];
+            // Zoomed in (the projects reach beyond the canvas), every group's canvas kept.
+            S.layer.options.cacheAtOnce = 0;
+            S.layer.options.cachePixels = 200e6;
+            m.setZoom(m.getZoom() + 1, {animate: false});
+            for (const text of [T.hide(all, 2), '.'.repeat(all.length)]) {
+                T.newView(0);
+                S.layer.options.frameMs = 0.3;
+                m.panBy([Math.round(m.getSize().x / 2), 0], {animate: false});
+                if (when === 'fill') {
+                    while (S.layer.painting()) await T.wait(0);
+                    for (let k = 0; k < 400 && T.groups()[0] < 2; k++) await T.wait(0);
+                }
+                S.layer.options.frameMs = 25;
+                const during = when === 'fill' ? T.groups()[0] > 0 && !S.layer.cacheFullAt
+                    : S.layer.painting();
+                S.show(S.projects.key, text);
+                const interim = !!S.lastDraw.interim, frames = [T.pixels()];
+                frames.push(...await T.frames(3));
+                while (S.layer.painting()) await T.wait(5);
+                const end = T.pixels(), fresh = T.fresh();
+                const blank = frames.map((p) => p.every((v, i) => (i & 3) !== 3 || v === 0));
+                out.push({during: during, interim: interim, same: T.same(end, fresh),
+                    blank: blank});
+                S.show(S.projects.key, all);
+                m.panBy([-Math.round(m.getSize().x / 2), 0], {animate: false});
+                while (S.layer.painting()) await T.wait(5);
+            }
+            S.layer.options.cacheAtOnce = 20000;
+            S.layer.options.cachePixels = 0;
+            m.setZoom(m.getZoom() - 1, {animate: false});
+            while (S.layer.painting()) await T.wait(5);
+            T.fresh();
+            return out; }""",
+        when,
+    )
+    one, none = got
+    for r in got:
+        assert r["during"], f"the click was meant to land during the pan's {when}"
+        assert r["same"], "the view after the click is not a fresh draw's"
+    # (Nothing shown is drawn at once: there is nothing to draw.)
+    assert one["interim"], "the click did not keep the old view meanwhile"
+    assert not any(one["blank"]), "with one status hidden the map showed nothing"
+    assert all(none["blank"]), "with every status hidden, a frame showed a project"
