@@ -1178,8 +1178,11 @@
       // groups are all made: a filter click meanwhile shows them, scaled after a zoom.
       var old = this._shown && this._shown.every(function (e) { return e.canvas.width; }) &&
         this._shown;
+      // A view changed again before it was completed (a resize, then a zoom) carries on the
+      // groups of the last completed one, moved as the canvas was.
+      var carried = !old && this._interim;
+      this._interim = null;
       this._shown = null;
-      this._freeInterim();
       this.dropCache(old || []);
       var view = [P.key, look.zoom, look.ox, look.oy, b.min.x, b.min.y, b.max.x, b.max.y,
         crowded, generation, ratio].join();
@@ -1194,11 +1197,13 @@
       // paint is: when it is finished a filter click finds every group made (else the groups
       // would be filled afterwards, another full draw, seconds at 100,000).
       var whole = !same && P.plan(m, b);
-      var interim = old && { entries: old, x: ratio * x, y: ratio * y, scale: scale, ratio: ratio,
-        bx: kept.bounds.min.x, by: kept.bounds.min.y };
+      var interim = old ? { entries: old, x: ratio * x, y: ratio * y, scale: scale, ratio: ratio,
+        bx: kept.bounds.min.x, by: kept.bounds.min.y } : carried && { entries: carried.entries,
+        x: ratio * x + scale * carried.x, y: ratio * y + scale * carried.y,
+        scale: carried.scale * scale, ratio: ratio, bx: carried.bx, by: carried.by };
       if (whole && this._groupJob(whole, start, ratio)) {
-        if (old && this._job) this._interim = interim;
-        else (old || []).forEach(function (e) { e.canvas.width = e.canvas.height = 0; });
+        this._interim = interim || null;
+        if (!this._job) this._freeInterim(); // (every group made already)
         return;
       }
       this._interim = interim || null; // until the groups are filled (_fillLater)

@@ -325,3 +325,48 @@ def test_a_click_while_a_pan_is_completed_shows_what_a_fresh_draw_shows(page, wh
     assert one["interim"], "the click did not keep the old view meanwhile"
     assert not any(one["blank"]), "with one status hidden the map showed nothing"
     assert all(none["blank"]), "with every status hidden, a frame showed a project"
+
+
+def test_a_click_after_two_quick_view_changes_keeps_the_first_view(page):
+    """A pan, then a zoom before the pan's view is completed (as a resize then a zoom after the
+    first paint): a click meanwhile still shows the last completed view's groups, moved and
+    scaled, without what it hides, and ends as a fresh draw."""
+    got = page.evaluate(
+        """async () => { const S = Shinan, m = S.map, all = S.projects.text, out = [];
+            S.layer.options.cacheAtOnce = 0;
+            S.layer.options.cachePixels = 200e6;
+            m.setZoom(m.getZoom() + 1, {animate: false});
+            for (const text of [T.hide(all, 2), '.'.repeat(all.length)]) {
+                T.newView(0);
+                S.layer.options.frameMs = 0.3;
+                m.panBy([-Math.round(m.getSize().x / 2), 0], {animate: false});
+                m.setZoom(m.getZoom() - 0.5, {animate: false});
+                const during = S.layer.painting(), carried = !!S.layer._interim;
+                S.layer.options.frameMs = 25;
+                S.show(S.projects.key, text);
+                const interim = !!S.lastDraw.interim, frames = [T.pixels()];
+                frames.push(...await T.frames(2));
+                while (S.layer.painting()) await T.wait(5);
+                const end = T.pixels(), fresh = T.fresh();
+                out.push({during: during, carried: carried, interim: interim,
+                    same: T.same(end, fresh), blank: frames.map((p) => p.every(
+                        (v, i) => (i & 3) !== 3 || v === 0))});
+                S.show(S.projects.key, all);
+                m.setZoom(m.getZoom() + 0.5, {animate: false});
+                m.panBy([Math.round(m.getSize().x / 2), 0], {animate: false});
+                while (S.layer.painting()) await T.wait(5);
+            }
+            S.layer.options.cacheAtOnce = 20000;
+            S.layer.options.cachePixels = 0;
+            m.setZoom(m.getZoom() - 1, {animate: false});
+            while (S.layer.painting()) await T.wait(5);
+            T.fresh();
+            return out; }"""
+    )
+    one, none = got
+    for r in got:
+        assert r["during"] and r["carried"], "the zoom did not carry the first view's groups"
+        assert r["same"], "the view after the click is not a fresh draw's"
+    assert one["interim"], "the click did not keep the first view meanwhile"
+    assert not any(one["blank"]), "with one status hidden the map showed nothing"
+    assert all(none["blank"]), "with every status hidden, a frame showed a project"
