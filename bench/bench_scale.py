@@ -96,6 +96,7 @@ _NAIVE_READY = """() => !!window.map && !window.__bench_old
 #: How many views the page applied itself, and the last one's milliseconds to compute and show.
 _INSTANT = """() => { const F = window.parent.ShinanFilter || {};
     return [F.applied || 0, F.last ? [F.last.computeMs, F.last.ms] : null]; }"""
+_LAST_DRAW = "() => [Shinan.lastDraw.drawn, Shinan.lastDraw.groups, Shinan.lastDraw.ms]"
 _FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -117,10 +118,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--idle-ms",
-        type=int,
-        default=3000,
-        help="wait after the first paint before the first click (the map keeps filling its "
-        "filter caches meanwhile; at 100,000 that takes longer than the default)",
+        type=_delays,
+        default=(3000,),
+        help="wait after the first paint before the first click, in ms; several, comma-"
+        "separated (500,1000,3000,10000), time each on a fresh page (the map fills its filter "
+        "caches meanwhile)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="reuse synthetic_N.geojson / synthetic_N.parquet from this folder (as this "
+        "benchmark writes them), else write them there",
     )
     parser.add_argument(
         "--server-sizes",
@@ -139,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         naive_app = _naive_app_dir(Path(tmp))
         for n in args.sizes:
-            path = _data_file(Path(tmp), n)
+            path = _data_file(args.data_dir or Path(tmp), n)
             naive_ok = path.suffix == ".geojson"
             toggles = TOGGLE[: args.toggles]
             server = server_time(path, ours=True)
@@ -157,6 +165,7 @@ def main(argv: list[str] | None = None) -> None:
                 )
                 runs[label]["server"] = server
                 print(f"  {label}: {_summary(runs[label])}", flush=True)
+                print(_delay_text(runs[label]), flush=True)
             if not args.no_naive and not naive_ok:
                 print("  naive: not served (its GeoJSON is over the loader's limit)", flush=True)
             if not args.no_naive and naive_ok:
@@ -167,9 +176,18 @@ def main(argv: list[str] | None = None) -> None:
     print_table(rows)
 
 
+def _delays(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(","))
+
+
 def _data_file(tmp: Path, n: int) -> Path:
     """Synthetic projects as GeoJSON, or as GeoParquet when the GeoJSON would be over the
-    app's loader limit (``settings.MAX_DATA_BYTES``: about 50,000 of these projects)."""
+    app's loader limit (``settings.MAX_DATA_BYTES``: about 50,000 of these projects); a file
+    of either name already in ``tmp`` is reused (100,000 take minutes to make)."""
+    for kept in (tmp / f"synthetic_{n}.geojson", tmp / f"synthetic_{n}.parquet"):
+        if kept.exists():
+            print(f"{n:,} projects: {kept} reused", flush=True)
+            return kept
     collection = synthetic_collection(n)
     path = tmp / f"synthetic_{n}.geojson"
     path.write_text(json.dumps(collection, ensure_ascii=False), "utf-8")
@@ -203,7 +221,7 @@ def browse(
     query: str = "",
     warm_browser: bool = False,
     unrouted: bool = False,
-    idle_ms: int = 3000,
+    idle_ms: tuple[int, ...] = (3000,),
 ) -> dict[str, Any]:
     """First paint, click-to-settled and bytes in Chromium, network cut; the server's peak.
 
@@ -219,87 +237,146 @@ def browse(
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     ready = _NAIVE_READY if naive else _OURS_READY
     out: dict[str, Any] = {"settle": [], "new": [], "repeated": [], "new_map": [], "rep_map": []}
-    out |= {"confirmed": [], "instant": [], "load": []}
+    out |= {"confirmed": [], "instant": [], "load": [], "by_delay": {}}
     with serve_app(app, env=env, timeout=120) as url, sync_playwright() as pw:
         browser, context = browser_context(pw, url, warm=warm_browser or unrouted)
         for _ in range(2 if warm_browser else 1):
             warm = context.new_page()
             warm.goto(url + query)
             _wait(warm, ready, timeout=900)
+            if not naive:  # the page is not clicked: how long its filter caches take to fill
+                out["cached_s"] = _cached_after(warm)
             warm.close()
         if unrouted and not warm_browser:  # the server is warm; the timed browser is not
             context.close()
             context = browser.new_context(viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        received = {"all": 0, "map": 0}
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda m: _count(received, m)))
-        start = time.perf_counter()
-        page.goto(url + query)
-        _wait(page, ready, timeout=900)
-        out["first_paint"] = time.perf_counter() - start
-        out["first_bytes"] = dict(received)
-        if not naive:
-            out["breakdown"] = _first_paint_breakdown(page)
-            # What the user sees, on the page's clock: polling the frame (blocked while its
-            # main thread works) added up to a few hundred ms to the wall-clock figure.
-            out["seen_by_probe"] = out["first_paint"]
-            out["first_paint"] = out["breakdown"]["at_painted"] / 1000
-            arrived = ", ".join(
-                f"{label} {received[k] - start:.2f} s"
-                for label, k in (
-                    ("first message", "t_first"),
-                    ("map", "t_map"),
-                    ("project data or its loader", "t_data"),
-                    ("background", "t_background"),
-                )
-                if k in received
-            )
-            print(f"    websocket: {arrived}", flush=True)
-            print(
-                f"    first paint: {_breakdown_text(out['breakdown'], received)}; the bench's "
-                f"probe saw it at {out['seen_by_probe']:.2f} s",
-                flush=True,
-            )
-        page.wait_for_timeout(idle_ms)  # the map reports its view once: let that rerun pass
-        if not naive:
-            _map_frame(page).evaluate(_WATCH_RENDERS)
-        seen = {frozenset(schema.STATUSES)}
-        state = set(schema.STATUSES)
-        for status in toggles:
-            for _ in range(2):  # off, then on again
-                state ^= {status}
-                mark = _mark(page, naive)
-                # Reset in one step: a frame counted between two Playwright calls would find
-                # no "all" key (seen at load 20).
-                received.clear()
-                received.update(all=0, map=0)
-                applied = None if naive else _map_frame(page).evaluate(_INSTANT)[0]
-                received.update(all=0, map=0)
-                start = time.perf_counter()
-                _click_pill(page, _pill(status, naive))
-                _wait(page, _settled(naive, mark), timeout=900)
-                out["settle"].append(time.perf_counter() - start)
-                if not naive:  # the page applied it at once (or not); now the server's rerun
-                    _wait(page, _confirmed(mark), timeout=900)
-                    out["confirmed"].append(time.perf_counter() - start)
-                    count, last = _map_frame(page).evaluate(_INSTANT)
-                    out["instant"].append(last if count > applied else None)
-                    out["load"].append(os.getloadavg()[0])
-                page.wait_for_timeout(1500 if naive else 800)  # the rest of the same rerun
-                again = frozenset(state) in seen
-                out["repeated" if again else "new"].append(received["all"])
-                out["rep_map" if again else "new_map"].append(received["map"])
-                seen.add(frozenset(state))
-                if not naive:
-                    work = _map_frame(page).evaluate(_STATE_WORK)
-                    for name, value in work.items():
-                        out.setdefault(name, []).append(value)
-        if not naive:
-            out["view"] = _map_frame(page).evaluate(_PAN_ZOOM)
-            print(f"    per state and view: {_state_text(out)}", flush=True)
+        for k, delay in enumerate(idle_ms if not naive else idle_ms[:1]):
+            page = context.new_page()
+            first = _first_paint(page, url + query, ready, naive, out if k == 0 else {}, k == 0)
+            page.wait_for_timeout(delay)  # the map reports its view once: let that rerun pass
+            if not naive:
+                _map_frame(page).evaluate(_WATCH_RENDERS)
+                cached = _map_frame(page).evaluate("() => !!Shinan.layer.cacheFullAt")
+            mine = out if k == 0 else {}
+            settles = _clicks(page, toggles, naive, first, mine)
+            out["settle"].extend(settles)
+            out["by_delay"][delay] = {"settle": settles, "first_paint": first["paint"]}
+            out["by_delay"][delay]["draws"] = mine.get("draws", [])
+            out["by_delay"][delay]["shown"] = mine.get("shown", [])
+            if not naive:
+                out["by_delay"][delay]["cached"] = cached
+            if not naive and k == 0:
+                out["view"] = _map_frame(page).evaluate(_PAN_ZOOM)
+                print(f"    per state and view: {_state_text(out)}", flush=True)
+            page.close()
         browser.close()
         out["peak_rss"] = _peak_rss(url)
     return out
+
+
+def _cached_after(page, *, timeout: float = 120.0) -> float | None:
+    """Seconds from the first paint until the map's filter caches were full for good (the
+    view may change after the first paint, which drops them): full, nothing being drawn, and
+    the same for 2 s. None: not in ``timeout`` seconds."""
+    probe = "() => [Shinan.marks.painted, Shinan.layer.cacheFullAt, Shinan.layer.painting()]"
+    deadline, last, since = time.perf_counter() + timeout, None, 0.0
+    while time.perf_counter() < deadline:
+        painted, full, painting = _map_frame(page).evaluate(probe)
+        if full != last or painting:
+            last, since = full, time.perf_counter()
+        elif full and time.perf_counter() - since >= 2:
+            return (full - painted) / 1000
+        page.wait_for_timeout(100)
+    return None
+
+
+def _first_paint(
+    page, url: str, ready: str, naive: bool, out: dict[str, Any], report: bool
+) -> dict:
+    """Load ``url`` in ``page`` until the map is drawn; the first paint (and, into ``out``,
+    its bytes and breakdown; printed if ``report``) and the byte counter the clicks use."""
+    received = {"all": 0, "map": 0}
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda m: _count(received, m)))
+    start = time.perf_counter()
+    page.goto(url)
+    _wait(page, ready, timeout=900)
+    paint = time.perf_counter() - start
+    out["first_paint"] = paint
+    out["first_bytes"] = dict(received)
+    if not naive:
+        breakdown = _first_paint_breakdown(page)
+        # What the user sees, on the page's clock: polling the frame (blocked while its
+        # main thread works) added up to a few hundred ms to the wall-clock figure.
+        out["breakdown"] = breakdown
+        out["seen_by_probe"] = paint
+        paint = out["first_paint"] = breakdown["at_painted"] / 1000
+        if report:
+            _print_first_paint(received, start, breakdown, out["seen_by_probe"])
+    return {"paint": paint, "received": received}
+
+
+def _print_first_paint(received: dict, start: float, breakdown: dict, seen: float) -> None:
+    arrived = ", ".join(
+        f"{label} {received[k] - start:.2f} s"
+        for label, k in (
+            ("first message", "t_first"),
+            ("map", "t_map"),
+            ("project data or its loader", "t_data"),
+            ("background", "t_background"),
+        )
+        if k in received
+    )
+    print(f"    websocket: {arrived}", flush=True)
+    print(
+        f"    first paint: {_breakdown_text(breakdown, received)}; the bench's "
+        f"probe saw it at {seen:.2f} s",
+        flush=True,
+    )
+
+
+def _clicks(page, toggles: tuple[str, ...], naive: bool, first: dict, out: dict) -> list:
+    """Each status pill off, then on again: the settle times in click order; bytes, the
+    server's confirmation and the map frame's work into ``out`` (when it is the run's)."""
+    received, settles = first["received"], []
+    for name in ("new", "repeated", "new_map", "rep_map", "confirmed", "instant", "load"):
+        out.setdefault(name, [])
+    seen = {frozenset(schema.STATUSES)}
+    state = set(schema.STATUSES)
+    for status in toggles:
+        for _ in range(2):  # off, then on again
+            state ^= {status}
+            mark = _mark(page, naive)
+            # Reset in one step: a frame counted between two Playwright calls would find
+            # no "all" key (seen at load 20).
+            received.clear()
+            received.update(all=0, map=0)
+            applied = None if naive else _map_frame(page).evaluate(_INSTANT)[0]
+            received.update(all=0, map=0)
+            start = time.perf_counter()
+            _click_pill(page, _pill(status, naive))
+            if not naive:  # the filter on screen (the view may still be being drawn)
+                _wait(page, _settled(naive, mark, drawn=False), timeout=900)
+                out.setdefault("shown", []).append(time.perf_counter() - start)
+            _wait(page, _settled(naive, mark), timeout=900)
+            settles.append(time.perf_counter() - start)
+            if not naive:  # what the click's draw did: groups drawn of all, milliseconds
+                out.setdefault("draws", []).append(_map_frame(page).evaluate(_LAST_DRAW))
+            if not naive:  # the page applied it at once (or not); now the server's rerun
+                _wait(page, _confirmed(mark), timeout=900)
+                out["confirmed"].append(time.perf_counter() - start)
+                count, last = _map_frame(page).evaluate(_INSTANT)
+                out["instant"].append(last if count > applied else None)
+                out["load"].append(os.getloadavg()[0])
+            page.wait_for_timeout(1500 if naive else 800)  # the rest of the same rerun
+            again = frozenset(state) in seen
+            out["repeated" if again else "new"].append(received["all"])
+            out["rep_map" if again else "new_map"].append(received["map"])
+            seen.add(frozenset(state))
+            if not naive:
+                work = _map_frame(page).evaluate(_STATE_WORK)
+                for name, value in work.items():
+                    out.setdefault(name, []).append(value)
+    return settles
 
 
 def browser_context(pw, url: str, *, warm: bool) -> tuple[Any, Any]:
@@ -459,10 +536,16 @@ def _mark(page, naive: bool) -> float:
     )
 
 
-def _settled(naive: bool, mark: float) -> str:
+def _settled(naive: bool, mark: float, *, drawn: bool = True) -> str:
+    """The map shows the click's filter; with ``drawn``, a view being drawn in slices (a
+    click during a zoom's drawing shows the old view without what it hides meanwhile) is
+    finished too."""
     if naive:
         return _NAIVE_READY
-    return f"() => !!(window.Shinan && Shinan.lastApply && Shinan.lastApply.at !== {mark})"
+    busy = "(Shinan.layer.painting && Shinan.layer.painting())" if drawn else "false"
+    return (
+        f"() => !!(window.Shinan && Shinan.lastApply && Shinan.lastApply.at !== {mark} && !{busy})"
+    )
 
 
 def _confirmed(mark: float) -> str:
@@ -585,6 +668,29 @@ def _summary(m: dict[str, Any]) -> str:
         f"server {m['server']:.3f} s/rerun (map), peak {m['peak_rss'] / 2**20:.0f} MB"
         + _confirmed_summary(m)
     )
+
+
+def _delay_text(m: dict[str, Any]) -> str:
+    """Settle times by the wait between the first paint and the first click."""
+    cached = m.get("cached_s")
+    lines = [
+        "    filter caches full "
+        + (f"{cached:.2f} s after the first paint" if cached is not None else "not in 120 s")
+        + " (a page left alone)"
+    ]
+    for delay, got in m["by_delay"].items():
+        settle = got["settle"]
+        lines.append(
+            f"    first click {delay / 1000:g} s after the first paint ({got['first_paint']:.2f} "
+            f"s; caches {'full' if got.get('cached') else 'not full'} then): settle median "
+            f"{statistics.median(settle):.2f} s, max {max(settle):.2f} s; in click order "
+            + " ".join(f"{x:.2f}" for x in settle)
+            + "; filter on screen "
+            + " ".join(f"{x:.2f}" for x in got.get("shown", []))
+            + "; groups drawn by each click's draw (of all, ms) "
+            + " ".join(f"{d}/{g} {ms:.0f}" for d, g, ms in got.get("draws", []))
+        )
+    return "\n".join(lines)
 
 
 def _confirmed_summary(m: dict[str, Any]) -> str:
