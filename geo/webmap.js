@@ -29,6 +29,16 @@
       S.relabel();
     }).observe(map.getContainer());
   }
+  // The page sizes this frame to the window (ui/layout.py) on a timer, which a long first
+  // draw holds back: the map was drawn at the frame's first height (often 320 px), then
+  // resized and drawn again. The page is asked to size it now, before the first draw.
+  S.fitFrame = function () {
+    try {
+      if (window.parent !== window && window.parent.__shinanFitNow) window.parent.__shinanFitNow();
+    } catch (e) { /* a page of another origin: keep the frame as it is */ }
+    map.invalidateSize(false);
+  };
+  S.fitFrame();
 
   // An HTML box in a corner of the map, removed with the feature group that holds it.
   S.Box = L.Layer.extend({
@@ -1583,6 +1593,7 @@
   // Draw what S.show applied; S.lastApply includes the draw.
   function finishShow(applied) {
     S._deferred = null;
+    if (!S.marks.complete) S.fitFrame(); // drawn once, at the size and view the page gives it
     var drawStart = performance.now();
     if (S.layer._map) S.layer._redraw(); // now, not next frame: S.lastApply includes it
     if (S.marks.complete) S.relabel();

@@ -200,7 +200,7 @@ class _MapClient(JSCSSMixin, _Script):
 
     def __init__(self, url: str | None = None, *, failed: str = "") -> None:
         if url is None:
-            super().__init__(_CLIENT_JS.replace("__DEFS__", json.dumps(defs_svg())))
+            super().__init__(_client_code())
             self.default_js = []
         else:
             super().__init__("window.__shinanClient(__MAP__);")
@@ -208,10 +208,15 @@ class _MapClient(JSCSSMixin, _Script):
         self.default_css = []
 
 
+def _client_code() -> str:
+    """``webmap.js`` with the symbols' SVG definitions in it."""
+    return _CLIENT_JS.replace("__DEFS__", json.dumps(defs_svg()))
+
+
 def client_script() -> str:
     """``webmap.js`` as the file the map's frame loads (:func:`write_client_file`): it defines
     ``window.__shinanClient(map)``, which the base map's script calls with the map."""
-    code = _CLIENT_JS.replace("__DEFS__", json.dumps(defs_svg())).rstrip()
+    code = _client_code().rstrip()
     if not code.endswith(_CLIENT_CALL):
         raise ValueError(f"geo/webmap.js must end with {_CLIENT_CALL!r}: it is one function")
     return f"window.__shinanClient = {code.removesuffix('(__MAP__);')};\n"
@@ -499,8 +504,9 @@ def base_map(
         # the scene clicker anyway.
         keyboard=False,
     )
-    xmin, ymin, xmax, ymax = settings.DISTRICT_BOUNDS
-    m.fit_bounds([[ymin, xmin], [ymax, xmax]], padding=(12, 12))
+    # No fit to the district here: the page sends the view (the district's, a link's, a
+    # scene's) on its first render, and an animated fit started at the frame's first height
+    # finished after it, at another zoom (12.5 or 13 by the race between frame and page).
     MetricScale().add_to(m)
     _MapClient(client_url, failed=client_failed).add_to(m)
     if client_url:

@@ -91,3 +91,39 @@ def test_the_first_paint_draws_every_project_once_with_its_symbols(query):
         assert len(set(views)) == len(views), f"the same view drawn more than once: {views}"
     assert marks["client"] <= marks["complete"] <= marks["painted"]
     assert alpha > 0, "a point project's marker is missing from the canvas"
+
+
+#: The page as the race left it: the frame at its first height (320 px) when the map starts,
+#: sized only when asked (the page's 250 ms timer is held back by a long first draw).
+LATE_FIT = """(() => { if (window !== window.top) return;
+    window.__shinanFit = true;  // the page's own sizing script stands down
+    const set = (h) => document.documentElement.style.setProperty("--shinan-map-h", h);
+    document.addEventListener("DOMContentLoaded", () => set("320px"));
+    window.__shinanFitNow = () => set("600px");
+})();"""
+
+
+def test_the_first_draw_is_at_the_frames_final_size_and_the_view_stays():
+    """Before, the map was drawn at 320 px, resized and drawn again, and a fit to the district
+    begun at 320 px finished after the page's view was set: zoom 12.5 instead of 13."""
+    env = {"PROJECT_MAP_DATA": str(TEST_DATA), "PROJECT_MAP_BASEMAP": "none"}
+    with serve_app(APP, env=env) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith(url) else r.abort("failed"),
+        )
+        page = context.new_page()
+        page.add_init_script(LATE_FIT)
+        page.add_init_script(DRAW_LOG)
+        page.goto(url + "/?presenter=1")
+        frame = _map_frame(page)
+        page.wait_for_timeout(1500)  # a late zoom or resize would have happened by now
+        log, zoom, height = frame.evaluate("() => [Shinan.drawLog, map.getZoom(), map.getSize().y]")
+        browser.close()
+    assert log, "nothing was drawn"
+    first = log[0]["view"].split(" ")
+    assert first[0] == "13" and height == 600 and zoom == 13, (first, height, zoom)
+    assert all(d["view"].split(" ")[0] == "13" for d in log), [d["view"] for d in log]
+    assert "600" in log[0]["view"], f"first drawn at another height: {log[0]['view']}"

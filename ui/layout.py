@@ -71,6 +71,8 @@ _FIT_JS = """
       doc.documentElement.style.setProperty("--shinan-map-h", value);
     }
   }
+  // The map calls this before its first draw (its frame may not have been sized yet).
+  root.__shinanFitNow = fit;
   root.addEventListener("resize", fit);
   setInterval(fit, 250);
   fit();
