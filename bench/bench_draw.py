@@ -40,10 +40,10 @@ import folium  # noqa: E402
 import geopandas as gpd  # noqa: E402
 
 from bench.synthetic import synthetic_collection  # noqa: E402
-from geo.browserdata import browser_data  # noqa: E402
 from geo.coords import add_measures  # noqa: E402
 from geo.filter import split_by_placement  # noqa: E402
-from geo.webmap import base_map, projects_group  # noqa: E402
+from maps.browserdata import browser_data  # noqa: E402
+from maps.webmap import base_map, projects_group  # noqa: E402
 from tests.browser_support import find_chromium, launch_chromium  # noqa: E402
 from ui.assets import use_local_assets  # noqa: E402
 
@@ -210,13 +210,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--client",
         type=Path,
-        help="another webmap.js (e.g. `git show main:geo/webmap.js`), to compare in one minute",
+        help="another webmap.js (e.g. `git show main:maps/webmap.js`), to compare in one minute",
     )
     args = parser.parse_args(argv)
     if args.client:
-        import geo.webmap
+        import maps.webmap
 
-        geo.webmap._CLIENT_JS = args.client.read_text(encoding="utf-8")
+        maps.webmap._CLIENT_JS = args.client.read_text(encoding="utf-8")
     if find_chromium() is None:
         sys.exit("Chromium not found: apt-get install chromium")
     import os

@@ -28,8 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo import ProjectFilter, apply_filter, load_boundary, load_projects, settings, tiles  # noqa: E402
+from geo import ProjectFilter, apply_filter, load_boundary, load_projects, settings  # noqa: E402
 from geo.jobs import run_job, start_workers  # noqa: E402
+from maps import tiles  # noqa: E402
 from maps.page import PRESETS  # noqa: E402
 from maps.snapshot import SnapshotSpec, render_snapshot  # noqa: E402
 

@@ -10,7 +10,7 @@ script reruns. Timed, per update, from the loaded frame to the bytes Streamlit w
 - ``geo.filter.apply_filter`` on the cached frame (loading is cached in the app, not timed);
 - building the map exactly as ``ui/app.py`` does: ``base_map()``, the basemap group ("light"),
   the boundary group, ``projects_group`` (one character per project: the projects themselves
-  go to the browser once, see ``geo/browserdata.py``) and ``selection_group`` (nothing
+  go to the browser once, see ``maps/browserdata.py``) and ``selection_group`` (nothing
   selected), and hashing the project data element as Streamlit does on every rerun;
 - all of ``streamlit_folium.st_folium``'s own Python work: rendering the base map, its header
   and HTML, ``_get_map_string``, ``_get_feature_group_string`` for each group, the CSS/JS link
@@ -65,11 +65,12 @@ import streamlit_folium  # noqa: E402
 
 from bench.synthetic import describe, synthetic_collection  # noqa: E402
 from geo import schema, settings  # noqa: E402
-from geo.browserdata import BrowserData, browser_data  # noqa: E402
 from geo.coords import add_measures  # noqa: E402
 from geo.filter import ProjectFilter, apply_filter, split_by_placement  # noqa: E402
 from geo.load import load_boundary, load_projects  # noqa: E402
-from geo.webmap import (  # noqa: E402
+from layers import STATUS_STYLES  # noqa: E402
+from maps.browserdata import BrowserData, browser_data  # noqa: E402
+from maps.webmap import (  # noqa: E402
     background_group,
     base_map,
     basemap_group,
@@ -82,7 +83,6 @@ from geo.webmap import (  # noqa: E402
     selection_group,
     stable_names,
 )
-from layers import STATUS_STYLES  # noqa: E402
 from ui.app import MAP_HEIGHT, MAP_KEY  # noqa: E402
 from ui.assets import use_local_assets  # noqa: E402
 

@@ -55,12 +55,12 @@ from bench.bench_map_update import send_map  # noqa: E402
 from bench.naive_app import naive_map  # noqa: E402
 from bench.synthetic import synthetic_collection  # noqa: E402
 from geo import schema, settings  # noqa: E402
-from geo.browserdata import browser_data  # noqa: E402
 from geo.coords import add_measures  # noqa: E402
 from geo.filter import ProjectFilter, apply_filter, split_by_placement  # noqa: E402
 from geo.load import load_boundary, load_projects  # noqa: E402
 from geo.parquet import write_projects_parquet  # noqa: E402
-from geo.webmap import (  # noqa: E402
+from maps.browserdata import browser_data  # noqa: E402
+from maps.webmap import (  # noqa: E402
     base_map,
     fixed_data,
     fixed_group,
@@ -421,7 +421,7 @@ _STATE_WORK = """() => { const r = window.__benchRenders.splice(0);
 # Redraw after a pan and a zoom, and frame intervals while an animated pan runs.
 _PAN_ZOOM = """async () => {
     const frame = () => new Promise(r => requestAnimationFrame(r));
-    // A new view is drawn in slices (geo/webmap.js): settled once its drawing is finished.
+    // A new view is drawn in slices (maps/webmap.js): settled once its drawing is finished.
     const painting = () => Shinan.layer.painting && Shinan.layer.painting();
     const settle = async () => { await new Promise(r => setTimeout(r, 400));
         while (painting()) await new Promise(r => setTimeout(r, 20)); };

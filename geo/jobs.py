@@ -30,7 +30,7 @@ T = TypeVar("T")
 #: How much lower than the server's the workers' CPU priority is (Unix ``nice``).
 WORKER_NICENESS = 10
 #: Modules the forkserver imports once, so each forked job starts with them loaded.
-PRELOAD = ["geo.render", "geo.export", "geo.worker_warmup"]
+PRELOAD = ["geo.render", "geo.export", "maps.worker_warmup"]
 
 
 class JobError(RuntimeError):

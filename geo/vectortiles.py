@@ -3,7 +3,7 @@
 ``python -m geo tiles [PATH] --out DIR`` writes one PMTiles archive per layer (GDAL's PMTiles
 driver, bundled with pyogrio) and ``tiles.json`` beside them. The browser reads the archives
 by HTTP range requests from Streamlit's static folder with the vendored protomaps-leaflet
-(decoded in a worker), draws them itself (``geo/tiles_layer.js``) and filters them by status
+(decoded in a worker), draws them itself (``maps/tiles_layer.js``) and filters them by status
 and year; a click
 sends the project's id back, and everything else about a project is looked up on the server.
 

@@ -9,7 +9,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "state seen before shows at once.",
     ),
     "scale.coverage.run": ("计算覆盖分析", "Work out coverage"),
-    # The projects reach the map as a file the page fetches (geo.browserdata.write_data_file).
+    # The projects reach the map as a file the page fetches (maps.browserdata.write_data_file).
     "scale.data_file_failed": (
         "项目数据文件无法读取，地图上不显示项目；请刷新页面，"
         "若仍如此请联系管理员检查服务器的 static/projects 文件夹",
@@ -17,7 +17,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "page; if it persists, ask the administrator to check the server's static/projects "
         "folder",
     ),
-    # The map's browser side reaches its frame as a file (geo.webmap.write_client_file).
+    # The map's browser side reaches its frame as a file (maps.webmap.write_client_file).
     "scale.client_file_failed": (
         "地图程序文件无法加载，地图无法显示；请刷新页面，"
         "若仍如此请联系管理员检查服务器的 static/client 文件夹",

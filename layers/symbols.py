@@ -10,7 +10,7 @@ Each cue carries one meaning, so the cues can be read together:
   only plans;
 - **dotted grey ring**, smaller and fainter: a schematic position (the report gives no site).
 
-The Leaflet map (``geo.webmap``), its legend and the print renderer read the same
+The Leaflet map (``maps.webmap``), its legend and the print renderer read the same
 :func:`symbol_for`, so a symbol means the same everywhere.
 """
 

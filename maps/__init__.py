@@ -4,7 +4,11 @@
 frame, background, features, labels, legend, figures box, inset, furniture, scale bar,
 caption, vectors); ``file_exports`` makes the standalone HTML map and zips of snapshots. All
 read the visual language of ``layers.symbols``. ``geo.render``, ``geo.labels`` and
-``geo.export`` re-export the names other code imported from them. The live map
-(``geo/webmap.py``, ``geo/webmap.js``, ``geo/tiles.py``) should move here too once the work
-on how it sends features has landed.
+``geo.export`` re-export the names other code imported from them.
+
+The live map is here too: ``webmap`` (the Leaflet base map and the groups each rerun sends)
+with its browser side ``webmap.js`` and ``viewcodes.js``; ``browserdata`` (the projects in
+browser form, sent once); ``tiledmap`` with ``tiles_layer.js`` and ``tiles_painter.js`` (the
+vector-tiled layers); ``tiles`` (basemap tiles for snapshots); ``worker_warmup`` (the export
+workers' start).
 """

@@ -17,8 +17,9 @@ from matplotlib.patches import PathPatch
 from matplotlib.transforms import Affine2D
 from shapely.ops import polylabel
 
-from geo import settings, tiles
+from geo import settings
 from layers.palette import BOUNDARY_STYLE
+from maps import tiles
 from maps.extent import lonlat_bounds, shrink_bounds, transformer
 from maps.features import POINTS_PER_WEB_PX, polygon_path, web_dashes
 from maps.fonts import (

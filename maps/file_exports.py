@@ -34,7 +34,7 @@ def export_html(
 
     Leaflet's JS and CSS (``static/vendor/leaflet``) are inlined, with the CSS's images as
     data URIs; no script or stylesheet is loaded from any URL. The map is the live map's
-    (``geo.webmap.standalone_map``): the offline background as vector data (sea, Shinan and
+    (``maps.webmap.standalone_map``): the offline background as vector data (sea, Shinan and
     its neighbours, district and place names), layers by symbol with points above areas,
     labels from zoom 15, legend inside the map, and the title. Tiles are asked for only when
     ``basemap`` names a tile basemap; they then lie over the offline background, which shows
@@ -43,7 +43,7 @@ def export_html(
     # folium and the web map are imported here: image exports never need them.
     import folium
 
-    from geo.webmap import standalone_map
+    from maps.webmap import standalone_map
 
     m = standalone_map(gdf_shown, boundary, layers=layers, basemap_id=basemap, title=title)
     m.default_js = []

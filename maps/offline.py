@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Final
 
-from geo import tiles
+from maps import tiles
 
 #: How long a failed basemap is not asked again (seconds).
 OFFLINE_FOR_S: Final = 600.0

@@ -26,13 +26,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from geo import schema, settings, tiles
+from geo import schema, settings
 from geo.coords import to_gcj02
 from geo.filter import ProjectFilter, split_by_placement
 from geo.text import strip_hidden
 from i18n import t
 from layers import LAYERS
-from maps import figures_box, offline, scalebar
+from maps import figures_box, offline, scalebar, tiles
 from maps.background import (
     draw_boundary,
     draw_context_labels,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import tiles
 from geo.load import load_projects, read_report_text
+from maps import tiles
 
 TEST_DATA = Path(__file__).parent / "data" / "mini_projects.geojson"
 

@@ -1,7 +1,7 @@
 """What the live map shows, read from an AppTest run (no JavaScript runs there).
 
 The projects reach the browser once, as a data script beside the map; each filter state is a
-view string sent in the map's feature groups (see ``geo/browserdata.py``). These helpers read
+view string sent in the map's feature groups (see ``maps/browserdata.py``). These helpers read
 both back, so tests ask "which projects does the map show" the way the browser answers it.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from geo.browserdata import read_element, read_views, shown_codes
+from maps.browserdata import read_element, read_views, shown_codes
 from ui.app import DATA_FILES
 
 

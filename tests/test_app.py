@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.browserdata import decode_geometries
+from maps.browserdata import decode_geometries
 from tests.conftest import TEST_DATA
 from tests.map_reading import map_args, map_data, shown, shown_ids
 

@@ -10,7 +10,9 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, MultiPolygon, Point, box
 
 from geo import filter_projects
-from geo.browserdata import (
+from geo.coords import to_gcj02
+from geo.filter import ProjectFilter, apply_filter, split_by_placement
+from maps.browserdata import (
     BROWSER_GRID,
     HIDDEN,
     browser_data,
@@ -20,9 +22,7 @@ from geo.browserdata import (
     shown_codes,
     view_codes,
 )
-from geo.coords import to_gcj02
-from geo.filter import ProjectFilter, apply_filter, split_by_placement
-from geo.webmap import projects_group, stable_names
+from maps.webmap import projects_group, stable_names
 from tests.test_webmap import HOSTILE, _render
 
 SHAPES = {

@@ -11,10 +11,10 @@ import pypdf
 import pytest
 from PIL import Image
 
-from geo import tiles
 from geo.cli import main
 from geo.export import DATA_FORMATS
 from geo.render import IMAGE_FORMATS, PRESETS
+from maps import tiles
 from tests.conftest import TEST_DATA
 
 

@@ -1,4 +1,4 @@
-"""The map's browser side (``geo/webmap.js``) reaches its frame as a content-named file.
+"""The map's browser side (``maps/webmap.js``) reaches its frame as a content-named file.
 
 It used to be inside the map's script, which streamlit-folium sends with every rerun (~40 KB of
 each new filter state) and the frame parses again. Now the server writes it once as
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-import geo.webmap
-from geo.webmap import (
+import maps.webmap
+from maps.webmap import (
     CLIENT_FILES_KEPT,
     base_map,
     client_file_name,
@@ -53,8 +53,8 @@ def test_a_changed_script_gets_a_new_name_and_old_versions_are_pruned(tmp_path, 
         old.write_text("old")
         time.sleep(0.02)  # ctime (when a file was last written or used) orders them
     before = client_file_name()
-    changed = geo.webmap._CLIENT_JS.replace("var S = ", "var S = /* v2 */ ", 1)
-    monkeypatch.setattr(geo.webmap, "_CLIENT_JS", changed)
+    changed = maps.webmap._CLIENT_JS.replace("var S = ", "var S = /* v2 */ ", 1)
+    monkeypatch.setattr(maps.webmap, "_CLIENT_JS", changed)
     assert client_file_name() != before, "a new app version must not reuse a cached name"
     path = write_client_file(tmp_path)
     assert "/* v2 */" in path.read_text("utf-8")

@@ -1,7 +1,7 @@
 """The projects reach the map as a file the page fetches, not inside the page's messages.
 
 The server writes every located project once per data version as a gzipped, content-named
-file under ``static/projects/`` (``geo.browserdata.write_data_file``); the page fetches it while
+file under ``static/projects/`` (``maps.browserdata.write_data_file``); the page fetches it while
 it makes the map's frame (``loader_script``). What a user would notice: the map draws offline
 with every project, a filter click fetches nothing again, an edited data file replaces the
 map's projects, a file that cannot be read says so inside the map, the labels still appear
@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from geo.browserdata import (
+from geo.coords import add_measures
+from geo.load import load_projects
+from maps.browserdata import (
     DATA_FILES_KEPT,
     browser_data,
     loader_script,
     read_element,
     write_data_file,
 )
-from geo.coords import add_measures
-from geo.load import load_projects
 from tests.browser_support import find_chromium, launch_chromium, offline_context, serve_app
 from tests.conftest import TEST_DATA
 
@@ -155,7 +155,7 @@ def test_the_map_draws_offline_from_the_file_and_a_rerun_fetches_nothing_again(t
         browser = launch_chromium(pw)
         context, requests = offline_context(browser, url)
         page = context.new_page()
-        inline = []  # messages holding the payload itself (geo.browserdata.data_script)
+        inline = []  # messages holding the payload itself (maps.browserdata.data_script)
 
         def note(m):
             if isinstance(m, bytes) and b"/* shinan-data " in m and b"] = {" in m:

@@ -11,10 +11,11 @@ import pytest
 import xyzservices
 from streamlit.testing.v1 import AppTest
 
-from geo import settings, tiles
+from geo import settings
 from geo.cli import main
 from geo.text import escape_markdown, strip_hidden
 from geo.view import from_query
+from maps import tiles
 from tests.conftest import TEST_DATA
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

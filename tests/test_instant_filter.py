@@ -1,6 +1,6 @@
 """Filters applied in the page at once: the browser's view equals Python's, before the rerun.
 
-Two parts. In a bare Chromium page, ``geo/viewcodes.js`` is given the browser data and asked
+Two parts. In a bare Chromium page, ``maps/viewcodes.js`` is given the browser data and asked
 for many filters, on the bundled projects and on 2,000 synthetic ones: its codes, legend and
 year label must be exactly what the server would send (``view_codes`` of ``apply_filter``,
 ``legend_html``, ``time_label``). Then the app itself, with the server's websocket messages
@@ -18,19 +18,19 @@ import pytest
 
 from bench.synthetic import synthetic_collection
 from geo import settings
-from geo.browserdata import browser_data, view_codes
 from geo.coords import add_measures
 from geo.filter import apply_filter, project_years, split_by_placement
 from geo.load import load_projects
 from geo.schema import LAYER_IDS, STATUSES
 from geo.timeline import time_steps
 from geo.view import ViewState, time_label
-from geo.webmap import _MAP_CSS, legend_html
+from maps.browserdata import browser_data, view_codes
+from maps.webmap import _MAP_CSS, legend_html
 from tests.browser_support import find_chromium, launch_chromium, serve_app
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
-VIEWCODES_JS = (ROOT / "geo" / "viewcodes.js").read_text(encoding="utf-8")
+VIEWCODES_JS = (ROOT / "maps" / "viewcodes.js").read_text(encoding="utf-8")
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if find_chromium() is None:

@@ -8,9 +8,9 @@ import pytest
 
 from geo import filter_projects
 from geo.schema import GEOMETRY_TYPES, LAYER_IDS, STATUSES
-from geo.webmap import legend_html
 from layers import LAYERS, STATUS_STYLES
 from layers.symbols import MARKER_PATHS, symbol_for
+from maps.webmap import legend_html
 
 
 @pytest.mark.parametrize("layer_id", LAYER_IDS)

@@ -6,10 +6,10 @@ import urllib.error
 
 import pytest
 
-from geo import ProjectFilter, apply_filter, load_boundary, tiles
+from geo import ProjectFilter, apply_filter, load_boundary
 from geo.cli import main
 from geo.load import load_projects
-from maps import offline
+from maps import offline, tiles
 from maps.page import custom_page
 from maps.snapshot import SnapshotSpec, render_snapshot
 

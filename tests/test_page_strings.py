@@ -12,7 +12,8 @@ from i18n.page import STRINGS as PAGE
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE_CODE = [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]
-PAGE_CODE += [ROOT / "geo" / name for name in ("webmap.py", "view.py", "timeline.py")]
+PAGE_CODE += [ROOT / "geo" / name for name in ("view.py", "timeline.py")]
+PAGE_CODE += [ROOT / "maps" / "webmap.py"]
 #: Files another piece of work owns and converts itself.
 
 

@@ -19,7 +19,7 @@ from matplotlib.patches import Rectangle
 from PIL import Image
 from pyproj import Geod, Transformer
 
-from geo import ProjectFilter, apply_filter, load_boundary, tiles
+from geo import ProjectFilter, apply_filter, load_boundary
 from geo.render import (
     PRESETS,
     SnapshotSpec,
@@ -33,6 +33,7 @@ from geo.render import (
 )
 from geo.schema import LAYER_IDS, STATUSES
 from layers import LAYERS, STATUS_STYLES
+from maps import tiles
 
 SMALL = custom_page(640, 400, 80)
 #: The real fetcher, for the tests that talk to a port on this machine (never the internet).

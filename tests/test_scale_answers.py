@@ -13,13 +13,13 @@ import pytest
 
 from bench.synthetic import synthetic_collection
 from geo import analysis, load_projects
-from geo.browserdata import browser_data
 from geo.export import export_geojson
 from geo.filter import ProjectFilter, apply_filter, project_years
 from geo.load import _to_frame
 from geo.parquet import write_projects_parquet
 from geo.timeline import time_steps
-from geo.webmap import legend_html
+from maps.browserdata import browser_data
+from maps.webmap import legend_html
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def _legend_cells_row_by_row(shown) -> dict:
 
 @pytest.mark.parametrize("as_of", [None, 2020, 2021])
 def test_legend_cells_are_those_of_the_row_by_row_rule(from_parquet, as_of):
-    from geo.webmap import _hollow_only_by_cell
+    from maps.webmap import _hollow_only_by_cell
 
     shown = apply_filter(from_parquet, ProjectFilter(as_of=as_of))
     assert _hollow_only_by_cell(shown) == _legend_cells_row_by_row(shown)

@@ -14,9 +14,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from geo.browserdata import browser_data
 from geo.coords import add_measures
 from geo.load import load_projects
+from maps.browserdata import browser_data
 from tests.browser_support import find_chromium, free_port, launch_chromium, offline_context
 from tests.conftest import TEST_DATA
 from ui.app import DATA_FILES

@@ -12,7 +12,7 @@ from pyproj import Geod
 from geo import filter_projects, load_boundary
 from geo.coords import add_measures, to_gcj02
 from geo.html import escape_html
-from geo.webmap import base_map, boundary_group, layer_groups, selection_group, standalone_map
+from maps.webmap import base_map, boundary_group, layer_groups, selection_group, standalone_map
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,7 @@ def test_whole_payload_is_rounded(mini_gdf):
 
 
 def test_offline_background_has_land_neighbours_and_place_names(boundary_gdf):
-    from geo.webmap import background_group, load_context, load_landmarks
+    from maps.webmap import background_group, load_context, load_landmarks
 
     html = _render([background_group(boundary_gdf, load_context(), load_landmarks())])
     assert html.count("shinanLand") >= 2  # neighbours, then Shinan, under the tiles
@@ -178,7 +178,7 @@ def test_offline_background_has_land_neighbours_and_place_names(boundary_gdf):
 
 
 def test_landmarks_come_with_their_source():
-    from geo.webmap import load_landmarks
+    from maps.webmap import load_landmarks
 
     landmarks = load_landmarks()
     assert landmarks["source"].str.len().min() > 10
@@ -187,7 +187,7 @@ def test_landmarks_come_with_their_source():
 
 
 def test_failed_tiles_raise_a_notice_in_the_map():
-    from geo.webmap import basemap_group
+    from maps.webmap import basemap_group
 
     html = _render([basemap_group("light")])
     assert "Shinan.watchTiles" in html and "底图瓦片无法加载，已显示离线底图" in html
@@ -195,7 +195,7 @@ def test_failed_tiles_raise_a_notice_in_the_map():
 
 
 def test_overlay_holds_year_legend_and_view_state(mini_gdf):
-    from geo.webmap import legend_html, overlay_group
+    from maps.webmap import legend_html, overlay_group
 
     group = overlay_group(
         legend=legend_html(filter_projects(mini_gdf)),

@@ -17,7 +17,6 @@ from streamlit_folium import st_folium
 from geo import memory, settings
 from geo.accounts import view_needs_sign_in
 from geo.auth import ANONYMOUS
-from geo.browserdata import BrowserData, loader_script, write_data_file
 from geo.coords import gcj02_latlon
 from geo.db.connect import database_url, describe
 from geo.errors import ProjectDataError
@@ -28,7 +27,9 @@ from geo.scenes import Scene, load_scenes, scenes_path
 from geo.store import open_store
 from geo.text import escape_markdown
 from geo.view import ViewState, time_label
-from geo.webmap import (
+from i18n import t
+from maps.browserdata import BrowserData, loader_script, write_data_file
+from maps.webmap import (
     base_map,
     fixed_group,
     frame_group,
@@ -41,7 +42,6 @@ from geo.webmap import (
     stable_names,
     write_client_file,
 )
-from i18n import t
 from ui.assets import _static_prefix, missing_vendor_files, use_local_assets
 from ui.caches import (
     CLIENT_FILES,

@@ -12,21 +12,21 @@ import geopandas as gpd
 import streamlit as st
 
 from geo import memory, settings
-from geo.browserdata import BrowserData, browser_data, write_data_file
 from geo.coords import add_measures
 from geo.db.connect import database_url, describe
 from geo.load import load_projects
 from geo.store import load_projects_from, open_store
 from geo.vectortiles import TILES_ENV
-from geo.webmap import FixedData, fixed_data, write_client_file
 from i18n import DEFAULT_LANG
+from maps.browserdata import BrowserData, browser_data, write_data_file
+from maps.webmap import FixedData, fixed_data, write_client_file
 from ui.assets import REPO_ROOT
 from ui.insight_panel import cached_engine
 
-#: The map's project data files (``geo.browserdata.write_data_file``), under the folder
+#: The map's project data files (``maps.browserdata.write_data_file``), under the folder
 #: Streamlit serves at ``/app/static/``; made when first needed, never committed.
 DATA_FILES = REPO_ROOT / "static" / "projects"
-#: The map's browser side as a content-named file (``geo.webmap.write_client_file``), beside.
+#: The map's browser side as a content-named file (``maps.webmap.write_client_file``), beside.
 CLIENT_FILES = REPO_ROOT / "static" / "client"
 
 

@@ -27,7 +27,8 @@ from streamlit_folium import st_folium
 from geo import settings
 from geo.filter import ProjectFilter, apply_filter, split_by_placement
 from geo.view import ViewState, time_label
-from geo.webmap import (
+from i18n import t
+from maps.webmap import (
     _MAP_CSS,  # the main map's look, so both panes read the same
     MetricScale,
     _MapClient,  # the browser side that draws the layers' symbols
@@ -38,7 +39,6 @@ from geo.webmap import (
     legend_html,
     overlay_group,
 )
-from i18n import t
 
 #: Leaflet.Sync 0.2.4 (BSD-3-Clause, npm ``leaflet.sync``), under ``static/vendor/``.
 SYNC_JS: Final = "leaflet-sync/L.Map.Sync.js"

@@ -1,6 +1,6 @@
 // The sidebar's filters applied in the page at once, before the server's rerun arrives.
 // A click on a status pill, a layer checkbox, a time mode or an "as of" step is read back from
-// the widgets, the map's codes are computed here (geo/viewcodes.js, exactly as Python would)
+// the widgets, the map's codes are computed here (maps/viewcodes.js, exactly as Python would)
 // and handed to the map frame's Shinan.show, with the legend and the year box to match. The
 // rerun then sends the same codes, which the map finds already applied. Only when the server
 // says so (Shinan.state.filter.instant: no playback, radius or chart pick, which only the
@@ -67,7 +67,7 @@
     var box = doc.querySelector(".shinan-legend");
     if (box) {
       var details = box.querySelector("details"), open = !details || details.open;
-      box.innerHTML = d.filter.legend; // made and escaped in Python (geo.webmap.legend_html)
+      box.innerHTML = d.filter.legend; // made and escaped in Python (maps.webmap.legend_html)
       box.querySelector("details").open = open;
       F.showLegend(box, F.legend(d, spec, codes));
     }
@@ -109,7 +109,7 @@
     F.showBoxes(w.document, d, spec, codes, label);
     var computed = performance.now();
     S.show(server.key, codes);
-    if (S.tiles && S.tiles.follow) S.tiles.follow(spec); // the tiled layers (geo/tiles_layer.js)
+    if (S.tiles && S.tiles.follow) S.tiles.follow(spec); // the tiled layers (maps/tiles_layer.js)
     if (S.lastApply) S.lastApply.instant = true;
     var end = performance.now();
     // For the benchmark: the page's own work apart from the map's drawing.

@@ -1,7 +1,7 @@
 """Filters applied in the page at once: the script that does it, and what the server tells it.
 
 A filter click used to wait for the rerun, the websocket and streamlit-folium (0.8 s at 10,000
-projects). The page script (``geo/viewcodes.js`` + ``ui/instant_filter.js``) computes the
+projects). The page script (``maps/viewcodes.js`` + ``ui/instant_filter.js``) computes the
 map's view itself from the data the page already holds and shows it before the rerun; the
 rerun then sends the same view. Its text never changes, so Streamlit sends it once.
 """
@@ -12,12 +12,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from geo.browserdata import BrowserData
 from geo.view import ViewState
+from maps.browserdata import BrowserData
 from ui.state import MODES
 
 _ROOT = Path(__file__).resolve().parents[1]
-_SOURCES = (_ROOT / "geo" / "viewcodes.js", _ROOT / "ui" / "instant_filter.js")
+_SOURCES = (_ROOT / "maps" / "viewcodes.js", _ROOT / "ui" / "instant_filter.js")
 #: Streamlit's sanitizer (DOMPurify) drops a script with "<" before a letter, "/" or "!".
 _UNSAFE = re.compile(r"<[A-Za-z/!]")
 

@@ -241,7 +241,7 @@ def playback_frames(view: ViewState, gdf: gpd.GeoDataFrame) -> list[tuple[ViewSt
     """While playing, every frame as (view, year label, note); empty when not playing.
 
     All frames go to the browser at once and its player steps through them on an even clock
-    (``geo/webmap.js``); the page is not rerun for each step.
+    (``maps/webmap.js``); the page is not rerun for each step.
     """
     if not st.session_state.get("playing"):
         return []

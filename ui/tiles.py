@@ -1,6 +1,6 @@
 """Vector tiles on the live map, when ``$PROJECT_MAP_TILES`` names a manifest under static/.
 
-The tiled layers are drawn in the browser from PMTiles (``geo.vectortiles``, ``geo.tiledmap``)
+The tiled layers are drawn in the browser from PMTiles (``geo.vectortiles``, ``maps.tiledmap``)
 instead of being sent as features; the other layers are drawn as before. A manifest that
 cannot be used is one message above the map, and the map then draws every layer itself.
 """
@@ -16,7 +16,6 @@ import streamlit as st
 
 from geo import settings
 from geo.db.connect import database_url
-from geo.tiledmap import tiles_group
 from geo.vectortiles import (
     TILES_ENV,
     Manifest,
@@ -31,6 +30,7 @@ from geo.view import ViewState
 from i18n import t
 from layers import LAYERS
 from layers.palette import STATUS_STYLES
+from maps.tiledmap import tiles_group
 from ui.assets import REPO_ROOT, _static_prefix
 from ui.insight_panel import current_pick, current_radius
 

@@ -5,7 +5,7 @@ A filter change used to send every shown geometry again (4.8 MB per new filter s
 basemap grid and language (:func:`browser_data`, put into the page by the UI as a script that
 Streamlit caches by hash), and each filter state is one character per project
 (:func:`view_codes`): ``.`` hidden, or the status and target flag to draw it with. The
-browser (``geo/webmap.js``) keeps the drawn features and only shows, hides or restyles them.
+browser (``maps/webmap.js``) keeps the drawn features and only shows, hides or restyles them.
 
 Compact encoding: coordinates are integers on the ``BROWSER_GRID`` (about 1 m) relative to an
 origin, each ring delta-encoded; properties go in columns, strings already HTML-escaped.
@@ -278,7 +278,7 @@ def filter_views(
     gdf: gpd.GeoDataFrame, ids: pd.Index, layers: tuple[str, ...], lang: str
 ) -> dict[str, Any]:
     """What the browser needs to filter by itself exactly as :func:`view_codes` of
-    :func:`geo.filter.apply_filter` would (``geo/viewcodes.js``), sent once per data version.
+    :func:`geo.filter.apply_filter` would (``maps/viewcodes.js``), sent once per data version.
 
     Layers and statuses filter independently of time, so one string per time view is enough:
     ``all`` (the report date), ``asOf[year]`` for every year the sidebar's "as of" slider offers
@@ -288,7 +288,7 @@ def filter_views(
     period keeps a project when one of them lies inside it). ``text`` holds the year label and
     ``legend`` every legend row and cell, hidden until the browser picks the shown ones.
     """
-    from geo.webmap import legend_html  # geo.webmap imports this module: import when called
+    from maps.webmap import legend_html  # maps.webmap imports this module: import when called
 
     form = BrowserData(key="", payload="", ids=ids, layers=layers)
     steps = time_steps(gdf["milestones"]) or [settings.LAST_YEAR]

@@ -15,11 +15,11 @@ from typing import Any
 import folium
 from folium.elements import JSCSSMixin
 
-from geo.browserdata import layer_symbols
-from geo.webmap import _Script
 from layers import LAYERS
 from layers.palette import STATUS_STYLES
 from layers.symbols import PATTERN_TILES
+from maps.browserdata import layer_symbols
+from maps.webmap import _Script
 
 # The painter (pure functions, also run in the paint workers) and the page's tiled layer.
 _CLIENT_JS = "\n".join(
@@ -61,7 +61,7 @@ def _pattern_svg(pattern: str, status: str) -> str:
 class TiledClient(JSCSSMixin, _Script):
     """protomaps-leaflet (loaded from ``plugin_url``, vendored) and ``tiles_layer.js``.
 
-    Added to the base map by ``geo.webmap.base_map``; the same on every rerun.
+    Added to the base map by ``maps.webmap.base_map``; the same on every rerun.
     """
 
     def __init__(self, plugin_url: str) -> None:

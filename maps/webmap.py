@@ -29,7 +29,14 @@ from branca.element import Element, MacroElement, Template
 from folium.elements import ElementAddToElement, JSCSSMixin
 
 from geo import settings
-from geo.browserdata import (
+from geo.coords import to_gcj02
+from geo.filter import split_by_placement
+from geo.html import escape_html
+from i18n import t
+from layers import LAYERS, STATUS_STYLES, LayerSpec
+from layers.palette import BACKGROUND, BOUNDARY_STYLE
+from layers.symbols import PATTERN_TILES, defs_svg, symbol_for
+from maps.browserdata import (
     HIGHLIGHT_STYLE,
     BrowserData,
     data_script,
@@ -38,13 +45,6 @@ from geo.browserdata import (
     publish,
     view_codes,
 )
-from geo.coords import to_gcj02
-from geo.filter import split_by_placement
-from geo.html import escape_html
-from i18n import t
-from layers import LAYERS, STATUS_STYLES, LayerSpec
-from layers.palette import BACKGROUND, BOUNDARY_STYLE
-from layers.symbols import PATTERN_TILES, defs_svg, symbol_for
 
 #: Coordinates sent to the browser are rounded to this grid (degrees, about 1 m).
 BROWSER_GRID = 1e-5
@@ -218,7 +218,7 @@ def client_script() -> str:
     ``window.__shinanClient(map)``, which the base map's script calls with the map."""
     code = _client_code().rstrip()
     if not code.endswith(_CLIENT_CALL):
-        raise ValueError(f"geo/webmap.js must end with {_CLIENT_CALL!r}: it is one function")
+        raise ValueError(f"maps/webmap.js must end with {_CLIENT_CALL!r}: it is one function")
     return f"window.__shinanClient = {code.removesuffix('(__MAP__);')};\n"
 
 
@@ -357,7 +357,7 @@ def legend_html(
     Rows, columns, cells and notes carry ``data-layer``, ``data-status``, ``data-hollow`` and
     ``data-note``. With ``every`` the legend holds every row, column and cell variant, those
     not shown ``hidden``: the browser then shows the ones a filter needs at once
-    (``geo/viewcodes.js``), and what it shows reads exactly as this legend without ``every``.
+    (``maps/viewcodes.js``), and what it shows reads exactly as this legend without ``every``.
     """
     visible = [i for i in LAYERS if layers is None or i in set(layers)]
     if gdf_shown is None:
@@ -487,7 +487,7 @@ def base_map(
     It holds no data and nothing that depends on the view, so its script is the same on every
     rerun and in every mode (presenter mode and the language are set by :func:`overlay_group`).
     ``tiles_plugin`` (the vendored protomaps-leaflet's URL) adds the tiled layers' client
-    (``geo.tiledmap``), for when vector tiles are configured. ``client_url`` is where the app
+    (``maps.tiledmap``), for when vector tiles are configured. ``client_url`` is where the app
     serves :func:`write_client_file`'s file (the client is inline without it), and
     ``client_failed`` what the map says when that file cannot be loaded.
     """
@@ -515,7 +515,7 @@ def base_map(
         m.default_js = [("shinan_guard", _guard_url(client_url, client_failed)), *m.default_js]
     m.get_root().header.add_child(Element(_MAP_CSS), name="shinan_css")
     if tiles_plugin:
-        from geo.tiledmap import TiledClient  # it builds on this module
+        from maps.tiledmap import TiledClient  # it builds on this module
 
         TiledClient(tiles_plugin).add_to(m)
     return m
@@ -588,7 +588,7 @@ class FixedData:
 
     def __init__(self, payload: dict[str, Any]) -> None:
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        # No "<" at all (see geo.browserdata): it cannot close the script, and the page's
+        # No "<" at all (see maps.browserdata): it cannot close the script, and the page's
         # sanitizer drops a script holding "<" before a letter.
         self.payload = text.replace("<", "\\u003c").translate(_SCRIPT_SAFE)
         self.key = hashlib.sha256(self.payload.encode()).hexdigest()[:16]
@@ -744,7 +744,7 @@ def projects_group(
 ) -> folium.FeatureGroup:
     """What the browser should show of ``data``: one character per project, no geometry.
 
-    ``data`` (:func:`geo.browserdata.browser_data`) reaches the page once, apart from the map;
+    ``data`` (:func:`maps.browserdata.browser_data`) reaches the page once, apart from the map;
     ``gdf_shown`` is the filtered frame and ``layers`` the visible layers. This group is the
     only part of the projects that changes with a filter: about one byte per project.
     """

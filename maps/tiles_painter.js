@@ -1,4 +1,4 @@
-// The tiles' painter and the decoded tiles' form (geo/tiles_layer.js draws the map with them):
+// The tiles' painter and the decoded tiles' form (maps/tiles_layer.js draws the map with them):
 // pure functions of their arguments, shared by the page and the paint workers, which are made
 // from their source text (so none reads anything from outside but its arguments).
 (function () {

@@ -3,7 +3,7 @@
 // (Shinan.TiledView). One protomaps layer persists across reruns (streamlit-folium removes
 // and re-adds the feature groups, not layers added to the map itself), so its tile cache
 // survives and a filter change re-renders the tiles on screen without fetching them again.
-// __MAP__ and __SYMBOLS__ are filled in by geo/webmap.py.
+// __MAP__ and __SYMBOLS__ are filled in by maps/webmap.py.
 (function (map) {
   "use strict";
   var S = (window.Shinan = window.Shinan || {});
@@ -76,7 +76,7 @@
     return img.ready ? img.canvas : null;
   }
 
-  // The painter, the decoded tiles' form and the workers' code: geo/tiles_painter.js.
+  // The painter, the decoded tiles' form and the workers' code: maps/tiles_painter.js.
   var P = S.tilesPainter, Painter = P.Painter, flatten = P.flatten, FlatLayer = P.FlatLayer;
   var flatTile = P.flatTile, workerMain = P.workerMain;
 
@@ -818,7 +818,7 @@
     });
     if (changed) T.followed = (T.followed || 0) + 1;
   };
-  // One rerun's filter for the tiled layers (geo.webmap.tiles_group).
+  // One rerun's filter for the tiled layers (maps.webmap.tiles_group).
   S.TiledView = L.Layer.extend({
     initialize: function (config, filter) {
       this._config = config;

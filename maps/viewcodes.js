@@ -1,8 +1,8 @@
 // The map's filter computed in the browser, exactly as Python computes it: codes(d, spec) gives
-// the same one-character-per-project string as geo.browserdata.view_codes of
+// the same one-character-per-project string as maps.browserdata.view_codes of
 // geo.filter.apply_filter for the same filter, from the data sent once per version (d is
-// __shinanData[key]; d.filter comes from geo.browserdata.filter_views). legend() and
-// timeLabel() say what the legend and the year box then show, as geo.webmap.legend_html and
+// __shinanData[key]; d.filter comes from maps.browserdata.filter_views). legend() and
+// timeLabel() say what the legend and the year box then show, as maps.webmap.legend_html and
 // geo.view.time_label would. Pure functions: no page, no map (the page script uses them).
 // No "<" directly before a letter, "/" or "!" anywhere: Streamlit's sanitizer would drop it.
 (function (root) {
