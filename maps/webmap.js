@@ -26,6 +26,7 @@
   if (window.ResizeObserver) {
     new ResizeObserver(function () {
       map.invalidateSize();
+      if (S._atHome && HOME) fitHome(); // the whole district still, on a resized window
       S.relabel();
     }).observe(map.getContainer());
   }
@@ -37,7 +38,39 @@
       if (window.parent !== window && window.parent.__shinanFitNow) window.parent.__shinanFitNow();
     } catch (e) { /* a page of another origin: keep the frame as it is */ }
     map.invalidateSize(false);
+    if (S._atHome) fitHome();
   };
+  // The district's view (the map's opening view, and what the page sends for "the whole
+  // district") is the district fitted to the frame as it is, not a fixed zoom: zoom 13 cut
+  // off the west old city on a 1366-px screen. Fitted without animation, so nothing finishes
+  // later at another zoom.
+  var HOME = __HOME__;
+  function isHome(center, zoom) {
+    var c = L.latLng(center);
+    return zoom === HOME.zoom && Math.abs(c.lat - HOME.center[0]) < 1e-5 &&
+      Math.abs(c.lng - HOME.center[1]) < 1e-5;
+  }
+  function fitHome() {
+    var size = map.getSize();
+    if (!size.x || !size.y) return null; // not laid out yet: a fit would give NaN
+    S._fitting = true;
+    try {
+      map.fitBounds(HOME.bounds, { padding: [12, 12], animate: false });
+    } finally {
+      S._fitting = false;
+    }
+    S._atHome = true;
+    return map;
+  }
+  var setView = map.setView;
+  map.setView = function (center, zoom) {
+    if (!S._fitting && isHome(center, zoom) && fitHome()) return map;
+    return setView.apply(this, arguments); // all of them: Leaflet.Sync passes a fourth
+  };
+  map.on("movestart", function () { // a pan or zoom of the user's or another view
+    if (!S._fitting) S._atHome = false;
+  });
+  S._atHome = isHome(map.getCenter(), map.getZoom()); // the live map opens there
   S.fitFrame();
 
   // An HTML box in a corner of the map, removed with the feature group that holds it.

@@ -209,8 +209,18 @@ class _MapClient(JSCSSMixin, _Script):
 
 
 def _client_code() -> str:
-    """``webmap.js`` with the symbols' SVG definitions in it."""
-    return _CLIENT_JS.replace("__DEFS__", json.dumps(defs_svg()))
+    """``webmap.js`` with its constants: the symbols' SVG definitions and the district's view
+    (the base map's centre and zoom, which the client turns into a fit of the district's
+    bounds to the frame)."""
+    xmin, ymin, xmax, ymax = settings.DISTRICT_BOUNDS
+    home = {
+        "center": list(settings.DEFAULT_CENTER),
+        "zoom": settings.DEFAULT_ZOOM,
+        "bounds": [[ymin, xmin], [ymax, xmax]],
+    }
+    return _CLIENT_JS.replace("__DEFS__", json.dumps(defs_svg())).replace(
+        "__HOME__", json.dumps(home)
+    )
 
 
 def client_script() -> str:
@@ -504,9 +514,9 @@ def base_map(
         # the scene clicker anyway.
         keyboard=False,
     )
-    # No fit to the district here: the page sends the view (the district's, a link's, a
-    # scene's) on its first render, and an animated fit started at the frame's first height
-    # finished after it, at another zoom (12.5 or 13 by the race between frame and page).
+    # No fit to the district here: the client fits it once the frame has its size (an
+    # animated fit begun at the frame's first height finished after the page had set the
+    # view, at another zoom by the race between frame and page).
     MetricScale().add_to(m)
     _MapClient(client_url, failed=client_failed).add_to(m)
     if client_url:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from geo import settings
 from tests.browser_support import find_chromium, launch_chromium, serve_app
 from tests.conftest import TEST_DATA
 
@@ -120,10 +121,15 @@ def test_the_first_draw_is_at_the_frames_final_size_and_the_view_stays():
         page.goto(url + "/?presenter=1")
         frame = _map_frame(page)
         page.wait_for_timeout(1500)  # a late zoom or resize would have happened by now
-        log, zoom, height = frame.evaluate("() => [Shinan.drawLog, map.getZoom(), map.getSize().y]")
+        west, south, east, north = settings.DISTRICT_BOUNDS
+        log, zoom, height, fitted = frame.evaluate(
+            """([s, w, n, e]) => [Shinan.drawLog, map.getZoom(), map.getSize().y,
+                map.getBoundsZoom(L.latLngBounds([[s, w], [n, e]]), false, L.point(24, 24))]""",
+            [south, west, north, east],
+        )
         browser.close()
     assert log, "nothing was drawn"
-    first = log[0]["view"].split(" ")
-    assert first[0] == "13" and height == 600 and zoom == 13, (first, height, zoom)
-    assert all(d["view"].split(" ")[0] == "13" for d in log), [d["view"] for d in log]
+    # The whole district, fitted to the frame's final size, from the first draw on.
+    assert height == 600 and zoom == fitted, (height, zoom, fitted)
+    assert all(d["view"].split(" ")[0] == str(fitted) for d in log), [d["view"] for d in log]
     assert "600" in log[0]["view"], f"first drawn at another height: {log[0]['view']}"
