@@ -1526,7 +1526,12 @@
       var m = this._map;
       if (!m || m.dragging.moving() || m._animatingZoom) return;
       if (this._tip && this._tip._map) this._tip.setLatLng(m.mouseEventToLatLng(e));
-      if (this._mouseHoverThrottled) return;
+      // One hit test per 32 ms; the last move inside that time is tested when it ends, so a
+      // quick move off a project that then stops still closes its tooltip.
+      if (this._mouseHoverThrottled) {
+        this._pendingMove = e;
+        return;
+      }
       var found = this._found(e), i = found ? found.i : -1;
       var path = found && found.mark < 0 ? found.i : -1;
       if (path !== this._hoverPath) this._highlight(path);
@@ -1534,9 +1539,15 @@
       this._fireEvent(found ? [new Hit(this, S.projects, found)] : false, e);
       this._mouseHoverThrottled = true;
       var self = this;
-      setTimeout(function () { self._mouseHoverThrottled = false; }, 32);
+      setTimeout(function () {
+        self._mouseHoverThrottled = false;
+        var last = self._pendingMove;
+        self._pendingMove = null;
+        if (last) self._onMouseMove(last);
+      }, 32);
     },
     _handleMouseOut: function () {
+      this._pendingMove = null;
       this._highlight(-1);
       this._hover(-1);
     },

@@ -337,8 +337,11 @@ def test_hover_shows_the_projects_tooltip_and_hidden_projects_take_no_click(brow
         _frame_hover(page, _page_point(frame, lat, lon))
         _wait_for(page, lambda: name in frame.evaluate(tip), "no tooltip over the area")
         assert "前期" in frame.evaluate(tip)  # its status
-        # Off every project: the tooltip goes.
-        _frame_hover(page, _page_point(frame, lat - 0.004, lon))
+        # Off every project: the tooltip goes, also after a quick move that then stops (the
+        # last move inside the hover test's 32 ms is tested when they end).
+        off = _page_point(frame, lat - 0.004, lon)
+        _frame_hover(page, _page_point(frame, lat + 0.0001, lon + 0.0001))
+        _frame_hover(page, off)
         _wait_for(page, lambda: frame.evaluate(tip) == "", "tooltip kept off the project")
         # Hide the area's layer: a click where it was selects nothing.
         page.locator(".st-key-layer_renewal").click()
