@@ -165,3 +165,23 @@ def offline_context(
         ),
     )
     return context, requests
+
+
+#: The map's frame has finished its first paint: every symbol drawn and on screen.
+PAINTED = "() => !!(window.Shinan && Shinan.marks && Shinan.marks.painted)"
+
+
+def map_frame(page: Any, probe: str = PAINTED) -> Any:
+    """The page's frame in which ``probe`` (a JavaScript function) is true; up to 2 minutes
+    (the first page of a cold server on a busy 2-core machine is slow)."""
+    from playwright.sync_api import Error
+
+    for _ in range(480):
+        for frame in page.frames:
+            try:
+                if frame.evaluate(probe):
+                    return frame
+            except Error:  # a frame navigating or gone
+                continue
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the map never got to {probe}")

@@ -25,7 +25,13 @@ from maps.webmap import (
     client_script,
     write_client_file,
 )
-from tests.browser_support import find_chromium, launch_chromium, offline_context, serve_app
+from tests.browser_support import (
+    find_chromium,
+    launch_chromium,
+    map_frame,
+    offline_context,
+    serve_app,
+)
 from tests.conftest import TEST_DATA
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -111,20 +117,6 @@ def test_the_app_sends_a_small_map_script_and_inlines_it_when_it_cannot_write(
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 needs_browser = pytest.mark.skipif(find_chromium() is None, reason="Chromium not found")
 
-_PAINTED = "() => !!(window.Shinan && Shinan.marks && Shinan.marks.painted)"
-
-
-def _map_frame(page, probe: str = _PAINTED):
-    for _ in range(480):
-        for frame in page.frames:
-            try:
-                if frame.evaluate(probe):
-                    return frame
-            except sync_api.Error:
-                continue
-        page.wait_for_timeout(250)
-    raise AssertionError(f"the map never got to {probe}")
-
 
 @pytest.mark.browser
 @needs_browser
@@ -142,7 +134,7 @@ def test_the_map_draws_offline_from_the_file_and_a_rerun_neither_sends_nor_fetch
 
         page.on("websocket", lambda ws: ws.on("framereceived", note))
         page.goto(url + "/?presenter=1")
-        frame = _map_frame(page)
+        frame = map_frame(page)
         shown = frame.evaluate("() => Shinan.drawn().length")
         loaded = [u for u in requests if "/app/static/client/" in u]
         page.evaluate(
@@ -173,7 +165,7 @@ def test_a_client_file_that_cannot_be_loaded_says_so_in_the_map():
         page = context.new_page()
         page.goto(url + "/?lang=en")
         probe = "() => !!document.querySelector('[data-testid=client-notice]')"
-        frame = _map_frame(page, probe)
+        frame = map_frame(page, probe)
         notice = frame.inner_text("[data-testid=client-notice]")
         box = frame.locator("[data-testid=client-notice]").bounding_box()
         errors = page.locator("[data-testid=stException]").count()

@@ -28,7 +28,13 @@ from maps.browserdata import (
     read_element,
     write_data_file,
 )
-from tests.browser_support import find_chromium, launch_chromium, offline_context, serve_app
+from tests.browser_support import (
+    find_chromium,
+    launch_chromium,
+    map_frame,
+    offline_context,
+    serve_app,
+)
 from tests.conftest import TEST_DATA
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -118,20 +124,6 @@ def test_the_app_sends_a_small_loader_and_falls_back_to_the_page_when_it_cannot_
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 needs_browser = pytest.mark.skipif(find_chromium() is None, reason="Chromium not found")
 
-_PAINTED = "() => !!(window.Shinan && Shinan.marks && Shinan.marks.painted)"
-
-
-def _map_frame(page, probe: str = _PAINTED):
-    for _ in range(480):
-        for frame in page.frames:
-            try:
-                if frame.evaluate(probe):
-                    return frame
-            except sync_api.Error:
-                continue
-        page.wait_for_timeout(250)
-    raise AssertionError(f"the map never got to {probe}")
-
 
 def _click_pill(page, text: str) -> None:
     page.evaluate(
@@ -163,7 +155,7 @@ def test_the_map_draws_offline_from_the_file_and_a_rerun_fetches_nothing_again(t
 
         page.on("websocket", lambda ws: ws.on("framereceived", note))
         page.goto(url + "/?presenter=1")
-        frame = _map_frame(page)
+        frame = map_frame(page)
         frame.wait_for_function("() => !!Shinan.marks.labelled", timeout=30_000)
         first = frame.evaluate(
             """() => ({shown: Shinan.drawn().length, key: Shinan.projects.key,
@@ -216,7 +208,7 @@ def test_a_data_file_that_cannot_be_read_says_so_in_the_map():
         context.route("**/app/static/projects/**", lambda route: route.fulfill(status=404))
         page = context.new_page()
         page.goto(url + "/?lang=en")
-        frame = _map_frame(page, "() => !!document.querySelector('[data-testid=data-notice]')")
+        frame = map_frame(page, "() => !!document.querySelector('[data-testid=data-notice]')")
         notice = frame.inner_text("[data-testid=data-notice]")
         errors = page.locator("[data-testid=stException]").count()
         browser.close()
@@ -234,7 +226,7 @@ def test_painted_symbols_look_as_the_browser_draws_their_svg():
         context, _ = offline_context(browser, url)
         page = context.new_page()
         page.goto(url + "/?presenter=1")
-        frame = _map_frame(page)
+        frame = map_frame(page)
         result = frame.evaluate(
             """async () => {
                 const d = Shinan.projects.d, svgs = [];

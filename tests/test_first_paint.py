@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo import settings
-from tests.browser_support import find_chromium, launch_chromium, serve_app
+from tests.browser_support import find_chromium, launch_chromium, map_frame, serve_app
 from tests.conftest import TEST_DATA
 
 pytestmark = pytest.mark.browser
@@ -35,20 +35,6 @@ DRAW_LOG = """(() => { if (window === window.top || window.Shinan) return;
 })();"""
 
 
-def _map_frame(page):
-    for _ in range(480):
-        for frame in page.frames:
-            try:
-                if frame.evaluate(
-                    "() => !!(window.Shinan && Shinan.marks && Shinan.marks.painted)"
-                ):
-                    return frame
-            except sync_api.Error:
-                continue
-        page.wait_for_timeout(250)
-    raise AssertionError("the map never finished its first paint")
-
-
 @pytest.mark.parametrize("query", ["/?presenter=1", "/"])
 def test_the_first_paint_draws_every_project_once_with_its_symbols(query):
     env = {"PROJECT_MAP_DATA": str(TEST_DATA), "PROJECT_MAP_BASEMAP": "none"}
@@ -62,7 +48,7 @@ def test_the_first_paint_draws_every_project_once_with_its_symbols(query):
         page = context.new_page()
         page.add_init_script(DRAW_LOG)
         page.goto(url + query)
-        frame = _map_frame(page)
+        frame = map_frame(page)
         page.wait_for_timeout(1500)  # anything the images being ready would draw again
         marks, log, pending, shown = frame.evaluate(
             """() => [Shinan.marks, Shinan.drawLog, Shinan.images.pending,
@@ -119,7 +105,7 @@ def test_the_first_draw_is_at_the_frames_final_size_and_the_view_stays():
         page.add_init_script(LATE_FIT)
         page.add_init_script(DRAW_LOG)
         page.goto(url + "/?presenter=1")
-        frame = _map_frame(page)
+        frame = map_frame(page)
         page.wait_for_timeout(1500)  # a late zoom or resize would have happened by now
         west, south, east, north = settings.DISTRICT_BOUNDS
         log, zoom, height, fitted = frame.evaluate(
