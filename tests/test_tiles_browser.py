@@ -489,3 +489,37 @@ def test_layer_status_and_year_changes_show_exactly_their_projects_in_every_fram
         assert back["paints"] == 0
         context.close()
         browser.close()
+
+
+def test_playback_steps_the_tiled_layers_with_each_year(tiles_dir):
+    """Playing the years: while each step's year is on the map, the tiled layers show exactly
+    the projects of that year, in that year's status (they kept the page's year before)."""
+    tiled = split_by_placement(load_projects(TEST_DATA))[0]
+    in_2020, in_2021 = _in_view(tiled, as_of=2020), _in_view(tiled, as_of=2021)
+    assert in_2020 != in_2021
+    env = {
+        "PROJECT_MAP_DATA": str(TEST_DATA),
+        "PROJECT_MAP_BASEMAP": "none",
+        "PROJECT_MAP_TILES": str(tiles_dir.relative_to(REPO)),
+    }
+    with serve_app(REPO / "app.py", env=env) as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        context, page, frame, _ = _drawn_tiles(browser, url)
+        page.locator(".st-key-play_button button").first.click()
+        year = "() => (document.querySelector('[data-testid=map-year]') || {}).textContent || ''"
+        play = page.locator(".st-key-play_button button").first
+        for label, expected in (("截至2020年底", in_2020), ("2021年目标", in_2021)):
+            _wait_for(page, lambda lb=label: lb in frame.evaluate(year), f"no step {label}")
+            shown = {}
+            # Within the step, while the player runs (when it stops, the page's own rerun
+            # shows the last year: too late for a presenter).
+            while "播放" not in play.inner_text() and label in frame.evaluate(year):
+                state = frame.evaluate(_STATE_JS)
+                shown = state["drawn"] if state["pending"] == 0 else shown
+                if shown == expected:
+                    break
+                page.wait_for_timeout(100)
+            assert shown == expected, f"{label}: the tiles show {shown}"
+        _wait_for(page, lambda: "播放" in play.inner_text(), "playback never stopped")
+        context.close()
+        browser.close()

@@ -276,15 +276,17 @@ def _draw_map(gdf, data_key: str, on_map, boundary, view: ViewState, frames: lis
     # Vector tiles, when configured (ui/tiles.py), draw their layers; the rest come as before.
     tiles = None if basemap.gcj02 else configured_tiles(lang)
     tiled = tiles.layers if tiles else ()
+    every_layer = gdf  # the legend of a playback frame names the tiled layers too
     if tiled:
         data_key, gdf = f"{data_key}|untiled", gdf[~gdf["layer"].isin(tiled)]
-        groups += [tiles.group(view)]
+        if not frames:  # each playback frame carries its own filter for the tiles
+            groups += [tiles.group(view)]
     data = cached_browser_data(data_key, basemap.gcj02, lang, gdf)
     # The page can compute the next view itself unless the map shows what only the server
     # computes: playback frames, a radius around a clicked point, bars picked in a chart.
     instant = not frames and current_radius() is None and not current_pick()
     if frames:
-        groups += _frame_groups(gdf, frames, view, data)
+        groups += _frame_groups(every_layer, frames, view, data, tiles)
         label = note = legend = ""
     else:
         groups += [projects_group(data, on_map, layers=view.layers)]
@@ -388,12 +390,19 @@ def _take_click(result: dict | None = None) -> bool:
     return take_map_click(result, gcj02=bool(st.session_state.get("map_gcj02")))
 
 
-def _frame_groups(gdf, frames: list, view: ViewState, data: BrowserData) -> list:
-    """Every playback frame as its own group: what it shows, its legend and year label."""
+def _frame_groups(gdf, frames: list, view: ViewState, data: BrowserData, tiles=None) -> list:
+    """Every playback frame as its own group: what it shows, its legend and year label.
+
+    With vector tiles, a frame also carries the tiles' filter for its year: the player shows
+    one frame at a time, and the tiled layers step with it (they kept the page's year before).
+    """
+    tiled = tiles.layers if tiles else ()
     out = []
     for index, (frame_view, label, note) in enumerate(frames):
         on_map = split_by_placement(apply_filter(gdf, frame_view.project_filter))[0]
-        layers = [projects_group(data, on_map, layers=view.layers)]
+        layers = [projects_group(data, on_map[~on_map["layer"].isin(tiled)], layers=view.layers)]
+        if tiles:
+            layers.append(tiles.group(frame_view))
         legend = legend_html(on_map, layers=view.layers, lang=view.lang)
         out.append(frame_group(index, layers, legend=legend, time_label=label, time_note=note))
     return out
