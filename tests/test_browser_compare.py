@@ -32,11 +32,27 @@ _PANES_JS = """() => [window.map_div, window.map_div2].map(m => {
 })"""
 
 
+#: What the sidebar has ticked: the layers' checkboxes and the statuses' pills chosen.
+_SIDEBAR_JS = """() => {
+    const side = document.querySelector('[data-testid="stSidebar"]');
+    if (!side) return 'not drawn';
+    const ticked = Array.from(side.querySelectorAll('input[type="checkbox"]'))
+        .filter(i => i.checked).map(i => i.closest('label')?.innerText.trim());
+    const pills = Array.from(side.querySelectorAll('[data-testid="stButtonGroup"] button'))
+        .filter(b => b.getAttribute('aria-pressed') === 'true')
+        .map(b => b.innerText.trim());
+    return {checked: ticked, statuses: pills};
+}"""
+
+
 def _compare_frame(page):
-    """The comparison's streamlit-folium iframe once both panes have drawn projects."""
+    """The comparison's streamlit-folium iframe once both panes have drawn projects; if they
+    never do, the failure says what the page showed (its link, the panes' counts, the layers
+    and statuses ticked), so a filter reset reads differently from a pane that never drew."""
     page.locator('.st-key-compare_area iframe[title="streamlit_folium.st_folium"]').wait_for(
         timeout=60_000
     )
+    seen = None
     for _ in range(240):
         for frame in page.frames:
             try:
@@ -45,10 +61,15 @@ def _compare_frame(page):
                 ) and frame.evaluate(_PANES_JS)
             except sync_api.Error:
                 continue
-            if panes and all(p["count"] for p in panes):
-                return frame
+            if panes:
+                seen = [{k: p[k] for k in ("count", "targets", "year")} for p in panes]
+                if all(p["count"] for p in panes):
+                    return frame
         page.wait_for_timeout(250)
-    raise AssertionError("the two panes never both drew projects")
+    raise AssertionError(
+        f"the two panes never both drew projects: panes {seen}, link {page.url}, "
+        f"sidebar {page.evaluate(_SIDEBAR_JS)}"
+    )
 
 
 def _wait(page, predicate, message):

@@ -4,13 +4,24 @@ Widget keys hold the filters. The map's position is kept apart: ``map_target`` i
 last *sent* the map (a scene, a search, a link) and is passed to st_folium unchanged on every
 rerun, so the map never jumps back while the user pans; ``map_seen`` is where the user has the
 map now, used for links and for saving scenes.
+
+The widgets' values live in Streamlit's widget state, on the server and in the browser. A
+race of reruns in a new session's first runs (a click while the map's first report reruns the
+app, on a slow, cold server) once left every filter at its widget default -- no layer, no
+status, the first basemap, Chinese -- while the link's seed (``url_view``) stayed, so it was
+never sown again. The basemap "light" (the list's first entry; the server's default was
+"none") says it came from the browser: a browser drawing a widget it holds no value for takes
+the default in the widget's message, and sends that back as the user's choice. So every view
+widget is drawn with its current value as its default, and ``view_kept``, the view the page
+last showed, in a key that is no widget's, puts back any view widget value the server dropped
+(:func:`restore_widgets`) at the start of each run.
 """
 
 from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +40,13 @@ from layers import LAYERS
 MODES = ("all", "as_of", "period")
 #: Whole-district framing, for scenes that give no extent.
 DISTRICT_VIEW = (settings.DEFAULT_CENTER, float(settings.DEFAULT_ZOOM))
+#: The view the page last showed (or was sent to), kept apart from the widgets' own state.
+KEPT_KEY = "view_kept"
+#: The keys of the widgets that hold the view (:func:`widget_values`).
+VIEW_WIDGETS = (
+    *(f"layer_{layer_id}" for layer_id in LAYER_IDS),
+    *("statuses", "mode", "years", "as_of", "basemap", "presenter", "lang"),
+)
 
 
 def current_lang() -> str:
@@ -73,6 +91,7 @@ def seed_from_url(scenes: list[Scene], gdf: gpd.GeoDataFrame) -> ViewState:
     A link naming a project selects and frames it.
     """
     if "url_view" in st.session_state:
+        restore_widgets()
         return st.session_state["url_view"]
     params = dict(st.query_params)
     by_id = {scene.id: scene for scene in scenes}
@@ -104,18 +123,43 @@ def honest_year(view: ViewState, steps: list[int]) -> ViewState:
     return replace(view, as_of=later[0], notices=(*view.notices, notice))
 
 
+def widget_values(view: ViewState) -> dict[str, Any]:
+    """The value of each view widget (by its key) that shows ``view``."""
+    values: dict[str, Any] = {f"layer_{lid}": lid in view.layers for lid in LAYER_IDS}
+    values.update(
+        statuses=list(view.statuses),
+        mode=view.mode,
+        years=tuple(view.years),
+        as_of=view.as_of,
+        basemap=view.basemap,
+        presenter=view.presenter,
+        lang=view.lang,
+    )
+    return values
+
+
+def restore_widgets() -> list[str]:
+    """Put back every view widget value the session lost since the last run; return their keys.
+
+    Streamlit drops a widget's value when a run ends without drawing it; in a race of reruns
+    it dropped them all while the page still showed them. A value the user or a callback set
+    is never touched: only missing keys are filled, from the view the page last showed.
+    """
+    kept = st.session_state.get(KEPT_KEY)
+    if kept is None:
+        return []
+    missing = {k: v for k, v in widget_values(kept).items() if k not in st.session_state}
+    for key, value in missing.items():
+        st.session_state[key] = value
+    return list(missing)
+
+
 def apply_view(view: ViewState, *, move_map: bool = True) -> None:
     """Set every widget to ``view`` (call before the widgets are drawn, or from a callback)."""
-    for layer_id in LAYER_IDS:
-        st.session_state[f"layer_{layer_id}"] = layer_id in view.layers
-    st.session_state["statuses"] = list(view.statuses)
-    st.session_state["mode"] = view.mode
-    st.session_state["years"] = tuple(view.years)
-    st.session_state["as_of"] = view.as_of
-    st.session_state["basemap"] = view.basemap
-    st.session_state["presenter"] = view.presenter
-    st.session_state["lang"] = view.lang
+    for key, value in widget_values(view).items():
+        st.session_state[key] = value
     st.session_state["scene"] = view.scene
+    st.session_state[KEPT_KEY] = view
     if move_map:
         center, zoom = (view.center, view.zoom) if view.center else DISTRICT_VIEW
         send_map_to(center, zoom)
@@ -154,18 +198,30 @@ def frame_project(gdf: gpd.GeoDataFrame, project_id: str, *, move_map: bool = Tr
 
 
 def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
-    """Draw the filter controls and return the view they describe."""
+    """Draw the filter controls and return the view they describe.
+
+    Each widget's default is its value now: a browser that draws a widget without holding its
+    value (its widget state cleared in a race of reruns) shows and sends back the page's view,
+    not the widget's own default.
+    """
     lang = current_lang()
     side = st.sidebar
+    now = _values_now()
     side.radio(
         t("lang.label", lang),
         options=list(LANGUAGES),
+        index=_index_of(LANGUAGES, now.get("lang")),
         format_func=lambda code: t(f"lang.{code}", lang),
         key="lang",
         horizontal=True,
     )
     lang = current_lang()
-    side.toggle(t("presenter.toggle", lang), key="presenter", help=t("presenter.help", lang))
+    side.toggle(
+        t("presenter.toggle", lang),
+        value=bool(now.get("presenter")),
+        key="presenter",
+        help=t("presenter.help", lang),
+    )
     side.subheader(t("filters.layers", lang))
     totals = gdf["layer"].value_counts()
     layers = tuple(
@@ -173,6 +229,7 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
         for layer_id in LAYERS
         if side.checkbox(
             f"{t('layer.' + layer_id, lang)} ({int(totals.get(layer_id, 0))})",
+            value=bool(now.get(f"layer_{layer_id}")),
             key=f"layer_{layer_id}",
             help=t(f"layer.{layer_id}.help", lang),
         )
@@ -181,12 +238,13 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
         t("filters.statuses", lang),
         options=list(STATUSES),
         selection_mode="multi",
+        default=[s for s in now.get("statuses") or () if s in STATUSES],
         format_func=lambda s: t(f"status.{s}", lang),
         key="statuses",
     )
-    mode, years, as_of = _year_controls(gdf, lang)
+    mode, years, as_of = _year_controls(gdf, lang, now)
     basemap = _basemap_control(lang)
-    return ViewState(
+    view = ViewState(
         layers=layers,
         statuses=tuple(s for s in STATUSES if s in (statuses or ())),
         mode=mode,
@@ -197,9 +255,28 @@ def sidebar(gdf: gpd.GeoDataFrame) -> ViewState:
         presenter=bool(st.session_state.get("presenter")),
         lang=lang,
     )
+    st.session_state[KEPT_KEY] = view
+    return view
 
 
-def _year_controls(gdf: gpd.GeoDataFrame, lang: str) -> tuple[str, tuple[int, int], int]:
+def _values_now() -> dict[str, Any]:
+    """Each view widget's value before it is drawn: the session's (the browser's, a callback's,
+    or one put back by :func:`restore_widgets`), else the kept view's."""
+    kept = st.session_state.get(KEPT_KEY)
+    values = widget_values(kept) if kept is not None else {}
+    values.update({key: st.session_state[key] for key in VIEW_WIDGETS if key in st.session_state})
+    return values
+
+
+def _index_of(options: Iterable[str], value: Any) -> int:
+    """The position of ``value`` in ``options``, else the first (the widget's own default)."""
+    options = list(options)
+    return options.index(value) if value in options else 0
+
+
+def _year_controls(
+    gdf: gpd.GeoDataFrame, lang: str, now: dict[str, Any]
+) -> tuple[str, tuple[int, int], int]:
     side = st.sidebar
     side.subheader(t("filters.time", lang))
     first, last = years_of(gdf)
@@ -208,6 +285,7 @@ def _year_controls(gdf: gpd.GeoDataFrame, lang: str) -> tuple[str, tuple[int, in
     mode = side.radio(
         t("time.mode", lang),
         options=list(MODES),
+        index=_index_of(MODES, now.get("mode")),
         format_func=lambda m: t(f"time.mode.{m}", lang),
         key="mode",
         help="\n\n".join(t(k, lang) for k in ("time.help", "play.help", "play.cumulative.help")),
@@ -215,12 +293,13 @@ def _year_controls(gdf: gpd.GeoDataFrame, lang: str) -> tuple[str, tuple[int, in
     years = st.session_state.get("years", (first, last))
     as_of = st.session_state.get("as_of", last)
     if mode == "period":
-        years = side.slider(t("time.years", lang), first, last, key="years")
+        years = side.slider(t("time.years", lang), first, last, value=tuple(years), key="years")
         side.caption(t("time.period_caption", lang))
     elif mode == "as_of" and not st.session_state.get("playing"):
         as_of = side.select_slider(
             t("time.as_of", lang),
             options=steps,
+            value=as_of if as_of in steps else None,
             format_func=lambda y: (
                 t("time.step", lang, year=y)
                 if y < settings.LAST_YEAR
@@ -251,6 +330,7 @@ def _basemap_control(lang: str) -> str:
     return st.sidebar.selectbox(
         t("basemap.label", lang),
         options=list(basemaps),
+        index=_index_of(basemaps, st.session_state["basemap"]),
         format_func=lambda b: t(f"basemap.{b}", lang),
         key="basemap",
         help=t("basemap.help", lang),
