@@ -156,9 +156,16 @@ def test_redraw_a_feature_on_the_map_and_save(tmp_path):
             page.wait_for_timeout(400)
         use = page.get_by_label("Use the shape drawn on the map")
         # While the rerun that received the drawing runs, Streamlit shows the old (disabled)
-        # box beside the new one: wait until only the new one is left.
+        # box beside the new one, and may show it again between two looks: wait until only
+        # the new one is left, twice in a row.
+        steady = 0
         for _ in range(60):
-            if use.count() == 1 and use.is_enabled() and use.is_checked():
+            try:
+                ready = use.count() == 1 and use.is_enabled() and use.is_checked()
+            except sync_api.Error:  # two boxes again between the count and the look
+                ready = False
+            steady = steady + 1 if ready else 0
+            if steady == 2:
                 break
             page.wait_for_timeout(500)
         page.screenshot(path=str(tmp_path / "drawn.png"), full_page=True)
