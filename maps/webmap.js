@@ -104,6 +104,7 @@
     },
     onAdd: function (m) {
       S.state = this._state;
+      S.stateAt = performance.now(); // when the rerun reached the map (benchmarks)
       m.getContainer().classList.toggle("shinan-presenter", !!this._state.presenter);
       setTimeout(S.relabel, 0);
     },
@@ -262,6 +263,8 @@
   // click handler, attached to every layer of the map after each update, reaches it.
   S.projects = S.projects || null;
   S.marks = S.marks || { client: Date.now() };
+  // How often the projects were drawn and the labels placed (tests: a click draws once).
+  S.counts = S.counts || { draws: 0, labels: 0 };
   pane("shinanProjects", 450, true);
 
   function dataFor(key) {
@@ -1116,6 +1119,7 @@
     // size.
     _draw: function () {
       if (!S.projects || !this._map || !this._bounds) return;
+      S.counts.draws += 1;
       var start = performance.now(), P = S.projects, b = this._bounds, ctx = this._ctx;
       var ratio = L.Browser.retina ? 2 : 1, self = this, kept = this._kept;
       this._kept = null;
@@ -1640,10 +1644,14 @@
     if (!S.marks.complete) S.fitFrame(); // drawn once, at the size and view the page gives it
     var drawStart = performance.now();
     if (S.layer._map) S.layer._redraw(); // now, not next frame: S.lastApply includes it
+    var drawEnd = performance.now();
     if (S.marks.complete) S.relabel();
-    S.lastApply = {
+    var last = S.lastApply = {
       ms: applied.ms + performance.now() - drawStart, at: performance.now(), key: applied.key,
+      drawMs: drawEnd - drawStart, labelMs: performance.now() - drawEnd,
     };
+    // When the frame showing it is made (benchmarks time a click until then).
+    requestAnimationFrame(function () { last.painted = performance.now(); });
     if (!S.marks.applied) S.marks.applied = Date.now();
     if (!S.marks.complete && !S.images.pending && S.layer._map) {
       // The first paint as a user sees it: every symbol drawn, the next frame on screen. The
@@ -1709,6 +1717,47 @@
       P ? P.key : "", shown, boxes.join()].join("|");
   }
 
+  // A project's label rank: areas first, then lines and points, schematic ones last (as
+  // Projects.properties says it).
+  function labelRank(P, i) {
+    return P.d.prec[i] === 2 ? 2 : P.ringsOf[i + 1] > P.ringsOf[i] ? 0 : 1;
+  }
+  // Every project in the order labels are tried: rank, then the shorter label, then data
+  // order; made once per data version.
+  function labelOrder(P) {
+    if (!P.labelOrder) {
+      var lbl = P.d.lbl, rank = new Uint8Array(P.n), order = new Array(P.n);
+      for (var i = 0; i < P.n; i++) {
+        rank[i] = labelRank(P, i);
+        order[i] = i;
+      }
+      order.sort(function (a, b) {
+        return (rank[a] - rank[b]) || (lbl[a].length - lbl[b].length) || (a - b);
+      });
+      P.labelOrder = order;
+    }
+    return P.labelOrder;
+  }
+  // Measured label sizes of data ``P`` (by project, and whether selected); dropped when the
+  // presenter style (a larger font) changes or a font finishes loading.
+  var sizesOf = { P: null, presenter: null, sizes: null };
+  if (document.fonts) {
+    document.fonts.addEventListener("loadingdone", function () { sizesOf.sizes = null; });
+  }
+  function labelSizes(P) {
+    var presenter = map.getContainer().classList.contains("shinan-presenter");
+    if (sizesOf.P !== P || sizesOf.presenter !== presenter || !sizesOf.sizes) {
+      sizesOf = { P: P, presenter: presenter, sizes: new Map() };
+    }
+    return sizesOf.sizes;
+  }
+  function makeLabel(it, labelPane) {
+    var el = L.DomUtil.create("div", "shinan-label" + (it.selected ? " selected" : ""), labelPane);
+    el.innerHTML = it.lbl; // escaped in Python (geo.html)
+    if (it.s) el.className += " schematic";
+    return el;
+  }
+
   // Labels: the selected project always; every project at the label zoom or in presenter
   // mode; greedy placement right, left, above, below its marker; a label that would overlap
   // another label or a marker is left out.
@@ -1724,6 +1773,7 @@
     var inputs = labelInputs(all, state, size);
     if (inputs !== null && inputs === S._labelled) return; // the same labels would be placed
     S._labelled = inputs;
+    S.counts.labels += 1;
     labelPane.innerHTML = "";
     var view = { x: 0, y: 0, w: size.x, h: size.y };
     var items = [];
@@ -1737,46 +1787,69 @@
       var r = layer._shinanSize
         ? layer._shinanSize / 2
         : (layer.options.icon.options.iconSize || [16, 16])[0] / 2;
-      items.push({ p: p, pt: pt, r: r, selected: selected });
+      items.push({ lbl: p.lbl, s: p.s, rank: p.rank, pt: pt, r: r, selected: selected,
+        key: null });
+    });
+    items.sort(function (a, b) {
+      return (b.selected - a.selected) || (a.rank - b.rank) || (a.lbl.length - b.lbl.length);
     });
     var P = S.projects;
     if (P && S.layer && S.layer._map === map) {
-      // The one project layer: its markers, read from the arrays (container pixels).
+      // The one project layer: its markers, read from the arrays (container pixels), taken in
+      // label order (made once per data version: sorting every shown project on each filter
+      // click took tens of ms at 10,000), the selected project first.
       var s = crs.scale(map.getZoom()), o = map.getPixelOrigin(), pane = map._getMapPanePos();
-      for (var i = 0; i < P.n; i++) {
+      var order = labelOrder(P), first = [], rest = [];
+      for (var k = 0; k < order.length; k++) {
+        var i = order[k];
         if (P.codes[i] === 46) continue;
-        var selected = state.selected && P.d.id[i] === state.selected;
+        var selected = !!state.selected && P.d.id[i] === state.selected;
         if (!all && !selected) continue;
-        var r = P.markImage(i, P.symbol(i, P.codes[i]))._size / 2;
         for (var j = P.mkOf[i]; j < P.mkOf[i + 1]; j++) {
-          var pt = L.point(P.mk[2 * j] * s - o.x + pane.x, P.mk[2 * j + 1] * s - o.y + pane.y);
-          if (!overlaps({ x: pt.x, y: pt.y, w: 1, h: 1 }, view)) continue;
-          items.push({ p: P.properties(i), pt: pt, r: r, selected: selected });
+          var x = P.mk[2 * j] * s - o.x + pane.x, y = P.mk[2 * j + 1] * s - o.y + pane.y;
+          if (x <= -1 || y <= -1 || x >= size.x || y >= size.y) continue; // (as overlaps)
+          var r = P.markImage(i, P.symbol(i, P.codes[i]))._size / 2;
+          (selected ? first : rest).push({ i: i, pt: L.point(x, y), r: r, selected: selected,
+            key: i + (selected ? "s" : "") });
           break; // one label a project, at its first marker in view
         }
       }
+      // Behind the separately drawn markers of equal rank, as the one sort used to leave them.
+      items = first.concat(items.filter(function (it) { return it.selected; }),
+        items.filter(function (it) { return !it.selected; }), rest);
+      if (items.length > first.length + rest.length && rest.length) {
+        items.forEach(function (it) {
+          if (it.i === undefined) return;
+          it.lbl = P.d.lbl[it.i];
+          it.rank = labelRank(P, it.i);
+        });
+        items.sort(function (a, b) {
+          return (b.selected - a.selected) || (a.rank - b.rank) || (a.lbl.length - b.lbl.length);
+        });
+      }
     }
-    items.sort(function (a, b) {
-      return (b.selected - a.selected) || (a.p.rank - b.p.rank) || (a.p.lbl.length - b.p.lbl.length);
-    });
     // What a label may not cover, in a grid of 64 px cells: a label is checked against the
     // boxes of its cells only (10,000 markers in view made every check a scan of all).
-    var cells = {}, CELL = 64;
+    var cells = new Map(), CELL = 64;
     var cellKeys = function (b) {
       var keys = [];
       for (var cx = Math.floor(b.x / CELL); cx <= Math.floor((b.x + b.w) / CELL); cx++) {
         for (var cy = Math.floor(b.y / CELL); cy <= Math.floor((b.y + b.h) / CELL); cy++) {
-          keys.push(cx + "," + cy);
+          keys.push(cx * 65536 + cy);
         }
       }
       return keys;
     };
     var take = function (b) {
-      cellKeys(b).forEach(function (k) { (cells[k] = cells[k] || []).push(b); });
+      cellKeys(b).forEach(function (k) {
+        var list = cells.get(k);
+        if (list) list.push(b);
+        else cells.set(k, [b]);
+      });
     };
     var free = function (box, it) {
       return cellKeys(box).every(function (k) {
-        return (cells[k] || []).every(function (t) { return t.own === it || !overlaps(box, t); });
+        return (cells.get(k) || []).every(function (t) { return t.own === it || !overlaps(box, t); });
       });
     };
     items.forEach(function (it) {
@@ -1791,20 +1864,31 @@
       }
     );
     var origin = map.containerPointToLayerPoint([0, 0]);
-    // Only the first few hundred by rank try a label: no more fit on a screen. All are made
-    // first and then measured, so the page lays out once, not once a label.
-    var tries = items.slice(0, 400).map(function (it) {
-      var el = L.DomUtil.create("div", "shinan-label" + (it.selected ? " selected" : ""), labelPane);
-      el.innerHTML = it.p.lbl; // escaped in Python (geo.html)
-      if (it.p.s) el.className += " schematic";
-      return { it: it, el: el };
+    // Only the first few hundred by rank try a label: no more fit on a screen. A label's size
+    // is measured once and kept (per data version, presenter style and fonts): most of them
+    // do not fit, and making and measuring 400 labels on every click took tens of ms. Those
+    // not measured yet are made first and measured together, so the page lays out once.
+    var sizes = labelSizes(P);
+    var tries = items.slice(0, 400);
+    tries.forEach(function (it) {
+      if (it.i !== undefined) {
+        it.lbl = P.d.lbl[it.i];
+        it.s = P.d.prec[it.i] === 2;
+      }
+      var known = it.key !== null && sizes.get(it.key);
+      if (known) {
+        it.w = known[0];
+        it.h = known[1];
+      } else it.el = makeLabel(it, labelPane);
     });
-    tries.forEach(function (t) {
-      t.w = t.el.offsetWidth;
-      t.h = t.el.offsetHeight;
+    tries.forEach(function (it) {
+      if (!it.el) return;
+      it.w = it.el.offsetWidth;
+      it.h = it.el.offsetHeight;
+      if (it.key !== null && it.w) sizes.set(it.key, [it.w, it.h]); // (not while hidden)
     });
-    tries.forEach(function (t) {
-      var it = t.it, el = t.el, w = t.w, h = t.h, gap = it.r + 3;
+    tries.forEach(function (it) {
+      var w = it.w, h = it.h, gap = it.r + 3;
       var spots = [
         { x: it.pt.x + gap, y: it.pt.y - h / 2 },
         { x: it.pt.x - gap - w, y: it.pt.y - h / 2 },
@@ -1812,19 +1896,22 @@
         { x: it.pt.x - w / 2, y: it.pt.y + gap },
       ];
       var spot = null;
-      for (var i = 0; i < spots.length && !spot; i++) {
-        var box = { x: spots[i].x, y: spots[i].y, w: w, h: h };
+      for (var q = 0; q < spots.length && !spot; q++) {
+        var box = { x: spots[q].x, y: spots[q].y, w: w, h: h };
         var inside = box.x >= 0 && box.y >= 0 && box.x + w <= size.x && box.y + h <= size.y;
-        if ((inside && free(box, it)) || (it.selected && i === spots.length - 1 && !spot)) {
+        if ((inside && free(box, it)) || (it.selected && q === spots.length - 1 && !spot)) {
           spot = box;
         }
       }
       if (!spot && it.selected) spot = { x: spots[0].x, y: spots[0].y, w: w, h: h };
       if (!spot) {
-        L.DomUtil.remove(el);
+        if (it.el) L.DomUtil.remove(it.el);
         return;
       }
       take(spot);
+      // Appended again in order: the labels stack as they are tried (the selected one under).
+      var el = it.el || makeLabel(it, labelPane);
+      labelPane.appendChild(el);
       L.DomUtil.setPosition(el, L.point(spot.x + origin.x, spot.y + origin.y));
     });
     labelPane.setAttribute("data-labels", labelPane.childElementCount);
