@@ -313,6 +313,10 @@
   var images = {};
   // Bumped when a symbol or pattern has loaded: groups cached without it are drawn again.
   var generation = 0;
+  // Symbols asked for while painting ahead (quiet): nothing was drawn without them (a view is
+  // painted ahead only once all its symbols are ready), so when they are ready the map keeps
+  // its groups and is not drawn again (at 100,000 projects that would be seconds).
+  var quietImages = false;
   S.images = S.images || { pending: 0, readyAt: 0, painted: 0, decoded: 0 };
   function image(svg, size, then) {
     var key = size + svg, img = images[key];
@@ -325,16 +329,18 @@
     img = images[key] = document.createElement("canvas");
     img.width = img.height = Math.ceil(size * ratio);
     img._then = then ? [then] : [];
+    img._quiet = quietImages;
     S.images.pending += 1;
+    var settled = function () { imageSettled(img); };
     var copy = function () {
       // An ImageBitmap copies fast; a canvas source is snapshotted on every draw.
       createImageBitmap(img).then(function (bitmap) {
         img._bitmap = bitmap;
         img._ready = true;
-        generation += 1;
+        if (!img._quiet) generation += 1;
         img._then.forEach(function (f) { f(img); });
-        imageSettled();
-      }, imageSettled);
+        settled();
+      }, settled);
     };
     if (paintSvg(svg, img)) {
       S.images.painted += 1;
@@ -347,7 +353,7 @@
       img.getContext("2d").drawImage(source, 0, 0, img.width, img.height);
       copy();
     };
-    source.onerror = imageSettled; // never drawn, but it must not hold the map back
+    source.onerror = settled; // never drawn, but it must not hold the map back
     source.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
     return img;
   }
@@ -449,12 +455,15 @@
   S.symbolsReady = function () {
     return Object.keys(images).every(function (key) { return images[key]._ready; });
   };
-  function imageSettled() {
+  function imageSettled(img) {
     S.images.pending -= 1;
+    if (!img._quiet) S.images.loud = true;
     if (S.images.pending > 0) return;
     S.images.readyAt = performance.now();
     if (S._deferred) finishShow(S._deferred);
-    else S.redraw();
+    else if (S.images.loud) S.redraw();
+    else if (S.layer && S.layer._map) S.layer._aheadLater(); // painting ahead waited for them
+    S.images.loud = false;
   }
   S.redraw = function () {
     if (S.layer && S.layer._map) S.layer._requestRedraw();
@@ -477,7 +486,7 @@
             tile.setTransform(new DOMMatrix().scale(1 / ratio));
           }
           patterns[id] = tile;
-          generation += 1;
+          if (!img._quiet) generation += 1;
         });
       }
     }
@@ -1097,10 +1106,12 @@
     var shown = P.codes, codes = new Uint8Array(P.n);
     for (var i = 0; i < P.n; i++) codes[i] = text.charCodeAt(i) || 46;
     P.codes = codes;
+    quietImages = true;
     try {
       return P.prepare(ctx) ? null : P.plan(m, bounds, crowded);
     } finally {
       P.codes = shown;
+      quietImages = false;
     }
   }
 
