@@ -1080,8 +1080,6 @@
     },
   });
 
-  // One layer draws every project: a canvas (Leaflet's renderer, for its positioning, padding
-  // and zoom animation) whose drawing and hit testing read the decoded arrays.
   // The time views to paint ahead, nearest the one shown first (by the rerun's filter): as
   // the data's own codes for them (every layer and status: a filter of layers or statuses
   // shows a subset of the same groups).
@@ -1115,6 +1113,8 @@
     }
   }
 
+  // One layer draws every project: a canvas (Leaflet's renderer, for its positioning, padding
+  // and zoom animation) whose drawing and hit testing read the decoded arrays.
   S.ProjectCanvas = L.Canvas.extend({
     // frameMs: a new view is drawn in slices of about this many milliseconds (the page
     // answers between them). cacheAtOnce: a new view drawn at once (the first paint) holding
