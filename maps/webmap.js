@@ -104,6 +104,7 @@
     },
     onAdd: function (m) {
       S.state = this._state;
+      S.stateAt = performance.now(); // when the rerun reached the map (benchmarks)
       m.getContainer().classList.toggle("shinan-presenter", !!this._state.presenter);
       setTimeout(S.relabel, 0);
     },
@@ -262,6 +263,8 @@
   // click handler, attached to every layer of the map after each update, reaches it.
   S.projects = S.projects || null;
   S.marks = S.marks || { client: Date.now() };
+  // How often the projects were drawn and the labels placed (tests: a click draws once).
+  S.counts = S.counts || { draws: 0, labels: 0, ahead: 0 };
   pane("shinanProjects", 450, true);
 
   function dataFor(key) {
@@ -310,6 +313,10 @@
   var images = {};
   // Bumped when a symbol or pattern has loaded: groups cached without it are drawn again.
   var generation = 0;
+  // Symbols asked for while painting ahead (quiet): nothing was drawn without them (a view is
+  // painted ahead only once all its symbols are ready), so when they are ready the map keeps
+  // its groups and is not drawn again (at 100,000 projects that would be seconds).
+  var quietImages = false;
   S.images = S.images || { pending: 0, readyAt: 0, painted: 0, decoded: 0 };
   function image(svg, size, then) {
     var key = size + svg, img = images[key];
@@ -322,16 +329,18 @@
     img = images[key] = document.createElement("canvas");
     img.width = img.height = Math.ceil(size * ratio);
     img._then = then ? [then] : [];
+    img._quiet = quietImages;
     S.images.pending += 1;
+    var settled = function () { imageSettled(img); };
     var copy = function () {
       // An ImageBitmap copies fast; a canvas source is snapshotted on every draw.
       createImageBitmap(img).then(function (bitmap) {
         img._bitmap = bitmap;
         img._ready = true;
-        generation += 1;
+        if (!img._quiet) generation += 1;
         img._then.forEach(function (f) { f(img); });
-        imageSettled();
-      }, imageSettled);
+        settled();
+      }, settled);
     };
     if (paintSvg(svg, img)) {
       S.images.painted += 1;
@@ -344,7 +353,7 @@
       img.getContext("2d").drawImage(source, 0, 0, img.width, img.height);
       copy();
     };
-    source.onerror = imageSettled; // never drawn, but it must not hold the map back
+    source.onerror = settled; // never drawn, but it must not hold the map back
     source.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
     return img;
   }
@@ -446,12 +455,15 @@
   S.symbolsReady = function () {
     return Object.keys(images).every(function (key) { return images[key]._ready; });
   };
-  function imageSettled() {
+  function imageSettled(img) {
     S.images.pending -= 1;
+    if (!img._quiet) S.images.loud = true;
     if (S.images.pending > 0) return;
     S.images.readyAt = performance.now();
     if (S._deferred) finishShow(S._deferred);
-    else S.redraw();
+    else if (S.images.loud) S.redraw();
+    else if (S.layer && S.layer._map) S.layer._aheadLater(); // painting ahead waited for them
+    S.images.loud = false;
   }
   S.redraw = function () {
     if (S.layer && S.layer._map) S.layer._requestRedraw();
@@ -474,7 +486,7 @@
             tile.setTransform(new DOMMatrix().scale(1 / ratio));
           }
           patterns[id] = tile;
-          generation += 1;
+          if (!img._quiet) generation += 1;
         });
       }
     }
@@ -811,10 +823,13 @@
       }
     }
   };
-  // The cached groups' canvases hold at most this many pixels (4 bytes each: 160 MB), in at
-  // most this many canvases; a group beyond that is drawn straight onto the map's canvas. The
-  // map's own canvas at 1920x1080 is 2688x1512 with its padding: 16 MB.
-  var CACHE_PIXELS = 40e6, CACHE_COUNT = 64;
+  // The cached groups' canvases hold at most this many pixels (4 bytes each: 320 MB, as the
+  // vector tiles' pictures), in at most this many canvases; a group beyond that is drawn
+  // straight onto the map's canvas. The map's own canvas at 1920x1080 is 2688x1512 with its
+  // padding: 16 MB. One view of 10,000 projects with the district filling 1400x900 takes 45
+  // canvases, 108 MB: the budget holds the time views a presenter steps between (all years,
+  // 2020, 2021: 81 canvases, 196 MB), where 160 MB in 64 canvases held one and a half.
+  var CACHE_PIXELS = 80e6, CACHE_COUNT = 192;
   // The parts of bounds ``b`` outside bounds ``a`` as rectangles {x0, y0, x1, y1}.
   function subtract(b, a) {
     var out = [], x0 = b.min.x, y0 = b.min.y, x1 = b.max.x, y1 = b.max.y;
@@ -1065,6 +1080,39 @@
     },
   });
 
+  // The time views to paint ahead, nearest the one shown first (by the rerun's filter): as
+  // the data's own codes for them (every layer and status: a filter of layers or statuses
+  // shows a subset of the same groups).
+  function aheadViews(P) {
+    var f = P.d.filter, state = (S.state || {}).filter;
+    if (!f || !state) return [];
+    var steps = f.steps.map(String), at = steps.length, out = [];
+    if (state.mode === "as_of") at = steps.indexOf(String(state.as_of));
+    if (at < 0) return [];
+    steps.forEach(function (year, k) {
+      if (k !== at || state.mode !== "as_of") out.push([Math.abs(k - at), f.asOf[year]]);
+    });
+    if (state.mode !== "all") out.push([1.5, f.all]);
+    out.sort(function (a, b) { return a[0] - b[0]; });
+    return out.map(function (v) { return v[1]; }).filter(function (codes) {
+      return codes && codes.length === P.n;
+    });
+  }
+  // The plan of ``text``'s codes for ``bounds`` (P keeps showing its own), or null while a
+  // symbol or pattern it needs is still being made.
+  function planFor(P, text, m, bounds, crowded, ctx) {
+    var shown = P.codes, codes = new Uint8Array(P.n);
+    for (var i = 0; i < P.n; i++) codes[i] = text.charCodeAt(i) || 46;
+    P.codes = codes;
+    quietImages = true;
+    try {
+      return P.prepare(ctx) ? null : P.plan(m, bounds, crowded);
+    } finally {
+      P.codes = shown;
+      quietImages = false;
+    }
+  }
+
   // One layer draws every project: a canvas (Leaflet's renderer, for its positioning, padding
   // and zoom animation) whose drawing and hit testing read the decoded arrays.
   S.ProjectCanvas = L.Canvas.extend({
@@ -1074,7 +1122,7 @@
     // straight onto the map's canvas: ~10 % more for that draw (3.36 s against 3.08 s at
     // 100,000 on a busy machine) and no second draw of every group afterwards.
     options: { pane: "shinanProjects", padding: 0.2, tolerance: 3, cache: true, frameMs: 25,
-      cacheAtOnce: 20000 },
+      cacheAtOnce: 20000, aheadShare: 0.75, aheadMs: 150 },
     // A view reset (a zoom without animation) draws once, when Leaflet ends it (_reset).
     _updatePaths: function () {
       if (!this._postponeUpdatePaths) this._redraw();
@@ -1116,6 +1164,7 @@
     // size.
     _draw: function () {
       if (!S.projects || !this._map || !this._bounds) return;
+      S.counts.draws += 1;
       var start = performance.now(), P = S.projects, b = this._bounds, ctx = this._ctx;
       var ratio = L.Browser.retina ? 2 : 1, self = this, kept = this._kept;
       this._kept = null;
@@ -1186,11 +1235,78 @@
       if (!S.marks.drawn) S.marks.drawn = Date.now();
       if (moved && straight) this._fillLater(plan, view, ratio);
       else if (moved) this._cachedAt();
+      else this._aheadLater();
     },
-    // Note when the groups' canvases of the view are all made (benchmarks report it).
+    // Note when the groups' canvases of the view are all made (benchmarks report it); then
+    // paint ahead.
     _cachedAt: function () {
       if (!S.marks.cached) S.marks.cached = Date.now();
       this.cacheFullAt = Date.now();
+      this._aheadLater();
+    },
+    // Painting ahead: once the view's own groups are made and the page has been idle for
+    // ``aheadMs``, the groups of the time views a presenter steps to next (the next and the
+    // previous "as of" step, all years, then the other steps; every layer and status, as the
+    // data's own codes for that view give them) are drawn into the cache, a slice at a time,
+    // up to ``aheadShare`` of its budget and never pushing out a group the map shows. A year
+    // step then copies them instead of drawing every project whose status the year changes
+    // (at 10,000 projects 8 to 36 of 36 groups, 0.5-2 s on the shared test machine). Any draw
+    // stops it; the next idle moment carries on.
+    _aheadLater: function () {
+      var self = this;
+      clearTimeout(this._aheadTimer);
+      if (!this.options.cache || !this.options.aheadShare) return;
+      this._aheadTimer = setTimeout(function () { self._ahead(); }, this.options.aheadMs);
+    },
+    _ahead: function () {
+      var self = this, P = S.projects, m = this._map, look = this._look;
+      if (!m || !P || !look || this._job || this._pending || !this._cache) return;
+      var view = this._cacheView, tick = this._tick, text = P.text, ratio = look.ratio;
+      var views = aheadViews(P), k = 0, plan = null, queue = [], paint = null, entry = null;
+      var step = function () {
+        if (self._map !== m || S.projects !== P || P.text !== text || self._job ||
+            self._cacheView !== view || self._tick !== tick) return; // a draw came in between
+        var until = performance.now() + self.options.frameMs;
+        while (performance.now() < until && !inputPending()) {
+          if (!paint && !queue.length) {
+            if (k >= views.length) {
+              self.aheadDoneAt = performance.now();
+              return;
+            }
+            plan = planFor(P, views[k++], m, self._bounds, look.crowded, self._ctx);
+            if (!plan) return; // symbols still loading: when ready they redraw, then again
+            queue = plan.groups.filter(function (g) { return !self._cached(g); });
+            continue;
+          }
+          if (!paint) {
+            var g = queue.shift();
+            entry = self._fits(g, ratio, self.options.aheadShare) && self._store(g, ratio);
+            if (!entry) { // its share of the budget is full: done
+              self.aheadDoneAt = performance.now();
+              return;
+            }
+            entry.used = tick - 0.5; // pushed out before what the map shows
+            entry.partial = true; // not copied until it is drawn
+            paint = P.painter(entry.ctx, [g], plan);
+          }
+          if (paint(until)) {
+            entry.ctx.getImageData(0, 0, 1, 1); // rasterised now, not at the click's copy
+            entry.partial = false;
+            paint = null;
+            S.counts.ahead += 1;
+          }
+        }
+        self._aheadTimer = setTimeout(step, 0);
+      };
+      step();
+    },
+    // Whether group ``g`` fits in ``share`` of the cache's budget without pushing anything out.
+    _fits: function (g, ratio, share) {
+      var need = ratio * ratio * (g.x1 - g.x0) * (g.y1 - g.y0);
+      var budget = this.options.cachePixels || CACHE_PIXELS;
+      var count = this.options.cacheCount || CACHE_COUNT;
+      return (this._pixels || 0) + need <= share * budget &&
+        this._entries().length + 1 <= share * count;
     },
     // What a finished drawing shows: data, filter, zoom, pixel origin, outlines, symbols.
     _lookOf: function (crowded, ratio) {
@@ -1396,6 +1512,7 @@
     onRemove: function (map) {
       this._stopPainting();
       clearTimeout(this._fillTimer);
+      clearTimeout(this._aheadTimer);
       L.Canvas.prototype.onRemove.call(this, map);
     },
     // Make the canvases of ``plan``'s groups (null: view ``view``'s) a slice of ``frameMs`` at a time
@@ -1464,9 +1581,9 @@
       var w = g.x1 - g.x0, h = g.y1 - g.y0, need = ratio * ratio * w * h;
       var budget = this.options.cachePixels || CACHE_PIXELS; // (tests raise it)
       if (!this.options.cache || need > budget) return null;
-      var all = this._entries();
+      var all = this._entries(), count = this.options.cacheCount || CACHE_COUNT;
       all.sort(function (a, c) { return a.used - c.used; });
-      while (all.length && (this._pixels + need > budget || all.length >= CACHE_COUNT)) {
+      while (all.length && (this._pixels + need > budget || all.length >= count)) {
         var old = all.shift();
         if (old.used === this._tick) return null; // everything cached is in this draw
         this._drop(old);
@@ -1640,10 +1757,14 @@
     if (!S.marks.complete) S.fitFrame(); // drawn once, at the size and view the page gives it
     var drawStart = performance.now();
     if (S.layer._map) S.layer._redraw(); // now, not next frame: S.lastApply includes it
+    var drawEnd = performance.now();
     if (S.marks.complete) S.relabel();
-    S.lastApply = {
+    var last = S.lastApply = {
       ms: applied.ms + performance.now() - drawStart, at: performance.now(), key: applied.key,
+      drawMs: drawEnd - drawStart, labelMs: performance.now() - drawEnd,
     };
+    // When the frame showing it is made (benchmarks time a click until then).
+    requestAnimationFrame(function () { last.painted = performance.now(); });
     if (!S.marks.applied) S.marks.applied = Date.now();
     if (!S.marks.complete && !S.images.pending && S.layer._map) {
       // The first paint as a user sees it: every symbol drawn, the next frame on screen. The
@@ -1709,6 +1830,47 @@
       P ? P.key : "", shown, boxes.join()].join("|");
   }
 
+  // A project's label rank: areas first, then lines and points, schematic ones last (as
+  // Projects.properties says it).
+  function labelRank(P, i) {
+    return P.d.prec[i] === 2 ? 2 : P.ringsOf[i + 1] > P.ringsOf[i] ? 0 : 1;
+  }
+  // Every project in the order labels are tried: rank, then the shorter label, then data
+  // order; made once per data version.
+  function labelOrder(P) {
+    if (!P.labelOrder) {
+      var lbl = P.d.lbl, rank = new Uint8Array(P.n), order = new Array(P.n);
+      for (var i = 0; i < P.n; i++) {
+        rank[i] = labelRank(P, i);
+        order[i] = i;
+      }
+      order.sort(function (a, b) {
+        return (rank[a] - rank[b]) || (lbl[a].length - lbl[b].length) || (a - b);
+      });
+      P.labelOrder = order;
+    }
+    return P.labelOrder;
+  }
+  // Measured label sizes of data ``P`` (by project, and whether selected); dropped when the
+  // presenter style (a larger font) changes or a font finishes loading.
+  var sizesOf = { P: null, presenter: null, sizes: null };
+  if (document.fonts) {
+    document.fonts.addEventListener("loadingdone", function () { sizesOf.sizes = null; });
+  }
+  function labelSizes(P) {
+    var presenter = map.getContainer().classList.contains("shinan-presenter");
+    if (sizesOf.P !== P || sizesOf.presenter !== presenter || !sizesOf.sizes) {
+      sizesOf = { P: P, presenter: presenter, sizes: new Map() };
+    }
+    return sizesOf.sizes;
+  }
+  function makeLabel(it, labelPane) {
+    var el = L.DomUtil.create("div", "shinan-label" + (it.selected ? " selected" : ""), labelPane);
+    el.innerHTML = it.lbl; // escaped in Python (geo.html)
+    if (it.s) el.className += " schematic";
+    return el;
+  }
+
   // Labels: the selected project always; every project at the label zoom or in presenter
   // mode; greedy placement right, left, above, below its marker; a label that would overlap
   // another label or a marker is left out.
@@ -1724,6 +1886,7 @@
     var inputs = labelInputs(all, state, size);
     if (inputs !== null && inputs === S._labelled) return; // the same labels would be placed
     S._labelled = inputs;
+    S.counts.labels += 1;
     labelPane.innerHTML = "";
     var view = { x: 0, y: 0, w: size.x, h: size.y };
     var items = [];
@@ -1737,46 +1900,69 @@
       var r = layer._shinanSize
         ? layer._shinanSize / 2
         : (layer.options.icon.options.iconSize || [16, 16])[0] / 2;
-      items.push({ p: p, pt: pt, r: r, selected: selected });
+      items.push({ lbl: p.lbl, s: p.s, rank: p.rank, pt: pt, r: r, selected: selected,
+        key: null });
+    });
+    items.sort(function (a, b) {
+      return (b.selected - a.selected) || (a.rank - b.rank) || (a.lbl.length - b.lbl.length);
     });
     var P = S.projects;
     if (P && S.layer && S.layer._map === map) {
-      // The one project layer: its markers, read from the arrays (container pixels).
+      // The one project layer: its markers, read from the arrays (container pixels), taken in
+      // label order (made once per data version: sorting every shown project on each filter
+      // click took tens of ms at 10,000), the selected project first.
       var s = crs.scale(map.getZoom()), o = map.getPixelOrigin(), pane = map._getMapPanePos();
-      for (var i = 0; i < P.n; i++) {
+      var order = labelOrder(P), first = [], rest = [];
+      for (var k = 0; k < order.length; k++) {
+        var i = order[k];
         if (P.codes[i] === 46) continue;
-        var selected = state.selected && P.d.id[i] === state.selected;
+        var selected = !!state.selected && P.d.id[i] === state.selected;
         if (!all && !selected) continue;
-        var r = P.markImage(i, P.symbol(i, P.codes[i]))._size / 2;
         for (var j = P.mkOf[i]; j < P.mkOf[i + 1]; j++) {
-          var pt = L.point(P.mk[2 * j] * s - o.x + pane.x, P.mk[2 * j + 1] * s - o.y + pane.y);
-          if (!overlaps({ x: pt.x, y: pt.y, w: 1, h: 1 }, view)) continue;
-          items.push({ p: P.properties(i), pt: pt, r: r, selected: selected });
+          var x = P.mk[2 * j] * s - o.x + pane.x, y = P.mk[2 * j + 1] * s - o.y + pane.y;
+          if (x <= -1 || y <= -1 || x >= size.x || y >= size.y) continue; // (as overlaps)
+          var r = P.markImage(i, P.symbol(i, P.codes[i]))._size / 2;
+          (selected ? first : rest).push({ i: i, pt: L.point(x, y), r: r, selected: selected,
+            key: i + (selected ? "s" : "") });
           break; // one label a project, at its first marker in view
         }
       }
+      // Behind the separately drawn markers of equal rank, as the one sort used to leave them.
+      items = first.concat(items.filter(function (it) { return it.selected; }),
+        items.filter(function (it) { return !it.selected; }), rest);
+      if (items.length > first.length + rest.length && rest.length) {
+        items.forEach(function (it) {
+          if (it.i === undefined) return;
+          it.lbl = P.d.lbl[it.i];
+          it.rank = labelRank(P, it.i);
+        });
+        items.sort(function (a, b) {
+          return (b.selected - a.selected) || (a.rank - b.rank) || (a.lbl.length - b.lbl.length);
+        });
+      }
     }
-    items.sort(function (a, b) {
-      return (b.selected - a.selected) || (a.p.rank - b.p.rank) || (a.p.lbl.length - b.p.lbl.length);
-    });
     // What a label may not cover, in a grid of 64 px cells: a label is checked against the
     // boxes of its cells only (10,000 markers in view made every check a scan of all).
-    var cells = {}, CELL = 64;
+    var cells = new Map(), CELL = 64;
     var cellKeys = function (b) {
       var keys = [];
       for (var cx = Math.floor(b.x / CELL); cx <= Math.floor((b.x + b.w) / CELL); cx++) {
         for (var cy = Math.floor(b.y / CELL); cy <= Math.floor((b.y + b.h) / CELL); cy++) {
-          keys.push(cx + "," + cy);
+          keys.push(cx * 65536 + cy);
         }
       }
       return keys;
     };
     var take = function (b) {
-      cellKeys(b).forEach(function (k) { (cells[k] = cells[k] || []).push(b); });
+      cellKeys(b).forEach(function (k) {
+        var list = cells.get(k);
+        if (list) list.push(b);
+        else cells.set(k, [b]);
+      });
     };
     var free = function (box, it) {
       return cellKeys(box).every(function (k) {
-        return (cells[k] || []).every(function (t) { return t.own === it || !overlaps(box, t); });
+        return (cells.get(k) || []).every(function (t) { return t.own === it || !overlaps(box, t); });
       });
     };
     items.forEach(function (it) {
@@ -1791,20 +1977,31 @@
       }
     );
     var origin = map.containerPointToLayerPoint([0, 0]);
-    // Only the first few hundred by rank try a label: no more fit on a screen. All are made
-    // first and then measured, so the page lays out once, not once a label.
-    var tries = items.slice(0, 400).map(function (it) {
-      var el = L.DomUtil.create("div", "shinan-label" + (it.selected ? " selected" : ""), labelPane);
-      el.innerHTML = it.p.lbl; // escaped in Python (geo.html)
-      if (it.p.s) el.className += " schematic";
-      return { it: it, el: el };
+    // Only the first few hundred by rank try a label: no more fit on a screen. A label's size
+    // is measured once and kept (per data version, presenter style and fonts): most of them
+    // do not fit, and making and measuring 400 labels on every click took tens of ms. Those
+    // not measured yet are made first and measured together, so the page lays out once.
+    var sizes = labelSizes(P);
+    var tries = items.slice(0, 400);
+    tries.forEach(function (it) {
+      if (it.i !== undefined) {
+        it.lbl = P.d.lbl[it.i];
+        it.s = P.d.prec[it.i] === 2;
+      }
+      var known = it.key !== null && sizes.get(it.key);
+      if (known) {
+        it.w = known[0];
+        it.h = known[1];
+      } else it.el = makeLabel(it, labelPane);
     });
-    tries.forEach(function (t) {
-      t.w = t.el.offsetWidth;
-      t.h = t.el.offsetHeight;
+    tries.forEach(function (it) {
+      if (!it.el) return;
+      it.w = it.el.offsetWidth;
+      it.h = it.el.offsetHeight;
+      if (it.key !== null && it.w) sizes.set(it.key, [it.w, it.h]); // (not while hidden)
     });
-    tries.forEach(function (t) {
-      var it = t.it, el = t.el, w = t.w, h = t.h, gap = it.r + 3;
+    tries.forEach(function (it) {
+      var w = it.w, h = it.h, gap = it.r + 3;
       var spots = [
         { x: it.pt.x + gap, y: it.pt.y - h / 2 },
         { x: it.pt.x - gap - w, y: it.pt.y - h / 2 },
@@ -1812,19 +2009,22 @@
         { x: it.pt.x - w / 2, y: it.pt.y + gap },
       ];
       var spot = null;
-      for (var i = 0; i < spots.length && !spot; i++) {
-        var box = { x: spots[i].x, y: spots[i].y, w: w, h: h };
+      for (var q = 0; q < spots.length && !spot; q++) {
+        var box = { x: spots[q].x, y: spots[q].y, w: w, h: h };
         var inside = box.x >= 0 && box.y >= 0 && box.x + w <= size.x && box.y + h <= size.y;
-        if ((inside && free(box, it)) || (it.selected && i === spots.length - 1 && !spot)) {
+        if ((inside && free(box, it)) || (it.selected && q === spots.length - 1 && !spot)) {
           spot = box;
         }
       }
       if (!spot && it.selected) spot = { x: spots[0].x, y: spots[0].y, w: w, h: h };
       if (!spot) {
-        L.DomUtil.remove(el);
+        if (it.el) L.DomUtil.remove(it.el);
         return;
       }
       take(spot);
+      // Appended again in order: the labels stack as they are tried (the selected one under).
+      var el = it.el || makeLabel(it, labelPane);
+      labelPane.appendChild(el);
       L.DomUtil.setPosition(el, L.point(spot.x + origin.x, spot.y + origin.y));
     });
     labelPane.setAttribute("data-labels", labelPane.childElementCount);
