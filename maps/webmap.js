@@ -1864,6 +1864,10 @@
     }
     return sizesOf.sizes;
   }
+  // Labels tried in order: the selected project first, then rank, then the shorter label.
+  function byLabelOrder(a, b) {
+    return (b.selected - a.selected) || (a.rank - b.rank) || (a.lbl.length - b.lbl.length);
+  }
   function makeLabel(it, labelPane) {
     var el = L.DomUtil.create("div", "shinan-label" + (it.selected ? " selected" : ""), labelPane);
     el.innerHTML = it.lbl; // escaped in Python (geo.html)
@@ -1903,9 +1907,7 @@
       items.push({ lbl: p.lbl, s: p.s, rank: p.rank, pt: pt, r: r, selected: selected,
         key: null });
     });
-    items.sort(function (a, b) {
-      return (b.selected - a.selected) || (a.rank - b.rank) || (a.lbl.length - b.lbl.length);
-    });
+    items.sort(byLabelOrder);
     var P = S.projects;
     if (P && S.layer && S.layer._map === map) {
       // The one project layer: its markers, read from the arrays (container pixels), taken in
@@ -1936,9 +1938,7 @@
           it.lbl = P.d.lbl[it.i];
           it.rank = labelRank(P, it.i);
         });
-        items.sort(function (a, b) {
-          return (b.selected - a.selected) || (a.rank - b.rank) || (a.lbl.length - b.lbl.length);
-        });
+        items.sort(byLabelOrder);
       }
     }
     // What a label may not cover, in a grid of 64 px cells: a label is checked against the
